@@ -1,0 +1,135 @@
+// Throughput of the samplers and of the raw Philox stream, in draws per second
+// (the items_per_second counter). Each benchmark draws from one long stream;
+// BM_FreshStream* add the per-flow cost of constructing a stream, which is how
+// the model uses them (one stream per (path, week, flow, sub)).
+#include "core/random_stream.hpp"
+#include "core/samplers.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+
+namespace {
+
+using chainsim::core::Flow;
+using chainsim::core::RandomStream;
+
+RandomStream bench_stream() { return RandomStream(20240611, 1, 1, Flow::Grants); }
+
+void BM_PhiloxWords(benchmark::State& state) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(rs.next_u32());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PhiloxWords);
+
+void BM_Uniform(benchmark::State& state) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(rs.uniform());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Uniform);
+
+void BM_Binomial(benchmark::State& state, std::int64_t n, double p) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_binomial(rs, n, p));
+  state.SetItemsProcessed(state.iterations());
+}
+// inversion regime (n p' < 10)
+BENCHMARK_CAPTURE(BM_Binomial, n20_p0.3_inv, 20, 0.3);
+BENCHMARK_CAPTURE(BM_Binomial, n1000_p0.009_inv, 1000, 0.009);
+BENCHMARK_CAPTURE(BM_Binomial, n1e7_p1e-7_inv_tiny_p, 10'000'000, 1e-7);
+BENCHMARK_CAPTURE(BM_Binomial, n100_p0.97_inv, 100, 0.97);
+// BTRD regime
+BENCHMARK_CAPTURE(BM_Binomial, n1000_p0.011_btrd, 1000, 0.011);
+BENCHMARK_CAPTURE(BM_Binomial, n200_p0.3_btrd, 200, 0.3);
+BENCHMARK_CAPTURE(BM_Binomial, n5e4_p0.5_btrd, 50'000, 0.5);
+BENCHMARK_CAPTURE(BM_Binomial, n1e6_p0.3_btrd, 1'000'000, 0.3);
+BENCHMARK_CAPTURE(BM_Binomial, n1e9_p0.4_btrd, 1'000'000'000, 0.4);
+
+void BM_Poisson(benchmark::State& state, double lambda) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_poisson(rs, lambda));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_Poisson, lam0.3_inv, 0.3);
+BENCHMARK_CAPTURE(BM_Poisson, lam3_inv, 3.0);
+BENCHMARK_CAPTURE(BM_Poisson, lam9.9_inv, 9.9);
+BENCHMARK_CAPTURE(BM_Poisson, lam10_ptrs, 10.0);
+BENCHMARK_CAPTURE(BM_Poisson, lam1e3_ptrs, 1e3);
+BENCHMARK_CAPTURE(BM_Poisson, lam1e6_ptrs, 1e6);
+BENCHMARK_CAPTURE(BM_Poisson, lam1e9_ptrs, 1e9);
+
+// Multinomial over 25 categories with unequal probabilities (p_i ~ (i+1)^-1.3);
+// one item = one full 25-category vector.
+void BM_Multinomial25(benchmark::State& state, std::int64_t n) {
+  std::array<double, 25> probs{};
+  double s = 0;
+  for (std::size_t i = 0; i < probs.size(); ++i) s += probs[i] = std::pow(static_cast<double>(i + 1), -1.3);
+  for (auto& p : probs) p /= s;
+  std::array<std::int64_t, 25> counts{};
+  RandomStream rs = bench_stream();
+  for (auto _ : state) {
+    chainsim::core::sample_multinomial(rs, n, probs, counts);
+    benchmark::DoNotOptimize(counts.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_Multinomial25, n100, 100);
+BENCHMARK_CAPTURE(BM_Multinomial25, n1e4, 10'000);
+BENCHMARK_CAPTURE(BM_Multinomial25, n1e6, 1'000'000);
+
+void BM_Normal(benchmark::State& state) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_normal(rs));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Normal);
+
+void BM_Exponential(benchmark::State& state) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_exponential(rs, 2.0));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Exponential);
+
+void BM_Gamma(benchmark::State& state, double shape) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_gamma(rs, shape, 1.0));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_Gamma, shape0.3, 0.3);
+BENCHMARK_CAPTURE(BM_Gamma, shape1, 1.0);
+BENCHMARK_CAPTURE(BM_Gamma, shape2.5, 2.5);
+BENCHMARK_CAPTURE(BM_Gamma, shape50, 50.0);
+
+void BM_Beta(benchmark::State& state, double a, double b) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_beta(rs, a, b));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_Beta, a2_b5, 2.0, 5.0);
+BENCHMARK_CAPTURE(BM_Beta, a0.5_b0.5, 0.5, 0.5);
+
+void BM_Bernoulli(benchmark::State& state) {
+  RandomStream rs = bench_stream();
+  for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_bernoulli(rs, 0.3));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Bernoulli);
+
+// Construct a fresh stream per draw, as the model does per flow.
+void BM_FreshStreamBinomial(benchmark::State& state) {
+  std::uint64_t path = 0;
+  for (auto _ : state) {
+    RandomStream rs(20240611, path++, 5, Flow::Grants);
+    benchmark::DoNotOptimize(chainsim::core::sample_binomial(rs, 5000, 0.2));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FreshStreamBinomial);
+
+}  // namespace

@@ -1,0 +1,396 @@
+#include "core/path_kernel.hpp"
+
+#include "core/binomial_inversion.hpp"
+#include "core/random_stream.hpp"
+#include "core/samplers.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <span>
+
+namespace chainsim::core {
+namespace {
+
+constexpr double kWeeksPerYear = 52.1775;
+// Upper bound on the weekly Poisson mean of first applications. A run of surges
+// can drive log λ very high; no real inflow comes near 1e8 a week, and the bound
+// keeps the sampler in its exact range. Reached only by absurd configurations.
+constexpr double kMaxWeeklyInflow = 1e8;
+
+double clamp01(double p) noexcept { return std::min(1.0, std::max(0.0, p)); }
+
+// Output counts are int32 in the files; the kernel's state is int64. A value
+// beyond int32 can only come from an absurd configuration; saturate rather
+// than wrap.
+std::int32_t to_out(std::int64_t v) noexcept {
+  return static_cast<std::int32_t>(
+      std::min<std::int64_t>(v, std::numeric_limits<std::int32_t>::max()));
+}
+
+double draw_beta_prior(RandomStream& rs, const PriorSpec& p) {
+  if (p.sd == 0.0) return p.mean;
+  const BetaShape s = beta_from_moments(p.mean, p.sd);
+  return sample_beta(rs, s.a, s.b);
+}
+
+double draw_gamma_prior(RandomStream& rs, const PriorSpec& p) {
+  if (p.sd == 0.0) return p.mean;
+  const double shape = (p.mean / p.sd) * (p.mean / p.sd);
+  const double scale = p.sd * p.sd / p.mean;
+  return sample_gamma(rs, shape, scale);
+}
+
+// Sum over k = 1..L of w_k G[t-k], with four partial sums in a fixed order
+// (deterministic, and shorter dependency chains than one running sum).
+double lagged_grants(const double* history, const double* weights_rev, std::size_t n) noexcept {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += weights_rev[i] * history[i];
+    s1 += weights_rev[i + 1] * history[i + 1];
+    s2 += weights_rev[i + 2] * history[i + 2];
+    s3 += weights_rev[i + 3] * history[i + 3];
+  }
+  for (; i < n; ++i) s0 += weights_rev[i] * history[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+}  // namespace
+
+BetaShape beta_from_moments(double mean, double sd) {
+  const double common = mean * (1.0 - mean) / (sd * sd) - 1.0;
+  return BetaShape{mean * common, (1.0 - mean) * common};
+}
+
+PathWorkspace::PathWorkspace(const ModelSpec& spec)
+    : dublin_(static_cast<std::size_t>(spec.dublin_deadline_weeks)),
+      permit_(static_cast<std::size_t>(spec.regions)),
+      new_permit_(static_cast<std::size_t>(spec.regions)),
+      housed_(static_cast<std::size_t>(spec.regions)),
+      grant_history_(2 * spec.lag_weights.size()),
+      lag_weights_rev_(spec.lag_weights.rbegin(), spec.lag_weights.rend()),
+      pending_orders_(static_cast<std::size_t>(spec.weeks + spec.adaptive.lead_weeks + 2)) {}
+
+PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
+  PathParameters p;
+  {
+    RandomStream rs(seed, path, kSetupWeek, Flow::PriorGrantRate);
+    p.grant_rate = draw_beta_prior(rs, spec.grant_rate);
+  }
+  {
+    RandomStream rs(seed, path, kSetupWeek, Flow::PriorDublinShare);
+    p.dublin_share = draw_beta_prior(rs, spec.dublin_share);
+  }
+  {
+    RandomStream rs(seed, path, kSetupWeek, Flow::PriorTransferShare);
+    p.transfer_share = draw_beta_prior(rs, spec.transfer_share);
+    const double d = static_cast<double>(spec.dublin_deadline_weeks);
+    p.transfer_hazard = 1.0 - std::pow(1.0 - p.transfer_share, 1.0 / d);
+  }
+  {
+    RandomStream rs(seed, path, kSetupWeek, Flow::PriorRealisation);
+    p.realisation = draw_beta_prior(rs, spec.realisation);
+  }
+  {
+    RandomStream rs(seed, path, kSetupWeek, Flow::PriorNareisPerGrant);
+    p.nareis_per_grant = draw_gamma_prior(rs, spec.nareis_per_grant);
+  }
+  {
+    // (alpha, beta) bivariate normal: beta's own noise is mixed with alpha's
+    // by the configured correlation (Cholesky of the 2x2 correlation matrix).
+    RandomStream rs(seed, path, kSetupWeek, Flow::PriorInflowLevelTrend);
+    const double z1 = sample_normal(rs);
+    const double z2 = sample_normal(rs);
+    const double c = spec.level_trend_correlation;
+    p.level = spec.level.mean + spec.level.sd * z1;
+    p.trend = spec.trend.mean + spec.trend.sd * (c * z1 + std::sqrt(1.0 - c * c) * z2);
+  }
+  p.regional_realisation.assign(static_cast<std::size_t>(spec.regions), p.realisation);
+  if (spec.regions > 1 && spec.regional_sd > 0.0) {
+    const double tau = spec.regional_sd;
+    for (int r = 0; r < spec.regions; ++r) {
+      RandomStream rs(seed, path, kSetupWeek, Flow::PriorRegionalRealisation,
+                      static_cast<std::uint32_t>(r));
+      const double z = sample_normal(rs);
+      p.regional_realisation[static_cast<std::size_t>(r)] =
+          p.realisation * std::exp(tau * z - 0.5 * tau * tau);
+    }
+  }
+  return p;
+}
+
+void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
+                   PathWorkspace& ws, const PathSink& sink) {
+  const PathParameters par = draw_path_parameters(spec, seed, path);
+  const int T = spec.weeks;
+  const int R = spec.regions;
+  const int d = spec.dublin_deadline_weeks;
+  const std::size_t L = spec.lag_weights.size();
+  const std::span<const double> shares(spec.region_share);
+
+  // ---- initial state (identical on every path) ----
+  std::int64_t W = spec.initial_queue;
+  std::int64_t A = spec.initial_procedure;
+  std::int64_t X = spec.initial_rejected;
+  auto& D = ws.dublin_;
+  std::fill(D.begin(), D.end(), spec.initial_dublin / d);
+  for (std::int64_t a = 0; a < spec.initial_dublin % d; ++a) ++D[static_cast<std::size_t>(a)];
+  auto& S = ws.permit_;
+  std::copy(spec.initial_permit_holders.begin(), spec.initial_permit_holders.end(), S.begin());
+  std::fill(ws.grant_history_.begin(), ws.grant_history_.end(), spec.initial_grants_per_week);
+  std::fill(ws.pending_orders_.begin(), ws.pending_orders_.end(), 0);
+  double x = 0.0;  // AR(1) deviation
+  double j = 0.0;  // surge state
+  std::int64_t adaptive_offset = 0;
+  int up_weeks = 0, down_weeks = 0;
+  bool cno_closed = false;
+  int phaseout_count = 0;
+
+  auto put = [&](Var v, int t, std::int64_t value) {
+    if (sink.counts)
+      sink.counts[static_cast<std::ptrdiff_t>(v) * sink.var_stride + t * sink.week_stride] = to_out(value);
+  };
+  auto put_regional = [&](RegionalVar v, int t, const std::vector<std::int64_t>& values) {
+    if (!sink.regional || static_cast<std::size_t>(v) >= sink.regional_count) return;
+    std::int32_t* base = sink.regional + static_cast<std::ptrdiff_t>(v) * sink.reg_var_stride +
+                         t * sink.reg_week_stride;
+    for (int r = 0; r < R; ++r) base[r * sink.reg_region_stride] = to_out(values[static_cast<std::size_t>(r)]);
+  };
+
+  for (int t = 0; t < T; ++t) {
+    const auto week = static_cast<std::uint32_t>(t);
+    auto stream = [&](Flow f, std::uint32_t sub = 0) { return RandomStream(seed, path, week, f, sub); };
+
+    // ---- 7a. capacity in effect this week (before the flows) ----
+    const std::int64_t regular_base = spec.regular_capacity[static_cast<std::size_t>(t)];
+    if (std::int64_t delta = ws.pending_orders_[static_cast<std::size_t>(t)]; delta != 0) {
+      // A removal never takes K_reg below the floor (nor lowers one already below it).
+      if (delta < 0 && regular_base + adaptive_offset + delta < spec.adaptive.floor)
+        delta = std::min<std::int64_t>(0, spec.adaptive.floor - (regular_base + adaptive_offset));
+      adaptive_offset += delta;
+    }
+    const std::int64_t k_reg = regular_base + adaptive_offset;
+    const bool cno_open = !cno_closed && t >= spec.cno_from_week && t < spec.cno_until_week &&
+                          spec.cno_places_per_region > 0;
+    const std::int64_t k_cno = cno_open ? spec.cno_places_per_region * spec.cno_regions : 0;
+    const std::int64_t k_tnv = spec.tnv_capacity[static_cast<std::size_t>(t)];
+    const std::int64_t K = k_reg + k_cno + k_tnv;
+
+    // ---- 1. inflow ----
+    {
+      auto rs = stream(Flow::InflowNoise);
+      x = spec.ar_phi * x + spec.ar_sigma * sample_normal(rs);
+    }
+    {
+      auto rs_b = stream(Flow::InflowShockOccurs);
+      double jump = 0.0;
+      if (sample_bernoulli(rs_b, spec.shock_probability)) {
+        auto rs_y = stream(Flow::InflowShockSize);
+        jump = sample_exponential(rs_y, spec.shock_mean);
+      }
+      j = spec.shock_decay * j + jump;
+    }
+    const double log_lambda = par.level + par.trend * (t / kWeeksPerYear) +
+                              spec.log_season[week] + x + j;
+    const double lambda =
+        std::min(kMaxWeeklyInflow, std::exp(log_lambda) * spec.m_inflow[week]);
+    std::int64_t F, Rp;
+    {
+      auto rs = stream(Flow::FirstApplications);
+      F = sample_poisson(rs, lambda);
+    }
+    {
+      auto rs = stream(Flow::RepeatApplications);
+      Rp = sample_poisson(rs, spec.repeat_share * lambda);
+    }
+    // Family reunification from the grants of the past L weeks. The doubled
+    // ring buffer holds G[t-L..t-1] contiguously from position t mod L.
+    const std::size_t ring = L ? static_cast<std::size_t>(t) % L : 0;
+    std::int64_t N = 0, N_rec = 0;
+    if (L) {
+      const double lagged = lagged_grants(ws.grant_history_.data() + ring, ws.lag_weights_rev_.data(), L);
+      auto rs = stream(Flow::Nareis);
+      N = sample_poisson(rs, par.nareis_per_grant * spec.m_nareis[week] * lagged);
+      auto rs_in = stream(Flow::NareisIntoReception);
+      N_rec = sample_binomial(rs_in, N, spec.into_reception);
+    }
+
+    // ---- 2. registration ----
+    const std::int64_t pool = W + F + Rp;
+    const double rcap = spec.registration_capacity[week];
+    const std::int64_t reg =
+        rcap >= static_cast<double>(pool) ? pool : static_cast<std::int64_t>(std::floor(rcap));
+    W = pool - reg;
+    std::int64_t Dub;
+    {
+      auto rs = stream(Flow::DublinClaims);
+      Dub = sample_binomial(rs, reg, par.dublin_share);
+    }
+    A += reg - Dub;
+
+    // ---- 3. Dublin, oldest cohort first ----
+    const double h_tr = clamp01(par.transfer_hazard * spec.m_dublin[week]);
+    std::int64_t transfers = 0, absconded = 0, expired = 0;
+    for (int a = d - 1; a >= 0; --a) {
+      const std::int64_t n = D[static_cast<std::size_t>(a)];
+      std::int64_t tr = 0, ab = 0;
+      if (n > 0) {
+        auto rs_tr = stream(Flow::DublinTransfers, static_cast<std::uint32_t>(a));
+        tr = sample_binomial(rs_tr, n, h_tr);
+        auto rs_ab = stream(Flow::DublinAbsconded, static_cast<std::uint32_t>(a));
+        ab = sample_binomial(rs_ab, n - tr, spec.abscond_weekly);
+      }
+      const std::int64_t rest = n - tr - ab;
+      transfers += tr;
+      absconded += ab;
+      if (a == d - 1) {
+        expired = rest;
+        A += rest;
+      } else {
+        D[static_cast<std::size_t>(a + 1)] = rest;
+      }
+    }
+    D[0] = Dub;
+
+    // ---- 4. decisions ----
+    std::int64_t C;
+    {
+      auto rs = stream(Flow::DecisionCapacity);
+      C = sample_poisson(rs, spec.decision_capacity[week]);
+    }
+    const std::int64_t dec = std::min(A, C);
+    std::int64_t Gr, Am, Ng;
+    {
+      auto rs = stream(Flow::Grants);
+      Gr = sample_binomial(rs, dec, par.grant_rate);
+    }
+    const std::int64_t Rj = dec - Gr;
+    A -= dec;
+    {
+      auto rs = stream(Flow::Minors);
+      Am = sample_binomial(rs, Gr, spec.minors_share);
+    }
+    {
+      auto rs = stream(Flow::GuardianPlacements);
+      Ng = sample_binomial(rs, Am, clamp01(spec.to_guardian * spec.m_guardian[week]));
+    }
+    // New permit holders (family members into reception and new grants) split over
+    // regions in one multinomial draw of their sum (MODEL.md §10).
+    const std::int64_t new_permit = N_rec + Gr - Ng;
+    auto& NS = ws.new_permit_;
+    if (R == 1) {
+      NS[0] = new_permit;
+    } else {
+      auto rs = stream(Flow::PermitHolderRegions);
+      sample_multinomial(rs, new_permit, shares, NS);
+    }
+    for (int r = 0; r < R; ++r) S[static_cast<std::size_t>(r)] += NS[static_cast<std::size_t>(r)];
+    if (L) {
+      ws.grant_history_[ring] = static_cast<double>(Gr);
+      ws.grant_history_[ring + L] = static_cast<double>(Gr);
+    }
+
+    // ---- 5. rejected ----
+    X += Rj;
+    std::int64_t Rt, Lv;
+    {
+      auto rs = stream(Flow::Returns);
+      // Inversion (monotone in n and p): a higher return multiplier never
+      // increases the rejected stock on any path under common random numbers.
+      Rt = sample_binomial_inversion(rs, X, clamp01(spec.return_weekly * spec.m_return[week]));
+    }
+    {
+      auto rs = stream(Flow::LeftUnverified);
+      Lv = sample_binomial_inversion(rs, X - Rt, spec.leave_weekly);
+    }
+    X -= Rt + Lv;
+
+    // ---- 6. housing, per region ----
+    std::int64_t housed_total = 0;
+    const double* quota = spec.quota_rate.data() + static_cast<std::size_t>(t) * R;
+    const double* programme = spec.programme_rate.data() + static_cast<std::size_t>(t) * R;
+    for (int r = 0; r < R; ++r) {
+      const auto ru = static_cast<std::size_t>(r);
+      const double mean = par.regional_realisation[ru] * quota[r] + programme[r];
+      auto rs = stream(Flow::HousingSupply, static_cast<std::uint32_t>(r));
+      const std::int64_t supply = sample_poisson(rs, mean);
+      const std::int64_t housed = std::min(S[ru], supply);
+      S[ru] -= housed;
+      ws.housed_[ru] = housed;
+      housed_total += housed;
+    }
+
+    // ---- 7b. occupancy, shortfall, cost, staffing ----
+    std::int64_t dublin_total = 0;
+    for (std::int64_t v : D) dublin_total += v;
+    std::int64_t permit_total = 0;
+    for (std::int64_t v : S) permit_total += v;
+    const std::int64_t O = W + dublin_total + A + X + permit_total;
+    const std::int64_t U = std::max<std::int64_t>(0, O - K);
+    const double cost = spec.cost_regular * static_cast<double>(k_reg) +
+                        spec.cost_cno * static_cast<double>(k_cno) +
+                        spec.cost_tnv * static_cast<double>(k_tnv) +
+                        spec.cost_shortfall * static_cast<double>(U);
+    const auto staff_days = static_cast<std::int64_t>(
+        std::llround(cno_open ? spec.cno_staff_per_region_per_day * 7.0 * spec.cno_regions : 0.0));
+
+    // ---- rules evaluated after the flows ----
+    if (cno_open && spec.cno_phaseout_weeks > 0) {
+      const double threshold = static_cast<double>(k_reg + k_tnv) * (1.0 - spec.cno_phaseout_margin);
+      phaseout_count = static_cast<double>(O) < threshold ? phaseout_count + 1 : 0;
+      if (phaseout_count >= spec.cno_phaseout_weeks) cno_closed = true;  // from next week, for good
+    }
+    if (spec.adaptive.enabled) {
+      const double k = static_cast<double>(K);
+      up_weeks = static_cast<double>(O) > spec.adaptive.upper * k ? up_weeks + 1 : 0;
+      down_weeks = static_cast<double>(O) < spec.adaptive.lower * k ? down_weeks + 1 : 0;
+      const auto effect = static_cast<std::size_t>(t + 1 + spec.adaptive.lead_weeks);
+      if (up_weeks >= spec.adaptive.weeks) {
+        if (effect < ws.pending_orders_.size()) ws.pending_orders_[effect] += spec.adaptive.step;
+        up_weeks = 0;
+      }
+      if (down_weeks >= spec.adaptive.weeks) {
+        if (effect < ws.pending_orders_.size()) ws.pending_orders_[effect] -= spec.adaptive.step;
+        down_weeks = 0;
+      }
+    }
+
+    // ---- record the week ----
+    put(Var::FirstApplications, t, F);
+    put(Var::RepeatApplications, t, Rp);
+    put(Var::Nareis, t, N);
+    put(Var::NareisDirect, t, N - N_rec);
+    put(Var::Registered, t, reg);
+    put(Var::RegistrationQueue, t, W);
+    put(Var::DublinClaims, t, Dub);
+    put(Var::Dublin, t, dublin_total);
+    put(Var::DublinTransfers, t, transfers);
+    put(Var::DublinAbsconded, t, absconded);
+    put(Var::DublinExpired, t, expired);
+    put(Var::Procedure, t, A);
+    put(Var::Decisions, t, dec);
+    put(Var::Grants, t, Gr);
+    put(Var::Rejections, t, Rj);
+    put(Var::Rejected, t, X);
+    put(Var::Returns, t, Rt);
+    put(Var::LeftUnverified, t, Lv);
+    put(Var::PermitHoldersNew, t, new_permit);
+    put(Var::PermitHolders, t, permit_total);
+    put(Var::Housed, t, housed_total);
+    put(Var::GuardianPlacements, t, Ng);
+    put(Var::Occupancy, t, O);
+    put(Var::CapacityRegular, t, k_reg);
+    put(Var::CapacityCno, t, k_cno);
+    put(Var::CapacityTnv, t, k_tnv);
+    put(Var::Capacity, t, K);
+    put(Var::Shortfall, t, U);
+    put(Var::CnoStaffDays, t, staff_days);
+    if (sink.cost) sink.cost[t * sink.cost_week_stride] = cost;
+    put_regional(RegionalVar::PermitHolders, t, S);
+    put_regional(RegionalVar::Housed, t, ws.housed_);
+    put_regional(RegionalVar::PermitHoldersNew, t, NS);
+  }
+}
+
+}  // namespace chainsim::core

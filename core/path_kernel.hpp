@@ -1,0 +1,78 @@
+#pragma once
+// The weekly stock-flow step of MODEL.md §4, applied to one path over the whole
+// horizon. A path's result depends only on (spec, seed, path index): no thread
+// ids, no hidden state, so any schedule of paths over threads gives the same bits.
+#include "core/model_spec.hpp"
+#include "core/variables.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace chainsim::core {
+
+// Where one path's results go. Value of national variable v in week t is
+// written to counts[v * var_stride + t * week_stride] (cost to
+// cost[t * cost_week_stride]); regional variable rv, week t, region r to
+// regional[rv * reg_var_stride + t * reg_week_stride + r * reg_region_stride].
+// A null pointer means "not recorded". The driver picks the strides, so the
+// same kernel fills a row buffer or a column store.
+struct PathSink {
+  std::int32_t* counts = nullptr;
+  std::ptrdiff_t var_stride = 0;
+  std::ptrdiff_t week_stride = 0;
+  double* cost = nullptr;
+  std::ptrdiff_t cost_week_stride = 0;
+  std::int32_t* regional = nullptr;
+  std::ptrdiff_t reg_var_stride = 0;
+  std::ptrdiff_t reg_week_stride = 0;
+  std::ptrdiff_t reg_region_stride = 0;
+  std::size_t regional_count = kNumRegionalVars;  // record RegionalVar values below this only
+};
+
+// Per-path parameters drawn from the priors at t = 0 (MODEL.md §4, end).
+struct PathParameters {
+  double grant_rate = 0.0;        // g
+  double dublin_share = 0.0;      // f_dub
+  double transfer_share = 0.0;    // p_tr
+  double transfer_hazard = 0.0;   // h_tr = 1 - (1 - p_tr)^(1/d)
+  double realisation = 0.0;       // rho
+  double nareis_per_grant = 0.0;  // nu
+  double level = 0.0;             // alpha
+  double trend = 0.0;             // beta
+  std::vector<double> regional_realisation;  // rho_r
+};
+
+// Scratch memory reused from path to path (one per worker or block), so the
+// hot loop never allocates. Holds no state that outlives a path.
+class PathWorkspace {
+ public:
+  explicit PathWorkspace(const ModelSpec& spec);
+
+ private:
+  friend void simulate_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathWorkspace&,
+                            const PathSink&);
+  friend PathParameters draw_path_parameters(const ModelSpec&, std::uint64_t, std::uint64_t);
+  std::vector<std::int64_t> dublin_;        // D[a]
+  std::vector<std::int64_t> permit_;        // S[r]
+  std::vector<std::int64_t> new_permit_;    // per-region split of new permit holders
+  std::vector<std::int64_t> housed_;        // per-region housed this week
+  std::vector<double> grant_history_;       // doubled ring buffer of the last L grants
+  std::vector<double> lag_weights_rev_;     // w_L .. w_1 (oldest grant first)
+  std::vector<std::int64_t> pending_orders_;  // adaptive capacity changes by effective week
+};
+
+// Draws the per-path parameters (independent of the week loop's streams).
+PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path);
+
+// Simulates path `path` over spec.weeks weeks and writes its results to `sink`.
+void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
+                   PathWorkspace& ws, const PathSink& sink);
+
+// Parameters of the Beta distribution with the given mean and sd (method of moments).
+struct BetaShape {
+  double a, b;
+};
+BetaShape beta_from_moments(double mean, double sd);
+
+}  // namespace chainsim::core

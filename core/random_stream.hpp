@@ -1,0 +1,99 @@
+#pragma once
+// Counter-based random streams: every draw is a pure function of
+// (seed, path, week, flow, sub, index). Nothing here depends on which thread
+// runs the work, so results are identical for any thread count, batch size or
+// back end, and scenarios that share (seed, path, week, flow) draw the same
+// numbers (common random numbers).
+//
+// Layout of the Philox4x32-10 counter (4 x 32 bits) and key (2 x 32 bits):
+//   key = { seed low 32 bits, seed high 32 bits }
+//   ctr = { block index within the stream, (flow << 16) | sub, week, path }
+// Each block yields four 32-bit words; one double uses two words.
+#include <Random123/philox.h>
+
+#include <cstdint>
+
+namespace chainsim::core {
+
+// One id per random flow of MODEL.md §4. Changing these numbers changes every
+// random stream: treat them as part of the output format.
+enum class Flow : std::uint32_t {
+  // drawn once per path at setup (week = kSetupWeek)
+  PriorGrantRate = 1,
+  PriorDublinShare,
+  PriorTransferShare,
+  PriorRealisation,
+  PriorNareisPerGrant,
+  PriorInflowLevelTrend,
+  PriorRegionalRealisation,
+  // drawn every week
+  InflowNoise = 32,
+  InflowShockOccurs,
+  InflowShockSize,
+  FirstApplications,
+  RepeatApplications,
+  Nareis,
+  NareisIntoReception,
+  DublinClaims,
+  DublinTransfers,   // sub = cohort age
+  DublinAbsconded,   // sub = cohort age
+  DecisionCapacity,
+  Grants,
+  Minors,
+  GuardianPlacements,
+  PermitHolderRegions,
+  Returns,
+  LeftUnverified,
+  HousingSupply,     // sub = region
+};
+
+inline constexpr std::uint32_t kSetupWeek = 0xFFFFFFFFu;
+
+class RandomStream {
+ public:
+  using Philox = r123::Philox4x32;
+
+  RandomStream(std::uint64_t seed, std::uint64_t path, std::uint32_t week, Flow flow,
+               std::uint32_t sub = 0) noexcept {
+    key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+    ctr_ = {{0u, (static_cast<std::uint32_t>(flow) << 16) | (sub & 0xFFFFu), week,
+             static_cast<std::uint32_t>(path)}};
+  }
+
+  // Next raw 32-bit word.
+  std::uint32_t next_u32() noexcept {
+    if (pos_ == 4) refill();
+    return block_.v[pos_++];
+  }
+
+  // Next 64-bit word (two 32-bit words).
+  std::uint64_t next_u64() noexcept {
+    const std::uint64_t hi = next_u32();
+    const std::uint64_t lo = next_u32();
+    return (hi << 32) | lo;
+  }
+
+  // Uniform on the open interval (0, 1): the midpoints (k + 1/2) 2^-52 of a
+  // 52-bit grid, each exactly representable, so never 0 or 1 (log(u) and
+  // log(1 - u) are always finite) and 1 - u is exact.
+  double uniform() noexcept {
+    return (static_cast<double>(next_u64() >> 12) + 0.5) * 0x1.0p-52;
+  }
+
+  // Number of Philox blocks consumed so far (for instrumentation and tests).
+  std::uint32_t blocks_used() const noexcept { return ctr_.v[0]; }
+
+ private:
+  void refill() noexcept {
+    block_ = Philox{}(ctr_, key_);
+    ++ctr_.v[0];
+    pos_ = 0;
+  }
+
+  Philox::ctr_type ctr_{};
+  Philox::key_type key_{};
+  Philox::ctr_type block_{};
+  unsigned pos_ = 4;
+};
+
+}  // namespace chainsim::core

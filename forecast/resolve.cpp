@@ -1,0 +1,203 @@
+#include "forecast/resolve.hpp"
+
+#include "core/lag_weights.hpp"
+#include "forecast/calendar.hpp"
+#include "forecast/regions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace chainsim {
+namespace {
+
+constexpr double kWeeksPerYear = 52.1775;
+
+// First and last-exclusive week of a period, clipped to [0, T).
+struct WeekRange {
+  int begin, end;
+};
+
+WeekRange clip(int begin, int end, int T) { return {std::clamp(begin, 0, T), std::clamp(end, 0, T)}; }
+
+std::vector<double> expand(const Schedule& schedule, double base, Date start, int T) {
+  std::vector<double> out(static_cast<std::size_t>(T), base);
+  for (const Period& p : schedule) {
+    const WeekRange w = clip(week_of(start, p.from), p.to ? week_of(start, *p.to) : T, T);
+    for (int t = w.begin; t < w.end; ++t) out[static_cast<std::size_t>(t)] = p.value;
+  }
+  return out;
+}
+
+core::PriorSpec prior(const Prior& p) { return {p.mean, p.sd}; }
+
+}  // namespace
+
+std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& shares) {
+  const std::size_t n = shares.size();
+  std::vector<std::int64_t> out(n);
+  std::vector<double> remainder(n);
+  std::int64_t assigned = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double exact = static_cast<double>(total) * shares[i];
+    out[i] = static_cast<std::int64_t>(std::floor(exact));
+    remainder[i] = exact - static_cast<double>(out[i]);
+    assigned += out[i];
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+  for (std::size_t k = 0; assigned < total; k = (k + 1) % n, ++assigned) ++out[order[k]];
+  return out;
+}
+
+core::ModelSpec resolve(const Config& c) {
+  core::ModelSpec s;
+  const Date start = c.run.start;
+  const int T = c.run.weeks;
+  const auto Tu = static_cast<std::size_t>(T);
+  s.weeks = T;
+
+  // Regions. CNO places are per safety region even in national mode (one pool).
+  const std::vector<double> vr_shares = safety_region_shares();
+  if (c.run.regions == RegionMode::National) {
+    s.regions = 1;
+    s.region_share = {1.0};
+  } else {
+    s.regions = static_cast<int>(vr_shares.size());
+    s.region_share = vr_shares;
+  }
+  const int R = s.regions;
+  const auto Ru = static_cast<std::size_t>(R);
+  s.cno_regions = static_cast<int>(vr_shares.size());
+
+  // Initial state.
+  s.initial_queue = c.initial.registration_queue;
+  s.initial_dublin = c.initial.dublin;
+  s.initial_procedure = c.initial.procedure;
+  s.initial_rejected = c.initial.rejected;
+  s.initial_permit_holders = apportion(c.initial.permit_holders, s.region_share);
+  s.initial_grants_per_week = c.initial.grants_per_week;
+
+  // Inflow.
+  s.level = prior(c.inflow.level);
+  s.trend = prior(c.inflow.trend_per_year);
+  s.level_trend_correlation = c.inflow.level_trend_correlation;
+  s.ar_phi = c.inflow.ar_phi;
+  s.ar_sigma = c.inflow.ar_sigma;
+  s.shock_probability = c.inflow.shock_probability;
+  s.shock_mean = c.inflow.shock_mean;
+  s.shock_decay = c.inflow.shock_decay;
+  s.repeat_share = c.inflow.repeat_share;
+  s.log_season.resize(Tu);
+  for (int t = 0; t < T; ++t)
+    s.log_season[static_cast<std::size_t>(t)] =
+        std::log(c.inflow.season[static_cast<std::size_t>(month_of(monday_of(start, t)) - 1)]);
+  s.m_inflow = expand(c.levers.inflow, 1.0, start, T);
+  s.m_nareis = expand(c.levers.nareis, 1.0, start, T);
+  s.m_dublin = expand(c.levers.dublin, 1.0, start, T);
+  s.m_return = expand(c.levers.ret, 1.0, start, T);
+  s.m_guardian = expand(c.levers.guardian, 1.0, start, T);
+
+  // Registration, Dublin, decisions, rejected.
+  s.registration_capacity = expand(c.registration.capacity_per_week.periods,
+                                   c.registration.capacity_per_week.base, start, T);
+  s.dublin_share = prior(c.dublin.share);
+  s.transfer_share = prior(c.dublin.transfer_share);
+  s.abscond_weekly = c.dublin.abscond_weekly;
+  s.dublin_deadline_weeks = c.dublin.deadline_weeks;
+  s.decision_capacity = expand(c.decisions.capacity_per_week.periods,
+                               c.decisions.capacity_per_week.base, start, T);
+  s.grant_rate = prior(c.decisions.grant_rate);
+  s.minors_share = c.minors.share_of_grants;
+  s.to_guardian = c.minors.to_guardian;
+  s.return_weekly = c.rejected.return_weekly;
+  s.leave_weekly = c.rejected.leave_weekly;
+
+  // Family reunification.
+  s.nareis_per_grant = prior(c.nareis.per_grant);
+  s.lag_weights = core::nareis_lag_weights(c.nareis.lag_mean_weeks, c.nareis.lag_sd_weeks,
+                                           c.nareis.max_lag_weeks);
+  s.into_reception = c.nareis.into_reception;
+
+  // Housing: the half-yearly quota spread over the Mondays of its half-year,
+  // split by population share; programmes spread evenly over their weeks.
+  s.realisation = prior(c.housing.realisation);
+  s.regional_sd = c.housing.regional_sd;
+  s.quota_rate.assign(Tu * Ru, 0.0);
+  s.programme_rate.assign(Tu * Ru, 0.0);
+  for (int t = 0; t < T; ++t) {
+    const Date monday = monday_of(start, t);
+    const auto it = c.housing.taakstelling.find(half_label(monday));
+    const double H = it != c.housing.taakstelling.end() ? it->second : c.housing.taakstelling_default;
+    const double per_week = H / mondays_in_half(monday);
+    for (int r = 0; r < R; ++r)
+      s.quota_rate[static_cast<std::size_t>(t) * Ru + static_cast<std::size_t>(r)] =
+          per_week * s.region_share[static_cast<std::size_t>(r)];
+  }
+  for (const HousingProgramme& p : c.housing.programmes) {
+    const int from = week_of(start, p.from);
+    int until = T;  // exclusive
+    if (p.weeks) until = from + *p.weeks;
+    else if (p.to) until = week_of(start, *p.to);
+    double weekly;
+    if (p.persons) {
+      const int n = until - from;
+      if (n <= 0)
+        throw ResolveError("housing.programme." + p.name, "spreads its persons over no weeks");
+      weekly = *p.persons / n;
+    } else {
+      weekly = *p.persons_per_year / kWeeksPerYear;
+    }
+    // Region weights: national programmes by population share; a regional one
+    // goes to its region (in national mode, to the one national pool).
+    std::vector<double> weight(Ru, 0.0);
+    if (p.region.empty()) {
+      weight = s.region_share;
+    } else if (R == 1) {
+      weight[0] = 1.0;
+    } else {
+      const int idx = safety_region_index(p.region);
+      if (idx < 0) throw ResolveError("housing.programme.region", "unknown safety region " + p.region);
+      weight[static_cast<std::size_t>(idx)] = 1.0;
+    }
+    const WeekRange w = clip(from, until, T);
+    for (int t = w.begin; t < w.end; ++t)
+      for (std::size_t r = 0; r < Ru; ++r)
+        s.programme_rate[static_cast<std::size_t>(t) * Ru + r] += weekly * weight[r];
+  }
+
+  // Capacity.
+  s.regular_capacity.assign(Tu, c.capacity.regular);
+  for (const CapacityChange& ch : c.capacity.changes) {
+    const WeekRange w = clip(week_of(start, ch.at), T, T);
+    for (int t = w.begin; t < w.end; ++t) s.regular_capacity[static_cast<std::size_t>(t)] += ch.delta;
+  }
+  for (int t = 0; t < T; ++t)
+    if (s.regular_capacity[static_cast<std::size_t>(t)] < 0)
+      throw ResolveError("capacity.changes", "regular capacity falls below zero in week " +
+                                                 std::to_string(t) + " (" + iso_date(monday_of(start, t)) + ")");
+  s.cno_places_per_region = c.capacity.cno.places_per_region;
+  s.cno_from_week = week_of(start, c.capacity.cno.from);
+  s.cno_until_week = s.cno_from_week + c.capacity.cno.weeks;
+  s.cno_staff_per_region_per_day = c.capacity.cno.staff_per_region_per_day;
+  s.cno_phaseout_margin = c.capacity.cno.phaseout_margin;
+  s.cno_phaseout_weeks = c.capacity.cno.phaseout_weeks;
+  s.tnv_capacity.assign(Tu, 0);
+  for (const TnvLocation& loc : c.capacity.tnv) {
+    const int from = week_of(start, loc.from);
+    const WeekRange w = clip(from, from + loc.weeks, T);
+    for (int t = w.begin; t < w.end; ++t) s.tnv_capacity[static_cast<std::size_t>(t)] += loc.places;
+  }
+  const auto& a = c.capacity.adaptive;
+  s.adaptive = {a.enabled, a.upper, a.lower, a.weeks, a.step, a.lead_weeks, a.floor};
+
+  s.cost_regular = c.costs.regular_place_week;
+  s.cost_cno = c.costs.cno_place_week;
+  s.cost_tnv = c.costs.tnv_place_week;
+  s.cost_shortfall = c.costs.shortfall_person_week;
+  return s;
+}
+
+}  // namespace chainsim

@@ -1,0 +1,292 @@
+#include "io/output_file.hpp"
+
+#include "core/variables.hpp"
+#include "forecast/calendar.hpp"
+#include "io/h5file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+#include <system_error>
+
+#ifndef CHAINSIM_VERSION
+#define CHAINSIM_VERSION "unknown"
+#endif
+#ifndef CHAINSIM_GIT_COMMIT
+#define CHAINSIM_GIT_COMMIT "unknown"
+#endif
+
+namespace chainsim::io {
+namespace {
+
+using core::Var;
+
+constexpr std::size_t kPathChunk = 256;  // paths per chunk of a per-path variable
+
+const char* period_kind_name(PeriodKind k) {
+  switch (k) {
+    case PeriodKind::Quarter: return "quarter";
+    case PeriodKind::HalfYear: return "half-year";
+    case PeriodKind::Year: return "year";
+  }
+  return "?";
+}
+
+void fsync_path(const std::filesystem::path& p, bool directory) {
+  const int fd = ::open(p.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + p.string() + " for fsync");
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) throw std::system_error(err, std::generic_category(), "fsync " + p.string());
+}
+
+h5::VarOptions stat_options(const core::VarInfo& v, const std::string& what) {
+  h5::VarOptions o;
+  o.string_attrs = {{"long_name", std::string(v.long_name) + " (" + what + " over paths)"},
+                    {"units", std::string(v.units)}};
+  return o;
+}
+
+}  // namespace
+
+struct OutputFile::Impl {
+  h5::File file;
+  std::map<std::string, h5::Variable> stats;     // per-scenario statistics, by name
+  std::map<std::string, h5::Variable> per_path;  // per-path series, by name
+};
+
+OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
+  const auto& L = layout_;
+  tmp_ = L.path;
+  tmp_ += ".tmp." + std::to_string(::getpid());
+  impl_ = std::make_unique<Impl>(Impl{h5::File::create(tmp_), {}, {}});
+  h5::File& f = impl_->file;
+  auto create_stat = [&](const std::string& name, const std::vector<std::string>& dims, const h5::VarOptions& o) {
+    impl_->stats.emplace(name, f.create_variable<double>(name, dims, o));
+  };
+  const auto T = static_cast<std::size_t>(L.weeks);
+  const std::size_t NP = L.periods.size();
+
+  // --- dimensions and coordinates ---
+  f.define_dimension("scenario", std::span<const std::string>(L.scenarios),
+                     {{{"long_name", "scenario (the first is the baseline)"}}, {}});
+  if (!L.ensemble.empty()) {
+    std::vector<std::int64_t> paths(static_cast<std::size_t>(L.paths));
+    for (std::size_t p = 0; p < paths.size(); ++p) paths[p] = static_cast<std::int64_t>(p);
+    f.define_dimension("path", std::span<const std::int64_t>(paths), {{{"long_name", "Monte Carlo path index"}}, {}});
+  }
+  std::vector<std::int32_t> week_days(T);
+  for (std::size_t t = 0; t < T; ++t) week_days[t] = static_cast<std::int32_t>(7 * t);
+  f.define_dimension("week", std::span<const std::int32_t>(week_days),
+                     {{{"long_name", "Monday of the simulated week"},
+                       {"units", "days since " + iso_date(L.start)},
+                       {"calendar", "proleptic_gregorian"}},
+                      {}});
+  f.define_dimension("region", std::span<const std::string>(L.region_codes),
+                     {{{"long_name", "safety region code (NL = national)"}}, {}});
+  f.define_dimension("quantile", std::span<const double>(L.quantiles),
+                     {{{"long_name", "probability of the quantile (type 7, linear interpolation)"}}, {}});
+  std::vector<std::string> labels;
+  for (const auto& p : L.periods) labels.push_back(p.label + " (" + period_kind_name(p.kind) + ")");
+  if (NP > 0) {
+    f.define_dimension("period", std::span<const std::string>(labels),
+                       {{{"long_name", "reporting period: quarter, half-year or year of the week's Monday"}}, {}});
+    f.define_dimension("risk_level", std::span<const double>(L.risk_levels),
+                       {{{"long_name", "alpha: accepted probability of shortfall in the period"}}, {}});
+  }
+  f.write_string_variable("region_name", {"region"}, std::span<const std::string>(L.region_names),
+                          {.string_attrs = {{"long_name", "safety region name"}}});
+
+  // --- per-week statistics (created now, filled per scenario) ---
+  for (const auto& v : core::kVarInfo) {
+    const std::string n(v.name);
+    create_stat(n + "_mean", {"scenario", "week"}, stat_options(v, "mean"));
+    create_stat(n + "_sd", {"scenario", "week"}, stat_options(v, "standard deviation"));
+    create_stat(n + "_quantile", {"scenario", "week", "quantile"}, stat_options(v, "quantiles"));
+  }
+  for (std::size_t rv = 0; rv < kStoredRegionalVars; ++rv) {
+    const auto& v = core::info(core::national_of(static_cast<core::RegionalVar>(rv)));
+    const std::string n = std::string(v.name) + "_regional";
+    create_stat(n + "_mean", {"scenario", "week", "region"}, stat_options(v, "regional mean"));
+    create_stat(n + "_sd", {"scenario", "week", "region"}, stat_options(v, "regional standard deviation"));
+    create_stat(n + "_quantile", {"scenario", "week", "region", "quantile"},
+                              stat_options(v, "regional quantiles"));
+  }
+
+  // --- per-period statistics ---
+  if (NP > 0) {
+    std::vector<std::string> kinds;
+    std::vector<std::int32_t> starts, first, end;
+    std::vector<std::int8_t> partial;
+    for (const auto& p : L.periods) {
+      kinds.emplace_back(period_kind_name(p.kind));
+      starts.push_back(static_cast<std::int32_t>((p.start - L.start).count()));
+      first.push_back(p.first_week);
+      end.push_back(p.end_week);
+      partial.push_back(p.partial ? 1 : 0);
+    }
+    f.write_string_variable("period_kind", {"period"}, std::span<const std::string>(kinds));
+    f.write_variable<std::int32_t>("period_start", {"period"}, starts,
+                                   {.string_attrs = {{"long_name", "first day of the calendar period"},
+                                                     {"units", "days since " + iso_date(L.start)},
+                                                     {"calendar", "proleptic_gregorian"}}});
+    f.write_variable<std::int32_t>("period_first_week", {"period"}, first,
+                                   {.string_attrs = {{"long_name", "index of the period's first simulated week"}}});
+    f.write_variable<std::int32_t>("period_end_week", {"period"}, end,
+                                   {.string_attrs = {{"long_name", "index one past the period's last simulated week"}}});
+    f.write_variable<std::int8_t>("period_partial", {"period"}, partial,
+                                  {.string_attrs = {{"long_name", "1 if the run covers only part of the period"},
+                                                    {"flag_values", "0 1"},
+                                                    {"flag_meanings", "complete partial"}}});
+    auto opts = [](const char* long_name, const char* units) {
+      return h5::VarOptions{.string_attrs = {{"long_name", long_name}, {"units", units}}};
+    };
+    create_stat("peak_occupancy_mean", {"scenario", "period"},
+                              opts("mean over paths of the peak weekly occupancy in the period", "persons"));
+    create_stat("peak_occupancy_quantile", {"scenario", "period", "quantile"},
+                              opts("quantiles over paths of the peak weekly occupancy in the period", "persons"));
+    create_stat("shortfall_probability", {"scenario", "period"},
+                              opts("probability of a shortfall (occupancy above capacity) in some week of the period", "1"));
+    create_stat("shortfall_person_weeks", {"scenario", "period"},
+                              opts("expected shortfall person-weeks in the period", "persons week"));
+    create_stat("capacity_needed", {"scenario", "period", "risk_level"},
+                              opts("smallest capacity c with P(peak occupancy in the period > c) <= alpha", "places"));
+  }
+
+  // --- per-path series ---
+  for (const std::string& name : L.ensemble) {
+    const auto it = std::find_if(core::kVarInfo.begin(), core::kVarInfo.end(),
+                                 [&](const core::VarInfo& v) { return v.name == name; });
+    if (it == core::kVarInfo.end()) throw std::invalid_argument("unknown ensemble variable " + name);
+    h5::VarOptions o;
+    o.chunk = {1, std::min<std::size_t>(kPathChunk, static_cast<std::size_t>(L.paths)), T};
+    o.deflate_level = 1;
+    o.shuffle = true;
+    o.string_attrs = {{"long_name", std::string(it->long_name)}, {"units", std::string(it->units)}};
+    if (it->integer)
+      impl_->per_path.emplace(name, f.create_variable<std::int32_t>(name, {"scenario", "path", "week"}, o));
+    else
+      impl_->per_path.emplace(name, f.create_variable<double>(name, {"scenario", "path", "week"}, o));
+  }
+
+  // --- provenance: identical between identical runs (no time, host or thread count) ---
+  f.set_attribute("/", "title", "chainsim Monte Carlo forecast of the Dutch asylum reception chain");
+  f.set_attribute("/", "Conventions", "CF-1.8");
+  f.set_attribute("/", "format", kOutputFormat);
+  f.set_attribute<std::int32_t>("/", "format_version", kOutputFormatVersion);
+  f.set_attribute("/", "chainsim_version", CHAINSIM_VERSION);
+  f.set_attribute("/", "chainsim_git_commit", CHAINSIM_GIT_COMMIT);
+  f.set_attribute("/", "compiler", "g++ " __VERSION__);
+  f.set_attribute("/", "run_name", L.run_name);
+  f.set_attribute("/", "seed", std::to_string(L.seed));
+  f.set_attribute<std::int64_t>("/", "paths", L.paths);
+  f.set_attribute("/", "configuration_source", L.configuration_source);
+  f.set_attribute("/", "configuration", L.configuration_toml);
+  f.set_attribute("/", "quantile_method",
+                  "exact over all paths; linear interpolation between order statistics "
+                  "(Hyndman-Fan type 7, numpy.quantile method='linear')");
+  f.set_attribute("/", "sd_method", "sample standard deviation over paths (n - 1 denominator)");
+}
+
+OutputFile::~OutputFile() {
+  if (committed_) return;
+  try {
+    impl_.reset();
+  } catch (...) {
+  }
+  std::error_code ec;
+  std::filesystem::remove(tmp_, ec);
+}
+
+void OutputFile::write_scenario(std::size_t s, const ScenarioSummary& sum, const Ensemble& ens) {
+  const auto& L = layout_;
+  const auto T = static_cast<std::size_t>(L.weeks);
+  const std::size_t R = L.region_codes.size();
+  const std::size_t Q = L.quantiles.size();
+  const std::size_t NP = L.periods.size();
+  const std::size_t A = L.risk_levels.size();
+
+  // Variables created in the constructor are re-opened by name for each block.
+  auto write = [&](const std::string& name, std::vector<std::size_t> count, const std::vector<double>& data) {
+    std::vector<std::size_t> start(count.size() + 1, 0);
+    start[0] = s;
+    count.insert(count.begin(), 1);
+    impl_->stats.at(name).write_block<double>(start, count, data);
+  };
+  for (std::size_t v = 0; v < core::kNumVars; ++v) {
+    const std::string n(core::kVarInfo[v].name);
+    write(n + "_mean", {T}, sum.national[v].mean);
+    write(n + "_sd", {T}, sum.national[v].sd);
+    write(n + "_quantile", {T, Q}, sum.national[v].quantiles);
+  }
+  for (std::size_t rv = 0; rv < kStoredRegionalVars; ++rv) {
+    const std::string n =
+        std::string(core::info(core::national_of(static_cast<core::RegionalVar>(rv))).name) + "_regional";
+    write(n + "_mean", {T, R}, sum.regional[rv].mean);
+    write(n + "_sd", {T, R}, sum.regional[rv].sd);
+    write(n + "_quantile", {T, R, Q}, sum.regional[rv].quantiles);
+  }
+  if (NP > 0) {
+    const PeriodStats& ps = sum.periods;
+    write("peak_occupancy_mean", {NP}, ps.peak_occupancy_mean);
+    write("peak_occupancy_quantile", {NP, Q}, ps.peak_occupancy_quantiles);
+    write("shortfall_probability", {NP}, ps.shortfall_probability);
+    write("shortfall_person_weeks", {NP}, ps.shortfall_person_weeks);
+    write("capacity_needed", {NP, A}, ps.capacity_needed);
+  }
+
+  // Per-path series: transpose the ensemble's (week, path) columns into
+  // (path, week) rows, one chunk of paths at a time.
+  const auto P = static_cast<std::size_t>(ens.paths());
+  for (auto& [name, var] : impl_->per_path) {
+    const auto it = std::find_if(core::kVarInfo.begin(), core::kVarInfo.end(),
+                                 [&](const core::VarInfo& v) { return v.name == name; });
+    const auto v = static_cast<Var>(it - core::kVarInfo.begin());
+    for (std::size_t p0 = 0; p0 < P; p0 += kPathChunk) {
+      const std::size_t np = std::min(kPathChunk, P - p0);
+      if (v == Var::CostEur) {
+        std::vector<double> buf(np * T);
+        for (std::size_t t = 0; t < T; ++t) {
+          const auto col = ens.cost_column(static_cast<int>(t));
+          for (std::size_t i = 0; i < np; ++i) buf[i * T + t] = col[p0 + i];
+        }
+        var.write_block<double>({s, p0, 0}, {1, np, T}, buf);
+      } else {
+        std::vector<std::int32_t> buf(np * T);
+        for (std::size_t t = 0; t < T; ++t) {
+          const auto col = ens.column(v, static_cast<int>(t));
+          for (std::size_t i = 0; i < np; ++i) buf[i * T + t] = col[p0 + i];
+        }
+        var.write_block<std::int32_t>({s, p0, 0}, {1, np, T}, buf);
+      }
+    }
+  }
+}
+
+void OutputFile::commit() {
+  for (auto& [name, var] : impl_->stats) var.close();
+  for (auto& [name, var] : impl_->per_path) var.close();
+  impl_->stats.clear();
+  impl_->per_path.clear();
+  impl_->file.close();
+  {
+    // Verify: the file re-opens and says what it is.
+    h5::File check = h5::File::open_read(tmp_);
+    if (check.read_string_attribute("/", "format") != kOutputFormat)
+      throw std::runtime_error("output verification failed for " + tmp_.string());
+    check.close();
+  }
+  fsync_path(tmp_, false);
+  std::filesystem::rename(tmp_, layout_.path);
+  const auto dir = layout_.path.has_parent_path() ? layout_.path.parent_path() : std::filesystem::path(".");
+  fsync_path(dir, true);
+  committed_ = true;
+}
+
+}  // namespace chainsim::io

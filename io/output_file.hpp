@@ -1,0 +1,70 @@
+#pragma once
+// The layout of chainsim's HDF5 output (one file per run), readable as netCDF-4:
+// named dimensions scenario, path, week, region, quantile, period, risk_level;
+// per scenario the weekly mean, sd and quantiles of every variable (national,
+// and per region for the regional ones), the period statistics, and the per-path
+// series asked for in output.ensemble. This module owns the layout; the
+// typed HDF5 calls are in io/h5file.
+//
+// Crash safety: the file is written under a temporary name in the same
+// directory, flushed to disk, then renamed into place, so a killed run never
+// leaves a partial file under the final name.
+#include "forecast/config.hpp"
+#include "forecast/ensemble.hpp"
+#include "forecast/summaries.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace chainsim::io {
+
+inline constexpr const char* kOutputFormat = "chainsim-ensemble";
+inline constexpr int kOutputFormatVersion = 1;
+
+struct OutputLayout {
+  std::filesystem::path path;              // final name
+  Date start{};
+  int weeks = 0;
+  std::int64_t paths = 0;
+  std::vector<std::string> scenarios;
+  std::vector<std::string> region_codes;   // {"NL"} in national mode
+  std::vector<std::string> region_names;
+  std::vector<double> quantiles;
+  std::vector<double> risk_levels;
+  std::vector<PeriodInfo> periods;
+  std::vector<std::string> ensemble;       // per-path variable names
+  // Provenance, all identical between identical runs.
+  std::string configuration_toml;
+  std::string configuration_source;
+  std::uint64_t seed = 0;
+  std::string run_name;
+};
+
+class OutputFile {
+ public:
+  // Creates the temporary file and defines every dimension and variable.
+  explicit OutputFile(OutputLayout layout);
+  ~OutputFile();  // removes the temporary file unless commit() succeeded
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  // Writes scenario s's summaries and per-path series.
+  void write_scenario(std::size_t s, const ScenarioSummary& summary, const Ensemble& ensemble);
+
+  // Closes, re-opens and checks the temporary file, fsyncs it and renames it to
+  // the final name (replacing an existing file atomically).
+  void commit();
+
+  const std::filesystem::path& temporary_path() const noexcept { return tmp_; }
+
+ private:
+  struct Impl;
+  OutputLayout layout_;
+  std::filesystem::path tmp_;
+  std::unique_ptr<Impl> impl_;
+  bool committed_ = false;
+};
+
+}  // namespace chainsim::io

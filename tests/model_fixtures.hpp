@@ -1,0 +1,86 @@
+#pragma once
+// Shared fixtures for the model tests: a minimal specification that tests
+// switch parts of the chain on in, and a runner that records every variable of
+// one path (national and regional) in row-major buffers.
+#include "core/model_spec.hpp"
+#include "core/path_kernel.hpp"
+#include "core/variables.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace chainsim::testing {
+
+// One region, T weeks, no inflow, no noise, no capacity limits, nothing random
+// per path: every test turns on only what it checks.
+inline core::ModelSpec minimal_spec(int T) {
+  core::ModelSpec s;
+  s.weeks = T;
+  s.regions = 1;
+  s.region_share = {1.0};
+  s.initial_permit_holders = {0};
+  s.level = {-30.0, 0.0};  // exp(-30): no inflow
+  s.trend = {0.0, 0.0};
+  s.log_season.assign(static_cast<std::size_t>(T), 0.0);
+  for (auto* m : {&s.m_inflow, &s.m_nareis, &s.m_dublin, &s.m_return, &s.m_guardian})
+    m->assign(static_cast<std::size_t>(T), 1.0);
+  s.registration_capacity.assign(static_cast<std::size_t>(T), 1e12);
+  s.decision_capacity.assign(static_cast<std::size_t>(T), 0.0);
+  s.dublin_share = {0.0, 0.0};
+  s.transfer_share = {0.0, 0.0};
+  s.dublin_deadline_weeks = 26;
+  s.grant_rate = {0.5, 0.0};
+  s.nareis_per_grant = {0.0, 0.0};
+  s.lag_weights = {1.0};
+  s.realisation = {1.0, 0.0};
+  s.quota_rate.assign(static_cast<std::size_t>(T), 0.0);
+  s.programme_rate.assign(static_cast<std::size_t>(T), 0.0);
+  s.regular_capacity.assign(static_cast<std::size_t>(T), 1000000000);
+  s.tnv_capacity.assign(static_cast<std::size_t>(T), 0);
+  return s;
+}
+
+// Every variable of one path: national [t * kNumVars + v], cost [t],
+// regional [(t * kNumRegionalVars + v) * R + r].
+struct PathRecord {
+  int weeks = 0;
+  int regions = 0;
+  std::vector<std::int32_t> national;
+  std::vector<double> cost;
+  std::vector<std::int32_t> regional;
+
+  std::int64_t at(core::Var v, int t) const {
+    return national[static_cast<std::size_t>(t) * core::kNumVars + static_cast<std::size_t>(v)];
+  }
+  std::int64_t at(core::RegionalVar v, int t, int r) const {
+    return regional[(static_cast<std::size_t>(t) * core::kNumRegionalVars + static_cast<std::size_t>(v)) *
+                        static_cast<std::size_t>(regions) +
+                    static_cast<std::size_t>(r)];
+  }
+};
+
+inline PathRecord run_path(const core::ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
+                           core::PathWorkspace& ws) {
+  PathRecord rec;
+  rec.weeks = spec.weeks;
+  rec.regions = spec.regions;
+  rec.national.assign(static_cast<std::size_t>(spec.weeks) * core::kNumVars, 0);
+  rec.cost.assign(static_cast<std::size_t>(spec.weeks), 0.0);
+  rec.regional.assign(static_cast<std::size_t>(spec.weeks) * core::kNumRegionalVars *
+                          static_cast<std::size_t>(spec.regions),
+                      0);
+  core::PathSink sink;
+  sink.counts = rec.national.data();
+  sink.var_stride = 1;
+  sink.week_stride = static_cast<std::ptrdiff_t>(core::kNumVars);
+  sink.cost = rec.cost.data();
+  sink.cost_week_stride = 1;
+  sink.regional = rec.regional.data();
+  sink.reg_region_stride = 1;
+  sink.reg_var_stride = spec.regions;
+  sink.reg_week_stride = static_cast<std::ptrdiff_t>(core::kNumRegionalVars) * spec.regions;
+  core::simulate_path(spec, seed, path, ws, sink);
+  return rec;
+}
+
+}  // namespace chainsim::testing
