@@ -7,12 +7,26 @@
 #include "forecast/summaries.hpp"
 #include "io/config_toml.hpp"
 #include "io/output_file.hpp"
+#include "io/planning_table.hpp"
 #include "io/terminal_summary.hpp"
 
 #include <chrono>
 #include <ostream>
 
 namespace chainsim::app {
+namespace {
+
+// Bytes of simulated results held in memory at once (one window of weeks).
+constexpr std::size_t kWindowBudgetBytes = std::size_t{1} << 30;
+
+// "out/run.h5" -> "out/run": the tables are written as out/run.planning.csv etc.
+std::string table_stem(const std::filesystem::path& out) {
+  std::filesystem::path p = out;
+  if (p.extension() == ".h5" || p.extension() == ".nc") p.replace_extension();
+  return p.string();
+}
+
+}  // namespace
 
 void apply_overrides(ScenarioSet& set, const RunOverrides& o) {
   for (Config& c : set.scenarios) {
@@ -64,8 +78,15 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   layout.seed = base.run.seed;
   layout.run_name = base.run.name;
 
+  // Memory: the ensemble is simulated in windows of weeks sized to a fixed
+  // budget; path states and per-path period metrics are kept between windows.
+  const int window = window_weeks(base.run.weeks, specs.front().regions, base.run.paths, kWindowBudgetBytes);
+  layout.week_chunk = window;
+
   io::OutputFile file(layout);
   std::vector<ScenarioSummary> summaries;
+  std::vector<ScenarioComparison> comparisons;
+  PeriodPathMetrics baseline_metrics;
   const SummaryOptions sopt{base.output.quantiles, base.output.risk_levels, o.parallelism};
   for (std::size_t s = 0; s < specs.size(); ++s) {
     const auto t0 = clock::now();
@@ -73,25 +94,45 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     eopt.paths = base.run.paths;
     eopt.seed = base.run.seed;
     eopt.parallelism = o.parallelism;
-    const Ensemble ensemble = simulate_ensemble(specs[s], eopt);
-    const auto t1 = clock::now();
-    ScenarioSummary summary = summarize(set.names[s], ensemble, layout.periods, sopt);
-    file.write_scenario(s, summary, ensemble);
-    const auto t2 = clock::now();
+    EnsembleRunner runner(specs[s], eopt);
+    ScenarioSummarizer summarizer(set.names[s], base.run.weeks, specs[s].regions, base.run.paths, layout.periods, sopt);
+    double simulate_seconds = 0.0;
+    while (!runner.done()) {
+      const auto w0 = clock::now();
+      const Ensemble ensemble = runner.next_window(window);
+      simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();
+      summarizer.add(ensemble);
+      file.write_window(s, ensemble);
+    }
+    ScenarioSummary summary = summarizer.finish();
+    file.write_summary(s, summary);
+    if (s == 0) {
+      baseline_metrics = summarizer.path_metrics();
+    } else {
+      comparisons.push_back(compare_to_baseline(set.names[s], summarizer.path_metrics(), baseline_metrics, o.parallelism));
+      file.write_comparison(s, comparisons.back());
+    }
     if (!o.quiet) {
-      const double sim = std::chrono::duration<double>(t1 - t0).count();
-      const double rest = std::chrono::duration<double>(t2 - t1).count();
+      const double total = std::chrono::duration<double>(clock::now() - t0).count();
       const double path_weeks = static_cast<double>(base.run.paths) * base.run.weeks;
       log << "chainsim: scenario " << set.names[s] << ": " << base.run.paths << " paths x " << base.run.weeks
-          << " weeks simulated in " << sim << " s (" << path_weeks / sim << " path-weeks/s), summarised and written in "
-          << rest << " s\n";
+          << " weeks simulated in " << simulate_seconds << " s (" << path_weeks / simulate_seconds
+          << " path-weeks/s); summarised and written in " << total - simulate_seconds << " s\n";
     }
     summaries.push_back(std::move(summary));
   }
   file.commit();
+  // The planning table and the scenario comparison beside the HDF5 file.
+  const io::PlanningTables tables = io::planning_tables(layout.periods, summaries, comparisons, base.output.risk_levels);
+  const std::string stem = table_stem(layout.path);
+  io::write_text_atomically(stem + ".planning.csv", tables.planning_csv);
+  io::write_text_atomically(stem + ".planning.md", tables.planning_md);
+  io::write_text_atomically(stem + ".comparison.csv", tables.comparison_csv);
+  io::write_text_atomically(stem + ".comparison.md", tables.comparison_md);
   if (!o.quiet) {
     out << "chainsim: " << set.names.size() << " scenario(s), " << base.run.paths << " paths x " << base.run.weeks
-        << " weeks, " << layout.region_codes.size() << " region(s); output: " << layout.path.string() << "\n";
+        << " weeks, " << layout.region_codes.size() << " region(s); output: " << layout.path.string()
+        << "; planning table: " << stem << ".planning.csv (.md), comparison: " << stem << ".comparison.csv (.md)\n";
     io::print_summary(out, summaries, layout.periods, base.output.risk_levels);
   }
 }

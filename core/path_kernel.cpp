@@ -63,14 +63,17 @@ BetaShape beta_from_moments(double mean, double sd) {
   return BetaShape{mean * common, (1.0 - mean) * common};
 }
 
-PathWorkspace::PathWorkspace(const ModelSpec& spec)
+PathState::PathState(const ModelSpec& spec)
     : dublin_(static_cast<std::size_t>(spec.dublin_deadline_weeks)),
       permit_(static_cast<std::size_t>(spec.regions)),
-      new_permit_(static_cast<std::size_t>(spec.regions)),
+      grant_history_(spec.lag_weights.size()),
+      pending_orders_(static_cast<std::size_t>(spec.adaptive.lead_weeks + 2)) {}
+
+PathWorkspace::PathWorkspace(const ModelSpec& spec)
+    : new_permit_(static_cast<std::size_t>(spec.regions)),
       housed_(static_cast<std::size_t>(spec.regions)),
-      grant_history_(2 * spec.lag_weights.size()),
       lag_weights_rev_(spec.lag_weights.rbegin(), spec.lag_weights.rend()),
-      pending_orders_(static_cast<std::size_t>(spec.weeks + spec.adaptive.lead_weeks + 2)) {}
+      scratch_state_(spec) {}
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
   PathParameters p;
@@ -120,55 +123,81 @@ PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, s
   return p;
 }
 
-void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
-                   PathWorkspace& ws, const PathSink& sink) {
-  const PathParameters par = draw_path_parameters(spec, seed, path);
-  const int T = spec.weeks;
+void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st) {
+  st.par_ = draw_path_parameters(spec, seed, path);
+  st.next_week_ = 0;
+  // Initial state, identical on every path (MODEL.md §10).
+  st.queue_ = spec.initial_queue;
+  st.procedure_ = spec.initial_procedure;
+  st.rejected_ = spec.initial_rejected;
+  const int d = spec.dublin_deadline_weeks;
+  std::fill(st.dublin_.begin(), st.dublin_.end(), spec.initial_dublin / d);
+  for (std::int64_t a = 0; a < spec.initial_dublin % d; ++a) ++st.dublin_[static_cast<std::size_t>(a)];
+  std::copy(spec.initial_permit_holders.begin(), spec.initial_permit_holders.end(), st.permit_.begin());
+  std::fill(st.grant_history_.begin(), st.grant_history_.end(), spec.initial_grants_per_week);
+  std::fill(st.pending_orders_.begin(), st.pending_orders_.end(), 0);
+  st.x_ = 0.0;
+  st.j_ = 0.0;
+  st.adaptive_offset_ = 0;
+  st.up_weeks_ = st.down_weeks_ = 0;
+  st.cno_closed_ = false;
+  st.phaseout_count_ = 0;
+}
+
+void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathWorkspace& ws,
+                   const PathSink& sink) {
+  init_path(spec, seed, path, ws.scratch_state_);
+  advance_path(spec, seed, path, ws.scratch_state_, ws, spec.weeks, sink);
+}
+
+void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st,
+                  PathWorkspace& ws, int end_week, const PathSink& sink) {
+  const PathParameters& par = st.par_;
   const int R = spec.regions;
   const int d = spec.dublin_deadline_weeks;
   const std::size_t L = spec.lag_weights.size();
   const std::span<const double> shares(spec.region_share);
+  const auto orders = st.pending_orders_.size();
 
-  // ---- initial state (identical on every path) ----
-  std::int64_t W = spec.initial_queue;
-  std::int64_t A = spec.initial_procedure;
-  std::int64_t X = spec.initial_rejected;
-  auto& D = ws.dublin_;
-  std::fill(D.begin(), D.end(), spec.initial_dublin / d);
-  for (std::int64_t a = 0; a < spec.initial_dublin % d; ++a) ++D[static_cast<std::size_t>(a)];
-  auto& S = ws.permit_;
-  std::copy(spec.initial_permit_holders.begin(), spec.initial_permit_holders.end(), S.begin());
-  std::fill(ws.grant_history_.begin(), ws.grant_history_.end(), spec.initial_grants_per_week);
-  std::fill(ws.pending_orders_.begin(), ws.pending_orders_.end(), 0);
-  double x = 0.0;  // AR(1) deviation
-  double j = 0.0;  // surge state
-  std::int64_t adaptive_offset = 0;
-  int up_weeks = 0, down_weeks = 0;
-  bool cno_closed = false;
-  int phaseout_count = 0;
+  std::int64_t W = st.queue_;
+  std::int64_t A = st.procedure_;
+  std::int64_t X = st.rejected_;
+  auto& D = st.dublin_;
+  auto& S = st.permit_;
+  double x = st.x_;
+  double j = st.j_;
+  std::int64_t adaptive_offset = st.adaptive_offset_;
+  int up_weeks = st.up_weeks_, down_weeks = st.down_weeks_;
+  bool cno_closed = st.cno_closed_;
+  int phaseout_count = st.phaseout_count_;
 
   auto put = [&](Var v, int t, std::int64_t value) {
     if (sink.counts)
-      sink.counts[static_cast<std::ptrdiff_t>(v) * sink.var_stride + t * sink.week_stride] = to_out(value);
+      sink.counts[static_cast<std::ptrdiff_t>(v) * sink.var_stride + (t - sink.first_week) * sink.week_stride] =
+          to_out(value);
   };
   auto put_regional = [&](RegionalVar v, int t, const std::vector<std::int64_t>& values) {
     if (!sink.regional || static_cast<std::size_t>(v) >= sink.regional_count) return;
     std::int32_t* base = sink.regional + static_cast<std::ptrdiff_t>(v) * sink.reg_var_stride +
-                         t * sink.reg_week_stride;
+                         (t - sink.first_week) * sink.reg_week_stride;
     for (int r = 0; r < R; ++r) base[r * sink.reg_region_stride] = to_out(values[static_cast<std::size_t>(r)]);
   };
 
-  for (int t = 0; t < T; ++t) {
+  for (int t = st.next_week_; t < end_week; ++t) {
     const auto week = static_cast<std::uint32_t>(t);
     auto stream = [&](Flow f, std::uint32_t sub = 0) { return RandomStream(seed, path, week, f, sub); };
 
     // ---- 7a. capacity in effect this week (before the flows) ----
     const std::int64_t regular_base = spec.regular_capacity[static_cast<std::size_t>(t)];
-    if (std::int64_t delta = ws.pending_orders_[static_cast<std::size_t>(t)]; delta != 0) {
+    // Orders take effect lead_weeks + 1 weeks after they are placed; the ring holds
+    // the changes due in each of the coming lead_weeks + 2 weeks.
+    std::int64_t& due = st.pending_orders_[static_cast<std::size_t>(t) % orders];
+    if (std::int64_t delta = due; delta != 0) {
       // A removal never takes K_reg below the floor (nor lowers one already below it).
       if (delta < 0 && regular_base + adaptive_offset + delta < spec.adaptive.floor)
         delta = std::min<std::int64_t>(0, spec.adaptive.floor - (regular_base + adaptive_offset));
       adaptive_offset += delta;
+      due = 0;
     }
     const std::int64_t k_reg = regular_base + adaptive_offset;
     const bool cno_open = !cno_closed && t >= spec.cno_from_week && t < spec.cno_until_week &&
@@ -204,12 +233,15 @@ void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path
       auto rs = stream(Flow::RepeatApplications);
       Rp = sample_poisson(rs, spec.repeat_share * lambda);
     }
-    // Family reunification from the grants of the past L weeks. The doubled
-    // ring buffer holds G[t-L..t-1] contiguously from position t mod L.
+    // Family reunification from the grants of the past L weeks. The ring holds
+    // G[t-L..t-1] starting at position t mod L (oldest first), in two pieces.
     const std::size_t ring = L ? static_cast<std::size_t>(t) % L : 0;
     std::int64_t N = 0, N_rec = 0;
     if (L) {
-      const double lagged = lagged_grants(ws.grant_history_.data() + ring, ws.lag_weights_rev_.data(), L);
+      const double* history = st.grant_history_.data();
+      const double* weights = ws.lag_weights_rev_.data();
+      const double lagged = lagged_grants(history + ring, weights, L - ring) +
+                            lagged_grants(history, weights + (L - ring), ring);
       auto rs = stream(Flow::Nareis);
       N = sample_poisson(rs, par.nareis_per_grant * spec.m_nareis[week] * lagged);
       auto rs_in = stream(Flow::NareisIntoReception);
@@ -287,8 +319,7 @@ void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path
     }
     for (int r = 0; r < R; ++r) S[static_cast<std::size_t>(r)] += NS[static_cast<std::size_t>(r)];
     if (L) {
-      ws.grant_history_[ring] = static_cast<double>(Gr);
-      ws.grant_history_[ring + L] = static_cast<double>(Gr);
+      st.grant_history_[ring] = static_cast<double>(Gr);  // replaces G[t-L]
     }
 
     // ---- 5. rejected ----
@@ -345,13 +376,13 @@ void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path
       const double k = static_cast<double>(K);
       up_weeks = static_cast<double>(O) > spec.adaptive.upper * k ? up_weeks + 1 : 0;
       down_weeks = static_cast<double>(O) < spec.adaptive.lower * k ? down_weeks + 1 : 0;
-      const auto effect = static_cast<std::size_t>(t + 1 + spec.adaptive.lead_weeks);
+      std::int64_t& order = st.pending_orders_[static_cast<std::size_t>(t + 1 + spec.adaptive.lead_weeks) % orders];
       if (up_weeks >= spec.adaptive.weeks) {
-        if (effect < ws.pending_orders_.size()) ws.pending_orders_[effect] += spec.adaptive.step;
+        order += spec.adaptive.step;
         up_weeks = 0;
       }
       if (down_weeks >= spec.adaptive.weeks) {
-        if (effect < ws.pending_orders_.size()) ws.pending_orders_[effect] -= spec.adaptive.step;
+        order -= spec.adaptive.step;
         down_weeks = 0;
       }
     }
@@ -386,11 +417,23 @@ void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path
     put(Var::Capacity, t, K);
     put(Var::Shortfall, t, U);
     put(Var::CnoStaffDays, t, staff_days);
-    if (sink.cost) sink.cost[t * sink.cost_week_stride] = cost;
+    if (sink.cost) sink.cost[(t - sink.first_week) * sink.cost_week_stride] = cost;
     put_regional(RegionalVar::PermitHolders, t, S);
     put_regional(RegionalVar::Housed, t, ws.housed_);
     put_regional(RegionalVar::PermitHoldersNew, t, NS);
   }
+
+  st.next_week_ = std::max(st.next_week_, end_week);
+  st.queue_ = W;
+  st.procedure_ = A;
+  st.rejected_ = X;
+  st.x_ = x;
+  st.j_ = j;
+  st.adaptive_offset_ = adaptive_offset;
+  st.up_weeks_ = up_weeks;
+  st.down_weeks_ = down_weeks;
+  st.cno_closed_ = cno_closed;
+  st.phaseout_count_ = phaseout_count;
 }
 
 }  // namespace chainsim::core

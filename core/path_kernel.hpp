@@ -28,6 +28,7 @@ struct PathSink {
   std::ptrdiff_t reg_week_stride = 0;
   std::ptrdiff_t reg_region_stride = 0;
   std::size_t regional_count = kNumRegionalVars;  // record RegionalVar values below this only
+  int first_week = 0;  // week t is written at index t - first_week
 };
 
 // Per-path parameters drawn from the priors at t = 0 (MODEL.md §4, end).
@@ -43,27 +44,66 @@ struct PathParameters {
   std::vector<double> regional_realisation;  // rho_r
 };
 
+// Everything that carries one path from one week to the next: the stocks,
+// the latent inflow state, the grant history, the rule counters and the
+// per-path parameters. Simulating weeks [0, a) and then [a, T) from the saved
+// state gives exactly the same result as [0, T) in one go, which lets the
+// driver run long horizons in windows of weeks with bounded memory.
+class PathWorkspace;
+
+class PathState {
+ public:
+  explicit PathState(const ModelSpec& spec);
+  int next_week() const noexcept { return next_week_; }
+  const PathParameters& parameters() const noexcept { return par_; }
+
+ private:
+  friend void init_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&);
+  friend void advance_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, PathWorkspace&,
+                           int, const PathSink&);
+  PathParameters par_;
+  int next_week_ = 0;
+  std::int64_t queue_ = 0;      // W
+  std::int64_t procedure_ = 0;  // A
+  std::int64_t rejected_ = 0;   // X
+  std::vector<std::int64_t> dublin_;   // D[a]
+  std::vector<std::int64_t> permit_;   // S[r]
+  std::vector<double> grant_history_;  // ring of the last L weekly grants; G[t-L] at t mod L
+  double x_ = 0.0;                     // AR(1) inflow deviation
+  double j_ = 0.0;                     // surge state
+  std::int64_t adaptive_offset_ = 0;   // regular places added (or removed) by the adaptive rule
+  int up_weeks_ = 0, down_weeks_ = 0;
+  std::vector<std::int64_t> pending_orders_;  // ring by effective week, size lead_weeks + 2
+  bool cno_closed_ = false;
+  int phaseout_count_ = 0;
+};
+
 // Scratch memory reused from path to path (one per worker or block), so the
-// hot loop never allocates. Holds no state that outlives a path.
+// hot loop never allocates. Holds nothing that outlives a call.
 class PathWorkspace {
  public:
   explicit PathWorkspace(const ModelSpec& spec);
 
  private:
-  friend void simulate_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathWorkspace&,
-                            const PathSink&);
-  friend PathParameters draw_path_parameters(const ModelSpec&, std::uint64_t, std::uint64_t);
-  std::vector<std::int64_t> dublin_;        // D[a]
-  std::vector<std::int64_t> permit_;        // S[r]
-  std::vector<std::int64_t> new_permit_;    // per-region split of new permit holders
-  std::vector<std::int64_t> housed_;        // per-region housed this week
-  std::vector<double> grant_history_;       // doubled ring buffer of the last L grants
-  std::vector<double> lag_weights_rev_;     // w_L .. w_1 (oldest grant first)
-  std::vector<std::int64_t> pending_orders_;  // adaptive capacity changes by effective week
+  friend void advance_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, PathWorkspace&, int,
+                           const PathSink&);
+  friend void simulate_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathWorkspace&, const PathSink&);
+  std::vector<std::int64_t> new_permit_;  // per-region split of new permit holders
+  std::vector<std::int64_t> housed_;      // per-region housed this week
+  std::vector<double> lag_weights_rev_;   // w_L .. w_1 (oldest grant first)
+  PathState scratch_state_;               // for simulate_path
 };
 
 // Draws the per-path parameters (independent of the week loop's streams).
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path);
+
+// Puts `state` at the start of week 0 of path `path`: parameters drawn, initial stocks set.
+void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& state);
+
+// Simulates weeks state.next_week() .. end_week - 1 and writes them to `sink`,
+// whose week index counts from sink.first_week.
+void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& state,
+                  PathWorkspace& ws, int end_week, const PathSink& sink);
 
 // Simulates path `path` over spec.weeks weeks and writes its results to `sink`.
 void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,

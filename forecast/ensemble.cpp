@@ -4,8 +4,9 @@
 
 namespace chainsim {
 
-Ensemble::Ensemble(int weeks, int regions, std::int64_t paths)
-    : weeks_(weeks),
+Ensemble::Ensemble(int first_week, int weeks, int regions, std::int64_t paths)
+    : first_week_(first_week),
+      weeks_(weeks),
       regions_(regions),
       paths_(paths),
       counts_(core::kNumVars * static_cast<std::size_t>(weeks) * static_cast<std::size_t>(paths)),
@@ -13,28 +14,34 @@ Ensemble::Ensemble(int weeks, int regions, std::int64_t paths)
       regional_(kStoredRegionalVars * static_cast<std::size_t>(weeks) * static_cast<std::size_t>(regions) *
                 static_cast<std::size_t>(paths)) {}
 
+std::size_t Ensemble::bytes_per_week(int regions, std::int64_t paths) noexcept {
+  const auto P = static_cast<std::size_t>(paths);
+  return P * (core::kNumVars * sizeof(std::int32_t) + sizeof(double) +
+              kStoredRegionalVars * static_cast<std::size_t>(regions) * sizeof(std::int32_t));
+}
+
 std::span<const std::int32_t> Ensemble::column(core::Var v, int t) const noexcept {
-  const auto offset = (static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + static_cast<std::size_t>(t)) *
-                      static_cast<std::size_t>(paths_);
-  return {counts_.data() + offset, static_cast<std::size_t>(paths_)};
+  const auto o = (static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + offset(t)) *
+                 static_cast<std::size_t>(paths_);
+  return {counts_.data() + o, static_cast<std::size_t>(paths_)};
 }
 
 std::span<const double> Ensemble::cost_column(int t) const noexcept {
-  return {cost_.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(paths_),
-          static_cast<std::size_t>(paths_)};
+  return {cost_.data() + offset(t) * static_cast<std::size_t>(paths_), static_cast<std::size_t>(paths_)};
 }
 
 std::span<const std::int32_t> Ensemble::regional_column(core::RegionalVar v, int t, int r) const noexcept {
-  const auto offset = ((static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + static_cast<std::size_t>(t)) *
-                           static_cast<std::size_t>(regions_) +
-                       static_cast<std::size_t>(r)) *
-                      static_cast<std::size_t>(paths_);
-  return {regional_.data() + offset, static_cast<std::size_t>(paths_)};
+  const auto o = ((static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + offset(t)) *
+                      static_cast<std::size_t>(regions_) +
+                  static_cast<std::size_t>(r)) *
+                 static_cast<std::size_t>(paths_);
+  return {regional_.data() + o, static_cast<std::size_t>(paths_)};
 }
 
 core::PathSink Ensemble::sink_for(std::int64_t path) noexcept {
   core::PathSink s;
   const std::ptrdiff_t P = paths_;
+  s.first_week = first_week_;
   s.counts = counts_.data() + path;
   s.week_stride = P;
   s.var_stride = P * weeks_;
@@ -48,18 +55,43 @@ core::PathSink Ensemble::sink_for(std::int64_t path) noexcept {
   return s;
 }
 
-Ensemble simulate_ensemble(const core::ModelSpec& spec, const EnsembleOptions& options) {
-  Ensemble ensemble(spec.weeks, spec.regions, options.paths);
-  const std::int64_t block = std::max<std::int64_t>(1, options.block_paths);
-  const std::int64_t blocks = (options.paths + block - 1) / block;
-  parallel_for(blocks, options.parallelism, [&](std::int64_t b) {
-    core::PathWorkspace workspace(spec);
-    const std::int64_t first = b * block;
-    const std::int64_t last = std::min(options.paths, first + block);
-    for (std::int64_t p = first; p < last; ++p)
-      core::simulate_path(spec, options.seed, static_cast<std::uint64_t>(p), workspace, ensemble.sink_for(p));
+EnsembleRunner::EnsembleRunner(const core::ModelSpec& spec, const EnsembleOptions& options)
+    : spec_(spec), options_(options) {
+  options_.block_paths = std::max<std::int64_t>(1, options_.block_paths);
+  states_.assign(static_cast<std::size_t>(options_.paths), core::PathState(spec_));
+  const std::int64_t block = options_.block_paths;
+  parallel_for((options_.paths + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
+    const std::int64_t last = std::min(options_.paths, (b + 1) * block);
+    for (std::int64_t p = b * block; p < last; ++p)
+      core::init_path(spec_, options_.seed, static_cast<std::uint64_t>(p), states_[static_cast<std::size_t>(p)]);
   });
-  return ensemble;
+}
+
+Ensemble EnsembleRunner::next_window(int weeks) {
+  const int first = next_week_;
+  const int end = std::min(spec_.weeks, first + std::max(1, weeks));
+  Ensemble window(first, end - first, spec_.regions, options_.paths);
+  const std::int64_t block = options_.block_paths;
+  parallel_for((options_.paths + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
+    core::PathWorkspace workspace(spec_);
+    const std::int64_t last = std::min(options_.paths, (b + 1) * block);
+    for (std::int64_t p = b * block; p < last; ++p)
+      core::advance_path(spec_, options_.seed, static_cast<std::uint64_t>(p), states_[static_cast<std::size_t>(p)],
+                         workspace, end, window.sink_for(p));
+  });
+  next_week_ = end;
+  return window;
+}
+
+Ensemble simulate_ensemble(const core::ModelSpec& spec, const EnsembleOptions& options) {
+  EnsembleRunner runner(spec, options);
+  return runner.next_window(spec.weeks);
+}
+
+int window_weeks(int weeks, int regions, std::int64_t paths, std::size_t budget_bytes) noexcept {
+  const std::size_t per_week = std::max<std::size_t>(1, Ensemble::bytes_per_week(regions, paths));
+  const auto fit = static_cast<int>(std::min<std::size_t>(budget_bytes / per_week, static_cast<std::size_t>(weeks)));
+  return std::max(1, fit);
 }
 
 }  // namespace chainsim

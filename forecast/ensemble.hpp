@@ -1,7 +1,9 @@
 #pragma once
-// The ensemble of one scenario: every path's weekly results, held as columns
-// (one contiguous run of paths per variable and week) so that per-week
-// statistics read memory in order.
+// The ensemble of one scenario, simulated window by window: a window holds
+// every path's results for a range of weeks, as columns (one contiguous run
+// of paths per variable and week) so that per-week statistics read memory in
+// order. Between windows each path's state is kept, so memory is bounded by
+// the window, not the horizon.
 #include "core/model_spec.hpp"
 #include "core/path_kernel.hpp"
 #include "core/variables.hpp"
@@ -17,15 +19,18 @@ namespace chainsim {
 // only needed by tests, which call the kernel directly).
 inline constexpr std::size_t kStoredRegionalVars = 2;
 
+// All paths' results for weeks first_week .. first_week + weeks - 1.
 class Ensemble {
  public:
-  Ensemble(int weeks, int regions, std::int64_t paths);
+  Ensemble(int first_week, int weeks, int regions, std::int64_t paths);
 
+  int first_week() const noexcept { return first_week_; }
+  int end_week() const noexcept { return first_week_ + weeks_; }
   int weeks() const noexcept { return weeks_; }
   int regions() const noexcept { return regions_; }
   std::int64_t paths() const noexcept { return paths_; }
 
-  // All paths' values of national variable v (not CostEur) in week t.
+  // All paths' values of national variable v (not CostEur) in week t (absolute).
   std::span<const std::int32_t> column(core::Var v, int t) const noexcept;
   // All paths' cost in week t.
   std::span<const double> cost_column(int t) const noexcept;
@@ -35,13 +40,18 @@ class Ensemble {
   // Where the kernel writes path p.
   core::PathSink sink_for(std::int64_t path) noexcept;
 
+  // Bytes held per week of window for `paths` paths and `regions` regions.
+  static std::size_t bytes_per_week(int regions, std::int64_t paths) noexcept;
+
  private:
+  std::size_t offset(int t) const noexcept { return static_cast<std::size_t>(t - first_week_); }
+  int first_week_;
   int weeks_;
   int regions_;
   std::int64_t paths_;
-  std::vector<std::int32_t> counts_;    // [(v * T + t) * P + p]
-  std::vector<double> cost_;            // [t * P + p]
-  std::vector<std::int32_t> regional_;  // [((v * T + t) * R + r) * P + p]
+  std::vector<std::int32_t> counts_;    // [(v * W + w) * P + p]
+  std::vector<double> cost_;            // [w * P + p]
+  std::vector<std::int32_t> regional_;  // [((v * W + w) * R + r) * P + p]
 };
 
 struct EnsembleOptions {
@@ -51,8 +61,30 @@ struct EnsembleOptions {
   Parallelism parallelism;
 };
 
-// Simulates paths 0..paths-1 of one scenario. Identical results for any
-// thread count, back end and block size.
+// Runs the paths of one scenario through the horizon, one window of weeks at a
+// time. Results are identical for any thread count, back end, block size and
+// window length.
+class EnsembleRunner {
+ public:
+  EnsembleRunner(const core::ModelSpec& spec, const EnsembleOptions& options);
+
+  bool done() const noexcept { return next_week_ >= spec_.weeks; }
+  int next_week() const noexcept { return next_week_; }
+
+  // Simulates the next `weeks` weeks (fewer at the horizon) of every path.
+  Ensemble next_window(int weeks);
+
+ private:
+  const core::ModelSpec& spec_;
+  EnsembleOptions options_;
+  std::vector<core::PathState> states_;
+  int next_week_ = 0;
+};
+
+// The whole horizon in one window (small runs and tests).
 Ensemble simulate_ensemble(const core::ModelSpec& spec, const EnsembleOptions& options);
+
+// Weeks per window so that a window holds at most `budget_bytes` (at least 1 week).
+int window_weeks(int weeks, int regions, std::int64_t paths, std::size_t budget_bytes) noexcept;
 
 }  // namespace chainsim

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace chainsim {
 namespace {
@@ -47,7 +48,6 @@ int mondays_between(Date begin, Date end) {
   return static_cast<int>(((end - monday).count() + 6) / 7);
 }
 
-// Copies a column of ints to doubles.
 void to_double(std::span<const std::int32_t> in, std::vector<double>& out) {
   out.resize(in.size());
   std::copy(in.begin(), in.end(), out.begin());
@@ -62,13 +62,41 @@ void fill_stats(std::vector<double>& scratch, std::span<const double> probs, Wee
 
 }  // namespace
 
+std::string period_metric_description(PeriodMetric m) {
+  switch (m) {
+    case PeriodMetric::PeakOccupancy: return "peak weekly occupancy in the period";
+    case PeriodMetric::OccupancyEnd: return "occupancy at the end of the period";
+    case PeriodMetric::PermitHoldersEnd: return "permit holders waiting for housing at the end of the period";
+    case PeriodMetric::CapacityEnd: return "capacity in effect at the end of the period";
+    case PeriodMetric::ShortfallWeeks: return "number of weeks with occupancy above capacity in the period";
+    case PeriodMetric::ShortfallPersonWeeks: return "shortfall person-weeks in the period";
+    case PeriodMetric::Inflow: return "inflow in the period (first and repeat applications and family reunification)";
+    case PeriodMetric::Housed: return "permit holders housed in the period";
+    case PeriodMetric::DublinTransfers: return "Dublin transfers in the period";
+    case PeriodMetric::Returns: return "verified returns in the period";
+    case PeriodMetric::CostEur: return "reception cost of the period";
+    case PeriodMetric::Count: break;
+  }
+  return "";
+}
+
+const char* period_metric_units(PeriodMetric m) {
+  switch (m) {
+    case PeriodMetric::CapacityEnd: return "places";
+    case PeriodMetric::ShortfallWeeks: return "weeks";
+    case PeriodMetric::ShortfallPersonWeeks: return "persons week";
+    case PeriodMetric::CostEur: return "EUR";
+    default: return "persons";
+  }
+}
+
 std::vector<PeriodInfo> run_periods(Date start, int weeks, const std::vector<PeriodKind>& kinds) {
   std::vector<PeriodInfo> out;
   for (PeriodKind kind : kinds) {
     int t = 0;
     while (t < weeks) {
       const CalendarPeriod cp = calendar_period(kind, monday_of(start, t));
-      PeriodInfo p{kind, cp.label, cp.start, t, t, false};
+      PeriodInfo p{kind, cp.label, cp.start, cp.end, t, t, false};
       while (p.end_week < weeks && monday_of(start, p.end_week) < cp.end) ++p.end_week;
       p.partial = (p.end_week - p.first_week) < mondays_between(cp.start, cp.end);
       out.push_back(p);
@@ -78,102 +106,205 @@ std::vector<PeriodInfo> run_periods(Date start, int weeks, const std::vector<Per
   return out;
 }
 
-ScenarioSummary summarize(const std::string& name, const Ensemble& ens, const std::vector<PeriodInfo>& periods,
-                          const SummaryOptions& opt) {
-  const int T = ens.weeks();
-  const int R = ens.regions();
-  const std::size_t Q = opt.quantiles.size();
-  const std::size_t A = opt.risk_levels.size();
-  const auto P = static_cast<std::size_t>(ens.paths());
-  const std::span<const double> probs(opt.quantiles);
+PeriodPathMetrics::PeriodPathMetrics(std::size_t periods, std::int64_t paths)
+    : periods_(periods), paths_(paths), values_(kNumPeriodMetrics * periods * static_cast<std::size_t>(paths), 0.0) {}
 
-  ScenarioSummary out;
-  out.name = name;
+ScenarioSummarizer::ScenarioSummarizer(std::string name, int weeks, int regions, std::int64_t paths,
+                                       std::vector<PeriodInfo> periods, SummaryOptions options)
+    : weeks_(weeks),
+      regions_(regions),
+      paths_(paths),
+      periods_(std::move(periods)),
+      options_(std::move(options)),
+      metrics_(periods_.size(), paths) {
+  summary_.name = std::move(name);
+  const std::size_t Q = options_.quantiles.size();
   auto allocate = [&](WeeklyStats& s, std::size_t cells) {
     s.mean.assign(cells, 0.0);
     s.sd.assign(cells, 0.0);
     s.quantiles.assign(cells * Q, 0.0);
   };
-  out.national.resize(core::kNumVars);
-  for (auto& s : out.national) allocate(s, static_cast<std::size_t>(T));
-  out.regional.resize(kStoredRegionalVars);
-  for (auto& s : out.regional) allocate(s, static_cast<std::size_t>(T) * static_cast<std::size_t>(R));
+  summary_.national.resize(core::kNumVars);
+  for (auto& s : summary_.national) allocate(s, static_cast<std::size_t>(weeks_));
+  summary_.regional.resize(kStoredRegionalVars);
+  for (auto& s : summary_.regional) allocate(s, static_cast<std::size_t>(weeks_) * static_cast<std::size_t>(regions_));
+}
+
+void ScenarioSummarizer::add(const Ensemble& w) {
+  const int W = w.weeks();
+  const int R = regions_;
+  const auto P = static_cast<std::size_t>(paths_);
+  const std::span<const double> probs(options_.quantiles);
 
   // Weekly statistics: one work item per (variable, week); each writes its own cells.
-  const std::int64_t national_items = static_cast<std::int64_t>(core::kNumVars) * T;
-  const std::int64_t regional_items = static_cast<std::int64_t>(kStoredRegionalVars) * T;
-  parallel_for(national_items + regional_items, opt.parallelism, [&](std::int64_t item) {
+  const std::int64_t national_items = static_cast<std::int64_t>(core::kNumVars) * W;
+  const std::int64_t regional_items = static_cast<std::int64_t>(kStoredRegionalVars) * W;
+  parallel_for(national_items + regional_items, options_.parallelism, [&](std::int64_t item) {
     std::vector<double> scratch;
     scratch.reserve(P);
     if (item < national_items) {
-      const auto v = static_cast<Var>(item / T);
-      const int t = static_cast<int>(item % T);
+      const auto v = static_cast<Var>(item / W);
+      const int t = w.first_week() + static_cast<int>(item % W);
       if (v == Var::CostEur) {
-        const auto c = ens.cost_column(t);
+        const auto c = w.cost_column(t);
         scratch.assign(c.begin(), c.end());
       } else {
-        to_double(ens.column(v, t), scratch);
+        to_double(w.column(v, t), scratch);
       }
-      fill_stats(scratch, probs, out.national[static_cast<std::size_t>(v)], static_cast<std::size_t>(t));
+      fill_stats(scratch, probs, summary_.national[static_cast<std::size_t>(v)], static_cast<std::size_t>(t));
     } else {
       const std::int64_t k = item - national_items;
-      const auto v = static_cast<core::RegionalVar>(k / T);
-      const int t = static_cast<int>(k % T);
+      const auto v = static_cast<core::RegionalVar>(k / W);
+      const int t = w.first_week() + static_cast<int>(k % W);
       for (int r = 0; r < R; ++r) {
-        to_double(ens.regional_column(v, t, r), scratch);
-        fill_stats(scratch, probs, out.regional[static_cast<std::size_t>(v)],
+        to_double(w.regional_column(v, t, r), scratch);
+        fill_stats(scratch, probs, summary_.regional[static_cast<std::size_t>(v)],
                    static_cast<std::size_t>(t) * static_cast<std::size_t>(R) + static_cast<std::size_t>(r));
       }
     }
   });
 
-  // Period statistics: one work item per period.
-  const std::size_t NP = periods.size();
-  PeriodStats& ps = out.periods;
+  // Period metrics, per path: one work item per period overlapping the window.
+  parallel_for(static_cast<std::int64_t>(periods_.size()), options_.parallelism, [&](std::int64_t i) {
+    const PeriodInfo& per = periods_[static_cast<std::size_t>(i)];
+    const auto k = static_cast<std::size_t>(i);
+    const int from = std::max(per.first_week, w.first_week());
+    const int to = std::min(per.end_week, w.end_week());
+    if (from >= to) return;
+    auto row = [&](PeriodMetric m) { return metrics_.row(m, k); };
+    double* peak = row(PeriodMetric::PeakOccupancy);
+    double* shortfall_weeks = row(PeriodMetric::ShortfallWeeks);
+    double* person_weeks = row(PeriodMetric::ShortfallPersonWeeks);
+    double* inflow = row(PeriodMetric::Inflow);
+    double* housed = row(PeriodMetric::Housed);
+    double* transfers = row(PeriodMetric::DublinTransfers);
+    double* returns = row(PeriodMetric::Returns);
+    double* cost = row(PeriodMetric::CostEur);
+    for (int t = from; t < to; ++t) {
+      const auto occ = w.column(Var::Occupancy, t);
+      const auto u = w.column(Var::Shortfall, t);
+      const auto first = w.column(Var::FirstApplications, t);
+      const auto repeat = w.column(Var::RepeatApplications, t);
+      const auto nareis = w.column(Var::Nareis, t);
+      const auto h = w.column(Var::Housed, t);
+      const auto tr = w.column(Var::DublinTransfers, t);
+      const auto rt = w.column(Var::Returns, t);
+      const auto c = w.cost_column(t);
+      for (std::size_t p = 0; p < P; ++p) {
+        peak[p] = std::max(peak[p], static_cast<double>(occ[p]));
+        shortfall_weeks[p] += u[p] > 0 ? 1.0 : 0.0;
+        person_weeks[p] += u[p];
+        inflow[p] += static_cast<double>(first[p]) + repeat[p] + nareis[p];
+        housed[p] += h[p];
+        transfers[p] += tr[p];
+        returns[p] += rt[p];
+        cost[p] += c[p];
+      }
+    }
+    if (to == per.end_week) {
+      const int last = per.end_week - 1;
+      const auto occ = w.column(Var::Occupancy, last);
+      const auto ph = w.column(Var::PermitHolders, last);
+      const auto cap = w.column(Var::Capacity, last);
+      double* occ_end = row(PeriodMetric::OccupancyEnd);
+      double* ph_end = row(PeriodMetric::PermitHoldersEnd);
+      double* cap_end = row(PeriodMetric::CapacityEnd);
+      for (std::size_t p = 0; p < P; ++p) {
+        occ_end[p] = occ[p];
+        ph_end[p] = ph[p];
+        cap_end[p] = cap[p];
+      }
+    }
+  });
+}
+
+ScenarioSummary ScenarioSummarizer::finish() {
+  const std::size_t NP = periods_.size();
+  const std::size_t Q = options_.quantiles.size();
+  const std::size_t A = options_.risk_levels.size();
+  const auto P = static_cast<std::size_t>(paths_);
+  constexpr std::size_t QS = kSummaryQuantiles.size();
+  PeriodStats& ps = summary_.periods;
   ps.peak_occupancy_mean.assign(NP, 0.0);
   ps.peak_occupancy_quantiles.assign(NP * Q, 0.0);
   ps.shortfall_probability.assign(NP, 0.0);
   ps.shortfall_person_weeks.assign(NP, 0.0);
   ps.capacity_needed.assign(NP * A, 0.0);
-  constexpr std::size_t QS = kSummaryQuantiles.size();
-  ps.permit_holders_end_quantiles.assign(NP * QS, 0.0);
-  ps.occupancy_end_quantiles.assign(NP * QS, 0.0);
-  ps.capacity_end_mean.assign(NP, 0.0);
-  parallel_for(static_cast<std::int64_t>(NP), opt.parallelism, [&](std::int64_t i) {
-    const PeriodInfo& per = periods[static_cast<std::size_t>(i)];
-    const auto pi = static_cast<std::size_t>(i);
-    std::vector<double> peak(P, 0.0);
-    std::vector<std::int64_t> shortfall_weeks_sum(P, 0);
-    for (int t = per.first_week; t < per.end_week; ++t) {
-      const auto occ = ens.column(Var::Occupancy, t);
-      const auto u = ens.column(Var::Shortfall, t);
-      for (std::size_t p = 0; p < P; ++p) {
-        peak[p] = std::max(peak[p], static_cast<double>(occ[p]));
-        shortfall_weeks_sum[p] += u[p];
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    ps.metric_mean[m].assign(NP, 0.0);
+    ps.metric_quantiles[m].assign(NP * QS, 0.0);
+  }
+  parallel_for(static_cast<std::int64_t>(NP), options_.parallelism, [&](std::int64_t i) {
+    const auto k = static_cast<std::size_t>(i);
+    std::vector<double> scratch;
+    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+      const double* row = metrics_.row(static_cast<PeriodMetric>(m), k);
+      scratch.assign(row, row + P);
+      ps.metric_mean[m][k] = mean_sd(scratch).mean;
+      quantiles_of(scratch, kSummaryQuantiles, std::span<double>(ps.metric_quantiles[m]).subspan(k * QS, QS));
+      if (static_cast<PeriodMetric>(m) == PeriodMetric::PeakOccupancy) {
+        // scratch is now sorted: the configured quantiles and the capacity needed.
+        ps.peak_occupancy_mean[k] = ps.metric_mean[m][k];
+        for (std::size_t q = 0; q < Q; ++q)
+          ps.peak_occupancy_quantiles[k * Q + q] = quantile_sorted(scratch, options_.quantiles[q]);
+        for (std::size_t a = 0; a < A; ++a) ps.capacity_needed[k * A + a] = capacity_needed(scratch, options_.risk_levels[a]);
       }
     }
-    std::size_t any_shortfall = 0;
-    double person_weeks = 0.0;
-    for (std::size_t p = 0; p < P; ++p) {
-      any_shortfall += shortfall_weeks_sum[p] > 0 ? 1 : 0;
-      person_weeks += static_cast<double>(shortfall_weeks_sum[p]);
-    }
-    ps.shortfall_probability[pi] = static_cast<double>(any_shortfall) / static_cast<double>(P);
-    ps.shortfall_person_weeks[pi] = person_weeks / static_cast<double>(P);
-    ps.peak_occupancy_mean[pi] = mean_sd(peak).mean;
-    quantiles_of(peak, probs, std::span<double>(ps.peak_occupancy_quantiles).subspan(pi * Q, Q));
-    for (std::size_t a = 0; a < A; ++a) ps.capacity_needed[pi * A + a] = capacity_needed(peak, opt.risk_levels[a]);
-
-    const int last = per.end_week - 1;
-    std::vector<double> scratch;
-    to_double(ens.column(Var::PermitHolders, last), scratch);
-    quantiles_of(scratch, kSummaryQuantiles, std::span<double>(ps.permit_holders_end_quantiles).subspan(pi * QS, QS));
-    to_double(ens.column(Var::Occupancy, last), scratch);
-    quantiles_of(scratch, kSummaryQuantiles, std::span<double>(ps.occupancy_end_quantiles).subspan(pi * QS, QS));
-    to_double(ens.column(Var::Capacity, last), scratch);
-    ps.capacity_end_mean[pi] = mean_sd(scratch).mean;
+    const double* weeks_short = metrics_.row(PeriodMetric::ShortfallWeeks, k);
+    std::size_t any = 0;
+    for (std::size_t p = 0; p < P; ++p) any += weeks_short[p] > 0 ? 1 : 0;
+    ps.shortfall_probability[k] = static_cast<double>(any) / static_cast<double>(P);
+    ps.shortfall_person_weeks[k] = ps.metric_mean[static_cast<std::size_t>(PeriodMetric::ShortfallPersonWeeks)][k];
   });
-  return out;
+  return summary_;
+}
+
+ScenarioSummary summarize(const std::string& name, const Ensemble& ensemble, const std::vector<PeriodInfo>& periods,
+                          const SummaryOptions& options) {
+  ScenarioSummarizer s(name, ensemble.end_week(), ensemble.regions(), ensemble.paths(), periods, options);
+  s.add(ensemble);
+  return s.finish();
+}
+
+ScenarioComparison compare_to_baseline(const std::string& name, const PeriodPathMetrics& scenario,
+                                       const PeriodPathMetrics& baseline, const Parallelism& parallelism,
+                                       std::int64_t pairing_shift) {
+  const std::size_t NP = scenario.periods();
+  const auto P = static_cast<std::size_t>(scenario.paths());
+  ScenarioComparison c;
+  c.name = name;
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    c.mean[m].assign(NP, 0.0);
+    c.low[m].assign(NP, 0.0);
+    c.high[m].assign(NP, 0.0);
+  }
+  c.shortfall_probability.assign(NP, 0.0);
+  c.shortfall_probability_low.assign(NP, 0.0);
+  c.shortfall_probability_high.assign(NP, 0.0);
+  const auto shift = static_cast<std::size_t>(((pairing_shift % scenario.paths()) + scenario.paths()) % scenario.paths());
+  parallel_for(static_cast<std::int64_t>(NP), parallelism, [&](std::int64_t i) {
+    const auto k = static_cast<std::size_t>(i);
+    std::vector<double> diff(P);
+    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+      const double* s = scenario.row(static_cast<PeriodMetric>(m), k);
+      const double* b = baseline.row(static_cast<PeriodMetric>(m), k);
+      for (std::size_t p = 0; p < P; ++p) diff[p] = s[p] - b[(p + shift) % P];
+      c.mean[m][k] = mean_sd(diff).mean;
+      std::sort(diff.begin(), diff.end());
+      c.low[m][k] = quantile_sorted(diff, 0.05);
+      c.high[m][k] = quantile_sorted(diff, 0.95);
+    }
+    // Shortfall indicator differences: mean ± 1.6449 standard errors (90 % normal interval).
+    const double* s = scenario.row(PeriodMetric::ShortfallWeeks, k);
+    const double* b = baseline.row(PeriodMetric::ShortfallWeeks, k);
+    for (std::size_t p = 0; p < P; ++p) diff[p] = (s[p] > 0 ? 1.0 : 0.0) - (b[(p + shift) % P] > 0 ? 1.0 : 0.0);
+    const ColumnStats st = mean_sd(diff);
+    const double se = st.sd / std::sqrt(static_cast<double>(P));
+    c.shortfall_probability[k] = st.mean;
+    c.shortfall_probability_low[k] = st.mean - 1.6448536269514722 * se;
+    c.shortfall_probability_high[k] = st.mean + 1.6448536269514722 * se;
+  });
+  return c;
 }
 
 }  // namespace chainsim

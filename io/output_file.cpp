@@ -99,6 +99,8 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
                        {{{"long_name", "reporting period: quarter, half-year or year of the week's Monday"}}, {}});
     f.define_dimension("risk_level", std::span<const double>(L.risk_levels),
                        {{{"long_name", "alpha: accepted probability of shortfall in the period"}}, {}});
+    f.define_dimension("summary_quantile", std::span<const double>(kSummaryQuantiles.data(), kSummaryQuantiles.size()),
+                       {{{"long_name", "probability of the quantile of a period metric (median and 90 % interval)"}}, {}});
   }
   f.write_string_variable("region_name", {"region"}, std::span<const std::string>(L.region_names),
                           {.string_attrs = {{"long_name", "safety region name"}}});
@@ -157,6 +159,27 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
                               opts("expected shortfall person-weeks in the period", "persons week"));
     create_stat("capacity_needed", {"scenario", "period", "risk_level"},
                               opts("smallest capacity c with P(peak occupancy in the period > c) <= alpha", "places"));
+    // The planning table's per-period metrics and the paired scenario differences.
+    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+      const std::string n = kPeriodMetricNames[m];
+      const std::string what = period_metric_description(static_cast<PeriodMetric>(m));
+      const char* units = period_metric_units(static_cast<PeriodMetric>(m));
+      create_stat("period_" + n + "_mean", {"scenario", "period"}, opts(("mean over paths of the " + what).c_str(), units));
+      create_stat("period_" + n + "_quantile", {"scenario", "period", "summary_quantile"},
+                  opts(("quantiles over paths of the " + what).c_str(), units));
+      create_stat("difference_" + n + "_mean", {"scenario", "period"},
+                  opts(("mean paired difference to the baseline of the " + what).c_str(), units));
+      create_stat("difference_" + n + "_low", {"scenario", "period"},
+                  opts(("5 % quantile of the paired per-path differences to the baseline of the " + what).c_str(), units));
+      create_stat("difference_" + n + "_high", {"scenario", "period"},
+                  opts(("95 % quantile of the paired per-path differences to the baseline of the " + what).c_str(), units));
+    }
+    create_stat("difference_shortfall_probability", {"scenario", "period"},
+                opts("difference to the baseline of the probability of a shortfall in the period", "1"));
+    create_stat("difference_shortfall_probability_low", {"scenario", "period"},
+                opts("lower end of the 90 % confidence interval of the difference in shortfall probability", "1"));
+    create_stat("difference_shortfall_probability_high", {"scenario", "period"},
+                opts("upper end of the 90 % confidence interval of the difference in shortfall probability", "1"));
   }
 
   // --- per-path series ---
@@ -165,7 +188,8 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
                                  [&](const core::VarInfo& v) { return v.name == name; });
     if (it == core::kVarInfo.end()) throw std::invalid_argument("unknown ensemble variable " + name);
     h5::VarOptions o;
-    o.chunk = {1, std::min<std::size_t>(kPathChunk, static_cast<std::size_t>(L.paths)), T};
+    const auto week_chunk = static_cast<std::size_t>(L.week_chunk > 0 ? std::min(L.week_chunk, L.weeks) : L.weeks);
+    o.chunk = {1, std::min<std::size_t>(kPathChunk, static_cast<std::size_t>(L.paths)), week_chunk};
     o.deflate_level = 1;
     o.shuffle = true;
     o.string_attrs = {{"long_name", std::string(it->long_name)}, {"units", std::string(it->units)}};
@@ -204,7 +228,7 @@ OutputFile::~OutputFile() {
   std::filesystem::remove(tmp_, ec);
 }
 
-void OutputFile::write_scenario(std::size_t s, const ScenarioSummary& sum, const Ensemble& ens) {
+void OutputFile::write_summary(std::size_t s, const ScenarioSummary& sum) {
   const auto& L = layout_;
   const auto T = static_cast<std::size_t>(L.weeks);
   const std::size_t R = L.region_codes.size();
@@ -239,11 +263,38 @@ void OutputFile::write_scenario(std::size_t s, const ScenarioSummary& sum, const
     write("shortfall_probability", {NP}, ps.shortfall_probability);
     write("shortfall_person_weeks", {NP}, ps.shortfall_person_weeks);
     write("capacity_needed", {NP, A}, ps.capacity_needed);
+    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+      const std::string n = kPeriodMetricNames[m];
+      write("period_" + n + "_mean", {NP}, ps.metric_mean[m]);
+      write("period_" + n + "_quantile", {NP, kSummaryQuantiles.size()}, ps.metric_quantiles[m]);
+    }
   }
+}
 
-  // Per-path series: transpose the ensemble's (week, path) columns into
+void OutputFile::write_comparison(std::size_t s, const ScenarioComparison& c) {
+  const std::size_t NP = layout_.periods.size();
+  if (NP == 0) return;
+  auto write = [&](const std::string& name, const std::vector<double>& data) {
+    impl_->stats.at(name).write_block<double>({s, 0}, {1, NP}, data);
+  };
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    const std::string n = kPeriodMetricNames[m];
+    write("difference_" + n + "_mean", c.mean[m]);
+    write("difference_" + n + "_low", c.low[m]);
+    write("difference_" + n + "_high", c.high[m]);
+  }
+  write("difference_shortfall_probability", c.shortfall_probability);
+  write("difference_shortfall_probability_low", c.shortfall_probability_low);
+  write("difference_shortfall_probability_high", c.shortfall_probability_high);
+
+}
+
+void OutputFile::write_window(std::size_t s, const Ensemble& ens) {
+  // Per-path series: transpose the window's (week, path) columns into
   // (path, week) rows, one chunk of paths at a time.
   const auto P = static_cast<std::size_t>(ens.paths());
+  const auto W = static_cast<std::size_t>(ens.weeks());
+  const auto t0 = static_cast<std::size_t>(ens.first_week());
   for (auto& [name, var] : impl_->per_path) {
     const auto it = std::find_if(core::kVarInfo.begin(), core::kVarInfo.end(),
                                  [&](const core::VarInfo& v) { return v.name == name; });
@@ -251,19 +302,19 @@ void OutputFile::write_scenario(std::size_t s, const ScenarioSummary& sum, const
     for (std::size_t p0 = 0; p0 < P; p0 += kPathChunk) {
       const std::size_t np = std::min(kPathChunk, P - p0);
       if (v == Var::CostEur) {
-        std::vector<double> buf(np * T);
-        for (std::size_t t = 0; t < T; ++t) {
-          const auto col = ens.cost_column(static_cast<int>(t));
-          for (std::size_t i = 0; i < np; ++i) buf[i * T + t] = col[p0 + i];
+        std::vector<double> buf(np * W);
+        for (std::size_t w = 0; w < W; ++w) {
+          const auto col = ens.cost_column(static_cast<int>(t0 + w));
+          for (std::size_t i = 0; i < np; ++i) buf[i * W + w] = col[p0 + i];
         }
-        var.write_block<double>({s, p0, 0}, {1, np, T}, buf);
+        var.write_block<double>({s, p0, t0}, {1, np, W}, buf);
       } else {
-        std::vector<std::int32_t> buf(np * T);
-        for (std::size_t t = 0; t < T; ++t) {
-          const auto col = ens.column(v, static_cast<int>(t));
-          for (std::size_t i = 0; i < np; ++i) buf[i * T + t] = col[p0 + i];
+        std::vector<std::int32_t> buf(np * W);
+        for (std::size_t w = 0; w < W; ++w) {
+          const auto col = ens.column(v, static_cast<int>(t0 + w));
+          for (std::size_t i = 0; i < np; ++i) buf[i * W + w] = col[p0 + i];
         }
-        var.write_block<std::int32_t>({s, p0, 0}, {1, np, T}, buf);
+        var.write_block<std::int32_t>({s, p0, t0}, {1, np, W}, buf);
       }
     }
   }

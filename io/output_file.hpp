@@ -35,6 +35,7 @@ struct OutputLayout {
   std::vector<double> risk_levels;
   std::vector<PeriodInfo> periods;
   std::vector<std::string> ensemble;       // per-path variable names
+  int week_chunk = 0;                      // weeks per chunk of a per-path variable (the window length)
   // Provenance, all identical between identical runs.
   std::string configuration_toml;
   std::string configuration_source;
@@ -50,8 +51,14 @@ class OutputFile {
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
-  // Writes scenario s's summaries and per-path series.
-  void write_scenario(std::size_t s, const ScenarioSummary& summary, const Ensemble& ensemble);
+  // Writes scenario s's per-path series for the window's weeks.
+  void write_window(std::size_t s, const Ensemble& window);
+
+  // Writes scenario s's summaries (weekly and per period).
+  void write_summary(std::size_t s, const ScenarioSummary& summary);
+
+  // Writes scenario s's paired differences to the baseline (scenario 0 has none).
+  void write_comparison(std::size_t s, const ScenarioComparison& comparison);
 
   // Closes, re-opens and checks the temporary file, fsyncs it and renames it to
   // the final name (replacing an existing file atomically).

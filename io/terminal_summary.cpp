@@ -48,14 +48,15 @@ void print_summary(std::ostream& out, const std::vector<ScenarioSummary>& scenar
     for (std::size_t i : rows) {
       const PeriodInfo& p = periods[i];
       const auto& ps = sc.periods;
-      const double* occ = &ps.occupancy_end_quantiles[i * QS];
-      const double* ph = &ps.permit_holders_end_quantiles[i * QS];
+      const double* occ = &ps.metric_quantiles[static_cast<std::size_t>(PeriodMetric::OccupancyEnd)][i * QS];
+      const double* ph = &ps.metric_quantiles[static_cast<std::size_t>(PeriodMetric::PermitHoldersEnd)][i * QS];
+      const double capacity = ps.metric_mean[static_cast<std::size_t>(PeriodMetric::CapacityEnd)][i];
       char prob[16];
       std::snprintf(prob, sizeof prob, "%.1f%%", 100.0 * ps.shortfall_probability[i]);
       const std::string need = risk_levels.empty() ? "-" : thousands(ps.capacity_needed[i * risk_levels.size() + a_col]);
       out << pad(p.label + (p.partial ? "*" : ""), 10)
           << pad(thousands(occ[1]) + " [" + thousands(occ[0]) + ", " + thousands(occ[2]) + "]", 38)
-          << pad(thousands(ps.capacity_end_mean[i]), 10) << pad(prob, 10) << pad(need, 10)
+          << pad(thousands(capacity), 10) << pad(prob, 10) << pad(need, 10)
           << pad(thousands(ph[1]) + " [" + thousands(ph[0]) + ", " + thousands(ph[2]) + "]", 36) << "\n";
     }
   }

@@ -1,0 +1,242 @@
+// Throughput of the model on the embedded seed scenario:
+//   BM_PathWeek_*   one whole path per iteration through core::simulate_path with a
+//                   reused PathWorkspace, into a row buffer; items = path-weeks;
+//   BM_Block        one work item of the ensemble driver (64 paths, 1 thread);
+//   BM_Scenario     simulate_ensemble, 1000 paths x 260 weeks, 1 and 2 threads
+//                   (wall-clock time); items = path-weeks;
+//   BM_Summaries    summarize() of a 2000-path x 260-week ensemble (built once);
+//   BM_InversionBinomial  sample_binomial_inversion draws per second.
+// The context block at the top of the output records commit, build type,
+// compiler and the compile flags this file can see.
+//
+// Quick run: bench_kernel --benchmark_min_time=0.05
+#include "core/binomial_inversion.hpp"
+#include "core/model_spec.hpp"
+#include "core/path_kernel.hpp"
+#include "core/random_stream.hpp"
+#include "core/variables.hpp"
+#include "forecast/config.hpp"
+#include "forecast/ensemble.hpp"
+#include "forecast/parallel.hpp"
+#include "forecast/resolve.hpp"
+#include "forecast/summaries.hpp"
+#include "io/config_toml.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#ifndef CHAINSIM_GIT_COMMIT
+#define CHAINSIM_GIT_COMMIT "unknown"
+#endif
+
+namespace {
+
+using namespace chainsim;
+
+// ---------------------------------------------------------------------------
+// Build context. CMake passes no flags string to the sources, so it is
+// reconstructed from the predefined macros that the flags set.
+std::string build_type() {
+#if defined(NDEBUG) && defined(__OPTIMIZE__)
+  return "optimized, NDEBUG (Release or RelWithDebInfo)";
+#elif defined(__OPTIMIZE__)
+  return "optimized, assertions on";
+#else
+  return "unoptimized (Debug?)";
+#endif
+}
+
+std::string compile_flags() {
+  std::string f;
+  auto add = [&](const char* s) {
+    if (!f.empty()) f += ' ';
+    f += s;
+  };
+#ifdef __OPTIMIZE__
+  add("__OPTIMIZE__");
+#endif
+#ifdef __OPTIMIZE_SIZE__
+  add("-Os");
+#endif
+#ifdef NDEBUG
+  add("-DNDEBUG");
+#endif
+#ifdef __FAST_MATH__
+  add("-ffast-math");
+#endif
+#ifdef __FP_FAST_FMA
+  add("fma-hardware");
+#endif
+#ifdef __AVX512F__
+  add("-mavx512f");
+#elif defined(__AVX2__)
+  add("-mavx2");
+#elif defined(__SSE4_2__)
+  add("-msse4.2");
+#endif
+#ifdef __NO_INLINE__
+  add("-fno-inline");
+#endif
+#ifdef _OPENMP
+  add("-fopenmp");
+#endif
+  add(("-std=c++" + std::to_string(__cplusplus / 100 % 100)).c_str());
+  return f;
+}
+
+[[maybe_unused]] const bool kContextRecorded = [] {
+  benchmark::AddCustomContext("chainsim_git_commit", CHAINSIM_GIT_COMMIT);
+  benchmark::AddCustomContext("chainsim_build_type", build_type());
+#ifdef __VERSION__
+#if defined(__clang__)
+  benchmark::AddCustomContext("chainsim_compiler", std::string("clang ") + __VERSION__);
+#elif defined(__GNUC__)
+  benchmark::AddCustomContext("chainsim_compiler", std::string("gcc ") + __VERSION__);
+#else
+  benchmark::AddCustomContext("chainsim_compiler", __VERSION__);
+#endif
+#endif
+  benchmark::AddCustomContext("chainsim_flags_seen", compile_flags());
+  return true;
+}();
+
+// ---------------------------------------------------------------------------
+// The seed scenario.
+
+Config seed_baseline(RegionMode mode) {
+  Config c = io::load_seed().scenarios.at(0);
+  c.run.regions = mode;
+  c.run.weeks = 260;  // the seed's horizon, fixed here so the item counts are explicit
+  return c;
+}
+
+const core::ModelSpec& seed_spec(RegionMode mode) {
+  static const core::ModelSpec national = resolve(seed_baseline(RegionMode::National));
+  static const core::ModelSpec regional = resolve(seed_baseline(RegionMode::SafetyRegions));
+  return mode == RegionMode::National ? national : regional;
+}
+
+std::uint64_t seed_of(RegionMode mode) { return seed_baseline(mode).run.seed; }
+
+// One path's results in a row buffer: national [t * kNumVars + v], cost [t],
+// regional [(t * kNumRegionalVars + v) * R + r].
+struct RowBuffer {
+  std::vector<std::int32_t> national;
+  std::vector<double> cost;
+  std::vector<std::int32_t> regional;
+  core::PathSink sink;
+
+  explicit RowBuffer(const core::ModelSpec& spec) {
+    const auto T = static_cast<std::size_t>(spec.weeks);
+    const auto R = static_cast<std::size_t>(spec.regions);
+    national.assign(T * core::kNumVars, 0);
+    cost.assign(T, 0.0);
+    regional.assign(T * core::kNumRegionalVars * R, 0);
+    sink.counts = national.data();
+    sink.var_stride = 1;
+    sink.week_stride = static_cast<std::ptrdiff_t>(core::kNumVars);
+    sink.cost = cost.data();
+    sink.cost_week_stride = 1;
+    sink.regional = regional.data();
+    sink.reg_region_stride = 1;
+    sink.reg_var_stride = spec.regions;
+    sink.reg_week_stride = static_cast<std::ptrdiff_t>(core::kNumRegionalVars * R);
+    sink.regional_count = core::kNumRegionalVars;
+  }
+};
+
+void path_weeks(benchmark::State& state, RegionMode mode) {
+  const core::ModelSpec& spec = seed_spec(mode);
+  const std::uint64_t seed = seed_of(mode);
+  core::PathWorkspace ws(spec);
+  RowBuffer buf(spec);
+  std::uint64_t path = 0;
+  for (auto _ : state) {
+    core::simulate_path(spec, seed, path++, ws, buf.sink);
+    benchmark::DoNotOptimize(buf.national.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * spec.weeks);
+  state.counters["regions"] = spec.regions;
+  state.counters["weeks"] = spec.weeks;
+}
+
+void BM_PathWeek_National(benchmark::State& state) { path_weeks(state, RegionMode::National); }
+BENCHMARK(BM_PathWeek_National)->Unit(benchmark::kMicrosecond);
+
+void BM_PathWeek_Regional(benchmark::State& state) { path_weeks(state, RegionMode::SafetyRegions); }
+BENCHMARK(BM_PathWeek_Regional)->Unit(benchmark::kMicrosecond);
+
+// ---------------------------------------------------------------------------
+// Ensemble driver.
+
+EnsembleOptions ensemble_options(std::int64_t paths, int threads) {
+  EnsembleOptions o;
+  o.paths = paths;
+  o.seed = seed_of(RegionMode::SafetyRegions);
+  o.block_paths = 64;
+  o.parallelism.backend = Backend::OpenMP;
+  o.parallelism.threads = threads;
+  return o;
+}
+
+// One block of 64 paths (the ensemble's unit of work) on one thread, including
+// the allocation of its 64-path ensemble.
+void BM_Block(benchmark::State& state) {
+  const core::ModelSpec& spec = seed_spec(RegionMode::SafetyRegions);
+  const EnsembleOptions opt = ensemble_options(64, 1);
+  for (auto _ : state) {
+    Ensemble e = simulate_ensemble(spec, opt);
+    benchmark::DoNotOptimize(&e);
+  }
+  state.SetItemsProcessed(state.iterations() * 64 * spec.weeks);
+}
+BENCHMARK(BM_Block)->Unit(benchmark::kMillisecond);
+
+// The seed baseline at 1000 paths x 260 weeks; Arg = threads.
+void BM_Scenario(benchmark::State& state) {
+  const core::ModelSpec& spec = seed_spec(RegionMode::SafetyRegions);
+  const int threads = static_cast<int>(state.range(0));
+  const EnsembleOptions opt = ensemble_options(1000, threads);
+  for (auto _ : state) {
+    Ensemble e = simulate_ensemble(spec, opt);
+    benchmark::DoNotOptimize(&e);
+  }
+  state.SetItemsProcessed(state.iterations() * 1000 * spec.weeks);
+  state.counters["threads"] = effective_threads(opt.parallelism);
+}
+BENCHMARK(BM_Scenario)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// ---------------------------------------------------------------------------
+// Summaries of a 2000-path ensemble (built once, outside the timing).
+void BM_Summaries(benchmark::State& state) {
+  const Config cfg = seed_baseline(RegionMode::SafetyRegions);
+  const core::ModelSpec& spec = seed_spec(RegionMode::SafetyRegions);
+  static const Ensemble ens = simulate_ensemble(spec, ensemble_options(2000, 0));
+  const std::vector<PeriodInfo> periods = run_periods(cfg.run.start, spec.weeks, cfg.output.periods);
+  SummaryOptions sopt{cfg.output.quantiles, cfg.output.risk_levels, Parallelism{Backend::OpenMP, 1}};
+  for (auto _ : state) {
+    ScenarioSummary s = summarize("baseline", ens, periods, sopt);
+    benchmark::DoNotOptimize(&s);
+  }
+  // items = path-weeks summarized
+  state.SetItemsProcessed(state.iterations() * ens.paths() * ens.weeks());
+  state.counters["quantiles"] = static_cast<double>(sopt.quantiles.size());
+  state.counters["periods"] = static_cast<double>(periods.size());
+}
+BENCHMARK(BM_Summaries)->Unit(benchmark::kMillisecond);
+
+// ---------------------------------------------------------------------------
+// The inversion binomial sampler, draws per second.
+void BM_InversionBinomial(benchmark::State& state, std::int64_t n, double p) {
+  core::RandomStream rs(20240611, 1, 1, core::Flow::Returns);
+  for (auto _ : state) benchmark::DoNotOptimize(core::sample_binomial_inversion(rs, n, p));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_InversionBinomial, n5000_p0.02, 5000, 0.02);
+BENCHMARK_CAPTURE(BM_InversionBinomial, n20000_p0.03, 20000, 0.03);
+
+}  // namespace

@@ -1,0 +1,204 @@
+#include "io/planning_table.hpp"
+
+#include "forecast/calendar.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <system_error>
+
+namespace chainsim::io {
+namespace {
+
+using M = PeriodMetric;
+constexpr std::size_t QS = kSummaryQuantiles.size();  // 5 %, 50 %, 95 %
+
+// Fixed-point with at most `decimals` decimals, trailing zeros dropped; always
+// '.' decimals whatever the locale (to_chars is locale-independent). Counts and
+// euros get 2 decimals (quantiles interpolate between paths), probabilities 6.
+std::string num(double v, int decimals = 2) {
+  if (std::isnan(v)) return "";
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  std::string s(buf, r.ptr);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+std::string prob(double v) { return num(v, 6); }
+
+std::string fixed(double v, int decimals) {
+  if (std::isnan(v)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// 12345.6 -> "12,346" for people.
+std::string persons(double v) {
+  if (!std::isfinite(v)) return "-";
+  const long long n = std::llround(v);
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (n < 0 ? "-" : "") + out;
+}
+
+std::string signed_persons(double v) { return (v > 0.5 ? "+" : "") + persons(v); }
+
+const char* kind_name(PeriodKind k) {
+  return k == PeriodKind::Quarter ? "quarter" : k == PeriodKind::HalfYear ? "half-year" : "year";
+}
+
+double q(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
+  return ps.metric_quantiles[static_cast<std::size_t>(m)][k * QS + which];
+}
+double mean(const PeriodStats& ps, M m, std::size_t k) { return ps.metric_mean[static_cast<std::size_t>(m)][k]; }
+
+std::string alpha_label(double alpha) { return std::to_string(static_cast<int>(std::lround(100 * (1 - alpha)))); }
+
+// Metrics compared between scenarios, in column order.
+constexpr M kCompared[] = {M::OccupancyEnd, M::PeakOccupancy,   M::PermitHoldersEnd, M::ShortfallPersonWeeks,
+                           M::Housed,       M::Inflow,          M::DublinTransfers,  M::Returns,
+                           M::CostEur};
+
+}  // namespace
+
+PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std::vector<ScenarioSummary>& scenarios,
+                               const std::vector<ScenarioComparison>& comparisons,
+                               const std::vector<double>& risk_levels) {
+  PlanningTables out;
+  const std::size_t A = risk_levels.size();
+
+  // ---- planning table, CSV ----
+  std::string& c = out.planning_csv;
+  c = "period,period_kind,period_start,period_end,partial,scenario,"
+      "occupancy_p50,occupancy_p05,occupancy_p95,peak_occupancy_p50,capacity,"
+      "shortfall_probability,shortfall_person_weeks";
+  for (double a : risk_levels) c += ",capacity_needed_" + alpha_label(a);
+  c += ",permit_holders_p50,permit_holders_p05,permit_holders_p95,housed_p50,"
+       "inflow_p50,inflow_p05,inflow_p95,dublin_transfers_p50,returns_p50,cost_eur_mean\n";
+  for (std::size_t k = 0; k < periods.size(); ++k) {
+    const PeriodInfo& p = periods[k];
+    for (const ScenarioSummary& s : scenarios) {
+      const PeriodStats& ps = s.periods;
+      c += p.label + "," + kind_name(p.kind) + "," + iso_date(p.start) + "," +
+           iso_date(p.end - std::chrono::days{1}) + "," + (p.partial ? "1" : "0") + "," + s.name;
+      for (double v : {q(ps, M::OccupancyEnd, k, 1), q(ps, M::OccupancyEnd, k, 0), q(ps, M::OccupancyEnd, k, 2),
+                       q(ps, M::PeakOccupancy, k, 1), mean(ps, M::CapacityEnd, k)})
+        c += "," + num(v);
+      c += "," + prob(ps.shortfall_probability[k]) + "," + num(ps.shortfall_person_weeks[k]);
+      for (std::size_t a = 0; a < A; ++a) c += "," + num(ps.capacity_needed[k * A + a]);
+      for (double v : {q(ps, M::PermitHoldersEnd, k, 1), q(ps, M::PermitHoldersEnd, k, 0),
+                       q(ps, M::PermitHoldersEnd, k, 2), q(ps, M::Housed, k, 1), q(ps, M::Inflow, k, 1),
+                       q(ps, M::Inflow, k, 0), q(ps, M::Inflow, k, 2), q(ps, M::DublinTransfers, k, 1),
+                       q(ps, M::Returns, k, 1), mean(ps, M::CostEur, k)})
+        c += "," + num(v);
+      c += "\n";
+    }
+  }
+
+  // ---- planning table, Markdown ----
+  std::string& md = out.planning_md;
+  md = "| period | scenario | occupancy at end: median [90 % interval] | capacity | P(shortfall) |";
+  for (double a : risk_levels) md += " capacity needed (" + alpha_label(a) + " %) |";
+  md += " permit holders waiting [90 %] | housed | inflow [90 %] | Dublin transfers | returns | cost (EUR m) |\n";
+  md += "|---|---|---|---|---|";
+  for (std::size_t a = 0; a < A; ++a) md += "---|";
+  md += "---|---|---|---|---|---|\n";
+  for (std::size_t k = 0; k < periods.size(); ++k) {
+    const PeriodInfo& p = periods[k];
+    for (const ScenarioSummary& s : scenarios) {
+      const PeriodStats& ps = s.periods;
+      md += "| " + p.label + (p.partial ? "*" : "") + " | " + s.name + " | " + persons(q(ps, M::OccupancyEnd, k, 1)) +
+            " [" + persons(q(ps, M::OccupancyEnd, k, 0)) + " – " + persons(q(ps, M::OccupancyEnd, k, 2)) + "] | " +
+            persons(mean(ps, M::CapacityEnd, k)) + " | " + fixed(100 * ps.shortfall_probability[k], 1) + " % |";
+      for (std::size_t a = 0; a < A; ++a) md += " " + persons(ps.capacity_needed[k * A + a]) + " |";
+      md += " " + persons(q(ps, M::PermitHoldersEnd, k, 1)) + " [" + persons(q(ps, M::PermitHoldersEnd, k, 0)) + " – " +
+            persons(q(ps, M::PermitHoldersEnd, k, 2)) + "] | " + persons(q(ps, M::Housed, k, 1)) + " | " +
+            persons(q(ps, M::Inflow, k, 1)) + " [" + persons(q(ps, M::Inflow, k, 0)) + " – " +
+            persons(q(ps, M::Inflow, k, 2)) + "] | " + persons(q(ps, M::DublinTransfers, k, 1)) + " | " +
+            persons(q(ps, M::Returns, k, 1)) + " | " + fixed(mean(ps, M::CostEur, k) / 1e6, 1) + " |\n";
+    }
+  }
+  md += "\nOccupancy and permit holders at the period's last week; housed, inflow (first and repeat "
+        "applications and family reunification), Dublin transfers and returns are period totals (medians over "
+        "paths); capacity and cost are means. P(shortfall): probability that occupancy exceeds capacity in some "
+        "week of the period. Capacity needed (x %): the smallest capacity that the peak occupancy of the period "
+        "exceeds with probability at most 100 − x %. * partial period.\n";
+
+  // ---- scenario comparison ----
+  std::string& cc = out.comparison_csv;
+  cc = "period,period_kind,period_start,partial,scenario,baseline";
+  for (M m : kCompared) {
+    const std::string n = kPeriodMetricNames[static_cast<std::size_t>(m)];
+    cc += "," + n + "_diff_mean," + n + "_diff_p05," + n + "_diff_p95";
+  }
+  cc += ",shortfall_probability_diff,shortfall_probability_diff_lo90,shortfall_probability_diff_hi90\n";
+  std::string& cm = out.comparison_md;
+  cm = "| period | scenario − baseline | occupancy at end: mean [90 %] | peak occupancy | permit holders waiting | "
+       "shortfall person-weeks | P(shortfall) [90 % CI] | cost (EUR m) |\n|---|---|---|---|---|---|---|---|\n";
+  const std::string base = scenarios.empty() ? "baseline" : scenarios.front().name;
+  for (std::size_t k = 0; k < periods.size(); ++k) {
+    const PeriodInfo& p = periods[k];
+    for (const ScenarioComparison& d : comparisons) {
+      cc += p.label + "," + kind_name(p.kind) + "," + iso_date(p.start) + "," + (p.partial ? "1" : "0") + "," +
+            d.name + "," + base;
+      for (M m : kCompared) {
+        const auto i = static_cast<std::size_t>(m);
+        cc += "," + num(d.mean[i][k]) + "," + num(d.low[i][k]) + "," + num(d.high[i][k]);
+      }
+      cc += "," + prob(d.shortfall_probability[k]) + "," + prob(d.shortfall_probability_low[k]) + "," +
+            prob(d.shortfall_probability_high[k]) + "\n";
+      auto cell = [&](M m) {
+        const auto i = static_cast<std::size_t>(m);
+        return signed_persons(d.mean[i][k]) + " [" + signed_persons(d.low[i][k]) + ", " +
+               signed_persons(d.high[i][k]) + "]";
+      };
+      const auto cost = static_cast<std::size_t>(M::CostEur);
+      cm += "| " + p.label + (p.partial ? "*" : "") + " | " + d.name + " | " + cell(M::OccupancyEnd) + " | " +
+            cell(M::PeakOccupancy) + " | " + cell(M::PermitHoldersEnd) + " | " + cell(M::ShortfallPersonWeeks) +
+            " | " + fixed(100 * d.shortfall_probability[k], 1) + " pp [" +
+            fixed(100 * d.shortfall_probability_low[k], 1) + ", " + fixed(100 * d.shortfall_probability_high[k], 1) +
+            "] | " + fixed(d.mean[cost][k] / 1e6, 1) + " [" + fixed(d.low[cost][k] / 1e6, 1) + ", " +
+            fixed(d.high[cost][k] / 1e6, 1) + "] |\n";
+    }
+  }
+  cm += "\nPaired differences path by path (common random numbers): the mean and, in brackets, the 5 % and 95 % "
+        "quantiles of the per-path differences; for P(shortfall) the difference in percentage points with its 90 % "
+        "confidence interval.\n";
+  return out;
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + tmp);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw std::system_error(err, std::generic_category(), "cannot write " + tmp);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw std::system_error(err, std::generic_category(), "cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+}  // namespace chainsim::io
