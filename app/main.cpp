@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <system_error>
 
 #ifndef CHAINSIM_VERSION
@@ -47,13 +48,22 @@ int run_main(int argc, char** argv) {
   run->add_option("config", config_path, "configuration file (TOML); default: the embedded seed scenario");
   run->add_option("--paths", paths, "number of Monte Carlo paths (overrides run.paths)")->check(CLI::Range(1, 100000000));
   run->add_option("--weeks", weeks, "horizon in weeks (overrides run.weeks)")->check(CLI::Range(1, 1560));
-  run->add_option("--seed", seed, "random seed (overrides run.seed)");
-  run->add_option("--out", out, "output HDF5 file (overrides output.path)");
+  // The same range as run.seed in a configuration file (TOML integers are 64-bit signed).
+  run->add_option("--seed", seed, "random seed (overrides run.seed)")
+      ->check(CLI::Range(std::uint64_t{0}, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())));
+  run->add_option("--out", out, "output HDF5 file ending in .h5 or .nc (overrides output.path)")
+      ->check([](const std::string& v) {
+        const auto ext = std::filesystem::path(v).extension();
+        return (ext == ".h5" || ext == ".nc") && std::filesystem::path(v).filename() != ext
+                   ? std::string()
+                   : "the output file name must end in .h5 or .nc";
+      });
   run->add_option("--threads", ov.parallelism.threads, "worker threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(1, 4096));
   run->add_option("--backend", backend, "parallel back end; results do not depend on it")
       ->check(CLI::IsMember({"openmp", "tbb"}));
   run->add_flag("--quiet", ov.quiet, "print nothing but errors");
+  run->add_flag("--force", ov.force, "replace existing output files (they are replaced only when the run succeeds)");
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "check a configuration file and report the first problem");
@@ -99,6 +109,9 @@ int main(int argc, char** argv) {
   } catch (const io::InputMissingError& e) {
     std::cerr << "chainsim: " << e.what() << "\n";
     return exit_code::kNoInput;
+  } catch (const app::OutputExistsError& e) {
+    std::cerr << "chainsim: " << e.what() << "\n";
+    return exit_code::kCannotCreate;
   } catch (const io::h5::Error& e) {
     std::cerr << "chainsim: cannot write output: " << e.what() << "\n";
     return exit_code::kCannotCreate;

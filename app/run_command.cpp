@@ -26,6 +26,30 @@ std::string table_stem(const std::filesystem::path& out) {
   return p.string();
 }
 
+// Every file a run writes: the HDF5 file and the tables beside it.
+std::vector<std::filesystem::path> run_outputs(const std::filesystem::path& out) {
+  const std::string stem = table_stem(out);
+  return {out, stem + ".planning.csv", stem + ".planning.md", stem + ".comparison.csv", stem + ".comparison.md"};
+}
+
+// Temporary files "<name>.tmp.<pid>" left by runs that were killed: removed when
+// their process no longer exists (a run that is still writing keeps its own).
+void remove_stale_temporaries(const std::filesystem::path& out) {
+  namespace fs = std::filesystem;
+  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (const fs::path& final_name : run_outputs(out)) {
+    const std::string prefix = final_name.filename().string() + ".tmp.";
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (name.rfind(prefix, 0) != 0) continue;
+      const std::string pid = name.substr(prefix.size());
+      if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      if (!fs::exists(fs::path("/proc") / pid)) fs::remove(it->path(), ec);
+    }
+  }
+}
+
 }  // namespace
 
 void apply_overrides(ScenarioSet& set, const RunOverrides& o) {
@@ -53,6 +77,15 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
                             e.what());
     }
   }
+
+  // Existing outputs are never replaced without --force; a directory never.
+  if (std::filesystem::is_directory(base.output.path))
+    throw OutputExistsError("output " + base.output.path + " is a directory");
+  if (!o.force)
+    for (const auto& f : run_outputs(base.output.path))
+      if (std::filesystem::exists(f))
+        throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
+  remove_stale_temporaries(base.output.path);
 
   io::OutputLayout layout;
   layout.path = base.output.path;

@@ -8,8 +8,15 @@
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 namespace chainsim::app {
+
+// An output that exists and may not be replaced (no --force), or cannot be created.
+struct OutputExistsError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct RunOverrides {
   std::optional<std::int64_t> paths;
@@ -18,6 +25,7 @@ struct RunOverrides {
   std::optional<std::filesystem::path> out;
   Parallelism parallelism;
   bool quiet = false;
+  bool force = false;  // replace existing outputs
 };
 
 // Applies the command-line overrides to every scenario of the set and

@@ -1,0 +1,147 @@
+// A run killed with SIGKILL while it writes never leaves a partial file under
+// the final name and never damages an earlier output of the same name; the
+// next run removes the dead run's temporary file.
+#include "io/h5file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+pid_t spawn(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+int run_to_end(const std::vector<std::string>& args) {
+  const pid_t pid = spawn(args);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<fs::path> temporaries(const fs::path& dir) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().find(".tmp.") != std::string::npos) out.push_back(e.path());
+  return out;
+}
+
+// Starts a long run writing to `out` and kills it with SIGKILL once its
+// temporary output exists and `delay` has passed; with `after_data`, only once
+// the temporary file has grown by a megabyte past its first size, i.e. while ensemble data
+// are being written into it.
+void kill_while_writing(const fs::path& out, std::chrono::milliseconds delay, bool after_data = false) {
+  const pid_t pid = spawn({CHAINSIM_BINARY, "run", "--paths", "4000", "--weeks", "260", "--force", "--out", out.string()});
+  ASSERT_GT(pid, 0);
+  const fs::path tmp = out.string() + ".tmp." + std::to_string(pid);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(tmp) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(fs::exists(tmp)) << "the run never started writing " << tmp;
+  if (after_data) {
+    std::error_code ec;
+    const auto first_size = fs::file_size(tmp, ec);
+    while (!ec && fs::file_size(tmp, ec) <= first_size + (1u << 20) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_FALSE(ec) << "the run ended before it wrote data";
+  }
+  std::this_thread::sleep_for(delay);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed; make it longer";
+}
+
+class CrashSafety : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("chainsim-crash-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(CrashSafety, KilledRunLeavesNoFileUnderTheFinalName) {
+  const fs::path out = dir_ / "run.h5";
+  for (int ms : {0, 400, 1500}) {
+    kill_while_writing(out, std::chrono::milliseconds(ms));
+    EXPECT_FALSE(fs::exists(out)) << "killed after " << ms << " ms";
+    EXPECT_FALSE(fs::exists(dir_ / "run.planning.csv"));
+  }
+  for (int ms : {0, 30}) {
+    kill_while_writing(out, std::chrono::milliseconds(ms), /*after_data=*/true);
+    EXPECT_FALSE(fs::exists(out)) << "killed " << ms << " ms into writing data";
+  }
+}
+
+TEST_F(CrashSafety, KilledRunLeavesAnEarlierOutputUnchanged) {
+  const fs::path out = dir_ / "run.h5";
+  ASSERT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "50", "--weeks", "20", "--out", out.string(), "--quiet"}), 0);
+  const std::string before = read_bytes(out);
+  const std::string table_before = read_bytes(dir_ / "run.planning.csv");
+  ASSERT_GT(before.size(), 1000u);
+  for (int ms : {0, 700, -1}) {
+    kill_while_writing(out, std::chrono::milliseconds(std::max(ms, 0)), /*after_data=*/ms < 0);
+    EXPECT_EQ(read_bytes(out), before) << "killed after " << ms << " ms";
+    EXPECT_EQ(read_bytes(dir_ / "run.planning.csv"), table_before);
+    // And it still opens as what it is.
+    auto f = chainsim::io::h5::File::open_read(out);
+    EXPECT_EQ(f.read_string_attribute("/", "format"), "chainsim-ensemble");
+  }
+  EXPECT_FALSE(temporaries(dir_).empty());  // the dead runs' temporary files
+  // The next run removes temporary files whose process is gone.
+  ASSERT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "20", "--weeks", "10", "--force", "--out", out.string(),
+                        "--quiet"}),
+            0);
+  EXPECT_TRUE(temporaries(dir_).empty());
+}
+
+TEST_F(CrashSafety, ExistingOutputIsNotReplacedWithoutForce) {
+  const fs::path out = dir_ / "run.h5";
+  ASSERT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "20", "--weeks", "10", "--out", out.string(), "--quiet"}), 0);
+  const std::string before = read_bytes(out);
+  EXPECT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet"}), 73);
+  EXPECT_EQ(read_bytes(out), before);
+  EXPECT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet",
+                        "--force"}),
+            0);
+  EXPECT_NE(read_bytes(out), before);
+}
+
+}  // namespace
