@@ -81,6 +81,7 @@ int run_main(int argc, char** argv) {
   }
 
   if (*run) {
+    for (int i = 0; i < argc; ++i) ov.command_line += (i ? " " : "") + std::string(argv[i]);
     if (run->count("--paths")) ov.paths = paths;
     if (run->count("--weeks")) ov.weeks = weeks;
     if (run->count("--seed")) ov.seed = seed;

@@ -8,6 +8,7 @@
 #include "io/config_toml.hpp"
 #include "io/output_file.hpp"
 #include "io/planning_table.hpp"
+#include "app/run_manifest.hpp"
 #include "io/terminal_summary.hpp"
 
 #include <chrono>
@@ -64,6 +65,13 @@ void apply_overrides(ScenarioSet& set, const RunOverrides& o) {
 
 void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& out, std::ostream& log) {
   using clock = std::chrono::steady_clock;
+  const auto run_start = clock::now();
+  RunManifest manifest;
+  manifest.command_line = o.command_line;
+  manifest.start_utc = utc_now();
+  manifest.host = host_name();
+  manifest.threads = effective_threads(o.parallelism);
+  manifest.backend = backend_name(o.parallelism.backend);
   const Config& base = set.scenarios.front();
 
   // Resolve everything first: a scenario that cannot be resolved stops the run
@@ -115,6 +123,11 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   // budget; path states and per-path period metrics are kept between windows.
   const int window = window_weeks(base.run.weeks, specs.front().regions, base.run.paths, kWindowBudgetBytes);
   layout.week_chunk = window;
+  manifest.window_weeks = window;
+  manifest.configuration_source = set.source;
+  manifest.paths = base.run.paths;
+  manifest.weeks = base.run.weeks;
+  manifest.seed = base.run.seed;
 
   io::OutputFile file(layout);
   std::vector<ScenarioSummary> summaries;
@@ -145,8 +158,9 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       comparisons.push_back(compare_to_baseline(set.names[s], summarizer.path_metrics(), baseline_metrics, o.parallelism));
       file.write_comparison(s, comparisons.back());
     }
+    const double total = std::chrono::duration<double>(clock::now() - t0).count();
+    manifest.scenarios.push_back({set.names[s], simulate_seconds, total});
     if (!o.quiet) {
-      const double total = std::chrono::duration<double>(clock::now() - t0).count();
       const double path_weeks = static_cast<double>(base.run.paths) * base.run.weeks;
       log << "chainsim: scenario " << set.names[s] << ": " << base.run.paths << " paths x " << base.run.weeks
           << " weeks simulated in " << simulate_seconds << " s (" << path_weeks / simulate_seconds
@@ -162,6 +176,11 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   io::write_text_atomically(stem + ".planning.md", tables.planning_md);
   io::write_text_atomically(stem + ".comparison.csv", tables.comparison_csv);
   io::write_text_atomically(stem + ".comparison.md", tables.comparison_md);
+  manifest.end_utc = utc_now();
+  manifest.wall_seconds = std::chrono::duration<double>(clock::now() - run_start).count();
+  manifest.status = "completed";
+  for (const auto& f : run_outputs(layout.path)) manifest.outputs.emplace_back(f.string(), std::filesystem::file_size(f));
+  write_manifest(layout.path.string(), manifest);
   if (!o.quiet) {
     out << "chainsim: " << set.names.size() << " scenario(s), " << base.run.paths << " paths x " << base.run.weeks
         << " weeks, " << layout.region_codes.size() << " region(s); output: " << layout.path.string()

@@ -26,6 +26,7 @@ struct RunOverrides {
   Parallelism parallelism;
   bool quiet = false;
   bool force = false;  // replace existing outputs
+  std::string command_line;  // for the run manifest
 };
 
 // Applies the command-line overrides to every scenario of the set and

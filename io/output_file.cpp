@@ -2,9 +2,12 @@
 
 #include "core/variables.hpp"
 #include "forecast/calendar.hpp"
+#include "forecast/provenance.hpp"
 #include "io/h5file.hpp"
 
+#include <hdf5.h>
 #include <fcntl.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,12 +17,6 @@
 #include <stdexcept>
 #include <system_error>
 
-#ifndef CHAINSIM_VERSION
-#define CHAINSIM_VERSION "unknown"
-#endif
-#ifndef CHAINSIM_GIT_COMMIT
-#define CHAINSIM_GIT_COMMIT "unknown"
-#endif
 
 namespace chainsim::io {
 namespace {
@@ -204,9 +201,15 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
   f.set_attribute("/", "Conventions", "CF-1.8");
   f.set_attribute("/", "format", kOutputFormat);
   f.set_attribute<std::int32_t>("/", "format_version", kOutputFormatVersion);
-  f.set_attribute("/", "chainsim_version", CHAINSIM_VERSION);
-  f.set_attribute("/", "chainsim_git_commit", CHAINSIM_GIT_COMMIT);
-  f.set_attribute("/", "compiler", "g++ " __VERSION__);
+  f.set_attribute("/", "chainsim_version", chainsim_version());
+  f.set_attribute("/", "chainsim_git_commit", chainsim_git_commit());
+  f.set_attribute("/", "compiler", compiler_version());
+  unsigned h5_major = 0, h5_minor = 0, h5_release = 0;
+  H5get_libversion(&h5_major, &h5_minor, &h5_release);
+  f.set_attribute("/", "libraries",
+                  simulation_libraries() + "; HDF5 " + std::to_string(h5_major) + "." + std::to_string(h5_minor) +
+                      "." + std::to_string(h5_release) + "; toml++ " + std::to_string(TOML_LIB_MAJOR) + "." +
+                      std::to_string(TOML_LIB_MINOR) + "." + std::to_string(TOML_LIB_PATCH));
   f.set_attribute("/", "run_name", L.run_name);
   f.set_attribute("/", "seed", std::to_string(L.seed));
   f.set_attribute<std::int64_t>("/", "paths", L.paths);

@@ -1,0 +1,101 @@
+#include "app/run_manifest.hpp"
+
+#include "forecast/provenance.hpp"
+#include "io/planning_table.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace chainsim::app {
+namespace {
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+std::string to_json(const RunManifest& m) {
+  std::string j = "{\n";
+  j += "  \"format\": \"chainsim-run-manifest\",\n  \"format_version\": 1,\n";
+  j += "  \"status\": " + quoted(m.status) + ",\n";
+  j += "  \"exit_status\": " + std::to_string(m.exit_status) + ",\n";
+  j += "  \"command_line\": " + quoted(m.command_line) + ",\n";
+  j += "  \"start_utc\": " + quoted(m.start_utc) + ",\n";
+  j += "  \"end_utc\": " + quoted(m.end_utc) + ",\n";
+  j += "  \"wall_seconds\": " + number(m.wall_seconds) + ",\n";
+  j += "  \"host\": " + quoted(m.host) + ",\n";
+  j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
+  j += "  \"backend\": " + quoted(m.backend) + ",\n";
+  j += "  \"window_weeks\": " + std::to_string(m.window_weeks) + ",\n";
+  j += "  \"chainsim_version\": " + quoted(chainsim_version()) + ",\n";
+  j += "  \"chainsim_git_commit\": " + quoted(chainsim_git_commit()) + ",\n";
+  j += "  \"compiler\": " + quoted(compiler_version()) + ",\n";
+  j += "  \"libraries\": " + quoted(simulation_libraries()) + ",\n";
+  j += "  \"configuration_source\": " + quoted(m.configuration_source) + ",\n";
+  j += "  \"paths\": " + std::to_string(m.paths) + ",\n";
+  j += "  \"weeks\": " + std::to_string(m.weeks) + ",\n";
+  j += "  \"seed\": " + std::to_string(m.seed) + ",\n";
+  j += "  \"scenarios\": [";
+  for (std::size_t i = 0; i < m.scenarios.size(); ++i) {
+    const auto& s = m.scenarios[i];
+    j += std::string(i ? "," : "") + "\n    {\"name\": " + quoted(s.name) +
+         ", \"simulate_seconds\": " + number(s.simulate_seconds) + ", \"total_seconds\": " + number(s.total_seconds) +
+         "}";
+  }
+  j += m.scenarios.empty() ? "],\n" : "\n  ],\n";
+  j += "  \"outputs\": [";
+  for (std::size_t i = 0; i < m.outputs.size(); ++i)
+    j += std::string(i ? "," : "") + "\n    {\"path\": " + quoted(m.outputs[i].first) +
+         ", \"bytes\": " + std::to_string(m.outputs[i].second) + "}";
+  j += m.outputs.empty() ? "]\n" : "\n  ]\n";
+  return j + "}\n";
+}
+
+void write_manifest(const std::string& output, const RunManifest& m) {
+  io::write_text_atomically(output + ".run.json", to_json(m));
+}
+
+}  // namespace chainsim::app

@@ -1,0 +1,45 @@
+#pragma once
+// The run manifest, a JSON sidecar `<output>.run.json`: everything about a run
+// that may differ between identical runs (times, host, threads, timings) and
+// so must stay out of the HDF5 file, whose bytes depend only on the inputs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace chainsim::app {
+
+struct ScenarioTiming {
+  std::string name;
+  double simulate_seconds = 0.0;
+  double total_seconds = 0.0;
+};
+
+struct RunManifest {
+  std::string command_line;
+  std::string start_utc;  // ISO 8601
+  std::string end_utc;
+  double wall_seconds = 0.0;
+  std::string host;
+  int threads = 0;
+  std::string backend;
+  int window_weeks = 0;
+  std::string configuration_source;
+  std::int64_t paths = 0;
+  int weeks = 0;
+  std::uint64_t seed = 0;
+  std::vector<ScenarioTiming> scenarios;
+  std::vector<std::pair<std::string, std::uintmax_t>> outputs;  // path, bytes
+  int exit_status = 0;
+  std::string status;  // "completed", or what went wrong
+};
+
+// Current UTC time as "2026-11-28T01:02:03Z".
+std::string utc_now();
+std::string host_name();
+
+std::string to_json(const RunManifest& m);
+
+// Writes the manifest beside `output` (as `<output>.run.json`), atomically.
+void write_manifest(const std::string& output, const RunManifest& m);
+
+}  // namespace chainsim::app

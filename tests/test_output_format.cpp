@@ -1,0 +1,125 @@
+// The output file is something researchers open with the tools they already
+// use: ncdump lists its named dimensions and variables; xarray (engines
+// h5netcdf and netcdf4) decodes dates, keeps person counts as integers and
+// returns the resolved configuration as a string; identical runs give identical
+// bytes; the run manifest sidecar is valid JSON with what varies between runs.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int rc;
+  std::string out;
+};
+
+Result shell(const std::string& command) {
+  Result r{-1, {}};
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
+  const int status = pclose(pipe);
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+class OutputFormat : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("chainsim-format-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    out_ = dir_ / "run.h5";
+    const Result r = shell(std::string(CHAINSIM_BINARY) + " run --paths 64 --weeks 30 --quiet --out " + out_.string());
+    ASSERT_EQ(r.rc, 0) << r.out;
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static fs::path dir_, out_;
+};
+fs::path OutputFormat::dir_, OutputFormat::out_;
+
+TEST_F(OutputFormat, NcdumpListsNamedDimensionsAndVariables) {
+  if (shell("command -v ncdump").rc != 0) GTEST_SKIP() << "ncdump (netcdf-bin) is not installed";
+  const Result r = shell("ncdump -h " + out_.string());
+  ASSERT_EQ(r.rc, 0) << r.out;
+  for (const char* dim : {"scenario = 3", "path = 64", "week = 30", "region = 25", "quantile = 7", "period = ",
+                          "risk_level = 2"})
+    EXPECT_NE(r.out.find(dim), std::string::npos) << dim << "\n" << r.out.substr(0, 2000);
+  for (const char* var : {"int occupancy(scenario, path, week)", "double occupancy_quantile(scenario, week, quantile)",
+                          "double permit_holders_regional_mean(scenario, week, region)",
+                          "double capacity_needed(scenario, period, risk_level)", "week:units = \"days since 2022-06-20\"",
+                          ":Conventions = \"CF-1.8\"", ":format_version = 1"})
+    EXPECT_NE(r.out.find(var), std::string::npos) << var;
+}
+
+TEST_F(OutputFormat, XarrayOpensItWithBothEngines) {
+  const fs::path script = dir_ / "check.py";
+  std::ofstream(script) << R"PY(
+import sys
+import numpy as np
+import xarray as xr
+path = sys.argv[1]
+for engine in ("h5netcdf", "netcdf4"):
+    ds = xr.open_dataset(path, engine=engine)
+    for dim in ("scenario", "path", "week", "region", "quantile", "period", "risk_level"):
+        assert dim in ds.dims, (engine, dim, ds.dims)
+    assert np.issubdtype(ds["week"].dtype, np.datetime64), (engine, ds["week"].dtype)
+    assert str(ds["week"].values[0])[:10] == "2022-06-20", ds["week"].values[0]
+    assert str(ds["week"].values[1])[:10] == "2022-06-27", ds["week"].values[1]
+    for name in ("occupancy", "shortfall", "permit_holders", "capacity", "first_applications"):
+        assert np.issubdtype(ds[name].dtype, np.integer), (engine, name, ds[name].dtype)
+        assert ds[name].dims == ("scenario", "path", "week"), ds[name].dims
+    conf = ds.attrs["configuration"]
+    assert isinstance(conf, str) and "[run]" in conf and "[[scenario]]" in conf, type(conf)
+    assert list(ds["scenario"].values) == ["baseline", "no-crisis-measures", "dublin-and-return-restored"]
+    assert ds["occupancy_quantile"].dims == ("scenario", "week", "quantile")
+    med = ds["occupancy_quantile"].sel(scenario="baseline", quantile=0.5)
+    assert med.sizes["week"] == 30
+    ds.close()
+print("ok")
+)PY";
+  const Result r = shell(std::string(CHAINSIM_PYTHON) + " " + script.string() + " " + out_.string());
+  EXPECT_EQ(r.rc, 0) << r.out;
+}
+
+TEST_F(OutputFormat, IdenticalRunsGiveIdenticalBytesAndTheManifestHoldsWhatVaries) {
+  // The same command in two directories (the output path is part of the resolved
+  // configuration inside the file, so it is the same relative name): no time,
+  // host or thread count inside, so the bytes are identical.
+  for (const char* sub : {"a", "b"}) {
+    fs::create_directories(dir_ / sub);
+    const Result r = shell("cd " + (dir_ / sub).string() + " && " + CHAINSIM_BINARY +
+                           " run --paths 64 --weeks 30 --quiet --threads " + (sub[0] == 'a' ? "1" : "2") +
+                           " --out run.h5");
+    ASSERT_EQ(r.rc, 0) << r.out;
+  }
+  EXPECT_TRUE(read_bytes(dir_ / "a" / "run.h5") == read_bytes(dir_ / "b" / "run.h5"));
+  const fs::path again = dir_ / "b" / "run.h5";
+  const fs::path manifest = again.string() + ".run.json";
+  ASSERT_TRUE(fs::exists(manifest));
+  const Result j = shell(std::string(CHAINSIM_PYTHON) +
+                         " -c \"import json,sys; m=json.load(open(sys.argv[1])); "
+                         "assert m['status']=='completed' and m['exit_status']==0; "
+                         "assert m['threads']>=1 and m['host'] and m['start_utc'] and m['wall_seconds']>=0; "
+                         "assert len(m['scenarios'])==3 and len(m['outputs'])==5; print('ok')\" " +
+                         manifest.string());
+  EXPECT_EQ(j.rc, 0) << j.out;
+}
+
+}  // namespace
