@@ -43,17 +43,17 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(c.output.quantiles.size(), 7u);
   EXPECT_EQ(c.output.periods.size(), 3u);
   EXPECT_EQ(c.initial.permit_holders, 14000);
-  EXPECT_DOUBLE_EQ(c.inflow.level.mean, 6.3);
-  EXPECT_DOUBLE_EQ(c.inflow.level.sd, 0.15);
-  EXPECT_DOUBLE_EQ(c.inflow.season[9], 1.35);
-  EXPECT_DOUBLE_EQ(c.inflow.ar_phi, 0.90);
+  EXPECT_DOUBLE_EQ(c.inflow.level.mean, 5.9836);  // calibrated seed (chainsim calibrate)
+  EXPECT_DOUBLE_EQ(c.inflow.level.sd, 0.1975);
+  EXPECT_DOUBLE_EQ(c.inflow.season[9], 1.257);
+  EXPECT_DOUBLE_EQ(c.inflow.ar_phi, 0.9598);
   EXPECT_DOUBLE_EQ(c.registration.capacity_per_week.base, 1000000);
   EXPECT_TRUE(c.registration.capacity_per_week.periods.empty());
-  EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.base, 700);
-  EXPECT_DOUBLE_EQ(c.dublin.share.mean, 0.20);
-  EXPECT_DOUBLE_EQ(c.dublin.share.sd, 0.03);
+  EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.base, 297);
+  EXPECT_DOUBLE_EQ(c.dublin.share.mean, 0.3571);
+  EXPECT_DOUBLE_EQ(c.dublin.share.sd, 0.0780);
   EXPECT_EQ(c.dublin.deadline_weeks, 26);
-  EXPECT_DOUBLE_EQ(c.nareis.per_grant.mean, 0.45);
+  EXPECT_DOUBLE_EQ(c.nareis.per_grant.mean, 0.9739);
   EXPECT_EQ(c.nareis.max_lag_weeks, 156);
 
   EXPECT_EQ(c.housing.taakstelling, (std::map<std::string, double>{{"2022-H1", 10000},
@@ -142,8 +142,8 @@ TEST(ConfigMerge, PartialFileOverridesOnlyItsKeysAndArraysReplace) {
   EXPECT_EQ(c.run.weeks, seed.run.weeks);  // inherited
   EXPECT_EQ(c.run.name, seed.run.name);
   EXPECT_DOUBLE_EQ(c.dublin.share.mean, 0.3);
-  EXPECT_DOUBLE_EQ(c.dublin.share.sd, 0.03);  // tables merge key by key
-  EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.base, 700);
+  EXPECT_DOUBLE_EQ(c.dublin.share.sd, 0.0780);  // tables merge key by key
+  EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.base, 297);
   ASSERT_EQ(c.decisions.capacity_per_week.periods.size(), 1u);
   EXPECT_EQ(c.decisions.capacity_per_week.periods[0].to, ymd(2023, 7, 3));
   EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.periods[0].value, 900);
@@ -196,7 +196,7 @@ capacity_per_week = 650
       "[decisions]\ncapacity_per_week = [{ from = 2022-07-04, value = 900 }]\n", "sched.toml")
                           .scenarios[0];
   EXPECT_DOUBLE_EQ(only.registration.capacity_per_week.base, 1000000);
-  EXPECT_DOUBLE_EQ(only.decisions.capacity_per_week.base, 700);
+  EXPECT_DOUBLE_EQ(only.decisions.capacity_per_week.base, 297);
   EXPECT_EQ(only.decisions.capacity_per_week.periods.size(), 1u);
 }
 
@@ -311,7 +311,7 @@ const Bad kBad[] = {
     {"beta_sd_impossible", "[dublin]\nshare = { mean = 0.2, sd = 0.6 }\n", "dublin.share.sd",
      "a Beta prior needs sd² < mean·(1 − mean) = 0.16", 2},
     {"beta_mean_against_seed_sd", "[dublin]\nshare.mean = 0.9995\n", "dublin.share.mean",
-     "found sd = 0.03 (sd from the seed defaults)", 2},
+     "found sd = 0.078 (sd from the seed defaults)", 2},
     {"scenario_prior_table_without_mean",  // a table replaces the base's plain number
      "[dublin]\nshare = 0.9995\n[[scenario]]\nname = \"s\"\n[scenario.dublin]\nshare.sd = 0.1\n",
      "scenario[s].dublin.share.mean", "a finite number", 6},

@@ -1,0 +1,207 @@
+#include "app/backtest_command.hpp"
+
+#include "app/calibrate_command.hpp"
+#include "forecast/calibration.hpp"
+#include "forecast/ensemble.hpp"
+#include "forecast/resolve.hpp"
+#include "forecast/statistics.hpp"
+#include "io/config_toml.hpp"
+#include "io/data_series.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+namespace chainsim::app {
+namespace {
+
+using std::chrono::sys_days;
+
+const char* kMethods[] = {"engine", "engine_fixed_params", "seasonal_naive", "random_walk"};
+constexpr int kNumMethods = 4;
+
+struct Acc {
+  int n = 0;
+  double c50 = 0, c80 = 0, c95 = 0, crps = 0, ae = 0, ape = 0;
+};
+
+// Deterministic log-normal "ensemble": exact quantiles at (i + 1/2)/P.
+std::vector<double> lognormal_ensemble(double point, double sd, std::int64_t P) {
+  std::vector<double> v(static_cast<std::size_t>(P));
+  for (std::int64_t i = 0; i < P; ++i)
+    v[static_cast<std::size_t>(i)] = point * std::exp(sd * calib::normal_quantile((i + 0.5) / static_cast<double>(P)));
+  return v;
+}
+
+double sd_of(const std::vector<double>& v) {
+  if (v.size() < 2) return 0.0;
+  double m = 0;
+  for (double x : v) m += x;
+  m /= v.size();
+  double s = 0;
+  for (double x : v) s += (x - m) * (x - m);
+  return std::sqrt(s / (v.size() - 1));
+}
+
+}  // namespace
+
+std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) {
+  const auto rows = io::read_data_dir(o.data_dir);
+  const InflowData in = load_inflow(rows);
+  const Config base = io::load_seed().scenarios[0];
+  const int H = o.horizon;
+  const int data_end = in.first_month + static_cast<int>(in.monthly.size());  // exclusive
+  auto obs = [&](int m) {
+    const int i = m - in.first_month;
+    return i >= 0 && m < data_end ? in.monthly[static_cast<std::size_t>(i)] : std::numeric_limits<double>::quiet_NaN();
+  };
+  std::vector<std::vector<Acc>> acc(kNumMethods, std::vector<Acc>(static_cast<std::size_t>(H)));
+  std::ostringstream detail;
+  detail << "origin,method,horizon,month,observed,median,q025,q10,q25,q75,q90,q975,crps\n";
+  int done = 0;
+  for (int y = o.first_year; y <= o.last_year; ++y) {
+    for (int half = 0; half < 2; ++half) {
+      if (o.max_origins > 0 && done >= o.max_origins) break;
+      const int om = calib::month_index(y, half ? 7 : 1);
+      const sys_days origin = calib::first_day(om);
+      // Monday on or before the origin (1970-01-01 was a Thursday).
+      const auto days = origin.time_since_epoch().count();
+      const sys_days start = origin - std::chrono::days{((days + 3) % 7 + 7) % 7};
+      const sys_days end = calib::first_day(om + H);
+      const int weeks = static_cast<int>((end - start).count() + 6) / 7;
+      const auto bridge = bridge_quarters(in, origin, 2);
+      std::vector<double> monthly(in.monthly.begin(),
+                                  in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
+      const calib::InflowFit fit = calib::fit_inflow(monthly, in.first_month, origin, bridge);
+      ++done;
+      bool any_truth = false;
+      for (int h = 0; h < H; ++h) any_truth = any_truth || !std::isnan(obs(om + h));
+      log << "origin " << calib::month_label(om) << ": alpha " << fixed(fit.alpha, 3) << " (sd " << fixed(fit.alpha_sd, 3)
+          << "), beta " << fixed(fit.beta, 3) << ", phi_w " << fixed(fit.phi_week, 3) << ", sigma_w "
+          << fixed(fit.sigma_week, 3) << ", surges " << fit.surges << (any_truth ? "" : " (no monthly data to score)") << "\n";
+      if (!any_truth) continue;
+      // Engine forecasts (with and without parameter uncertainty, same seed).
+      std::vector<std::vector<std::vector<double>>> ens(2);  // [variant][h][path]
+      for (int variant = 0; variant < 2; ++variant) {
+        const Config c = inflow_config(base, fit, start, weeks, o.paths, variant == 0);
+        const core::ModelSpec spec = resolve(c);
+        EnsembleOptions eo;
+        eo.paths = o.paths;
+        eo.seed = c.run.seed;
+        eo.parallelism = o.parallelism;
+        const Ensemble e = simulate_ensemble(spec, eo);
+        ens[static_cast<std::size_t>(variant)].assign(static_cast<std::size_t>(H), std::vector<double>(static_cast<std::size_t>(o.paths)));
+        std::vector<double> weekly(static_cast<std::size_t>(weeks));
+        for (std::int64_t p = 0; p < o.paths; ++p) {
+          for (int t = 0; t < weeks; ++t)
+            weekly[static_cast<std::size_t>(t)] = e.column(core::Var::FirstApplications, t)[static_cast<std::size_t>(p)];
+          const auto mon = calib::weeks_to_months(start, weekly, om, H);
+          for (int h = 0; h < H; ++h) ens[static_cast<std::size_t>(variant)][static_cast<std::size_t>(h)][static_cast<std::size_t>(p)] = mon[static_cast<std::size_t>(h)];
+        }
+      }
+      // Baseline spreads from the calibration window.
+      std::vector<double> d12, d1;
+      for (int m = in.first_month + 12; m < std::min(om, data_end); ++m)
+        if (obs(m) > 0 && obs(m - 12) > 0) d12.push_back(std::log(obs(m) / obs(m - 12)));
+      for (int m = in.first_month + 1; m < std::min(om, data_end); ++m)
+        if (obs(m) > 0 && obs(m - 1) > 0) d1.push_back(std::log(obs(m) / obs(m - 1)));
+      const double s12 = sd_of(d12), s1 = sd_of(d1);
+      const int last = std::min(om, data_end) - 1;
+      for (int h = 1; h <= H; ++h) {
+        const int m = om + h - 1;
+        const double yv = obs(m);
+        if (std::isnan(yv)) continue;
+        for (int k = 0; k < kNumMethods; ++k) {
+          std::vector<double> x;
+          if (k < 2) {
+            x = ens[static_cast<std::size_t>(k)][static_cast<std::size_t>(h - 1)];
+          } else if (k == 2) {
+            int lag = 12;
+            while (m - lag > last) lag += 12;
+            x = lognormal_ensemble(obs(m - lag), s12 * std::sqrt(lag / 12.0), o.paths);
+          } else {
+            x = lognormal_ensemble(obs(last), s1 * std::sqrt(static_cast<double>(m - last)), o.paths);
+          }
+          std::sort(x.begin(), x.end());
+          const double q[] = {calib::normal_quantile(0.5) * 0 + quantile_sorted(x, 0.5), quantile_sorted(x, 0.025),
+                              quantile_sorted(x, 0.10), quantile_sorted(x, 0.25), quantile_sorted(x, 0.75),
+                              quantile_sorted(x, 0.90), quantile_sorted(x, 0.975)};
+          const double cr = calib::crps_sorted(x, yv);
+          Acc& a = acc[static_cast<std::size_t>(k)][static_cast<std::size_t>(h - 1)];
+          ++a.n;
+          a.c50 += (yv >= q[3] && yv <= q[4]);
+          a.c80 += (yv >= q[2] && yv <= q[5]);
+          a.c95 += (yv >= q[1] && yv <= q[6]);
+          a.crps += cr;
+          a.ae += std::abs(q[0] - yv);
+          a.ape += std::abs(q[0] - yv) / yv;
+          detail << calib::month_label(om) << "," << kMethods[k] << "," << h << "," << calib::month_label(m) << ","
+                 << fixed(yv, 0);
+          for (double v : q) detail << "," << fixed(v, 1);
+          detail << "," << fixed(cr, 2) << "\n";
+        }
+      }
+    }
+  }
+  std::vector<HorizonScore> out;
+  std::ostringstream csv;
+  csv << "method,horizon,n,cov50,cov80,cov95,crps,mae,mape\n";
+  for (int k = 0; k < kNumMethods; ++k)
+    for (int h = 0; h < H; ++h) {
+      const Acc& a = acc[static_cast<std::size_t>(k)][static_cast<std::size_t>(h)];
+      HorizonScore s{kMethods[k], h + 1, a.n};
+      if (a.n) {
+        s.cov50 = a.c50 / a.n, s.cov80 = a.c80 / a.n, s.cov95 = a.c95 / a.n;
+        s.crps = a.crps / a.n, s.mae = a.ae / a.n, s.mape = a.ape / a.n;
+      }
+      out.push_back(s);
+      csv << s.method << "," << s.horizon << "," << s.n << "," << fixed(s.cov50, 4) << "," << fixed(s.cov80, 4) << ","
+          << fixed(s.cov95, 4) << "," << fixed(s.crps, 2) << "," << fixed(s.mae, 2) << "," << fixed(s.mape, 4) << "\n";
+    }
+  auto get = [&](int k, int h) -> const HorizonScore& { return out[static_cast<std::size_t>(k * H + h - 1)]; };
+  std::ostringstream md;
+  md << "Origins: " << done << " (1 Jan / 1 Jul " << o.first_year << ".." << o.last_year << "), " << o.paths
+     << " paths each, horizons 1.." << H << " months; target: Eurostat monthly first-time applicants NL.\n\n"
+     << "| method | h | n | cov 50 % | cov 80 % | cov 95 % | CRPS | MAE (median) | MAPE (median) |\n"
+     << "|---|---|---|---|---|---|---|---|---|\n";
+  for (int k = 0; k < kNumMethods; ++k)
+    for (int h : {1, 3, 6, 12, 18, 24}) {
+      if (h > H) continue;
+      const auto& s = get(k, h);
+      md << "| " << s.method << " | " << h << " | " << s.n << " | " << fixed(s.cov50, 2) << " | " << fixed(s.cov80, 2)
+         << " | " << fixed(s.cov95, 2) << " | " << fixed(s.crps, 1) << " | " << fixed(s.mae, 1) << " | "
+         << fixed(100 * s.mape, 1) << " % |\n";
+    }
+  if (H >= 12) {
+    const auto& e12 = get(0, 12);
+    const auto& e6 = get(0, 6);
+    const auto& n6 = get(2, 6);
+    const auto& n12 = get(2, 12);
+    auto yes = [](bool b) { return b ? "met" : "NOT met"; };
+    md << "\nTargets (engine with parameter uncertainty):\n\n"
+       << "- coverage of the 80 % interval at 12 months in [70 %, 90 %]: " << fixed(100 * e12.cov80, 1) << " % — "
+       << yes(e12.cov80 >= 0.70 && e12.cov80 <= 0.90) << "\n"
+       << "- coverage of the 95 % interval at 12 months ≥ 85 %: " << fixed(100 * e12.cov95, 1) << " % — "
+       << yes(e12.cov95 >= 0.85) << "\n"
+       << "- CRPS at 6 months below seasonal naive: " << fixed(e6.crps, 1) << " vs " << fixed(n6.crps, 1) << " — "
+       << yes(e6.crps < n6.crps) << "\n"
+       << "- CRPS at 12 months below seasonal naive: " << fixed(e12.crps, 1) << " vs " << fixed(n12.crps, 1) << " — "
+       << yes(e12.crps < n12.crps) << "\n";
+  }
+  std::filesystem::create_directories(o.out_dir);
+  auto write = [](const std::filesystem::path& p, const std::string& text) {
+    std::ofstream f(p, std::ios::binary);
+    if (!f) throw std::filesystem::filesystem_error("cannot create", p, std::make_error_code(std::errc::io_error));
+    f << text;
+  };
+  write(o.out_dir / "backtest_scores.csv", csv.str());
+  write(o.out_dir / "backtest_detail.csv", detail.str());
+  write(o.out_dir / "backtest.md", md.str());
+  log << md.str();
+  return out;
+}
+
+}  // namespace chainsim::app

@@ -1,0 +1,41 @@
+#pragma once
+// `chainsim backtest DATA_DIR`: rolling-origin evaluation of the monthly first
+// applications forecast. Origins 1 January and 1 July from 2011 to 2021; each
+// origin calibrates on months before it only (calib::fit_inflow), runs the
+// engine itself (simulate_ensemble, national mode) from the Monday on or before
+// the origin, apportions weeks to calendar months by days and scores horizons
+// 1..24 months against the Eurostat monthly series (which ends 2020-08, so the
+// 2021 origins cannot be scored on months). Baselines: seasonal naive, random
+// walk (both log-normal around the naive point, sd from the calibration window)
+// and the engine without parameter uncertainty.
+#include "forecast/parallel.hpp"
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace chainsim::app {
+
+struct BacktestOptions {
+  std::filesystem::path data_dir;
+  std::filesystem::path out_dir = "validation";
+  std::int64_t paths = 2000;
+  int first_year = 2011, last_year = 2021;  // origins Jan 1 and Jul 1 of these years
+  int max_origins = 0;                      // 0 = all (a reduced run keeps the first N)
+  int horizon = 24;
+  Parallelism parallelism;
+};
+
+struct HorizonScore {
+  std::string method;
+  int horizon = 0;
+  int n = 0;
+  double cov50 = 0, cov80 = 0, cov95 = 0, crps = 0, mae = 0, mape = 0;
+};
+
+// Runs the backtest; writes backtest_scores.csv, backtest_detail.csv and
+// backtest.md into out_dir and returns the scores by method and horizon.
+std::vector<HorizonScore> backtest(const BacktestOptions& options, std::ostream& log);
+
+}  // namespace chainsim::app

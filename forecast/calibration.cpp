@@ -1,0 +1,336 @@
+#include "forecast/calibration.hpp"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace chainsim::calib {
+namespace {
+
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// Variance factor of the mean of n consecutive values of a unit-variance AR(1).
+double mean_var_factor(double phi, int n) {
+  double s = 0.0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) s += std::pow(phi, std::abs(i - j));
+  return s / (static_cast<double>(n) * n);
+}
+
+}  // namespace
+
+int days_in_month(int m) noexcept {
+  const int y = m / 12, mo = m % 12 + 1;
+  const sys_days a{std::chrono::year{y} / std::chrono::month{static_cast<unsigned>(mo)} / 1};
+  const sys_days b = mo == 12 ? sys_days{std::chrono::year{y + 1} / std::chrono::January / 1}
+                              : sys_days{std::chrono::year{y} / std::chrono::month{static_cast<unsigned>(mo + 1)} / 1};
+  return static_cast<int>((b - a).count());
+}
+
+std::string month_label(int m) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", m / 12, m % 12 + 1);
+  return buf;
+}
+
+sys_days first_day(int m) noexcept {
+  return sys_days{std::chrono::year{m / 12} / std::chrono::month{static_cast<unsigned>(m % 12 + 1)} / 1};
+}
+
+double month_position(sys_days d) noexcept {
+  const year_month_day ymd{d};
+  const int m = month_index(static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())));
+  return m + static_cast<double>(static_cast<unsigned>(ymd.day()) - 1) / days_in_month(m);
+}
+
+InflowFit fit_inflow(std::span<const double> monthly, int first_month, sys_days origin,
+                     std::span<const Aggregate> recent, const InflowFitOptions& opt) {
+  InflowFit f;
+  f.first_month = first_month;
+  f.origin_position = month_position(origin);
+  const int n_all = static_cast<int>(monthly.size());
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  // Usable months: observed, positive, ending on or before the origin.
+  std::vector<double> y(static_cast<std::size_t>(n_all), nan), pois(static_cast<std::size_t>(n_all), nan);
+  int last_obs = -1;
+  for (int i = 0; i < n_all; ++i) {
+    const int m = first_month + i;
+    const double v = monthly[static_cast<std::size_t>(i)];
+    if (!(v > 0.0) || m + 1 > f.origin_position + 1e-9) continue;
+    y[static_cast<std::size_t>(i)] = std::log(v * 7.0 / days_in_month(m));
+    pois[static_cast<std::size_t>(i)] = 1.0 / v;
+    last_obs = i;
+  }
+  const auto tau = [&](int i) { return (first_month + i + 0.5 - f.origin_position) / 12.0; };
+  const auto season_col = [&](int i, int k) {  // effect coding, k = 0..10
+    const int mo = (first_month + i) % 12;
+    return mo == k ? 1.0 : (mo == 11 ? -1.0 : 0.0);
+  };
+  std::vector<char> excluded(static_cast<std::size_t>(n_all), 0), onset(static_cast<std::size_t>(n_all), 0);
+  Eigen::VectorXd b;
+  std::vector<double> u(static_cast<std::size_t>(n_all), nan);
+  std::vector<int> rows;
+  for (int iter = 0; iter < 10; ++iter) {
+    rows.clear();
+    for (int i = 0; i < n_all; ++i)
+      if (!std::isnan(y[static_cast<std::size_t>(i)]) && !excluded[static_cast<std::size_t>(i)]) rows.push_back(i);
+    if (rows.size() < 36) throw std::invalid_argument("fewer than 36 usable months of first applications");
+    const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
+    Eigen::MatrixXd X(n, 13);
+    Eigen::VectorXd Y(n);
+    for (Eigen::Index r = 0; r < n; ++r) {
+      const int i = rows[static_cast<std::size_t>(r)];
+      X(r, 0) = 1.0;
+      X(r, 1) = tau(i);
+      for (int k = 0; k < 11; ++k) X(r, 2 + k) = season_col(i, k);
+      Y(r) = y[static_cast<std::size_t>(i)];
+    }
+    b = X.colPivHouseholderQr().solve(Y);
+    for (int i = 0; i < n_all; ++i) {
+      if (std::isnan(y[static_cast<std::size_t>(i)])) continue;
+      double fit = b(0) + b(1) * tau(i);
+      for (int k = 0; k < 11; ++k) fit += b(2 + k) * season_col(i, k);
+      u[static_cast<std::size_t>(i)] = y[static_cast<std::size_t>(i)] - fit;
+    }
+    // AR(1) on pairs of consecutive included months.
+    double sxy = 0, sxx = 0;
+    for (int i = 1; i < n_all; ++i) {
+      const auto a = static_cast<std::size_t>(i - 1), c = static_cast<std::size_t>(i);
+      if (std::isnan(u[a]) || std::isnan(u[c]) || excluded[a] || excluded[c]) continue;
+      sxy += u[c] * u[a];
+      sxx += u[a] * u[a];
+    }
+    f.phi_month = std::clamp(sxx > 0 ? sxy / sxx : 0.0, 0.0, 0.995);
+    std::vector<double> e_incl;
+    double sse = 0;
+    for (int i = 1; i < n_all; ++i) {
+      const auto a = static_cast<std::size_t>(i - 1), c = static_cast<std::size_t>(i);
+      if (std::isnan(u[a]) || std::isnan(u[c]) || excluded[a] || excluded[c]) continue;
+      const double e = u[c] - f.phi_month * u[a];
+      e_incl.push_back(e);
+      sse += e * e;
+    }
+    f.sigma_month = std::sqrt(sse / std::max<double>(1.0, static_cast<double>(e_incl.size()) - 1.0));
+    const double med = median_of(e_incl);
+    std::vector<double> dev;
+    for (double e : e_incl) dev.push_back(std::abs(e - med));
+    const double robust = 1.4826 * median_of(dev);
+    // New onsets over all observed pairs.
+    std::vector<char> new_onset(static_cast<std::size_t>(n_all), 0), new_excl(static_cast<std::size_t>(n_all), 0);
+    for (int i = 1; i < n_all; ++i) {
+      const auto a = static_cast<std::size_t>(i - 1), c = static_cast<std::size_t>(i);
+      if (std::isnan(u[a]) || std::isnan(u[c])) continue;
+      if (u[c] - f.phi_month * u[a] > opt.surge_threshold * robust) new_onset[c] = 1;
+    }
+    for (int i = 0; i < n_all; ++i)
+      if (new_onset[static_cast<std::size_t>(i)])
+        for (int k = 0; k <= opt.episode_months && i + k < n_all; ++k) new_excl[static_cast<std::size_t>(i + k)] = 1;
+    const bool same = new_onset == onset;
+    onset = new_onset;
+    excluded = new_excl;
+    if (same && iter > 0) break;
+  }
+  // Final quantities (from the last fit, whose exclusions match `excluded`
+  // unless the iteration limit was hit).
+  f.intercept = b(0);
+  f.slope = b(1);
+  double logsum = 0;
+  std::array<double, 12> s{};
+  for (int k = 0; k < 11; ++k) s[static_cast<std::size_t>(k)] = b(2 + k), logsum += b(2 + k);
+  s[11] = -logsum;
+  // Season indexed by calendar month (January = 0).
+  for (int k = 0; k < 12; ++k) f.season[static_cast<std::size_t>(k)] = std::exp(s[static_cast<std::size_t>(k)]);
+  // Newey-West covariance of (intercept, slope).
+  {
+    const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
+    Eigen::MatrixXd X(n, 13);
+    Eigen::VectorXd e(n);
+    for (Eigen::Index r = 0; r < n; ++r) {
+      const int i = rows[static_cast<std::size_t>(r)];
+      X(r, 0) = 1.0;
+      X(r, 1) = tau(i);
+      for (int k = 0; k < 11; ++k) X(r, 2 + k) = season_col(i, k);
+      e(r) = u[static_cast<std::size_t>(i)];
+    }
+    const Eigen::MatrixXd XtXi = (X.transpose() * X).inverse();
+    Eigen::MatrixXd S = Eigen::MatrixXd::Zero(13, 13);
+    for (Eigen::Index r = 0; r < n; ++r) S += e(r) * e(r) * X.row(r).transpose() * X.row(r);
+    for (int L = 1; L <= opt.hac_lag; ++L) {
+      const double w = 1.0 - L / (opt.hac_lag + 1.0);
+      for (Eigen::Index r = L; r < n; ++r) {
+        const Eigen::MatrixXd G = e(r) * e(r - L) * X.row(r).transpose() * X.row(r - L);
+        S += w * (G + G.transpose());
+      }
+    }
+    const double dof = static_cast<double>(n) / std::max(1.0, static_cast<double>(n - 13));
+    const Eigen::MatrixXd V = dof * XtXi * S * XtXi;
+    f.se_intercept = std::sqrt(V(0, 0));
+    f.se_slope = std::sqrt(V(1, 1));
+    f.corr = V(0, 1) / (f.se_intercept * f.se_slope);
+  }
+  f.months = static_cast<int>(std::count_if(y.begin(), y.end(), [](double v) { return !std::isnan(v); }));
+  // Surges.
+  const double weeks = f.months * kWeeksPerYear / 12.0;
+  double kap = 0, psx = 0, psy = 0;
+  for (int i = 0; i < n_all; ++i) {
+    const auto c = static_cast<std::size_t>(i);
+    if (excluded[c]) f.excluded_months.push_back(first_month + i);
+    if (!onset[c]) continue;
+    f.surge_months.push_back(first_month + i);
+    kap += u[c] - f.phi_month * u[c - 1];
+  }
+  f.surges = static_cast<int>(f.surge_months.size());
+  for (int i = 1; i < n_all; ++i) {
+    const auto a = static_cast<std::size_t>(i - 1), c = static_cast<std::size_t>(i);
+    if (std::isnan(u[a]) || std::isnan(u[c]) || !excluded[a] || !excluded[c] || onset[c]) continue;
+    psx += u[a] * u[a];
+    psy += u[a] * u[c];
+  }
+  f.surge_p_week = (f.surges + 0.5) / (weeks + 1.0);
+  f.surge_kappa = f.surges ? kap / f.surges : opt.surge_threshold * f.sigma_month;
+  f.surge_psi_month = f.surges && psx > 0 ? std::clamp(psy / psx, 0.0, 0.995) : f.phi_month;
+  const double per = 12.0 / kWeeksPerYear;
+  f.surge_psi_week = std::pow(f.surge_psi_month, per);
+  // Weekly AR(1).
+  f.phi_week = std::pow(f.phi_month, per);
+  double pv = 0;
+  int np = 0;
+  for (int i = 0; i < n_all; ++i)
+    if (!std::isnan(pois[static_cast<std::size_t>(i)]) && !excluded[static_cast<std::size_t>(i)] &&
+        !std::isnan(y[static_cast<std::size_t>(i)]))
+      pv += pois[static_cast<std::size_t>(i)], ++np;
+  f.poisson_var = np ? pv / np : 0.0;
+  f.stationary_var_month = f.sigma_month * f.sigma_month / (1.0 - f.phi_month * f.phi_month);
+  const double target = std::max(1e-8, f.stationary_var_month - f.poisson_var);
+  const double wpm = kWeeksPerYear / 12.0;  // 4.348 weeks a month
+  const double c4 = mean_var_factor(f.phi_week, 4), c5 = mean_var_factor(f.phi_week, 5);
+  const double c = c4 + (c5 - c4) * (wpm - 4.0);
+  const double v_week = target / c;
+  f.sigma_week = std::sqrt(v_week * (1.0 - f.phi_week * f.phi_week));
+  // Level at the origin.
+  double dsum = 0;
+  int dn = 0;
+  double data_end = 0;
+  if (recent.empty()) {
+    for (int i = last_obs; i >= 0 && dn < opt.local_months; --i) {
+      if (std::isnan(u[static_cast<std::size_t>(i)])) continue;
+      dsum += u[static_cast<std::size_t>(i)];
+      ++dn;
+    }
+    data_end = first_month + last_obs + 1;
+  } else {
+    for (const Aggregate& a : recent) {
+      double days = 0, det = 0;
+      for (int m = a.first_month; m < a.first_month + a.months; ++m) {
+        const int i = m - first_month;
+        double fit = b(0) + b(1) * tau(i);
+        for (int k = 0; k < 11; ++k) fit += b(2 + k) * season_col(i, k);
+        det += fit;
+        days += days_in_month(m);
+      }
+      det /= a.months;
+      dsum += std::log(a.total * 7.0 / days) - det;
+      ++dn;
+      data_end = std::max(data_end, static_cast<double>(a.first_month + a.months));
+    }
+  }
+  if (dn == 0) throw std::invalid_argument("no observations to set the level at the origin");
+  f.deviation = dsum / dn;
+  f.gap_months = std::max(0.0, f.origin_position - data_end);
+  double avg = 0;
+  for (int h = 1; h <= opt.level_horizon_months; ++h) avg += std::pow(f.phi_month, f.gap_months + h);
+  avg /= std::max(1, opt.level_horizon_months);
+  f.deviation_eff = f.deviation * avg;
+  f.alpha = f.intercept + f.deviation_eff;
+  f.alpha_sd = std::sqrt(f.se_intercept * f.se_intercept + f.sigma_month * f.sigma_month / opt.local_months);
+  f.beta = f.slope;
+  f.beta_sd = f.se_slope;
+  f.fitted.assign(static_cast<std::size_t>(n_all), nan);
+  for (int i = 0; i < n_all; ++i) {
+    double fit = b(0) + b(1) * tau(i);
+    for (int k = 0; k < 11; ++k) fit += b(2 + k) * season_col(i, k);
+    f.fitted[static_cast<std::size_t>(i)] = std::exp(fit);
+  }
+  f.residual = u;
+  return f;
+}
+
+std::vector<double> weeks_to_months(sys_days start, std::span<const double> weekly, int first_month, int months) {
+  std::vector<double> out(static_cast<std::size_t>(months), 0.0);
+  std::vector<int> covered(static_cast<std::size_t>(months), 0);
+  const sys_days m0 = first_day(first_month);
+  for (std::size_t t = 0; t < weekly.size(); ++t) {
+    for (int d = 0; d < 7; ++d) {
+      const sys_days day = start + std::chrono::days{static_cast<int>(7 * t) + d};
+      if (day < m0) continue;
+      const year_month_day ymd{day};
+      const int m = month_index(static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month()))) -
+                    first_month;
+      if (m >= months) break;
+      out[static_cast<std::size_t>(m)] += weekly[t] / 7.0;
+      ++covered[static_cast<std::size_t>(m)];
+    }
+  }
+  for (int m = 0; m < months; ++m)
+    if (covered[static_cast<std::size_t>(m)] != days_in_month(first_month + m))
+      out[static_cast<std::size_t>(m)] = std::numeric_limits<double>::quiet_NaN();
+  return out;
+}
+
+double normal_quantile(double p) noexcept {
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                             6.680131188771972e+01,  -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
+  if (p <= 0) return -std::numeric_limits<double>::infinity();
+  if (p >= 1) return std::numeric_limits<double>::infinity();
+  double x;
+  if (p < 0.02425) {
+    const double q = std::sqrt(-2 * std::log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - 0.02425) {
+    const double q = p - 0.5, r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const double q = std::sqrt(-2 * std::log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  // One Halley step.
+  const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
+  const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
+double crps_sorted(std::span<const double> x, double y) noexcept {
+  const std::size_t n = x.size();
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  double a = 0, b = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    a += std::abs(x[i] - y);
+    b += (2.0 * static_cast<double>(i) - static_cast<double>(n) + 1.0) * x[i];
+  }
+  const double dn = static_cast<double>(n);
+  return a / dn - b / (dn * dn);
+}
+
+}  // namespace chainsim::calib

@@ -1,0 +1,104 @@
+#pragma once
+// Calibration of the inflow model (MODEL.md §4.1) on monthly counts, and the
+// scores of probabilistic forecasts. Pure computation: no files, no clocks, no
+// unordered containers, so the same input gives the same bits.
+//
+// Method (docs/calibration.md has the full derivation):
+//  1. y_m = log(F_m * 7 / days(m)), the log weekly rate of month m.
+//  2. Least squares (Eigen, QR) of y_m on [1, tau_m, 11 effect-coded months],
+//     tau_m = (m + 0.5 - origin) / 12 years, so the intercept is the trend line
+//     at the origin and exp(season) has geometric mean 1.
+//  3. Residuals u_m follow a monthly AR(1); innovations e_m = u_m - phi u_{m-1}.
+//     A month with e_m > threshold * 1.4826 * MAD(e) is a surge onset; onsets
+//     and the `episode_months` after each are left out of steps 2-3, which are
+//     repeated until the set of onsets no longer changes (at most 10 times).
+//  4. Surges: p (per week) = (onsets + 1/2) / (weeks + 1) (Jeffreys), kappa =
+//     mean e over onsets (3 sigma when none), psi_month = least-squares slope
+//     of u_{m+1} on u_m inside episodes (phi_month when none).
+//  5. Monthly to weekly: phi_w = phi_m^(12/52.1775), psi likewise; sigma_w
+//     such that the monthly mean of the weekly AR(1) has the stationary
+//     variance of u less the Poisson variance of log counts (mean of 1/F_m).
+//  6. Parameter uncertainty: Newey-West (Bartlett, `hac_lag` months) covariance
+//     of intercept and slope -> sd of alpha and beta and their correlation.
+//  7. The engine starts every path with x = j = 0 at the origin, so alpha =
+//     trend line at the origin + d_eff, where d is the mean residual of the last
+//     `local_months` months (or of `recent` aggregates) and d_eff = d times the
+//     mean of phi_m^(g + h), h = 1..level_horizon_months, g = months from the
+//     end of the data to the origin (the AR(1) forecast of the deviation averaged
+//     over the horizon). sd(alpha)^2 = se(intercept)^2 + sigma_m^2 / local_months.
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace chainsim::calib {
+
+inline constexpr double kWeeksPerYear = 52.1775;
+
+// Month index: year * 12 + (month - 1).
+constexpr int month_index(int year, int month) noexcept { return year * 12 + month - 1; }
+int days_in_month(int month_idx) noexcept;
+std::string month_label(int month_idx);  // "YYYY-MM"
+// Fractional month index of a date (day 1 = the month's start).
+double month_position(std::chrono::sys_days d) noexcept;
+std::chrono::sys_days first_day(int month_idx) noexcept;
+
+// A total over consecutive months (e.g. a quarter), used to set the level at the
+// origin when the monthly series stops earlier.
+struct Aggregate {
+  int first_month = 0;
+  int months = 0;
+  double total = 0.0;
+};
+
+struct InflowFitOptions {
+  double surge_threshold = 3.0;
+  int episode_months = 6;
+  int hac_lag = 12;
+  int local_months = 3;
+  int level_horizon_months = 12;
+};
+
+struct InflowFit {
+  int first_month = 0;         // month index of monthly[0]
+  int months = 0;              // months used (non-missing, before the origin)
+  double origin_position = 0;  // fractional month index of the origin
+  double intercept = 0, slope = 0;           // trend line: log weekly rate at origin, per year
+  double se_intercept = 0, se_slope = 0, corr = 0;
+  std::array<double, 12> season{};           // factors, geometric mean 1
+  double phi_month = 0, sigma_month = 0;     // monthly AR(1) of residuals
+  double stationary_var_month = 0, poisson_var = 0;
+  double phi_week = 0, sigma_week = 0;
+  int surges = 0;
+  std::vector<int> surge_months;             // onsets, month indices
+  std::vector<int> excluded_months;          // onsets and episodes
+  double surge_p_week = 0, surge_kappa = 0, surge_psi_month = 0, surge_psi_week = 0;
+  double deviation = 0, deviation_eff = 0, gap_months = 0;  // d, d_eff, g
+  double alpha = 0, alpha_sd = 0;            // level at the origin and its sd
+  double beta = 0, beta_sd = 0;
+  std::vector<double> fitted;                // exp(trend + season) per month, monthly[] layout (weekly rate)
+  std::vector<double> residual;              // u_m (NaN where missing)
+};
+
+// monthly[i] is the count of month first_month + i (NaN = missing); only months
+// ending before the origin are used. Throws std::invalid_argument when fewer
+// than 36 months are usable.
+InflowFit fit_inflow(std::span<const double> monthly, int first_month, std::chrono::sys_days origin,
+                     std::span<const Aggregate> recent = {}, const InflowFitOptions& options = {});
+
+// Weekly values (week t starts at start + 7t) apportioned to calendar months by
+// days: each week's value is spread evenly over its seven days. Returns totals of
+// months first_month .. first_month + months - 1; NaN for a month not fully covered.
+std::vector<double> weeks_to_months(std::chrono::sys_days start, std::span<const double> weekly,
+                                    int first_month, int months);
+
+// Standard normal quantile (Acklam's rational approximation refined by one
+// Halley step; |error| < 1e-12 on (0, 1)).
+double normal_quantile(double p) noexcept;
+
+// CRPS of an ensemble (sorted ascending) for observation y.
+double crps_sorted(std::span<const double> sorted, double y) noexcept;
+
+}  // namespace chainsim::calib
