@@ -1,12 +1,19 @@
 // The chainsim command: parses the command line, calls the library, and is the
 // one place where exceptions become messages and exit statuses.
+#include "app/backtest_command.hpp"
+#include "app/calibrate_command.hpp"
+#include "app/checkpoint.hpp"
 #include "app/exit_codes.hpp"
+#include "app/log.hpp"
 #include "app/run_command.hpp"
+#include "app/signals.hpp"
 #include "io/config_toml.hpp"
 #include "io/errors.hpp"
 #include "io/h5file.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
@@ -34,15 +41,18 @@ int run_main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("chainsim ") + CHAINSIM_VERSION + " (commit " + CHAINSIM_GIT_COMMIT + ")");
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success; 64 bad command line; 65 configuration error; 66 input file missing or\n"
-      "unreadable; 70 internal error; 73 output cannot be created; 74 I/O error while writing.");
+      "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"
+      "66 input file missing or unreadable; 69 not enough memory; 70 internal error; 73 output cannot be\n"
+      "created, exists without --force, or not enough disk space; 74 I/O error while writing;\n"
+      "75 stopped by SIGTERM/SIGINT after saving a checkpoint: rerun the same command with --resume.");
 
   std::string config_path;
   app::RunOverrides ov;
   std::int64_t paths = 0;
   int weeks = 0;
   std::uint64_t seed = 0;
-  std::string out, backend = "openmp";
+  std::string out, backend = "openmp", log_level = "info";
+  int window = 0;
 
   CLI::App* run = app.add_subcommand("run", "simulate every scenario and write the output file");
   run->add_option("config", config_path, "configuration file (TOML); default: the embedded seed scenario");
@@ -63,6 +73,16 @@ int run_main(int argc, char** argv) {
   run->add_option("--backend", backend, "parallel back end; results do not depend on it")
       ->check(CLI::IsMember({"openmp", "tbb"}));
   run->add_flag("--quiet", ov.quiet, "print nothing but errors");
+  run->add_option("--log-level", log_level, "log lines on stderr from this level on")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  run->add_flag("--resume", ov.resume,
+                "continue an interrupted run from its checkpoint (same configuration and options)");
+  run->add_option("--checkpoint-interval", ov.checkpoint_seconds,
+                  "seconds between checkpoints (default 300; 0: after every window of weeks)")
+      ->check(CLI::Range(0.0, 1e9));
+  run->add_option("--window-weeks", window,
+                  "weeks simulated per window (default: as many as fit in 1 GiB); results do not depend on it")
+      ->check(CLI::Range(1, 1560));
   run->add_flag("--force", ov.force, "replace existing output files (they are replaced only when the run succeeds)");
 
   std::string validate_path;
@@ -72,6 +92,22 @@ int run_main(int argc, char** argv) {
   std::string print_path;
   CLI::App* print = app.add_subcommand("print-config", "print the resolved configuration (defaults filled in) as TOML");
   print->add_option("config", print_path, "configuration file (TOML); default: the embedded seed scenario");
+
+  app::CalibrateOptions cal;
+  std::string cal_data, cal_out = "calibrated.toml", cal_report;
+  CLI::App* calibrate = app.add_subcommand("calibrate", "fit the model to the data in DATA_DIR and write a configuration with sources");
+  calibrate->add_option("data_dir", cal_data, "data directory (../shared/data)")->required();
+  calibrate->add_option("--out", cal_out, "configuration to write (default calibrated.toml)");
+  calibrate->add_option("--report-dir", cal_report, "where calibration.md and calibration_fit.csv go (default: beside --out)");
+
+  app::BacktestOptions bt;
+  std::string bt_data, bt_out = "validation";
+  CLI::App* backtest = app.add_subcommand("backtest", "rolling-origin evaluation of the monthly inflow forecast");
+  backtest->add_option("data_dir", bt_data, "data directory (../shared/data)")->required();
+  backtest->add_option("--out-dir", bt_out, "directory for backtest_scores.csv, backtest_detail.csv, backtest.md");
+  backtest->add_option("--paths", bt.paths, "paths per origin (default 2000)")->check(CLI::Range(10, 1000000));
+  backtest->add_option("--origins", bt.max_origins, "only the first N origins (0 = all)")->check(CLI::Range(0, 100));
+  backtest->add_option("--threads", bt.parallelism.threads, "worker threads (default: all cores)")->check(CLI::Range(1, 4096));
 
   try {
     app.parse(argc, argv);
@@ -86,15 +122,28 @@ int run_main(int argc, char** argv) {
     if (run->count("--weeks")) ov.weeks = weeks;
     if (run->count("--seed")) ov.seed = seed;
     if (run->count("--out")) ov.out = out;
+    if (run->count("--window-weeks")) ov.window_weeks = window;
     ov.parallelism.backend = parse_backend(backend);
+    app::Log log(ov.quiet && !run->count("--log-level") ? app::LogLevel::Error : app::parse_log_level(log_level),
+                 ::isatty(STDERR_FILENO) != 0);
     ScenarioSet set = load(config_path);
     app::apply_overrides(set, ov);
-    app::run_scenarios(set, ov, std::cout, std::cerr);
+    app::install_stop_handlers();
+    app::run_scenarios(set, ov, std::cout, log);
   } else if (*validate) {
     const ScenarioSet set = load(validate_path);
     std::cout << validate_path << ": valid (" << set.names.size() << " scenario(s))\n";
   } else if (*print) {
     std::cout << load(print_path).resolved_toml;
+  } else if (*calibrate) {
+    cal.data_dir = cal_data;
+    cal.out = cal_out;
+    cal.report_dir = cal_report;
+    app::calibrate(cal, std::cout);
+  } else if (*backtest) {
+    bt.data_dir = bt_data;
+    bt.out_dir = bt_out;
+    app::backtest(bt, std::cout);
   }
   return exit_code::kOk;
 }
@@ -110,6 +159,18 @@ int main(int argc, char** argv) {
   } catch (const io::InputMissingError& e) {
     std::cerr << "chainsim: " << e.what() << "\n";
     return exit_code::kNoInput;
+  } catch (const app::Interrupted& e) {
+    std::cerr << "chainsim: " << e.what() << "\n";
+    return exit_code::kInterrupted;
+  } catch (const app::CheckpointError& e) {
+    std::cerr << "chainsim: " << e.what() << "\n";
+    return exit_code::kConfig;
+  } catch (const app::NoMemoryError& e) {
+    std::cerr << "chainsim: " << e.what() << "\n";
+    return exit_code::kUnavailable;
+  } catch (const app::NoSpaceError& e) {
+    std::cerr << "chainsim: " << e.what() << "\n";
+    return exit_code::kCannotCreate;
   } catch (const app::OutputExistsError& e) {
     std::cerr << "chainsim: " << e.what() << "\n";
     return exit_code::kCannotCreate;

@@ -1,54 +1,232 @@
 #include "app/run_command.hpp"
 
+#include "app/checkpoint.hpp"
+#include "app/run_manifest.hpp"
+#include "app/signals.hpp"
+#include "core/byte_buffer.hpp"
 #include "core/variables.hpp"
 #include "forecast/ensemble.hpp"
+#include "forecast/provenance.hpp"
 #include "forecast/regions.hpp"
 #include "forecast/resolve.hpp"
 #include "forecast/summaries.hpp"
 #include "io/config_toml.hpp"
 #include "io/output_file.hpp"
 #include "io/planning_table.hpp"
-#include "app/run_manifest.hpp"
 #include "io/terminal_summary.hpp"
 
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fstream>
 #include <ostream>
 
 namespace chainsim::app {
 namespace {
 
+namespace fs = std::filesystem;
+using clock = std::chrono::steady_clock;
+
 // Bytes of simulated results held in memory at once (one window of weeks).
 constexpr std::size_t kWindowBudgetBytes = std::size_t{1} << 30;
 
 // "out/run.h5" -> "out/run": the tables are written as out/run.planning.csv etc.
-std::string table_stem(const std::filesystem::path& out) {
-  std::filesystem::path p = out;
+std::string table_stem(const fs::path& out) {
+  fs::path p = out;
   if (p.extension() == ".h5" || p.extension() == ".nc") p.replace_extension();
   return p.string();
 }
 
 // Every file a run writes: the HDF5 file and the tables beside it.
-std::vector<std::filesystem::path> run_outputs(const std::filesystem::path& out) {
+std::vector<fs::path> run_outputs(const fs::path& out) {
   const std::string stem = table_stem(out);
   return {out, stem + ".planning.csv", stem + ".planning.md", stem + ".comparison.csv", stem + ".comparison.md"};
 }
 
+fs::path directory_of(const fs::path& out) { return out.has_parent_path() ? out.parent_path() : fs::path("."); }
+
 // Temporary files "<name>.tmp.<pid>" left by runs that were killed: removed when
 // their process no longer exists (a run that is still writing keeps its own).
-void remove_stale_temporaries(const std::filesystem::path& out) {
-  namespace fs = std::filesystem;
-  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+void remove_stale_temporaries(const fs::path& out, const fs::path& checkpoint_dir) {
   std::error_code ec;
-  for (const fs::path& final_name : run_outputs(out)) {
-    const std::string prefix = final_name.filename().string() + ".tmp.";
+  std::vector<fs::path> finals = run_outputs(out);
+  finals.push_back(out.string() + ".run.json");
+  for (const fs::path& dir : {directory_of(out), checkpoint_dir})
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (name.rfind(prefix, 0) != 0) continue;
-      const std::string pid = name.substr(prefix.size());
+      const auto at = name.find(".tmp.");
+      if (at == std::string::npos) continue;
+      const std::string pid = name.substr(at + 5);
       if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-      if (!fs::exists(fs::path("/proc") / pid)) fs::remove(it->path(), ec);
+      const bool ours = dir == checkpoint_dir ||
+                        std::any_of(finals.begin(), finals.end(),
+                                    [&](const fs::path& f) { return f.filename().string() == name.substr(0, at); });
+      if (ours && !fs::exists(fs::path("/proc") / pid)) fs::remove(it->path(), ec);
+    }
+}
+
+std::string gib(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  return buf;
+}
+
+// ---------------------------------------------------------------------------
+// Pre-flight: will the run fit on disk and in memory?
+// ---------------------------------------------------------------------------
+
+struct Estimate {
+  double output_bytes = 0;   // the HDF5 file (per-path series uncompressed: an upper bound) and tables
+  double scratch_bytes = 0;  // checkpoint: window files and the state
+  double memory_bytes = 0;   // peak resident memory
+};
+
+Estimate estimate(const Config& base, int regions, int window, std::size_t scenarios, std::size_t periods) {
+  const double P = static_cast<double>(base.run.paths), T = base.run.weeks, S = static_cast<double>(scenarios);
+  const double Q = static_cast<double>(base.output.quantiles.size()), R = regions, NP = static_cast<double>(periods);
+  double per_path_vars = 0;
+  for (const auto& name : base.output.ensemble) per_path_vars += name == "cost_eur" ? 8 : 4;
+  const double summaries =
+      S * 8 * (core::kNumVars * T * (2 + Q) + kStoredRegionalVars * T * R * (2 + Q) + NP * (kNumPeriodMetrics * 8 + 16));
+  const double per_path = S * P * T * per_path_vars;
+  const double state_bytes = P * (300 + 8 * (2.0 * R + base.dublin.deadline_weeks + base.nareis.max_lag_weeks)) +
+                             2 * kNumPeriodMetrics * NP * P * 8 + summaries;
+  Estimate e;
+  e.output_bytes = summaries + per_path + 1e6;
+  e.scratch_bytes = per_path + state_bytes;
+  e.memory_bytes = static_cast<double>(Ensemble::bytes_per_week(regions, base.run.paths)) * window +
+                   2 * state_bytes + P * window * per_path_vars + 64e6;
+  return e;
+}
+
+double available_memory_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  std::string unit;
+  while (in >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024.0;
+  return -1;  // unknown: no check
+}
+
+void preflight(const fs::path& out, const Estimate& e, bool resuming, Log& log) {
+  const fs::path dir = directory_of(out);
+  // Writable? Try it rather than trusting permission bits (root, ACLs, read-only mounts).
+  const fs::path probe = dir / (".chainsim-probe." + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    throw OutputExistsError("cannot write output: cannot create " + out.string() + " in " + dir.string() + ": " +
+                            std::strerror(errno));
+  ::close(fd);
+  fs::remove(probe);
+  struct statvfs vfs {};
+  if (::statvfs(dir.c_str(), &vfs) == 0) {
+    const double free_bytes = static_cast<double>(vfs.f_bavail) * static_cast<double>(vfs.f_frsize);
+    const double need = e.output_bytes + (resuming ? 0.0 : e.scratch_bytes);
+    if (need > free_bytes)
+      throw NoSpaceError("not enough disk space in " + dir.string() + ": the run needs up to " + gib(need) +
+                         " (output " + gib(e.output_bytes) + ", checkpoint " + gib(e.scratch_bytes) + "), " +
+                         gib(free_bytes) + " is free");
+  }
+  const double mem = available_memory_bytes();
+  if (mem > 0 && e.memory_bytes > mem)
+    throw NoMemoryError("not enough memory: the run needs about " + gib(e.memory_bytes) + ", " + gib(mem) +
+                        " is available; use fewer paths or --window-weeks to shrink the window");
+  log.debug("pre-flight: output up to " + gib(e.output_bytes) + ", checkpoint " + gib(e.scratch_bytes) +
+            ", memory about " + gib(e.memory_bytes));
+}
+
+// ---------------------------------------------------------------------------
+// Windows of per-path series, as checkpoint files.
+// ---------------------------------------------------------------------------
+
+bool is_integer_var(const std::string& name) {
+  for (const auto& v : core::kVarInfo)
+    if (v.name == name) return v.integer;
+  return true;
+}
+
+core::Var var_of(const std::string& name) {
+  for (std::size_t i = 0; i < core::kNumVars; ++i)
+    if (core::kVarInfo[i].name == name) return static_cast<core::Var>(i);
+  throw std::invalid_argument("unknown variable " + name);
+}
+
+// Each requested variable of the window, transposed to (path, week) bytes.
+std::vector<std::vector<char>> window_variables(const Ensemble& w, const std::vector<std::string>& names) {
+  const auto P = static_cast<std::size_t>(w.paths());
+  const auto W = static_cast<std::size_t>(w.weeks());
+  std::vector<std::vector<char>> out;
+  for (const std::string& name : names) {
+    const core::Var v = var_of(name);
+    if (v == core::Var::CostEur) {
+      std::vector<double> buf(P * W);
+      for (std::size_t t = 0; t < W; ++t) {
+        const auto col = w.cost_column(w.first_week() + static_cast<int>(t));
+        for (std::size_t p = 0; p < P; ++p) buf[p * W + t] = col[p];
+      }
+      const auto* b = reinterpret_cast<const char*>(buf.data());
+      out.emplace_back(b, b + buf.size() * sizeof(double));
+    } else {
+      std::vector<std::int32_t> buf(P * W);
+      for (std::size_t t = 0; t < W; ++t) {
+        const auto col = w.column(v, w.first_week() + static_cast<int>(t));
+        for (std::size_t p = 0; p < P; ++p) buf[p * W + t] = col[p];
+      }
+      const auto* b = reinterpret_cast<const char*>(buf.data());
+      out.emplace_back(b, b + buf.size() * sizeof(std::int32_t));
     }
   }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Where the run stands, for checkpoints.
+// ---------------------------------------------------------------------------
+
+struct Progress {
+  std::size_t scenario = 0;                  // the scenario being simulated
+  std::vector<ScenarioSummary> done;         // finished scenarios
+  std::vector<ScenarioComparison> comparisons;
+  PeriodPathMetrics baseline;                // per-path metrics of the baseline (after scenario 0)
+  std::vector<std::string> history;          // checkpoint history for the manifest
+};
+
+std::vector<char> save_progress(const Progress& pr, const EnsembleRunner* runner, const ScenarioSummarizer* summarizer) {
+  core::ByteWriter w;
+  w.put<std::uint64_t>(pr.scenario);
+  w.put<std::uint64_t>(pr.done.size());
+  for (const auto& s : pr.done) save(w, s);
+  w.put<std::uint64_t>(pr.comparisons.size());
+  for (const auto& c : pr.comparisons) save(w, c);
+  w.put<bool>(!pr.done.empty());
+  if (!pr.done.empty()) pr.baseline.save(w);
+  w.put<std::uint64_t>(pr.history.size());
+  for (const auto& h : pr.history) w.put_string(h);
+  w.put<bool>(runner != nullptr);
+  if (runner) {
+    runner->save(w);
+    summarizer->save(w);
+  }
+  return std::move(w.bytes());
+}
+
+// Restores the progress; returns the reader positioned at the runner state, if any.
+bool restore_progress(core::ByteReader& r, Progress& pr) {
+  pr.scenario = r.get<std::uint64_t>();
+  pr.done.resize(r.get<std::uint64_t>());
+  for (auto& s : pr.done) s = restore_summary(r);
+  pr.comparisons.resize(r.get<std::uint64_t>());
+  for (auto& c : pr.comparisons) c = restore_comparison(r);
+  if (r.get<bool>()) pr.baseline.restore(r);
+  pr.history.resize(r.get<std::uint64_t>());
+  for (auto& h : pr.history) h = r.get_string();
+  return r.get<bool>();
 }
 
 }  // namespace
@@ -63,8 +241,7 @@ void apply_overrides(ScenarioSet& set, const RunOverrides& o) {
   set.resolved_toml = io::to_toml(set);
 }
 
-void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& out, std::ostream& log) {
-  using clock = std::chrono::steady_clock;
+void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& out, Log& log) {
   const auto run_start = clock::now();
   RunManifest manifest;
   manifest.command_line = o.command_line;
@@ -73,6 +250,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.threads = effective_threads(o.parallelism);
   manifest.backend = backend_name(o.parallelism.backend);
   const Config& base = set.scenarios.front();
+  const fs::path output = base.output.path;
 
   // Resolve everything first: a scenario that cannot be resolved stops the run
   // before any path is simulated or any file is created.
@@ -81,22 +259,17 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     try {
       specs.push_back(resolve(set.scenarios[s]));
     } catch (const ResolveError& e) {
-      throw io::ConfigError(set.source, 0, (s == 0 ? "" : "scenario[" + set.names[s] + "].") + e.key, "",
-                            e.what());
+      throw io::ConfigError(set.source, 0, (s == 0 ? "" : "scenario[" + set.names[s] + "].") + e.key, "", e.what());
     }
   }
 
-  // Existing outputs are never replaced without --force; a directory never.
-  if (std::filesystem::is_directory(base.output.path))
-    throw OutputExistsError("output " + base.output.path + " is a directory");
-  if (!o.force)
-    for (const auto& f : run_outputs(base.output.path))
-      if (std::filesystem::exists(f))
-        throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
-  remove_stale_temporaries(base.output.path);
-
+  // Memory: the ensemble is simulated in windows of weeks sized to a fixed
+  // budget; path states and per-path period metrics are kept between windows.
+  const int window = o.window_weeks ? std::clamp(*o.window_weeks, 1, base.run.weeks)
+                                    : window_weeks(base.run.weeks, specs.front().regions, base.run.paths,
+                                                   kWindowBudgetBytes);
   io::OutputLayout layout;
-  layout.path = base.output.path;
+  layout.path = output;
   layout.start = base.run.start;
   layout.weeks = base.run.weeks;
   layout.paths = base.run.paths;
@@ -118,10 +291,6 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   layout.configuration_source = set.source;
   layout.seed = base.run.seed;
   layout.run_name = base.run.name;
-
-  // Memory: the ensemble is simulated in windows of weeks sized to a fixed
-  // budget; path states and per-path period metrics are kept between windows.
-  const int window = window_weeks(base.run.weeks, specs.front().regions, base.run.paths, kWindowBudgetBytes);
   layout.week_chunk = window;
   manifest.window_weeks = window;
   manifest.configuration_source = set.source;
@@ -129,49 +298,161 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.weeks = base.run.weeks;
   manifest.seed = base.run.seed;
 
-  io::OutputFile file(layout);
-  std::vector<ScenarioSummary> summaries;
-  std::vector<ScenarioComparison> comparisons;
-  PeriodPathMetrics baseline_metrics;
+  // Existing outputs are never replaced without --force; a directory never.
+  if (fs::is_directory(output)) throw OutputExistsError("output " + output.string() + " is a directory");
+  if (!o.force)
+    for (const auto& f : run_outputs(output))
+      if (fs::exists(f)) throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
+
+  // The checkpoint belongs to exactly this program and this resolved run.
+  const std::string identity = "chainsim " + chainsim_version() + " (commit " + chainsim_git_commit() + ")\n" +
+                               set.resolved_toml + "\nwindow_weeks = " + std::to_string(window) + "\n";
+  CheckpointStore store(output, identity);
+  Progress progress;
+  std::vector<char> saved;
+  if (store.has_state()) {
+    if (o.resume) {
+      saved = store.load_state();
+    } else if (o.force) {
+      log.info("discarding the checkpoint of an unfinished run in " + store.directory().string());
+      store.remove();
+    } else {
+      throw OutputExistsError("an unfinished run of " + output.string() + " left a checkpoint in " +
+                              store.directory().string() + ": continue it with --resume, or start over with --force");
+    }
+  } else if (o.resume) {
+    log.warn("no checkpoint in " + store.directory().string() + "; starting from the beginning");
+  }
+
+  const Estimate e = estimate(base, specs.front().regions, window, specs.size(), layout.periods.size());
+  if (o.preflight) preflight(output, e, !saved.empty(), log);
+  remove_stale_temporaries(output, store.directory());
+  store.create_directory();
+
+  core::ByteReader reader(saved);
+  bool mid_scenario = false;
+  if (!saved.empty()) {
+    mid_scenario = restore_progress(reader, progress);
+    progress.history.push_back(utc_now() + " resumed scenario " + std::to_string(progress.scenario));
+    log.info("resuming from the checkpoint: scenario " + set.names[std::min(progress.scenario, set.names.size() - 1)]);
+  }
+
+  auto last_checkpoint = clock::now();
+  auto checkpoint = [&](const EnsembleRunner* runner, const ScenarioSummarizer* summarizer, const std::string& what) {
+    progress.history.push_back(utc_now() + " " + what);
+    store.save_state(save_progress(progress, runner, summarizer));
+    last_checkpoint = clock::now();
+    log.debug("checkpoint saved: " + what);
+  };
+  auto checkpoint_due = [&] {
+    return std::chrono::duration<double>(clock::now() - last_checkpoint).count() >= o.checkpoint_seconds;
+  };
+
   const SummaryOptions sopt{base.output.quantiles, base.output.risk_levels, o.parallelism};
-  for (std::size_t s = 0; s < specs.size(); ++s) {
+  const auto P = base.run.paths;
+  const std::int64_t total_work = static_cast<std::int64_t>(specs.size()) * P * base.run.weeks;
+  for (std::size_t s = progress.scenario; s < specs.size(); ++s) {
+    progress.scenario = s;
     const auto t0 = clock::now();
     EnsembleOptions eopt;
-    eopt.paths = base.run.paths;
+    eopt.paths = P;
     eopt.seed = base.run.seed;
     eopt.parallelism = o.parallelism;
     EnsembleRunner runner(specs[s], eopt);
-    ScenarioSummarizer summarizer(set.names[s], base.run.weeks, specs[s].regions, base.run.paths, layout.periods, sopt);
+    ScenarioSummarizer summarizer(set.names[s], base.run.weeks, specs[s].regions, P, layout.periods, sopt);
+    if (mid_scenario) {
+      runner.restore(reader);
+      summarizer.restore(reader);
+      mid_scenario = false;
+    }
     double simulate_seconds = 0.0;
     while (!runner.done()) {
       const auto w0 = clock::now();
-      const Ensemble ensemble = runner.next_window(window);
+      const std::int64_t before = static_cast<std::int64_t>(s) * P * base.run.weeks + runner.next_week() * P;
+      const int this_window = std::min(window, base.run.weeks - runner.next_week());
+      const Ensemble ensemble = runner.next_window(window, [&](std::int64_t paths_done) {
+        if (!o.quiet) log.progress(set.names[s], before + paths_done * this_window, total_work);
+      });
       simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();
       summarizer.add(ensemble);
-      file.write_window(s, ensemble);
+      store.save_window(s, ensemble.first_week(), window_variables(ensemble, layout.ensemble));
+      const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
+      if (stop_requested()) {
+        checkpoint(&runner, &summarizer, "interrupted at " + where);
+        log.progress_done();
+        manifest.status = "interrupted";
+        manifest.exit_status = 75;
+        manifest.end_utc = utc_now();
+        manifest.checkpoint_history = progress.history;
+        write_manifest((store.directory() / "run.json").string(), manifest);
+        throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " at " + where +
+                          "; checkpoint saved in " + store.directory().string() +
+                          "; continue with the same command and --resume");
+      }
+      if (checkpoint_due() && !runner.done()) checkpoint(&runner, &summarizer, "saved at " + where);
     }
     ScenarioSummary summary = summarizer.finish();
-    file.write_summary(s, summary);
     if (s == 0) {
-      baseline_metrics = summarizer.path_metrics();
+      progress.baseline = summarizer.path_metrics();
     } else {
-      comparisons.push_back(compare_to_baseline(set.names[s], summarizer.path_metrics(), baseline_metrics, o.parallelism));
-      file.write_comparison(s, comparisons.back());
+      progress.comparisons.push_back(
+          compare_to_baseline(set.names[s], summarizer.path_metrics(), progress.baseline, o.parallelism));
     }
+    progress.done.push_back(std::move(summary));
     const double total = std::chrono::duration<double>(clock::now() - t0).count();
     manifest.scenarios.push_back({set.names[s], simulate_seconds, total});
-    if (!o.quiet) {
-      const double path_weeks = static_cast<double>(base.run.paths) * base.run.weeks;
-      log << "chainsim: scenario " << set.names[s] << ": " << base.run.paths << " paths x " << base.run.weeks
-          << " weeks simulated in " << simulate_seconds << " s (" << path_weeks / simulate_seconds
-          << " path-weeks/s); summarised and written in " << total - simulate_seconds << " s\n";
-    }
-    summaries.push_back(std::move(summary));
+    log.progress_done();
+    log.info("scenario " + set.names[s] + ": " + std::to_string(P) + " paths x " + std::to_string(base.run.weeks) +
+             " weeks simulated in " + std::to_string(simulate_seconds) + " s (" +
+             std::to_string(static_cast<double>(P) * base.run.weeks / simulate_seconds) + " path-weeks/s)");
+    progress.scenario = s + 1;
+    if (s + 1 < specs.size() && (checkpoint_due() || stop_requested()))
+      checkpoint(nullptr, nullptr, "saved after scenario " + std::to_string(s));
+    if (stop_requested() && s + 1 < specs.size())
+      throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " after scenario " + set.names[s] +
+                        "; continue with the same command and --resume");
   }
-  file.commit();
+
+  // Assemble the output from the summaries and the window files: the same
+  // sequence of writes whether or not the run was interrupted.
+  {
+    io::OutputFile file(layout);
+    for (std::size_t s = 0; s < specs.size(); ++s) {
+      file.write_summary(s, progress.done[s]);
+      if (s > 0) file.write_comparison(s, progress.comparisons[s - 1]);
+      for (int first = 0; first < base.run.weeks; first += window) {
+        const int weeks = std::min(window, base.run.weeks - first);
+        // The window file holds the variables one after the other, path-major.
+        std::size_t offset = 0;
+        std::vector<std::size_t> sizes;
+        for (const auto& name : layout.ensemble)
+          sizes.push_back(static_cast<std::size_t>(P) * static_cast<std::size_t>(weeks) *
+                          (is_integer_var(name) ? sizeof(std::int32_t) : sizeof(double)));
+        std::size_t total_bytes = 0;
+        for (auto b : sizes) total_bytes += b;
+        const std::vector<char> all = store.load_window(s, first, total_bytes);
+        for (std::size_t v = 0; v < layout.ensemble.size(); ++v) {
+          const std::string& name = layout.ensemble[v];
+          if (is_integer_var(name)) {
+            std::vector<std::int32_t> data(sizes[v] / sizeof(std::int32_t));
+            std::memcpy(data.data(), all.data() + offset, sizes[v]);
+            file.write_per_path(s, name, first, weeks, std::span<const std::int32_t>(data));
+          } else {
+            std::vector<double> data(sizes[v] / sizeof(double));
+            std::memcpy(data.data(), all.data() + offset, sizes[v]);
+            file.write_per_path(s, name, first, weeks, std::span<const double>(data));
+          }
+          offset += sizes[v];
+        }
+      }
+    }
+    file.commit();
+  }
+
   // The planning table and the scenario comparison beside the HDF5 file.
-  const io::PlanningTables tables = io::planning_tables(layout.periods, summaries, comparisons, base.output.risk_levels);
-  const std::string stem = table_stem(layout.path);
+  const io::PlanningTables tables =
+      io::planning_tables(layout.periods, progress.done, progress.comparisons, base.output.risk_levels);
+  const std::string stem = table_stem(output);
   io::write_text_atomically(stem + ".planning.csv", tables.planning_csv);
   io::write_text_atomically(stem + ".planning.md", tables.planning_md);
   io::write_text_atomically(stem + ".comparison.csv", tables.comparison_csv);
@@ -179,13 +460,15 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.end_utc = utc_now();
   manifest.wall_seconds = std::chrono::duration<double>(clock::now() - run_start).count();
   manifest.status = "completed";
-  for (const auto& f : run_outputs(layout.path)) manifest.outputs.emplace_back(f.string(), std::filesystem::file_size(f));
-  write_manifest(layout.path.string(), manifest);
+  manifest.checkpoint_history = progress.history;
+  for (const auto& f : run_outputs(output)) manifest.outputs.emplace_back(f.string(), fs::file_size(f));
+  write_manifest(output.string() + ".run.json", manifest);
+  store.remove();
   if (!o.quiet) {
-    out << "chainsim: " << set.names.size() << " scenario(s), " << base.run.paths << " paths x " << base.run.weeks
-        << " weeks, " << layout.region_codes.size() << " region(s); output: " << layout.path.string()
-        << "; planning table: " << stem << ".planning.csv (.md), comparison: " << stem << ".comparison.csv (.md)\n";
-    io::print_summary(out, summaries, layout.periods, base.output.risk_levels);
+    out << "chainsim: " << set.names.size() << " scenario(s), " << P << " paths x " << base.run.weeks << " weeks, "
+        << layout.region_codes.size() << " region(s); output: " << output.string() << "; planning table: " << stem
+        << ".planning.csv (.md), comparison: " << stem << ".comparison.csv (.md)\n";
+    io::print_summary(out, progress.done, layout.periods, base.output.risk_levels);
   }
 }
 

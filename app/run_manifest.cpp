@@ -86,6 +86,10 @@ std::string to_json(const RunManifest& m) {
          "}";
   }
   j += m.scenarios.empty() ? "],\n" : "\n  ],\n";
+  j += "  \"checkpoint_history\": [";
+  for (std::size_t i = 0; i < m.checkpoint_history.size(); ++i)
+    j += std::string(i ? "," : "") + "\n    " + quoted(m.checkpoint_history[i]);
+  j += m.checkpoint_history.empty() ? "],\n" : "\n  ],\n";
   j += "  \"outputs\": [";
   for (std::size_t i = 0; i < m.outputs.size(); ++i)
     j += std::string(i ? "," : "") + "\n    {\"path\": " + quoted(m.outputs[i].first) +
@@ -94,8 +98,6 @@ std::string to_json(const RunManifest& m) {
   return j + "}\n";
 }
 
-void write_manifest(const std::string& output, const RunManifest& m) {
-  io::write_text_atomically(output + ".run.json", to_json(m));
-}
+void write_manifest(const std::string& path, const RunManifest& m) { io::write_text_atomically(path, to_json(m)); }
 
 }  // namespace chainsim::app

@@ -29,6 +29,7 @@ struct RunManifest {
   std::uint64_t seed = 0;
   std::vector<ScenarioTiming> scenarios;
   std::vector<std::pair<std::string, std::uintmax_t>> outputs;  // path, bytes
+  std::vector<std::string> checkpoint_history;  // "<utc> saved|resumed|interrupted scenario S week W"
   int exit_status = 0;
   std::string status;  // "completed", or what went wrong
 };
@@ -39,7 +40,7 @@ std::string host_name();
 
 std::string to_json(const RunManifest& m);
 
-// Writes the manifest beside `output` (as `<output>.run.json`), atomically.
-void write_manifest(const std::string& output, const RunManifest& m);
+// Writes the manifest to `path` (normally `<output>.run.json`), atomically.
+void write_manifest(const std::string& path, const RunManifest& m);
 
 }  // namespace chainsim::app

@@ -69,6 +69,60 @@ PathState::PathState(const ModelSpec& spec)
       grant_history_(spec.lag_weights.size()),
       pending_orders_(static_cast<std::size_t>(spec.adaptive.lead_weeks + 2)) {}
 
+void PathState::save(ByteWriter& out) const {
+  out.put(par_.grant_rate);
+  out.put(par_.dublin_share);
+  out.put(par_.transfer_share);
+  out.put(par_.transfer_hazard);
+  out.put(par_.realisation);
+  out.put(par_.nareis_per_grant);
+  out.put(par_.level);
+  out.put(par_.trend);
+  out.put_vector(par_.regional_realisation);
+  out.put(next_week_);
+  out.put(queue_);
+  out.put(procedure_);
+  out.put(rejected_);
+  out.put_vector(dublin_);
+  out.put_vector(permit_);
+  out.put_vector(grant_history_);
+  out.put(x_);
+  out.put(j_);
+  out.put(adaptive_offset_);
+  out.put(up_weeks_);
+  out.put(down_weeks_);
+  out.put_vector(pending_orders_);
+  out.put(cno_closed_);
+  out.put(phaseout_count_);
+}
+
+void PathState::restore(ByteReader& in) {
+  par_.grant_rate = in.get<double>();
+  par_.dublin_share = in.get<double>();
+  par_.transfer_share = in.get<double>();
+  par_.transfer_hazard = in.get<double>();
+  par_.realisation = in.get<double>();
+  par_.nareis_per_grant = in.get<double>();
+  par_.level = in.get<double>();
+  par_.trend = in.get<double>();
+  in.get_vector_sized(par_.regional_realisation, permit_.size());
+  next_week_ = in.get<int>();
+  queue_ = in.get<std::int64_t>();
+  procedure_ = in.get<std::int64_t>();
+  rejected_ = in.get<std::int64_t>();
+  in.get_vector_sized(dublin_, dublin_.size());
+  in.get_vector_sized(permit_, permit_.size());
+  in.get_vector_sized(grant_history_, grant_history_.size());
+  x_ = in.get<double>();
+  j_ = in.get<double>();
+  adaptive_offset_ = in.get<std::int64_t>();
+  up_weeks_ = in.get<int>();
+  down_weeks_ = in.get<int>();
+  in.get_vector_sized(pending_orders_, pending_orders_.size());
+  cno_closed_ = in.get<bool>();
+  phaseout_count_ = in.get<int>();
+}
+
 PathWorkspace::PathWorkspace(const ModelSpec& spec)
     : new_permit_(static_cast<std::size_t>(spec.regions)),
       housed_(static_cast<std::size_t>(spec.regions)),

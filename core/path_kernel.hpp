@@ -2,6 +2,7 @@
 // The weekly stock-flow step of MODEL.md §4, applied to one path over the whole
 // horizon. A path's result depends only on (spec, seed, path index): no thread
 // ids, no hidden state, so any schedule of paths over threads gives the same bits.
+#include "core/byte_buffer.hpp"
 #include "core/model_spec.hpp"
 #include "core/variables.hpp"
 
@@ -56,6 +57,11 @@ class PathState {
   explicit PathState(const ModelSpec& spec);
   int next_week() const noexcept { return next_week_; }
   const PathParameters& parameters() const noexcept { return par_; }
+
+  // Saves and restores everything (checkpoints); restore checks the sizes
+  // against the specification the state was made for.
+  void save(ByteWriter& out) const;
+  void restore(ByteReader& in);
 
  private:
   friend void init_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&);

@@ -1,6 +1,8 @@
 #include "forecast/ensemble.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <stdexcept>
 
 namespace chainsim {
 
@@ -67,20 +69,35 @@ EnsembleRunner::EnsembleRunner(const core::ModelSpec& spec, const EnsembleOption
   });
 }
 
-Ensemble EnsembleRunner::next_window(int weeks) {
+Ensemble EnsembleRunner::next_window(int weeks, const std::function<void(std::int64_t)>& on_progress) {
   const int first = next_week_;
   const int end = std::min(spec_.weeks, first + std::max(1, weeks));
   Ensemble window(first, end - first, spec_.regions, options_.paths);
   const std::int64_t block = options_.block_paths;
+  std::atomic<std::int64_t> finished{0};
   parallel_for((options_.paths + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
     core::PathWorkspace workspace(spec_);
     const std::int64_t last = std::min(options_.paths, (b + 1) * block);
     for (std::int64_t p = b * block; p < last; ++p)
       core::advance_path(spec_, options_.seed, static_cast<std::uint64_t>(p), states_[static_cast<std::size_t>(p)],
                          workspace, end, window.sink_for(p));
+    if (on_progress) on_progress(finished.fetch_add(last - b * block) + (last - b * block));
   });
   next_week_ = end;
   return window;
+}
+
+void EnsembleRunner::save(core::ByteWriter& out) const {
+  out.put(next_week_);
+  out.put<std::int64_t>(static_cast<std::int64_t>(states_.size()));
+  for (const auto& s : states_) s.save(out);
+}
+
+void EnsembleRunner::restore(core::ByteReader& in) {
+  next_week_ = in.get<int>();
+  if (in.get<std::int64_t>() != static_cast<std::int64_t>(states_.size()))
+    throw std::runtime_error("inconsistent state: number of paths");
+  for (auto& s : states_) s.restore(in);
 }
 
 Ensemble simulate_ensemble(const core::ModelSpec& spec, const EnsembleOptions& options) {

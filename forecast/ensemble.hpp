@@ -10,6 +10,7 @@
 #include "forecast/parallel.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -71,8 +72,14 @@ class EnsembleRunner {
   bool done() const noexcept { return next_week_ >= spec_.weeks; }
   int next_week() const noexcept { return next_week_; }
 
-  // Simulates the next `weeks` weeks (fewer at the horizon) of every path.
-  Ensemble next_window(int weeks);
+  // Simulates the next `weeks` weeks (fewer at the horizon) of every path;
+  // `on_progress`, if given, is called (from any thread) with the number of
+  // paths finished so far in this window.
+  Ensemble next_window(int weeks, const std::function<void(std::int64_t)>& on_progress = {});
+
+  // Every path's state (checkpoints); restore expects the same spec and paths.
+  void save(core::ByteWriter& out) const;
+  void restore(core::ByteReader& in);
 
  private:
   const core::ModelSpec& spec_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 namespace chainsim {
 namespace {
@@ -257,6 +258,109 @@ ScenarioSummary ScenarioSummarizer::finish() {
     ps.shortfall_person_weeks[k] = ps.metric_mean[static_cast<std::size_t>(PeriodMetric::ShortfallPersonWeeks)][k];
   });
   return summary_;
+}
+
+void PeriodPathMetrics::save(core::ByteWriter& out) const {
+  out.put<std::uint64_t>(periods_);
+  out.put<std::int64_t>(paths_);
+  out.put_vector(values_);
+}
+
+void PeriodPathMetrics::restore(core::ByteReader& in) {
+  periods_ = in.get<std::uint64_t>();
+  paths_ = in.get<std::int64_t>();
+  in.get_vector_sized(values_, kNumPeriodMetrics * periods_ * static_cast<std::size_t>(paths_));
+}
+
+namespace {
+void save_stats(core::ByteWriter& out, const WeeklyStats& w) {
+  out.put_vector(w.mean);
+  out.put_vector(w.sd);
+  out.put_vector(w.quantiles);
+}
+void restore_stats(core::ByteReader& in, WeeklyStats& w) {
+  in.get_vector(w.mean);
+  in.get_vector(w.sd);
+  in.get_vector(w.quantiles);
+}
+}  // namespace
+
+void save(core::ByteWriter& out, const ScenarioSummary& s) {
+  out.put_string(s.name);
+  out.put<std::uint64_t>(s.national.size());
+  for (const auto& w : s.national) save_stats(out, w);
+  out.put<std::uint64_t>(s.regional.size());
+  for (const auto& w : s.regional) save_stats(out, w);
+  const PeriodStats& p = s.periods;
+  for (const auto* v : {&p.peak_occupancy_mean, &p.peak_occupancy_quantiles, &p.shortfall_probability,
+                        &p.shortfall_person_weeks, &p.capacity_needed})
+    out.put_vector(*v);
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    out.put_vector(p.metric_mean[m]);
+    out.put_vector(p.metric_quantiles[m]);
+  }
+}
+
+ScenarioSummary restore_summary(core::ByteReader& in) {
+  ScenarioSummary s;
+  s.name = in.get_string();
+  s.national.resize(in.get<std::uint64_t>());
+  if (s.national.size() != core::kNumVars) throw std::runtime_error("inconsistent state: variables");
+  for (auto& w : s.national) restore_stats(in, w);
+  s.regional.resize(in.get<std::uint64_t>());
+  if (s.regional.size() != kStoredRegionalVars) throw std::runtime_error("inconsistent state: regional variables");
+  for (auto& w : s.regional) restore_stats(in, w);
+  PeriodStats& p = s.periods;
+  for (auto* v : {&p.peak_occupancy_mean, &p.peak_occupancy_quantiles, &p.shortfall_probability,
+                  &p.shortfall_person_weeks, &p.capacity_needed})
+    in.get_vector(*v);
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    in.get_vector(p.metric_mean[m]);
+    in.get_vector(p.metric_quantiles[m]);
+  }
+  return s;
+}
+
+void save(core::ByteWriter& out, const ScenarioComparison& c) {
+  out.put_string(c.name);
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    out.put_vector(c.mean[m]);
+    out.put_vector(c.low[m]);
+    out.put_vector(c.high[m]);
+  }
+  out.put_vector(c.shortfall_probability);
+  out.put_vector(c.shortfall_probability_low);
+  out.put_vector(c.shortfall_probability_high);
+}
+
+ScenarioComparison restore_comparison(core::ByteReader& in) {
+  ScenarioComparison c;
+  c.name = in.get_string();
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    in.get_vector(c.mean[m]);
+    in.get_vector(c.low[m]);
+    in.get_vector(c.high[m]);
+  }
+  in.get_vector(c.shortfall_probability);
+  in.get_vector(c.shortfall_probability_low);
+  in.get_vector(c.shortfall_probability_high);
+  return c;
+}
+
+void ScenarioSummarizer::save(core::ByteWriter& out) const {
+  chainsim::save(out, summary_);
+  metrics_.save(out);
+}
+
+void ScenarioSummarizer::restore(core::ByteReader& in) {
+  ScenarioSummary s = restore_summary(in);
+  if (s.national.front().mean.size() != summary_.national.front().mean.size() ||
+      s.regional.front().mean.size() != summary_.regional.front().mean.size())
+    throw std::runtime_error("inconsistent state: summary shape");
+  summary_ = std::move(s);
+  metrics_.restore(in);
+  if (metrics_.periods() != periods_.size() || metrics_.paths() != paths_)
+    throw std::runtime_error("inconsistent state: period metrics shape");
 }
 
 ScenarioSummary summarize(const std::string& name, const Ensemble& ensemble, const std::vector<PeriodInfo>& periods,

@@ -10,6 +10,7 @@
 // final once a window is seen, and period metrics are accumulated per path
 // (a few numbers per path and period), so nothing grows with the horizon
 // beyond those.
+#include "core/byte_buffer.hpp"
 #include "forecast/config.hpp"
 #include "forecast/ensemble.hpp"
 
@@ -66,6 +67,8 @@ inline constexpr std::array<double, 3> kSummaryQuantiles{0.05, 0.50, 0.95};
 
 class PeriodPathMetrics {
  public:
+  void save(core::ByteWriter& out) const;
+  void restore(core::ByteReader& in);
   PeriodPathMetrics() = default;
   PeriodPathMetrics(std::size_t periods, std::int64_t paths);
   std::size_t periods() const noexcept { return periods_; }
@@ -125,6 +128,10 @@ class ScenarioSummarizer {
   // The per-path period metrics (valid after finish()).
   const PeriodPathMetrics& path_metrics() const noexcept { return metrics_; }
 
+  // Everything accumulated so far (checkpoints); restore expects the same shape.
+  void save(core::ByteWriter& out) const;
+  void restore(core::ByteReader& in);
+
  private:
   ScenarioSummary summary_;
   int weeks_;
@@ -134,6 +141,10 @@ class ScenarioSummarizer {
   SummaryOptions options_;
   PeriodPathMetrics metrics_;
 };
+
+// Summaries and comparisons saved whole (checkpoints).
+void save(core::ByteWriter& out, const ScenarioSummary& s);
+ScenarioSummary restore_summary(core::ByteReader& in);
 
 // One-window convenience: the whole ensemble at once.
 ScenarioSummary summarize(const std::string& name, const Ensemble& ensemble,
@@ -152,6 +163,9 @@ struct ScenarioComparison {
   std::vector<double> shortfall_probability_low;            // [period]: 90 % confidence interval
   std::vector<double> shortfall_probability_high;
 };
+
+void save(core::ByteWriter& out, const ScenarioComparison& c);
+ScenarioComparison restore_comparison(core::ByteReader& in);
 
 // `pairing_shift` = 0 pairs path p with path p; a non-zero shift pairs p with
 // (p + shift) mod P, i.e. independent paths (the unpaired reference that shows

@@ -292,35 +292,18 @@ void OutputFile::write_comparison(std::size_t s, const ScenarioComparison& c) {
 
 }
 
-void OutputFile::write_window(std::size_t s, const Ensemble& ens) {
-  // Per-path series: transpose the window's (week, path) columns into
-  // (path, week) rows, one chunk of paths at a time.
-  const auto P = static_cast<std::size_t>(ens.paths());
-  const auto W = static_cast<std::size_t>(ens.weeks());
-  const auto t0 = static_cast<std::size_t>(ens.first_week());
-  for (auto& [name, var] : impl_->per_path) {
-    const auto it = std::find_if(core::kVarInfo.begin(), core::kVarInfo.end(),
-                                 [&](const core::VarInfo& v) { return v.name == name; });
-    const auto v = static_cast<Var>(it - core::kVarInfo.begin());
-    for (std::size_t p0 = 0; p0 < P; p0 += kPathChunk) {
-      const std::size_t np = std::min(kPathChunk, P - p0);
-      if (v == Var::CostEur) {
-        std::vector<double> buf(np * W);
-        for (std::size_t w = 0; w < W; ++w) {
-          const auto col = ens.cost_column(static_cast<int>(t0 + w));
-          for (std::size_t i = 0; i < np; ++i) buf[i * W + w] = col[p0 + i];
-        }
-        var.write_block<double>({s, p0, t0}, {1, np, W}, buf);
-      } else {
-        std::vector<std::int32_t> buf(np * W);
-        for (std::size_t w = 0; w < W; ++w) {
-          const auto col = ens.column(v, static_cast<int>(t0 + w));
-          for (std::size_t i = 0; i < np; ++i) buf[i * W + w] = col[p0 + i];
-        }
-        var.write_block<std::int32_t>({s, p0, t0}, {1, np, W}, buf);
-      }
-    }
-  }
+void OutputFile::write_per_path(std::size_t s, const std::string& name, int first_week, int weeks,
+                                std::span<const std::int32_t> data) {
+  const auto P = static_cast<std::size_t>(layout_.paths);
+  impl_->per_path.at(name).write_block<std::int32_t>({s, 0, static_cast<std::size_t>(first_week)},
+                                                     {1, P, static_cast<std::size_t>(weeks)}, data);
+}
+
+void OutputFile::write_per_path(std::size_t s, const std::string& name, int first_week, int weeks,
+                                std::span<const double> data) {
+  const auto P = static_cast<std::size_t>(layout_.paths);
+  impl_->per_path.at(name).write_block<double>({s, 0, static_cast<std::size_t>(first_week)},
+                                               {1, P, static_cast<std::size_t>(weeks)}, data);
 }
 
 void OutputFile::commit() {

@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,12 @@ class OutputFile {
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
-  // Writes scenario s's per-path series for the window's weeks.
-  void write_window(std::size_t s, const Ensemble& window);
+  // Writes weeks [first_week, first_week + weeks) of every path of per-path
+  // variable `name` for scenario s; `data` is path-major (path, week).
+  void write_per_path(std::size_t s, const std::string& name, int first_week, int weeks,
+                      std::span<const std::int32_t> data);
+  void write_per_path(std::size_t s, const std::string& name, int first_week, int weeks,
+                      std::span<const double> data);
 
   // Writes scenario s's summaries (weekly and per period).
   void write_summary(std::size_t s, const ScenarioSummary& summary);

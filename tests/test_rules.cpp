@@ -145,9 +145,9 @@ TEST(Resolve, SeedScheduleTablesFollowTheLetter) {
   EXPECT_EQ(s.tnv_capacity[6], 1000);
   EXPECT_EQ(s.tnv_capacity[31], 1000);
   EXPECT_EQ(s.tnv_capacity[32], 0);
-  // Season of the week's Monday: week 0 is in June (0.90), week 2 in July (1.03).
-  EXPECT_DOUBLE_EQ(s.log_season[0], std::log(0.90));
-  EXPECT_DOUBLE_EQ(s.log_season[2], std::log(1.03));
+  // Season of the week's Monday: week 0 is in June, week 2 in July.
+  EXPECT_DOUBLE_EQ(s.log_season[0], std::log(c.inflow.season[5]));
+  EXPECT_DOUBLE_EQ(s.log_season[2], std::log(c.inflow.season[6]));
 }
 
 TEST(Resolve, LeversApplyFromTheirWeekOnly) {

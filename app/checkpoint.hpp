@@ -1,0 +1,58 @@
+#pragma once
+// Checkpoints of a run, in the directory `<output>.ckpt/` beside the output:
+//   state.bin             where the run stands (scenario, week, every path's
+//                         state, the summaries so far), written atomically
+//                         with a checksum and the run's identity;
+//   s<S>-w<first>.bin     the per-path series of one window of weeks of one
+//                         scenario, written atomically as the window finishes.
+// The final output is always assembled from these files at the end, so an
+// interrupted and resumed run writes exactly the same bytes as one that ran
+// straight through. The directory is removed when the output is complete.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace chainsim::app {
+
+// A checkpoint that cannot be used: made by another version or for another
+// configuration or command line, or damaged.
+struct CheckpointError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class CheckpointStore {
+ public:
+  // `identity`: everything the results depend on (version, commit, resolved
+  // configuration, window length); a checkpoint with another identity is refused.
+  CheckpointStore(std::filesystem::path output, std::string identity);
+
+  const std::filesystem::path& directory() const noexcept { return dir_; }
+  bool has_state() const;
+
+  void create_directory();
+  // Saves the state payload atomically (temporary file, fsync, rename).
+  void save_state(const std::vector<char>& payload);
+  // The saved payload; throws CheckpointError when it belongs to another run or is damaged.
+  std::vector<char> load_state() const;
+
+  // One window's per-path series: the variables' bytes one after the other.
+  void save_window(std::size_t scenario, int first_week, const std::vector<std::vector<char>>& variables);
+  // The whole window file, which must hold exactly `expected_bytes`.
+  std::vector<char> load_window(std::size_t scenario, int first_week, std::size_t expected_bytes) const;
+
+  void remove();
+
+ private:
+  std::filesystem::path window_path(std::size_t scenario, int first_week) const;
+  std::filesystem::path dir_;
+  std::string identity_;
+};
+
+// Writes bytes to `path` atomically and durably.
+void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes);
+
+}  // namespace chainsim::app

@@ -1,0 +1,85 @@
+#pragma once
+// Plain little binary buffers for saving and restoring in-memory state
+// (checkpoints). They know nothing of files; a reader throws on truncated or
+// inconsistent input instead of reading past the end.
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace chainsim::core {
+
+class ByteWriter {
+ public:
+  template <class T>
+  void put(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const auto* p = reinterpret_cast<const char*>(&v);
+    bytes_.insert(bytes_.end(), p, p + sizeof(T));
+  }
+  template <class T>
+  void put_vector(const std::vector<T>& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    put<std::uint64_t>(v.size());
+    const auto* p = reinterpret_cast<const char*>(v.data());
+    bytes_.insert(bytes_.end(), p, p + v.size() * sizeof(T));
+  }
+  void put_string(const std::string& s) {
+    put<std::uint64_t>(s.size());
+    bytes_.insert(bytes_.end(), s.begin(), s.end());
+  }
+  const std::vector<char>& bytes() const noexcept { return bytes_; }
+  std::vector<char>& bytes() noexcept { return bytes_; }
+
+ private:
+  std::vector<char> bytes_;
+};
+
+class ByteReader {
+ public:
+  ByteReader(const char* data, std::size_t size) : p_(data), end_(data + size) {}
+  explicit ByteReader(const std::vector<char>& v) : ByteReader(v.data(), v.size()) {}
+
+  template <class T>
+  T get() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    need(sizeof(T));
+    T v;
+    std::memcpy(&v, p_, sizeof(T));
+    p_ += sizeof(T);
+    return v;
+  }
+  template <class T>
+  void get_vector(std::vector<T>& v) {
+    const auto n = get<std::uint64_t>();
+    if (n > static_cast<std::uint64_t>(end_ - p_) / sizeof(T)) throw std::runtime_error("truncated state: vector");
+    v.resize(n);
+    std::memcpy(v.data(), p_, n * sizeof(T));
+    p_ += n * sizeof(T);
+  }
+  // Reads a vector that must have exactly `expected` elements.
+  template <class T>
+  void get_vector_sized(std::vector<T>& v, std::size_t expected) {
+    get_vector(v);
+    if (v.size() != expected) throw std::runtime_error("inconsistent state: vector size");
+  }
+  std::string get_string() {
+    const auto n = get<std::uint64_t>();
+    need(n);
+    std::string s(p_, n);
+    p_ += n;
+    return s;
+  }
+  bool at_end() const noexcept { return p_ == end_; }
+
+ private:
+  void need(std::size_t n) const {
+    if (n > static_cast<std::size_t>(end_ - p_)) throw std::runtime_error("truncated state");
+  }
+  const char* p_;
+  const char* end_;
+};
+
+}  // namespace chainsim::core
