@@ -1,26 +1,112 @@
 #include "forecast/statistics.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 
 namespace chainsim {
+
+namespace {
+
+// The order statistics a type-7 quantile needs: x[lo] and x[lo + 1] (or the
+// last value alone), and the interpolation weight.
+struct QuantileRanks {
+  std::size_t lo = 0;
+  bool single = true;  // only x[lo] is needed
+  double gamma = 0.0;
+};
+
+QuantileRanks ranks_of(std::size_t n, double q) noexcept {
+  // numpy 'linear': virtual index (n − 1)·q; previous = floor; gamma = index − previous;
+  // at or beyond the last index both neighbours are the last value.
+  const double index = static_cast<double>(n - 1) * q;
+  if (index >= static_cast<double>(n - 1)) return {n - 1, true, 0.0};
+  if (index <= 0.0) return {0, true, 0.0};
+  const double previous = std::floor(index);
+  return {static_cast<std::size_t>(previous), false, index - previous};
+}
+
+double interpolate(double a, double b, double gamma) noexcept {
+  const double diff = b - a;
+  // numpy's _lerp: a + diff·gamma, but b − diff·(1 − gamma) when gamma >= 0.5.
+  return gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
+}
+
+}  // namespace
 
 double quantile_sorted(std::span<const double> sorted, double q) noexcept {
   const std::size_t n = sorted.size();
   if (n == 0) return std::nan("");
-  // numpy 'linear': virtual index (n − 1)·q; previous = floor; gamma = index − previous;
-  // at or beyond the last index both neighbours are the last value.
-  const double index = static_cast<double>(n - 1) * q;
-  if (index >= static_cast<double>(n - 1)) return sorted[n - 1];
-  if (index <= 0.0) return sorted[0];
-  const double previous = std::floor(index);
-  const auto lo = static_cast<std::size_t>(previous);
-  const double gamma = index - previous;
-  const double a = sorted[lo];
-  const double b = sorted[lo + 1];
-  const double diff = b - a;
-  // numpy's _lerp: a + diff·gamma, but b − diff·(1 − gamma) when gamma >= 0.5.
-  return gamma >= 0.5 ? b - diff * (1.0 - gamma) : a + diff * gamma;
+  const QuantileRanks r = ranks_of(n, q);
+  return r.single ? sorted[r.lo] : interpolate(sorted[r.lo], sorted[r.lo + 1], r.gamma);
+}
+
+ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs,
+                             std::span<double> out, std::vector<std::int32_t>& scratch,
+                             std::vector<std::uint32_t>& counts) {
+  ColumnStats st;
+  const std::size_t n = values.size();
+  if (n == 0) {
+    for (double& o : out) o = std::nan("");
+    return st;
+  }
+  // Mean and sd exactly as mean_sd computes them on the doubles.
+  double sum = 0.0;
+  std::int32_t lo_v = values[0], hi_v = values[0];
+  for (std::int32_t v : values) {
+    sum += static_cast<double>(v);
+    lo_v = std::min(lo_v, v);
+    hi_v = std::max(hi_v, v);
+  }
+  st.mean = sum / static_cast<double>(n);
+  if (n > 1) {
+    double ss = 0.0;
+    for (std::int32_t v : values) ss += (static_cast<double>(v) - st.mean) * (static_cast<double>(v) - st.mean);
+    st.sd = std::sqrt(ss / static_cast<double>(n - 1));
+  }
+
+  // The ranks needed, ascending, each with the value found for it.
+  std::vector<std::pair<std::size_t, std::int32_t>> need;
+  need.reserve(2 * probs.size());
+  for (double q : probs) {
+    const QuantileRanks r = ranks_of(n, q);
+    need.emplace_back(r.lo, 0);
+    if (!r.single) need.emplace_back(r.lo + 1, 0);
+  }
+  std::sort(need.begin(), need.end());
+  need.erase(std::unique(need.begin(), need.end()), need.end());
+
+  const auto range = static_cast<std::uint64_t>(static_cast<std::int64_t>(hi_v) - lo_v) + 1;
+  if (range <= 4 * static_cast<std::uint64_t>(n) + 1024) {
+    // Counting: the value at rank k is the first v whose cumulative count exceeds k.
+    counts.assign(static_cast<std::size_t>(range), 0);
+    for (std::int32_t v : values) ++counts[static_cast<std::size_t>(v - lo_v)];
+    std::size_t cumulative = 0, bucket = 0;
+    for (auto& [rank, value] : need) {
+      while (cumulative + counts[bucket] <= rank) cumulative += counts[bucket++];
+      value = static_cast<std::int32_t>(lo_v + static_cast<std::int64_t>(bucket));
+    }
+  } else {
+    // Selection: after nth_element at k, everything from k on is >= x[k], so each
+    // later (larger) rank is selected within the remaining right part only.
+    scratch.assign(values.begin(), values.end());
+    auto first = scratch.begin();
+    for (auto& [rank, value] : need) {
+      const auto kth = scratch.begin() + static_cast<std::ptrdiff_t>(rank);
+      std::nth_element(first, kth, scratch.end());
+      value = *kth;
+      first = kth;
+    }
+  }
+  auto value_at = [&](std::size_t rank) {
+    return static_cast<double>(std::lower_bound(need.begin(), need.end(), std::pair<std::size_t, std::int32_t>{rank, INT32_MIN})->second);
+  };
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    const QuantileRanks r = ranks_of(n, probs[i]);
+    out[i] = r.single ? value_at(r.lo) : interpolate(value_at(r.lo), value_at(r.lo + 1), r.gamma);
+  }
+  return st;
 }
 
 ColumnStats mean_sd(std::span<const double> values) noexcept {

@@ -22,6 +22,15 @@ ColumnStats mean_sd(std::span<const double> values) noexcept;
 // Sorts `scratch` (a copy of the values) and writes the quantiles at probs into out.
 void quantiles_of(std::vector<double>& scratch, std::span<const double> probs, std::span<double> out);
 
+// Mean, sd and quantiles of integer values (a column of person counts), the same
+// numbers as converting to double and using mean_sd and quantiles_of, computed
+// without a full sort: a counting pass when the values span a narrow range,
+// otherwise selection of only the order statistics the quantiles need.
+// `scratch` and `counts` are reused buffers.
+ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs,
+                             std::span<double> out, std::vector<std::int32_t>& scratch,
+                             std::vector<std::uint32_t>& counts);
+
 // Smallest c with (number of values > c) / n <= alpha, for ascending values.
 double capacity_needed(std::span<const double> sorted, double alpha) noexcept;
 

@@ -49,11 +49,6 @@ int mondays_between(Date begin, Date end) {
   return static_cast<int>(((end - monday).count() + 6) / 7);
 }
 
-void to_double(std::span<const std::int32_t> in, std::vector<double>& out) {
-  out.resize(in.size());
-  std::copy(in.begin(), in.end(), out.begin());
-}
-
 void fill_stats(std::vector<double>& scratch, std::span<const double> probs, WeeklyStats& s, std::size_t cell) {
   const ColumnStats m = mean_sd(scratch);
   s.mean[cell] = m.mean;
@@ -142,26 +137,33 @@ void ScenarioSummarizer::add(const Ensemble& w) {
   const std::int64_t regional_items = static_cast<std::int64_t>(kStoredRegionalVars) * W;
   parallel_for(national_items + regional_items, options_.parallelism, [&](std::int64_t item) {
     std::vector<double> scratch;
-    scratch.reserve(P);
+    std::vector<std::int32_t> int_scratch;
+    std::vector<std::uint32_t> counts;
+    const std::size_t Q = probs.size();
+    auto int_stats = [&](std::span<const std::int32_t> column, WeeklyStats& s, std::size_t cell) {
+      const ColumnStats m =
+          int_column_stats(column, probs, std::span<double>(s.quantiles).subspan(cell * Q, Q), int_scratch, counts);
+      s.mean[cell] = m.mean;
+      s.sd[cell] = m.sd;
+    };
     if (item < national_items) {
       const auto v = static_cast<Var>(item / W);
       const int t = w.first_week() + static_cast<int>(item % W);
+      WeeklyStats& s = summary_.national[static_cast<std::size_t>(v)];
       if (v == Var::CostEur) {
         const auto c = w.cost_column(t);
         scratch.assign(c.begin(), c.end());
+        fill_stats(scratch, probs, s, static_cast<std::size_t>(t));
       } else {
-        to_double(w.column(v, t), scratch);
+        int_stats(w.column(v, t), s, static_cast<std::size_t>(t));
       }
-      fill_stats(scratch, probs, summary_.national[static_cast<std::size_t>(v)], static_cast<std::size_t>(t));
     } else {
       const std::int64_t k = item - national_items;
       const auto v = static_cast<core::RegionalVar>(k / W);
       const int t = w.first_week() + static_cast<int>(k % W);
-      for (int r = 0; r < R; ++r) {
-        to_double(w.regional_column(v, t, r), scratch);
-        fill_stats(scratch, probs, summary_.regional[static_cast<std::size_t>(v)],
-                   static_cast<std::size_t>(t) * static_cast<std::size_t>(R) + static_cast<std::size_t>(r));
-      }
+      for (int r = 0; r < R; ++r)
+        int_stats(w.regional_column(v, t, r), summary_.regional[static_cast<std::size_t>(v)],
+                  static_cast<std::size_t>(t) * static_cast<std::size_t>(R) + static_cast<std::size_t>(r));
     }
   });
 

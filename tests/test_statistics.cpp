@@ -1,0 +1,60 @@
+// The exact statistics: type-7 quantiles as numpy computes them, the integer
+// fast path (counting or selection) equal bit for bit to sorting, capacity
+// needed at a risk level.
+#include "forecast/statistics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+namespace chainsim {
+namespace {
+
+TEST(Quantiles, NumpyLinearOnKnownValues) {
+  // numpy.quantile([1, 2, 3, 4], [0, .1, .5, .75, 1]) = [1, 1.3, 2.5, 3.25, 4]
+  const std::vector<double> x{1, 2, 3, 4};
+  EXPECT_EQ(quantile_sorted(x, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(quantile_sorted(x, 0.1), 1.3);
+  EXPECT_EQ(quantile_sorted(x, 0.5), 2.5);
+  EXPECT_EQ(quantile_sorted(x, 0.75), 3.25);
+  EXPECT_EQ(quantile_sorted(x, 1.0), 4.0);
+  const std::vector<double> one{7};
+  EXPECT_EQ(quantile_sorted(one, 0.3), 7.0);
+}
+
+TEST(Quantiles, IntegerFastPathEqualsSortingBitForBit) {
+  std::mt19937_64 rng(42);
+  const std::vector<double> probs{0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1.0};
+  std::vector<std::int32_t> scratch;
+  std::vector<std::uint32_t> counts;
+  // Narrow ranges (counting), wide ranges (selection), constant columns, one value, many ties.
+  for (int n : {1, 2, 3, 10, 97, 1000, 4096})
+    for (std::int64_t range : {1LL, 5LL, 100LL, 5000LL, 2000000000LL}) {
+      std::uniform_int_distribution<std::int64_t> d(0, range - 1);
+      std::vector<std::int32_t> v(static_cast<std::size_t>(n));
+      for (auto& x : v) x = static_cast<std::int32_t>(d(rng) - range / 2);
+      std::vector<double> sorted(v.begin(), v.end());
+      const ColumnStats reference = mean_sd(sorted);
+      std::vector<double> expected(probs.size()), got(probs.size());
+      quantiles_of(sorted, probs, expected);
+      const ColumnStats st = int_column_stats(v, probs, got, scratch, counts);
+      EXPECT_EQ(got, expected) << "n " << n << " range " << range;
+      EXPECT_EQ(st.mean, reference.mean);
+      EXPECT_EQ(st.sd, reference.sd);
+    }
+}
+
+TEST(CapacityNeeded, SmallestCapacityWithExceedanceAtMostAlpha) {
+  std::vector<double> peaks(100);
+  for (int i = 0; i < 100; ++i) peaks[static_cast<std::size_t>(i)] = 1000 + i;  // 1000..1099
+  // At alpha 5 %: at most 5 paths may exceed c: c = 1094 (1095..1099 exceed).
+  EXPECT_EQ(capacity_needed(peaks, 0.05), 1094.0);
+  EXPECT_EQ(capacity_needed(peaks, 0.10), 1089.0);
+  EXPECT_EQ(capacity_needed(peaks, 0.001), 1099.0);  // no path may exceed
+  std::vector<double> ties(100, 500.0);
+  EXPECT_EQ(capacity_needed(ties, 0.05), 500.0);
+}
+
+}  // namespace
+}  // namespace chainsim
