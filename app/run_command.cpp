@@ -124,6 +124,10 @@ void preflight(const fs::path& out, const Estimate& e, bool resuming, Log& log) 
                             std::strerror(errno));
   ::close(fd);
   fs::remove(probe);
+  const double mem = available_memory_bytes();
+  if (mem > 0 && e.memory_bytes > mem)
+    throw NoMemoryError("not enough memory: the run needs about " + gib(e.memory_bytes) + ", " + gib(mem) +
+                        " is available; use fewer paths or --window-weeks to shrink the window");
   struct statvfs vfs {};
   if (::statvfs(dir.c_str(), &vfs) == 0) {
     const double free_bytes = static_cast<double>(vfs.f_bavail) * static_cast<double>(vfs.f_frsize);
@@ -133,10 +137,6 @@ void preflight(const fs::path& out, const Estimate& e, bool resuming, Log& log) 
                          " (output " + gib(e.output_bytes) + ", checkpoint " + gib(e.scratch_bytes) + "), " +
                          gib(free_bytes) + " is free");
   }
-  const double mem = available_memory_bytes();
-  if (mem > 0 && e.memory_bytes > mem)
-    throw NoMemoryError("not enough memory: the run needs about " + gib(e.memory_bytes) + ", " + gib(mem) +
-                        " is available; use fewer paths or --window-weeks to shrink the window");
   log.debug("pre-flight: output up to " + gib(e.output_bytes) + ", checkpoint " + gib(e.scratch_bytes) +
             ", memory about " + gib(e.memory_bytes));
 }
