@@ -74,16 +74,16 @@ std::vector<std::string> with(std::vector<std::string> args, const std::string& 
 
 class Resume : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("chainsim-resume-" + std::to_string(getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  // One uninterrupted reference run for all tests of the suite.
+  static void SetUpTestSuite() {
+    root_ = fs::temp_directory_path() / ("chainsim-resume-" + std::to_string(getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "reference");
     ASSERT_EQ(run_in(root_ / "reference", kArgs), 0);
     reference_ = read_bytes(root_ / "reference" / "x.h5");
     ASSERT_GT(reference_.size(), 10000u);
   }
-  void TearDown() override { fs::remove_all(root_); }
+  static void TearDownTestSuite() { fs::remove_all(root_); }
 
   // Starts the run in `dir` and stops it with `sig` after `delay`; returns its exit status.
   int interrupt(const fs::path& dir, int sig, std::chrono::milliseconds delay) {
@@ -93,9 +93,11 @@ class Resume : public ::testing::Test {
     return wait_exit(pid);
   }
 
-  fs::path root_;
-  std::string reference_;
+  static fs::path root_;
+  static std::string reference_;
 };
+fs::path Resume::root_;
+std::string Resume::reference_;
 
 TEST_F(Resume, SigtermGivesTheResumableStatusAndResumeGivesIdenticalBytes) {
   const fs::path dir = root_ / "term";
