@@ -3,6 +3,8 @@
 // next run removes the dead run's temporary file.
 #include "io/h5file.hpp"
 
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -25,11 +27,7 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using chainsim::testing::read_bytes;
 
 pid_t spawn(const std::vector<std::string>& args) {
   std::vector<char*> argv;

@@ -3,6 +3,8 @@
 // h5netcdf and netcdf4) decodes dates, keeps person counts as integers and
 // returns the resolved configuration as a string; identical runs give identical
 // bytes; the run manifest sidecar is valid JSON with what varies between runs.
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -16,28 +18,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Result {
-  int rc;
-  std::string out;
-};
-
-Result shell(const std::string& command) {
-  Result r{-1, {}};
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using chainsim::testing::read_bytes;
+using chainsim::testing::shell;
+using Result = chainsim::testing::ShellResult;
 
 class OutputFormat : public ::testing::Test {
  protected:

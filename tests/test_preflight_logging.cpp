@@ -2,6 +2,8 @@
 // path runs and without creating output; log lines carry time and level, a
 // run without a terminal prints plain progress lines, and --quiet prints
 // nothing but errors.
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -16,22 +18,8 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Result {
-  int rc;
-  std::string out;  // stdout and stderr together
-};
-
-Result shell(const std::string& command) {
-  Result r{-1, {}};
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using chainsim::testing::shell;
+using Result = chainsim::testing::ShellResult;
 
 class PreflightAndLogging : public ::testing::Test {
  protected:

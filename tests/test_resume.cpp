@@ -2,6 +2,8 @@
 // status (75) and `--resume` finishes it with output bytes identical to an
 // uninterrupted run; so does a run killed with SIGKILL at random moments; a
 // checkpoint of another configuration or program, or a damaged one, is refused.
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -24,11 +26,7 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using chainsim::testing::read_bytes;
 
 // The run under test: small enough for CI, long enough to be interrupted, with a
 // checkpoint after every window of 6 weeks.

@@ -2,6 +2,8 @@
 // ExecStart and Environment lines, with the install paths mapped to a test
 // folder), writes a dated output and moves the `latest` pointer; a second start
 // does not redo a finished month; a later month moves the pointer atomically.
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -15,6 +17,8 @@
 namespace {
 
 namespace fs = std::filesystem;
+using chainsim::testing::shell;
+using Result = chainsim::testing::ShellResult;
 
 const fs::path kRepo = fs::path(CHAINSIM_TEST_DATA_DIR).parent_path().parent_path();
 
@@ -37,22 +41,6 @@ std::string unit_value(const std::string& unit, const std::string& key) {
   while (std::getline(in, line))
     if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
   return "";
-}
-
-struct Result {
-  int rc;
-  std::string out;
-};
-
-Result shell(const std::string& command) {
-  Result r{-1, {}};
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  const int status = pclose(pipe);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
 }
 
 class Schedule : public ::testing::Test {
