@@ -23,6 +23,7 @@ class ByteWriter {
   void put_vector(const std::vector<T>& v) {
     static_assert(std::is_trivially_copyable_v<T>);
     put<std::uint64_t>(v.size());
+    if (v.empty()) return;
     const auto* p = reinterpret_cast<const char*>(v.data());
     bytes_.insert(bytes_.end(), p, p + v.size() * sizeof(T));
   }
@@ -56,7 +57,7 @@ class ByteReader {
     const auto n = get<std::uint64_t>();
     if (n > static_cast<std::uint64_t>(end_ - p_) / sizeof(T)) throw std::runtime_error("truncated state: vector");
     v.resize(n);
-    std::memcpy(v.data(), p_, n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), p_, n * sizeof(T));  // an empty vector's data() may be null
     p_ += n * sizeof(T);
   }
   // Reads a vector that must have exactly `expected` elements.
