@@ -25,6 +25,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,13 @@ const core::ModelSpec& seed_spec(RegionMode mode) {
 
 std::uint64_t seed_of(RegionMode mode) { return seed_baseline(mode).run.seed; }
 
+// CHAINSIM_BENCH_QUICK=1 (scripts/test's smoke run): small ensembles, so the
+// whole program finishes in about a second.
+bool quick() {
+  const char* q = std::getenv("CHAINSIM_BENCH_QUICK");
+  return q && std::string(q) == "1";
+}
+
 // One path's results in a row buffer: national [t * kNumVars + v], cost [t],
 // regional [(t * kNumRegionalVars + v) * R + r].
 struct RowBuffer {
@@ -200,12 +208,13 @@ BENCHMARK(BM_Block)->Unit(benchmark::kMillisecond);
 void BM_Scenario(benchmark::State& state) {
   const core::ModelSpec& spec = seed_spec(RegionMode::SafetyRegions);
   const int threads = static_cast<int>(state.range(0));
-  const EnsembleOptions opt = ensemble_options(1000, threads);
+  const std::int64_t paths = quick() ? 100 : 1000;
+  const EnsembleOptions opt = ensemble_options(paths, threads);
   for (auto _ : state) {
     Ensemble e = simulate_ensemble(spec, opt);
     benchmark::DoNotOptimize(&e);
   }
-  state.SetItemsProcessed(state.iterations() * 1000 * spec.weeks);
+  state.SetItemsProcessed(state.iterations() * paths * spec.weeks);
   state.counters["threads"] = effective_threads(opt.parallelism);
 }
 BENCHMARK(BM_Scenario)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -215,7 +224,7 @@ BENCHMARK(BM_Scenario)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTi
 void BM_Summaries(benchmark::State& state) {
   const Config cfg = seed_baseline(RegionMode::SafetyRegions);
   const core::ModelSpec& spec = seed_spec(RegionMode::SafetyRegions);
-  static const Ensemble ens = simulate_ensemble(spec, ensemble_options(2000, 0));
+  static const Ensemble ens = simulate_ensemble(spec, ensemble_options(quick() ? 200 : 2000, 0));
   const std::vector<PeriodInfo> periods = run_periods(cfg.run.start, spec.weeks, cfg.output.periods);
   SummaryOptions sopt{cfg.output.quantiles, cfg.output.risk_levels, Parallelism{Backend::OpenMP, 1}};
   for (auto _ : state) {

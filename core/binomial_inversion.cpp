@@ -1,5 +1,7 @@
 #include "core/binomial_inversion.hpp"
 
+#include "core/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS
+
 #include <cmath>
 
 namespace chainsim::core {
@@ -119,6 +121,7 @@ std::int64_t binomial_quantile(double u, std::int64_t n, double p) noexcept {
 }
 
 std::int64_t sample_binomial_inversion(RandomStream& rs, std::int64_t n, double p) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::BinomialInversion, rs, n, p, 0.0);
   if (n <= 0 || p <= 0.0) return 0;
   if (p >= 1.0) return n;
   return binomial_quantile(rs.uniform(), n, p);

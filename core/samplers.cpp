@@ -18,6 +18,8 @@
 // method; inversion restarts). It never returns 0, so log(u) is always finite.
 #include "core/samplers.hpp"
 
+#include "core/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -272,6 +274,7 @@ double log_gamma_variate(RandomStream& rs, double shape) noexcept {
 }  // namespace
 
 double sample_normal(RandomStream& rs) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Normal, rs, 0, 0.0, 0.0);
   // Marsaglia polar method; the second variate of the pair is discarded so the
   // call keeps no state. Points are uniform in the open square (-1, 1)^2;
   // 2u - 1 is never exactly 0 for u from RandomStream::uniform().
@@ -284,10 +287,12 @@ double sample_normal(RandomStream& rs) noexcept {
 }
 
 double sample_exponential(RandomStream& rs, double mean) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Exponential, rs, 0, mean, 0.0);
   return -mean * std::log(rs.uniform());  // uniform() is never 0 or 1
 }
 
 double sample_gamma(RandomStream& rs, double shape, double scale) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Gamma, rs, 0, shape, scale);
   if (shape >= 1.0) return scale * gamma_mt(rs, shape);
   // Boost for shape < 1 [MT00, section 6]: Gamma(shape+1) * U^(1/shape).
   const double g = gamma_mt(rs, shape + 1.0);
@@ -295,6 +300,7 @@ double sample_gamma(RandomStream& rs, double shape, double scale) noexcept {
 }
 
 double sample_beta(RandomStream& rs, double a, double b) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Beta, rs, 0, a, b);
   if (a >= 1.0 && b >= 1.0) {
     const double x = gamma_mt(rs, a);
     const double y = gamma_mt(rs, b);
@@ -308,17 +314,20 @@ double sample_beta(RandomStream& rs, double a, double b) noexcept {
 }
 
 bool sample_bernoulli(RandomStream& rs, double p) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Bernoulli, rs, 0, p, 0.0);
   if (!(p > 0.0)) return false;
   if (p >= 1.0) return true;
   return rs.uniform() < p;
 }
 
 std::int64_t sample_poisson(RandomStream& rs, double lambda) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Poisson, rs, 0, lambda, 0.0);
   if (!(lambda > 0.0)) return 0;
   return lambda < 10.0 ? poisson_inversion(rs, lambda) : poisson_ptrs(rs, lambda);
 }
 
 std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, double p) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Binomial, rs, n, p, 0.0);
   if (n <= 0 || !(p > 0.0)) return 0;
   if (p >= 1.0) return n;
   // Symmetry: sample the count of the rarer outcome.
@@ -331,6 +340,7 @@ std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, double p) noexcep
 
 void sample_multinomial(RandomStream& rs, std::int64_t n, std::span<const double> probs,
                         std::span<std::int64_t> counts) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Multinomial, rs, n, 0.0, 0.0, probs);
   const std::size_t K = std::min(probs.size(), counts.size());
   if (K == 0) return;
   // Conditional binomial method: counts[i] ~ Binomial(left, probs[i] / mass_i),

@@ -1,0 +1,402 @@
+// The sampling floor (issue #5, item 2): how fast could the seed scenario run if
+// the kernel did nothing but its random draws?
+//
+// How the floor is measured
+//   1. trace_seed_week (built against chainsim_core_traced, whose samplers record
+//      every call) runs the kernel on paths 0 .. N-1 of the seed scenario's
+//      baseline over its 260 weeks and writes the trace: for each sampler call its
+//      kind, its parameters (n, p / lambda / shape, scale / a, b / probability
+//      vector), the state of its RandomStream at the call, and the words and
+//      Philox blocks it took. Counted by instrumentation, not estimated.
+//   2. BM_Floor_* replays the model's calls (the top-level ones; calls that a
+//      sampler makes internally, e.g. the binomials of a multinomial, are re-made
+//      by the replayed outer call) in one tight loop: copy the recorded stream
+//      state, call the same sampler with the same parameters. Because the stream
+//      state is the recorded one, every replayed call draws the very same
+//      uniforms, takes the same rejection branches and returns the same value as
+//      in the kernel: the floor does exactly the kernel's sampling work, draw for
+//      draw, and nothing else. Stream set-up is included as a copy of the state
+//      (the kernel constructs one stream per flow; the cost is comparable).
+//   3. BM_Kernel_* runs the product kernel (core::simulate_path, chainsim_core,
+//      no hooks) on the same N paths into a row buffer, as bench_kernel does.
+//      At start-up every replayed call is checked to take exactly the words the
+//      traced call took.
+//   4. BM_Efficiency_* times both in each iteration, interleaved (so machine load
+//      affects both alike), and reports efficiency = floor time / kernel time.
+//   5. BM_FloorPart_*/k replays only the calls of one sampler and regime (the
+//      label names it): where the floor's time goes. BM_FloorPhilox_* generates
+//      only the words the floor's streams produce, with no sampler arithmetic.
+// Items are path-weeks throughout. Counters of BM_Floor_* give the draws per
+// path-week by kind (`<kind>/pw`: calls by the model; `nested_<kind>/pw`: calls
+// made inside other samplers), uniforms, Philox blocks and streams per path-week.
+//
+// Why two programs: the traced and the product kernels define the same symbols;
+// one program cannot link both without violating the one-definition rule. The
+// tracer links only the traced objects (see core/CMakeLists.txt); this program
+// only the product library, and runs the tracer once at start-up.
+//
+// N: CHAINSIM_FLOOR_PATHS (default 16; 2 with CHAINSIM_BENCH_QUICK=1). The tracer
+// is found via CHAINSIM_TRACE_TOOL, else next to this executable, else at the
+// path the build recorded.
+#include "bench/bench_context.hpp"
+#include "bench/draw_trace_file.hpp"
+#include "core/binomial_inversion.hpp"
+#include "core/draw_trace.hpp"
+#include "core/path_kernel.hpp"
+#include "core/random_stream.hpp"
+#include "core/samplers.hpp"
+#include "core/variables.hpp"
+#include "forecast/config.hpp"
+#include "forecast/resolve.hpp"
+#include "io/config_toml.hpp"
+
+#include <benchmark/benchmark.h>
+
+#ifdef CHAINSIM_TRACE_DRAWS
+#error "bench_floor must be built against the product kernel (chainsim_core)"
+#endif
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#ifndef CHAINSIM_TRACE_TOOL
+#define CHAINSIM_TRACE_TOOL "trace_seed_week"
+#endif
+
+namespace {
+
+using namespace chainsim;
+namespace fs = std::filesystem;
+
+bool quick() {
+  const char* q = std::getenv("CHAINSIM_BENCH_QUICK");
+  return q && std::string(q) == "1";
+}
+
+std::int64_t floor_paths() {
+  if (const char* e = std::getenv("CHAINSIM_FLOOR_PATHS")) return std::max(1LL, std::atoll(e));
+  return quick() ? 2 : 16;
+}
+
+std::string tracer() {
+  if (const char* e = std::getenv("CHAINSIM_TRACE_TOOL")) return e;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path beside = self.parent_path() / "trace_seed_week";
+    if (fs::exists(beside)) return beside.string();
+  }
+  return CHAINSIM_TRACE_TOOL;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Parts of the floor, by sampler and regime (the regime as the sampler picks it).
+enum Part { kNormal, kExponential, kGamma, kBeta, kBernoulli, kPoissonInv, kPoissonPtrs, kBinomialInv,
+            kBinomialBtrd, kMultinomial, kBinomialInversion, kNumParts };
+const char* const kPartNames[kNumParts] = {
+    "normal", "exponential", "gamma", "beta", "bernoulli", "poisson_inversion_lt10", "poisson_ptrs",
+    "binomial_inversion_np_lt10", "binomial_btrd", "multinomial", "binomial_cdf_inversion"};
+
+Part part_of(const core::DrawRecord& r) {
+  switch (r.kind) {
+    case core::DrawKind::Normal: return kNormal;
+    case core::DrawKind::Exponential: return kExponential;
+    case core::DrawKind::Gamma: return kGamma;
+    case core::DrawKind::Beta: return kBeta;
+    case core::DrawKind::Bernoulli: return kBernoulli;
+    case core::DrawKind::Poisson: return r.a < 10.0 ? kPoissonInv : kPoissonPtrs;
+    case core::DrawKind::Binomial: {
+      const double pp = r.a > 0.5 ? 1.0 - r.a : r.a;
+      return r.n > 0 && r.a > 0.0 && r.a < 1.0 && static_cast<double>(r.n) * pp >= 10.0 ? kBinomialBtrd
+                                                                                       : kBinomialInv;
+    }
+    case core::DrawKind::Multinomial: return kMultinomial;
+    default: return kBinomialInversion;
+  }
+}
+
+// The model's calls of a trace (depth 0), in order, and what is needed to rerun them.
+struct Replay {
+  bench::SeedTrace trace;
+  bench::TraceCounts counts;
+  std::vector<core::DrawRecord> top;  // depth-0 records only
+  std::vector<core::DrawRecord> parts[kNumParts];  // top, split by part_of
+  core::ModelSpec spec;
+};
+
+void verify_replay(const Replay& r);
+
+const Replay& replay_for(const std::string& mode) {
+  static std::map<std::string, std::unique_ptr<Replay>> cache;
+  auto& slot = cache[mode];
+  if (slot) return *slot;
+  char dir_template[] = "/tmp/chainsim-floor-XXXXXX";
+  const char* tmp = ::mkdtemp(dir_template);
+  if (!tmp) throw std::runtime_error("mkdtemp failed");
+  const fs::path file = fs::path(tmp) / (mode + ".trace");
+  const std::string cmd = shell_quote(tracer()) + " " + mode + " " + std::to_string(floor_paths()) + " " +
+                          shell_quote(file.string());
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("tracer failed: " + cmd);
+  auto r = std::make_unique<Replay>();
+  r->trace = bench::read_seed_trace(file.string());
+  fs::remove_all(tmp);
+  r->counts = bench::count_trace(r->trace);
+  for (const auto& rec : r->trace.trace.records)
+    if (rec.depth == 0) {
+      r->top.push_back(rec);
+      r->parts[part_of(rec)].push_back(rec);
+    }
+  Config cfg = io::load_seed().scenarios.at(0);
+  cfg.run.regions = mode == "national" ? RegionMode::National : RegionMode::SafetyRegions;
+  r->spec = resolve(cfg);
+  verify_replay(*r);
+  if (r->spec.weeks != r->trace.weeks || r->spec.regions != r->trace.regions || cfg.run.seed != r->trace.seed)
+    throw std::runtime_error("trace does not match the seed scenario of this build");
+  std::cerr << bench::format_counts(r->trace, r->counts);
+  slot = std::move(r);
+  return *slot;
+}
+
+// Replays the given calls once; returns a value depending on every result.
+std::int64_t replay_records(const Replay& r, const std::vector<core::DrawRecord>& records) {
+  std::int64_t acc = 0;
+  double dacc = 0.0;
+  std::int64_t counts[256];
+  for (const core::DrawRecord& rec : records) {
+    core::RandomStream rs = rec.stream;
+    switch (rec.kind) {
+      case core::DrawKind::Normal: dacc += core::sample_normal(rs); break;
+      case core::DrawKind::Exponential: dacc += core::sample_exponential(rs, rec.a); break;
+      case core::DrawKind::Gamma: dacc += core::sample_gamma(rs, rec.a, rec.b); break;
+      case core::DrawKind::Beta: dacc += core::sample_beta(rs, rec.a, rec.b); break;
+      case core::DrawKind::Bernoulli: acc += core::sample_bernoulli(rs, rec.a); break;
+      case core::DrawKind::Poisson: acc += core::sample_poisson(rs, rec.a); break;
+      case core::DrawKind::Binomial: acc += core::sample_binomial(rs, rec.n, rec.a); break;
+      case core::DrawKind::BinomialInversion: acc += core::sample_binomial_inversion(rs, rec.n, rec.a); break;
+      case core::DrawKind::Multinomial: {
+        const auto& probs = r.trace.trace.probs[rec.probs];
+        const std::size_t k = std::min<std::size_t>(probs.size(), 256);
+        core::sample_multinomial(rs, rec.n, std::span<const double>(probs.data(), k),
+                                 std::span<std::int64_t>(counts, k));
+        acc += counts[0] + counts[k - 1];
+        break;
+      }
+      case core::DrawKind::Count: break;
+    }
+  }
+  return acc + static_cast<std::int64_t>(dacc);
+}
+
+std::int64_t replay_once(const Replay& r) { return replay_records(r, r.top); }
+
+// Checks, once and untimed, that replaying each call takes exactly the words the
+// traced call took (the replay is the kernel's sampling work, not an approximation).
+void verify_replay(const Replay& r) {
+  for (const core::DrawRecord& rec : r.top) {
+    core::RandomStream end = rec.stream;
+    std::int64_t counts[256];
+    switch (rec.kind) {
+      case core::DrawKind::Normal: core::sample_normal(end); break;
+      case core::DrawKind::Exponential: core::sample_exponential(end, rec.a); break;
+      case core::DrawKind::Gamma: core::sample_gamma(end, rec.a, rec.b); break;
+      case core::DrawKind::Beta: core::sample_beta(end, rec.a, rec.b); break;
+      case core::DrawKind::Bernoulli: core::sample_bernoulli(end, rec.a); break;
+      case core::DrawKind::Poisson: core::sample_poisson(end, rec.a); break;
+      case core::DrawKind::Binomial: core::sample_binomial(end, rec.n, rec.a); break;
+      case core::DrawKind::BinomialInversion: core::sample_binomial_inversion(end, rec.n, rec.a); break;
+      case core::DrawKind::Multinomial: {
+        const auto& probs = r.trace.trace.probs[rec.probs];
+        const std::size_t k = std::min<std::size_t>(probs.size(), 256);
+        core::sample_multinomial(end, rec.n, std::span<const double>(probs.data(), k),
+                                 std::span<std::int64_t>(counts, k));
+        break;
+      }
+      case core::DrawKind::Count: break;
+    }
+    core::RandomStream s = rec.stream;
+    std::uint32_t words = 0;
+    while (std::memcmp(&s, &end, sizeof s) != 0 && words <= rec.words) {
+      s.next_u32();
+      ++words;
+    }
+    if (words != rec.words)
+      throw std::runtime_error(std::string("replay of a ") + core::draw_kind_name(rec.kind) +
+                               " call took other words than the traced call");
+  }
+}
+
+// The Philox part alone: the same streams, the same number of words, no sampler.
+std::uint32_t philox_once(const Replay& r) {
+  std::uint32_t acc = 0;
+  for (const core::DrawRecord& rec : r.top) {
+    core::RandomStream rs = rec.stream;
+    for (std::uint32_t w = 0; w < rec.words; ++w) acc ^= rs.next_u32();
+  }
+  return acc;
+}
+
+// One path's results in a row buffer, as in bench_kernel.
+struct RowBuffer {
+  std::vector<std::int32_t> national;
+  std::vector<double> cost;
+  std::vector<std::int32_t> regional;
+  core::PathSink sink;
+  explicit RowBuffer(const core::ModelSpec& spec) {
+    const auto T = static_cast<std::size_t>(spec.weeks);
+    const auto R = static_cast<std::size_t>(spec.regions);
+    national.assign(T * core::kNumVars, 0);
+    cost.assign(T, 0.0);
+    regional.assign(T * core::kNumRegionalVars * R, 0);
+    sink.counts = national.data();
+    sink.var_stride = 1;
+    sink.week_stride = static_cast<std::ptrdiff_t>(core::kNumVars);
+    sink.cost = cost.data();
+    sink.cost_week_stride = 1;
+    sink.regional = regional.data();
+    sink.reg_region_stride = 1;
+    sink.reg_var_stride = spec.regions;
+    sink.reg_week_stride = static_cast<std::ptrdiff_t>(core::kNumRegionalVars * R);
+  }
+};
+
+void kernel_once(const Replay& r, core::PathWorkspace& ws, RowBuffer& buf) {
+  for (std::int64_t p = 0; p < r.trace.paths; ++p) {
+    core::simulate_path(r.spec, r.trace.seed, static_cast<std::uint64_t>(p), ws, buf.sink);
+    benchmark::DoNotOptimize(buf.national.data());
+    benchmark::ClobberMemory();
+  }
+}
+
+double path_weeks(const Replay& r) { return static_cast<double>(r.trace.paths) * r.trace.weeks; }
+
+void set_common_counters(benchmark::State& state, const Replay& r) {
+  state.counters["paths"] = static_cast<double>(r.trace.paths);
+  state.counters["weeks"] = r.trace.weeks;
+  state.counters["regions"] = r.trace.regions;
+}
+
+void floor_bench(benchmark::State& state, const std::string& mode) {
+  const Replay& r = replay_for(mode);
+  for (auto _ : state) benchmark::DoNotOptimize(replay_once(r));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * path_weeks(r)));
+  set_common_counters(state, r);
+  const auto& c = r.counts;
+  double total = 0;
+  for (std::size_t k = 0; k < core::kNumDrawKinds; ++k) {
+    const std::string name = core::draw_kind_name(static_cast<core::DrawKind>(k));
+    if (c.calls[k] > 0) state.counters[name + "/pw"] = c.calls[k];
+    if (c.nested[k] > 0) state.counters["nested_" + name + "/pw"] = c.nested[k];
+    total += c.calls[k];
+  }
+  state.counters["draws/pw"] = total;
+  state.counters["uniforms/pw"] = c.uniforms;
+  state.counters["philox_blocks/pw"] = c.philox_blocks;
+  state.counters["streams/pw"] = c.streams;
+}
+
+void kernel_bench(benchmark::State& state, const std::string& mode) {
+  const Replay& r = replay_for(mode);
+  core::PathWorkspace ws(r.spec);
+  RowBuffer buf(r.spec);
+  for (auto _ : state) kernel_once(r, ws, buf);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * path_weeks(r)));
+  set_common_counters(state, r);
+}
+
+void efficiency_bench(benchmark::State& state, const std::string& mode) {
+  using clock = std::chrono::steady_clock;
+  const Replay& r = replay_for(mode);
+  core::PathWorkspace ws(r.spec);
+  RowBuffer buf(r.spec);
+  double floor_s = 0.0, kernel_s = 0.0;
+  for (auto _ : state) {
+    const auto t0 = clock::now();
+    benchmark::DoNotOptimize(replay_once(r));
+    const auto t1 = clock::now();
+    kernel_once(r, ws, buf);
+    const auto t2 = clock::now();
+    const double f = std::chrono::duration<double>(t1 - t0).count();
+    const double k = std::chrono::duration<double>(t2 - t1).count();
+    floor_s += f;
+    kernel_s += k;
+    state.SetIterationTime(f + k);
+  }
+  const double pw = static_cast<double>(state.iterations()) * path_weeks(r);
+  set_common_counters(state, r);
+  state.counters["floor_pw_per_s"] = floor_s > 0 ? pw / floor_s : 0.0;
+  state.counters["kernel_pw_per_s"] = kernel_s > 0 ? pw / kernel_s : 0.0;
+  state.counters["efficiency"] = kernel_s > 0 ? floor_s / kernel_s : 0.0;
+}
+
+// One part of the floor (Arg = Part): time per path-week spent in that sampler
+// and regime; the parts add up to the floor.
+void part_bench(benchmark::State& state, const std::string& mode) {
+  const Replay& r = replay_for(mode);
+  const auto part = static_cast<Part>(state.range(0));
+  const auto& records = r.parts[part];
+  for (auto _ : state) benchmark::DoNotOptimize(replay_records(r, records));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * path_weeks(r)));
+  state.SetLabel(kPartNames[part]);
+  double words = 0;
+  for (const auto& rec : records) words += rec.words;
+  state.counters["draws/pw"] = static_cast<double>(records.size()) / path_weeks(r);
+  // Draws per second in exactly the regimes the model uses.
+  state.counters["draws_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(records.size()), benchmark::Counter::kIsRate);
+  state.counters["uniforms/pw"] = words / 2.0 / path_weeks(r);
+}
+
+// The Philox stream alone, over the floor's streams and words.
+void philox_bench(benchmark::State& state, const std::string& mode) {
+  const Replay& r = replay_for(mode);
+  for (auto _ : state) benchmark::DoNotOptimize(philox_once(r));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * path_weeks(r)));
+  state.counters["words/pw"] = 2.0 * r.counts.uniforms;
+  state.counters["philox_blocks/pw"] = r.counts.philox_blocks;
+}
+
+void BM_FloorPart_National(benchmark::State& s) { part_bench(s, "national"); }
+void BM_FloorPart_Regional(benchmark::State& s) { part_bench(s, "regional"); }
+void BM_FloorPhilox_National(benchmark::State& s) { philox_bench(s, "national"); }
+void BM_FloorPhilox_Regional(benchmark::State& s) { philox_bench(s, "regional"); }
+
+void BM_Floor_National(benchmark::State& s) { floor_bench(s, "national"); }
+void BM_Floor_Regional(benchmark::State& s) { floor_bench(s, "regional"); }
+void BM_Kernel_National(benchmark::State& s) { kernel_bench(s, "national"); }
+void BM_Kernel_Regional(benchmark::State& s) { kernel_bench(s, "regional"); }
+void BM_Efficiency_National(benchmark::State& s) { efficiency_bench(s, "national"); }
+void BM_Efficiency_Regional(benchmark::State& s) { efficiency_bench(s, "regional"); }
+BENCHMARK(BM_Floor_National)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Kernel_National)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Efficiency_National)->Unit(benchmark::kMillisecond)->UseManualTime();
+BENCHMARK(BM_Floor_Regional)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Kernel_Regional)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Efficiency_Regional)->Unit(benchmark::kMillisecond)->UseManualTime();
+BENCHMARK(BM_FloorPart_National)->DenseRange(0, kNumParts - 1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FloorPart_Regional)->DenseRange(0, kNumParts - 1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FloorPhilox_National)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FloorPhilox_Regional)->Unit(benchmark::kMillisecond);
+
+[[maybe_unused]] const bool kContextRecorded = [] {
+  benchmark::AddCustomContext("chainsim_floor_paths", std::to_string(floor_paths()));
+  return chainsim::bench::record_context("1");
+}();
+
+}  // namespace

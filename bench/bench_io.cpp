@@ -1,0 +1,223 @@
+// Output and statistics throughput (issue #5, item 1):
+//   BM_WriteEnsembleBlocks  io::OutputFile::write_per_path of the default per-path
+//                           variables (seed: occupancy, shortfall, permit_holders,
+//                           capacity, first_applications), window by window as
+//                           `chainsim run` writes them (chunks of 256 paths x the
+//                           window, shuffle + deflate 1). bytes_per_second =
+//                           uncompressed bytes handed to the writer; the counter
+//                           `stored_ratio` = file bytes / uncompressed bytes.
+//                           Creating the file and its dimensions is not timed.
+//   BM_QuantilesOf          forecast quantiles_of (sort + type-7) of one column of
+//                           P doubles at the seed's 7 quantile levels; items = values.
+//   BM_IntColumnStats       int_column_stats (mean, sd and quantiles of a column of
+//                           person counts, as the summaries use); items = values.
+// Data are the seed scenario's own (national), so compression and the spread of a
+// column are realistic: per-path series are 256 simulated paths repeated over the
+// chunks of 256 paths (each chunk is compressed on its own, so the ratio is that of
+// real data); columns are the simulated paths' occupancy (and first applications)
+// in one week (P = 10^4) or in ten consecutive weeks (P = 10^5).
+// Public APIs only (io/output_file.hpp, forecast/statistics.hpp).
+//
+// Sizes: 4096 paths x 260 weeks written; CHAINSIM_BENCH_QUICK=1: 512 paths.
+#include "bench/bench_context.hpp"
+#include "core/variables.hpp"
+#include "forecast/config.hpp"
+#include "forecast/ensemble.hpp"
+#include "forecast/regions.hpp"
+#include "forecast/resolve.hpp"
+#include "forecast/statistics.hpp"
+#include "forecast/summaries.hpp"
+#include "io/config_toml.hpp"
+#include "io/output_file.hpp"
+
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace chainsim;
+namespace fs = std::filesystem;
+
+bool quick() {
+  const char* q = std::getenv("CHAINSIM_BENCH_QUICK");
+  return q && std::string(q) == "1";
+}
+
+Config seed_national(int weeks) {
+  Config c = io::load_seed().scenarios.at(0);
+  c.run.regions = RegionMode::National;
+  c.run.weeks = weeks;
+  return c;
+}
+
+core::Var var_of(const std::string& name) {
+  for (std::size_t i = 0; i < core::kNumVars; ++i)
+    if (core::kVarInfo[i].name == name) return static_cast<core::Var>(i);
+  throw std::invalid_argument("unknown variable " + name);
+}
+
+// 256 simulated paths x 260 weeks of the seed scenario (national), whole horizon.
+const Ensemble& base_ensemble() {
+  static const Ensemble e = [] {
+    const Config c = seed_national(260);
+    const core::ModelSpec spec = resolve(c);
+    EnsembleOptions o;
+    o.paths = 256;
+    o.seed = c.run.seed;
+    o.parallelism.threads = 1;
+    return simulate_ensemble(spec, o);
+  }();
+  return e;
+}
+
+void BM_WriteEnsembleBlocks(benchmark::State& state) {
+  using clock = std::chrono::steady_clock;
+  const Config cfg = seed_national(260);
+  const Ensemble& base = base_ensemble();
+  const std::int64_t P = quick() ? 512 : 4096;
+  const int T = 260;
+  const int window = 32;  // weeks per window: what `chainsim run` picks for 10^5 regional paths
+  const std::vector<std::string> vars = cfg.output.ensemble;
+
+  // Path-major (path, week) blocks of each window, as the run hands them to the writer.
+  std::vector<std::vector<std::vector<std::int32_t>>> blocks;  // [window][var]
+  std::size_t raw_bytes = 0;
+  for (int first = 0; first < T; first += window) {
+    const int W = std::min(window, T - first);
+    auto& wb = blocks.emplace_back();
+    for (const auto& name : vars) {
+      std::vector<std::int32_t> data(static_cast<std::size_t>(P) * W);
+      for (int w = 0; w < W; ++w) {
+        const auto col = base.column(var_of(name), first + w);
+        for (std::int64_t p = 0; p < P; ++p)
+          data[static_cast<std::size_t>(p) * W + w] = col[static_cast<std::size_t>(p % base.paths())];
+      }
+      raw_bytes += data.size() * sizeof(std::int32_t);
+      wb.push_back(std::move(data));
+    }
+  }
+
+  io::OutputLayout layout;
+  char dir_template[] = "/tmp/chainsim-bench-io-XXXXXX";
+  const fs::path dir = ::mkdtemp(dir_template);
+  layout.path = dir / "bench.h5";
+  layout.start = cfg.run.start;
+  layout.weeks = T;
+  layout.paths = P;
+  layout.scenarios = {"baseline"};
+  layout.region_codes = {"NL"};
+  layout.region_names = {"Netherlands"};
+  layout.quantiles = cfg.output.quantiles;
+  layout.risk_levels = cfg.output.risk_levels;
+  layout.periods = run_periods(cfg.run.start, T, cfg.output.periods);
+  layout.ensemble = vars;
+  layout.week_chunk = window;
+  layout.seed = cfg.run.seed;
+  layout.run_name = "bench";
+
+  std::uintmax_t stored = 0;
+  for (auto _ : state) {
+    io::OutputFile file(layout);  // not timed: creates the file, dimensions and statistics variables
+    const auto t0 = clock::now();
+    for (std::size_t wi = 0; wi < blocks.size(); ++wi) {
+      const int first = static_cast<int>(wi) * window;
+      const int W = std::min(window, T - first);
+      for (std::size_t v = 0; v < vars.size(); ++v)
+        file.write_per_path(0, vars[v], first, W, std::span<const std::int32_t>(blocks[wi][v]));
+    }
+    const auto t1 = clock::now();
+    state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
+    state.PauseTiming();
+    file.commit();  // not timed (verification, fsync, rename); gives the stored size
+    stored = fs::file_size(layout.path);
+    fs::remove(layout.path);
+    state.ResumeTiming();
+  }
+  fs::remove_all(dir);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * raw_bytes));
+  state.counters["paths"] = static_cast<double>(P);
+  state.counters["weeks"] = T;
+  state.counters["variables"] = static_cast<double>(vars.size());
+  state.counters["raw_MB"] = static_cast<double>(raw_bytes) / 1e6;
+  state.counters["stored_ratio"] = static_cast<double>(stored) / static_cast<double>(raw_bytes);
+}
+BENCHMARK(BM_WriteEnsembleBlocks)->Unit(benchmark::kMillisecond)->UseManualTime();
+
+// Columns of the seed scenario: P paths' values of `v` in week 51 (P = 10^4) or in
+// weeks 42..51 (P = 10^5), from 10^4 simulated paths x 52 weeks.
+const std::vector<std::int32_t>& column(core::Var v, std::int64_t P) {
+  static const Ensemble e = [] {
+    const Config c = seed_national(52);
+    const core::ModelSpec spec = resolve(c);
+    EnsembleOptions o;
+    o.paths = quick() ? 1000 : 10'000;
+    o.seed = c.run.seed;
+    o.parallelism.threads = 0;
+    return simulate_ensemble(spec, o);
+  }();
+  static std::vector<std::vector<std::int32_t>> cache;
+  static std::vector<std::pair<core::Var, std::int64_t>> keys;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (keys[i] == std::pair(v, P)) return cache[i];
+  std::vector<std::int32_t> out;
+  for (int w = 51; static_cast<std::int64_t>(out.size()) < P; --w) {
+    const auto col = e.column(v, w);
+    out.insert(out.end(), col.begin(), col.end());
+  }
+  out.resize(static_cast<std::size_t>(P));
+  keys.emplace_back(v, P);
+  cache.push_back(std::move(out));
+  return cache.back();
+}
+
+void BM_QuantilesOf(benchmark::State& state, core::Var v) {
+  const std::int64_t P = quick() ? state.range(0) / 10 : state.range(0);
+  const auto& col = column(v, P);
+  const std::vector<double> values(col.begin(), col.end());
+  const std::vector<double> probs = seed_national(52).output.quantiles;
+  std::vector<double> out(probs.size());
+  std::vector<double> scratch;
+  for (auto _ : state) {
+    scratch = values;  // quantiles_of sorts its argument
+    quantiles_of(scratch, probs, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * P);
+  state.counters["paths"] = static_cast<double>(P);
+  state.counters["quantiles"] = static_cast<double>(probs.size());
+}
+BENCHMARK_CAPTURE(BM_QuantilesOf, occupancy, core::Var::Occupancy)->Arg(10'000)->Arg(100'000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_QuantilesOf, first_applications, core::Var::FirstApplications)->Arg(10'000)->Arg(100'000)
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_IntColumnStats(benchmark::State& state, core::Var v) {
+  const std::int64_t P = quick() ? state.range(0) / 10 : state.range(0);
+  const auto& col = column(v, P);
+  const std::vector<double> probs = seed_national(52).output.quantiles;
+  std::vector<double> out(probs.size());
+  std::vector<std::int32_t> scratch;
+  std::vector<std::uint32_t> counts;
+  for (auto _ : state) {
+    const ColumnStats s = int_column_stats(col, probs, out, scratch, counts);
+    benchmark::DoNotOptimize(s);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * P);
+  state.counters["paths"] = static_cast<double>(P);
+}
+BENCHMARK_CAPTURE(BM_IntColumnStats, occupancy, core::Var::Occupancy)->Arg(10'000)->Arg(100'000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_IntColumnStats, first_applications, core::Var::FirstApplications)->Arg(10'000)->Arg(100'000)
+    ->Unit(benchmark::kMicrosecond);
+
+[[maybe_unused]] const bool kContextRecorded = chainsim::bench::record_context("1 (column ensembles: all)");
+
+}  // namespace
