@@ -47,14 +47,35 @@ double log_pmf(std::int64_t k, std::int64_t n, double p) noexcept {
 
 }  // namespace
 
-double regularized_beta(double x, double a, double b) noexcept {
-  if (x <= 0.0) return 0.0;
-  if (x >= 1.0) return 1.0;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                                b * std::log1p(-x));
-  if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_continued_fraction(x, a, b) / a;
-  return 1.0 - front * beta_continued_fraction(1.0 - x, b, a) / b;
+namespace {
+
+// I_x(a, b) and 1 − I_x(a, b), the smaller one from its continued fraction (so
+// it keeps its relative precision) and the larger as one minus it; `front` =
+// x^a (1 − x)^b / B(a, b), which callers reuse.
+struct BetaTails {
+  double lower = 0.0;
+  double upper = 0.0;
+  double front = 0.0;
+};
+
+BetaTails beta_tails(double x, double a, double b) noexcept {
+  if (x <= 0.0) return {0.0, 1.0, 0.0};
+  if (x >= 1.0) return {1.0, 0.0, 0.0};
+  BetaTails t;
+  t.front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+  if (x < (a + 1.0) / (a + b + 2.0)) {
+    t.lower = t.front * beta_continued_fraction(x, a, b) / a;
+    t.upper = 1.0 - t.lower;
+  } else {
+    t.upper = t.front * beta_continued_fraction(1.0 - x, b, a) / b;
+    t.lower = 1.0 - t.upper;
+  }
+  return t;
 }
+
+}  // namespace
+
+double regularized_beta(double x, double a, double b) noexcept { return beta_tails(x, a, b).lower; }
 
 std::int64_t binomial_quantile(double u, std::int64_t n, double p) noexcept {
   if (n <= 0 || p <= 0.0) return 0;
@@ -77,8 +98,19 @@ std::int64_t binomial_quantile(double u, std::int64_t n, double p) noexcept {
   auto m = static_cast<std::int64_t>(std::floor((nd + 1.0) * p));
   if (m > n) m = n;
   const double ratio = p / (1.0 - p);
-  double f = std::exp(log_pmf(m, n, p));
-  double cdf = cdf_at(m);
+  // One incomplete-beta evaluation gives both tails at the mode and, through its
+  // prefactor, the pmf there: f(m) = front / ((n − m) p) for I_{1−p}(n − m, m + 1).
+  double f, cdf, survival_at_mode;
+  if (m == n) {
+    f = std::exp(log_pmf(m, n, p));
+    cdf = 1.0;
+    survival_at_mode = 0.0;
+  } else {
+    const BetaTails t = beta_tails(1.0 - p, nd - static_cast<double>(m), static_cast<double>(m + 1));
+    f = t.front / ((nd - static_cast<double>(m)) * p);
+    cdf = t.lower;
+    survival_at_mode = t.upper;
+  }
   std::int64_t k = m;
   if (u <= cdf) {
     // Smallest k with CDF(k) >= u: step down while CDF(k - 1) = CDF(k) - f(k) >= u.
@@ -102,7 +134,7 @@ std::int64_t binomial_quantile(double u, std::int64_t n, double p) noexcept {
   }
   // Smallest k with CDF(k) >= u, i.e. with S(k) <= 1 - u (exact for our uniforms).
   const double tail = 1.0 - u;
-  double survival = survival_at(m);
+  double survival = survival_at_mode;
   while (k < n && survival > tail) {
     if (survival < kTail) {
       // Bisection on (k, n]: S(k) > tail and S(n) = 0 <= tail.

@@ -127,6 +127,7 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
     : new_permit_(static_cast<std::size_t>(spec.regions)),
       housed_(static_cast<std::size_t>(spec.regions)),
       lag_weights_rev_(spec.lag_weights.rbegin(), spec.lag_weights.rend()),
+      region_split_(spec.region_share),
       scratch_state_(spec) {}
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
@@ -210,7 +211,6 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
   const int R = spec.regions;
   const int d = spec.dublin_deadline_weeks;
   const std::size_t L = spec.lag_weights.size();
-  const std::span<const double> shares(spec.region_share);
   const auto orders = st.pending_orders_.size();
 
   std::int64_t W = st.queue_;
@@ -316,16 +316,18 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
     A += reg - Dub;
 
     // ---- 3. Dublin, oldest cohort first ----
-    const double h_tr = clamp01(par.transfer_hazard * spec.m_dublin[week]);
+    // The same two hazards for every cohort this week: prepared once.
+    const BinomialRate transfer_rate = prepare_binomial(clamp01(par.transfer_hazard * spec.m_dublin[week]));
+    const BinomialRate abscond_rate = prepare_binomial(spec.abscond_weekly);
     std::int64_t transfers = 0, absconded = 0, expired = 0;
     for (int a = d - 1; a >= 0; --a) {
       const std::int64_t n = D[static_cast<std::size_t>(a)];
       std::int64_t tr = 0, ab = 0;
       if (n > 0) {
         auto rs_tr = stream(Flow::DublinTransfers, static_cast<std::uint32_t>(a));
-        tr = sample_binomial(rs_tr, n, h_tr);
+        tr = sample_binomial(rs_tr, n, transfer_rate);
         auto rs_ab = stream(Flow::DublinAbsconded, static_cast<std::uint32_t>(a));
-        ab = sample_binomial(rs_ab, n - tr, spec.abscond_weekly);
+        ab = sample_binomial(rs_ab, n - tr, abscond_rate);
       }
       const std::int64_t rest = n - tr - ab;
       transfers += tr;
@@ -369,7 +371,7 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
       NS[0] = new_permit;
     } else {
       auto rs = stream(Flow::PermitHolderRegions);
-      sample_multinomial(rs, new_permit, shares, NS);
+      sample_multinomial(rs, new_permit, ws.region_split_, NS);
     }
     for (int r = 0; r < R; ++r) S[static_cast<std::size_t>(r)] += NS[static_cast<std::size_t>(r)];
     if (L) {

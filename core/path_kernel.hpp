@@ -4,6 +4,7 @@
 // ids, no hidden state, so any schedule of paths over threads gives the same bits.
 #include "core/byte_buffer.hpp"
 #include "core/model_spec.hpp"
+#include "core/samplers.hpp"
 #include "core/variables.hpp"
 
 #include <cstddef>
@@ -97,6 +98,7 @@ class PathWorkspace {
   std::vector<std::int64_t> new_permit_;  // per-region split of new permit holders
   std::vector<std::int64_t> housed_;      // per-region housed this week
   std::vector<double> lag_weights_rev_;   // w_L .. w_1 (oldest grant first)
+  MultinomialRates region_split_;         // the population shares, prepared once
   PathState scratch_state_;               // for simulate_path
 };
 

@@ -98,11 +98,13 @@ double binomial_logpmf(double k, double n, double p, double q) noexcept {
 // -log(1-p) <= p + p^2 <= 1.5 p for p <= 1/2), so it never underflows; the
 // expected number of steps is 1 + n p. The recursion
 // P(x) = P(x-1) (a/x - s), s = p/q, a = (n+1) s, is exact up to rounding.
-std::int64_t binomial_inversion(RandomStream& rs, std::int64_t n, double p) noexcept {
+// `log_q` is log1p(-p), passed in so that callers drawing many times with the
+// same p compute it once.
+std::int64_t binomial_inversion(RandomStream& rs, std::int64_t n, double p, double log_q) noexcept {
   const double q = 1.0 - p;
   const double s = p / q;
   const double a = (static_cast<double>(n) + 1.0) * s;
-  const double r0 = std::exp(static_cast<double>(n) * std::log1p(-p));
+  const double r0 = std::exp(static_cast<double>(n) * log_q);
   for (;;) {
     double u = rs.uniform();
     double r = r0;
@@ -333,9 +335,27 @@ std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, double p) noexcep
   // Symmetry: sample the count of the rarer outcome.
   const bool flip = p > 0.5;
   const double pp = flip ? 1.0 - p : p;
-  const std::int64_t k = static_cast<double>(n) * pp < 10.0 ? binomial_inversion(rs, n, pp)
+  const std::int64_t k = static_cast<double>(n) * pp < 10.0 ? binomial_inversion(rs, n, pp, std::log1p(-pp))
                                                             : binomial_btrd(rs, n, pp);
   return flip ? n - k : k;
+}
+
+BinomialRate prepare_binomial(double p) noexcept {
+  BinomialRate r;
+  r.p = p;
+  r.flip = p > 0.5;
+  r.rare = r.flip ? 1.0 - p : p;
+  r.log_q = (r.rare > 0.0 && r.rare < 1.0) ? std::log1p(-r.rare) : 0.0;
+  return r;
+}
+
+std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, const BinomialRate& rate) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Binomial, rs, n, rate.p, 0.0);
+  if (n <= 0 || !(rate.p > 0.0)) return 0;
+  if (rate.p >= 1.0) return n;
+  const std::int64_t k = static_cast<double>(n) * rate.rare < 10.0 ? binomial_inversion(rs, n, rate.rare, rate.log_q)
+                                                                   : binomial_btrd(rs, n, rate.rare);
+  return rate.flip ? n - k : k;
 }
 
 void sample_multinomial(RandomStream& rs, std::int64_t n, std::span<const double> probs,
@@ -378,6 +398,46 @@ void sample_multinomial(RandomStream& rs, std::int64_t n, std::span<const double
     const double pi = std::max(probs[i], 0.0);
     const double pc = mass > 0.0 ? std::min(pi / mass, 1.0) : 0.0;
     const std::int64_t x = sample_binomial(rs, left, pc);
+    counts[i] = x;
+    left -= x;
+  }
+}
+
+}  // namespace chainsim::core
+
+namespace chainsim::core {
+
+MultinomialRates::MultinomialRates(std::span<const double> probs) : probs_(probs.begin(), probs.end()) {
+  // The same conditional probabilities as sample_multinomial computes per draw.
+  const std::size_t K = probs.size();
+  std::vector<double> tail(K);
+  double s = 0.0;
+  for (std::size_t i = K; i-- > 0;) {
+    s += std::max(probs[i], 0.0);
+    tail[i] = s;
+  }
+  for (std::size_t i = 0; i + 1 < K; ++i) {
+    const double pi = std::max(probs[i], 0.0);
+    conditional_.push_back(prepare_binomial(tail[i] > 0.0 ? std::min(pi / tail[i], 1.0) : 0.0));
+  }
+}
+
+void sample_multinomial(RandomStream& rs, std::int64_t n, const MultinomialRates& rates,
+                        std::span<std::int64_t> counts) noexcept {
+  CHAINSIM_DRAW_HOOK(DrawKind::Multinomial, rs, n, 0.0, 0.0, std::span<const double>(rates.probs_));
+  const std::size_t K = rates.probs_.size();
+  if (K == 0) return;
+  std::int64_t left = std::max<std::int64_t>(n, 0);
+  for (std::size_t i = 0; i < K; ++i) {
+    if (left == 0) {
+      std::fill(counts.begin() + static_cast<std::ptrdiff_t>(i), counts.begin() + static_cast<std::ptrdiff_t>(K), 0);
+      return;
+    }
+    if (i + 1 == K) {
+      counts[i] = left;  // last category takes the remainder
+      return;
+    }
+    const std::int64_t x = sample_binomial(rs, left, rates.conditional_[i]);
     counts[i] = x;
     left -= x;
   }

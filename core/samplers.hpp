@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace chainsim::core {
 
@@ -34,9 +35,38 @@ std::int64_t sample_poisson(RandomStream& rs, double lambda) noexcept;
 // Binomial(n, p), n >= 0, p in [0, 1].
 std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, double p) noexcept;
 
+// A binomial success probability prepared once for many draws with the same p
+// and different n (the Dublin cohorts of one week): the draws are identical to
+// sample_binomial(rs, n, p), without recomputing what depends on p alone.
+struct BinomialRate {
+  double p = 0.0;        // as given
+  double rare = 0.0;     // min(p, 1 - p): the sampler draws the rarer outcome
+  bool flip = false;     // p > 1/2
+  double log_q = 0.0;    // log(1 - rare)
+};
+BinomialRate prepare_binomial(double p) noexcept;
+std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, const BinomialRate& rate) noexcept;
+
 // Multinomial(n, probs): writes counts[i]; probs sum to 1 (within rounding),
 // counts.size() == probs.size(). Conditional binomial method in index order.
 void sample_multinomial(RandomStream& rs, std::int64_t n, std::span<const double> probs,
+                        std::span<std::int64_t> counts) noexcept;
+
+// Multinomial category probabilities prepared once for many draws (the regional
+// split of new permit holders uses the same population shares every week): the
+// draws are identical to sample_multinomial(rs, n, probs, counts).
+class MultinomialRates {
+ public:
+  MultinomialRates() = default;
+  explicit MultinomialRates(std::span<const double> probs);
+  std::size_t size() const noexcept { return conditional_.size(); }
+
+ private:
+  friend void sample_multinomial(RandomStream&, std::int64_t, const MultinomialRates&, std::span<std::int64_t>) noexcept;
+  std::vector<BinomialRate> conditional_;  // Binomial(left, p_i / tail mass_i), i = 0..K-2
+  std::vector<double> probs_;              // for the draw trace
+};
+void sample_multinomial(RandomStream& rs, std::int64_t n, const MultinomialRates& rates,
                         std::span<std::int64_t> counts) noexcept;
 
 }  // namespace chainsim::core
