@@ -127,13 +127,15 @@ void CheckpointStore::save_window(std::size_t scenario, int first_week, const st
   write_file_atomically(window_path(scenario, first_week), all);
 }
 
-std::vector<char> CheckpointStore::load_window(std::size_t scenario, int first_week, std::size_t expected) const {
+std::ifstream CheckpointStore::open_window(std::size_t scenario, int first_week, std::size_t expected) const {
   const auto path = window_path(scenario, first_week);
-  if (!std::filesystem::exists(path)) throw CheckpointError("checkpoint window file " + path.string() + " is missing");
-  std::vector<char> bytes = read_all(path);
-  if (bytes.size() != expected)
-    throw CheckpointError("checkpoint window file " + path.string() + " has the wrong size");
-  return bytes;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw CheckpointError("checkpoint window file " + path.string() + " is missing");
+  if (size != expected) throw CheckpointError("checkpoint window file " + path.string() + " has the wrong size");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CheckpointError("cannot read checkpoint window file " + path.string());
+  return in;
 }
 
 void CheckpointStore::remove() {

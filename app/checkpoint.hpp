@@ -10,6 +10,7 @@
 // straight through. The directory is removed when the output is complete.
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -41,8 +42,8 @@ class CheckpointStore {
 
   // One window's per-path series: the variables' bytes one after the other.
   void save_window(std::size_t scenario, int first_week, const std::vector<std::vector<char>>& variables);
-  // The whole window file, which must hold exactly `expected_bytes`.
-  std::vector<char> load_window(std::size_t scenario, int first_week, std::size_t expected_bytes) const;
+  // Opens the window file, which must hold exactly `expected_bytes`, for reading parts of it.
+  std::ifstream open_window(std::size_t scenario, int first_week, std::size_t expected_bytes) const;
 
   void remove();
 

@@ -23,7 +23,6 @@ namespace {
 
 using core::Var;
 
-constexpr std::size_t kPathChunk = 256;  // paths per chunk of a per-path variable
 
 const char* period_kind_name(PeriodKind k) {
   switch (k) {
@@ -185,8 +184,8 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
                                  [&](const core::VarInfo& v) { return v.name == name; });
     if (it == core::kVarInfo.end()) throw std::invalid_argument("unknown ensemble variable " + name);
     h5::VarOptions o;
-    const auto week_chunk = static_cast<std::size_t>(L.week_chunk > 0 ? std::min(L.week_chunk, L.weeks) : L.weeks);
-    o.chunk = {1, std::min<std::size_t>(kPathChunk, static_cast<std::size_t>(L.paths)), week_chunk};
+    // A block of paths × the whole horizon: one path's series is read from one chunk.
+    o.chunk = {1, std::min<std::size_t>(kPathChunk, static_cast<std::size_t>(L.paths)), T};
     o.deflate_level = 1;
     o.shuffle = true;
     o.string_attrs = {{"long_name", std::string(it->long_name)}, {"units", std::string(it->units)}};
@@ -292,18 +291,16 @@ void OutputFile::write_comparison(std::size_t s, const ScenarioComparison& c) {
 
 }
 
-void OutputFile::write_per_path(std::size_t s, const std::string& name, int first_week, int weeks,
+void OutputFile::write_per_path(std::size_t s, const std::string& name, std::size_t first_path, std::size_t paths,
                                 std::span<const std::int32_t> data) {
-  const auto P = static_cast<std::size_t>(layout_.paths);
-  impl_->per_path.at(name).write_block<std::int32_t>({s, 0, static_cast<std::size_t>(first_week)},
-                                                     {1, P, static_cast<std::size_t>(weeks)}, data);
+  impl_->per_path.at(name).write_block<std::int32_t>({s, first_path, 0},
+                                                     {1, paths, static_cast<std::size_t>(layout_.weeks)}, data);
 }
 
-void OutputFile::write_per_path(std::size_t s, const std::string& name, int first_week, int weeks,
+void OutputFile::write_per_path(std::size_t s, const std::string& name, std::size_t first_path, std::size_t paths,
                                 std::span<const double> data) {
-  const auto P = static_cast<std::size_t>(layout_.paths);
-  impl_->per_path.at(name).write_block<double>({s, 0, static_cast<std::size_t>(first_week)},
-                                               {1, P, static_cast<std::size_t>(weeks)}, data);
+  impl_->per_path.at(name).write_block<double>({s, first_path, 0},
+                                               {1, paths, static_cast<std::size_t>(layout_.weeks)}, data);
 }
 
 void OutputFile::commit() {

@@ -36,7 +36,6 @@ struct OutputLayout {
   std::vector<double> risk_levels;
   std::vector<PeriodInfo> periods;
   std::vector<std::string> ensemble;       // per-path variable names
-  int week_chunk = 0;                      // weeks per chunk of a per-path variable (the window length)
   // Provenance, all identical between identical runs.
   std::string configuration_toml;
   std::string configuration_source;
@@ -52,11 +51,15 @@ class OutputFile {
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
-  // Writes weeks [first_week, first_week + weeks) of every path of per-path
-  // variable `name` for scenario s; `data` is path-major (path, week).
-  void write_per_path(std::size_t s, const std::string& name, int first_week, int weeks,
+  // Per-path chunk: this many paths × the whole horizon.
+  static constexpr std::size_t kPathChunk = 256;
+
+  // Writes paths [first_path, first_path + paths) over the whole horizon of
+  // per-path variable `name` for scenario s; `data` is path-major (path, week).
+  // Blocks of kPathChunk paths fill whole chunks.
+  void write_per_path(std::size_t s, const std::string& name, std::size_t first_path, std::size_t paths,
                       std::span<const std::int32_t> data);
-  void write_per_path(std::size_t s, const std::string& name, int first_week, int weeks,
+  void write_per_path(std::size_t s, const std::string& name, std::size_t first_path, std::size_t paths,
                       std::span<const double> data);
 
   // Writes scenario s's summaries (weekly and per period).

@@ -105,4 +105,22 @@ TEST_F(OutputFormat, IdenticalRunsGiveIdenticalBytesAndTheManifestHoldsWhatVarie
   EXPECT_EQ(j.rc, 0) << j.out;
 }
 
+TEST_F(OutputFormat, WindowLengthChangesNoByteAndChunksSpanTheHorizon) {
+  // Simulating in windows of 7 weeks (path states kept in between) writes the same
+  // file as one 30-week window; per-path chunks are 64 paths (all) x 30 weeks.
+  for (const char* sub : {"w-all", "w-7"}) {
+    fs::create_directories(dir_ / sub);
+    const std::string extra = std::string(sub) == "w-7" ? " --window-weeks 7" : "";
+    const Result r = shell("cd " + (dir_ / sub).string() + " && " + CHAINSIM_BINARY +
+                           " run --paths 64 --weeks 30 --quiet --out run.h5" + extra);
+    ASSERT_EQ(r.rc, 0) << r.out;
+  }
+  EXPECT_TRUE(read_bytes(dir_ / "w-all" / "run.h5") == read_bytes(dir_ / "w-7" / "run.h5"));
+  const Result c = shell(std::string(CHAINSIM_PYTHON) + " -c \"import h5py,sys; f=h5py.File(sys.argv[1]); "
+                         "assert f['occupancy'].chunks == (1, 64, 30), f['occupancy'].chunks; "
+                         "assert f['occupancy'].compression == 'gzip' and f['occupancy'].shuffle; print('ok')\" " +
+                         (dir_ / "w-7" / "run.h5").string());
+  EXPECT_EQ(c.rc, 0) << c.out;
+}
+
 }  // namespace
