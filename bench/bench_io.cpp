@@ -1,9 +1,9 @@
 // Output and statistics throughput (issue #5, item 1):
 //   BM_WriteEnsembleBlocks  io::OutputFile::write_per_path of the default per-path
 //                           variables (seed: occupancy, shortfall, permit_holders,
-//                           capacity, first_applications), window by window as
-//                           `chainsim run` writes them (chunks of 256 paths x the
-//                           window, shuffle + deflate 1). bytes_per_second =
+//                           capacity, first_applications), a block of 256 paths x
+//                           the whole horizon at a time as `chainsim run` writes
+//                           them (one chunk each, shuffle + deflate 1). bytes_per_second =
 //                           uncompressed bytes handed to the writer; the counter
 //                           `stored_ratio` = file bytes / uncompressed bytes.
 //                           Creating the file and its dimensions is not timed.
@@ -83,25 +83,20 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
   const Ensemble& base = base_ensemble();
   const std::int64_t P = quick() ? 512 : 4096;
   const int T = 260;
-  const int window = 32;  // weeks per window: what `chainsim run` picks for 10^5 regional paths
   const std::vector<std::string> vars = cfg.output.ensemble;
 
-  // Path-major (path, week) blocks of each window, as the run hands them to the writer.
-  std::vector<std::vector<std::vector<std::int32_t>>> blocks;  // [window][var]
+  // Path-major (path, week) data of each variable over the whole horizon.
+  std::vector<std::vector<std::int32_t>> series;  // [var]
   std::size_t raw_bytes = 0;
-  for (int first = 0; first < T; first += window) {
-    const int W = std::min(window, T - first);
-    auto& wb = blocks.emplace_back();
-    for (const auto& name : vars) {
-      std::vector<std::int32_t> data(static_cast<std::size_t>(P) * W);
-      for (int w = 0; w < W; ++w) {
-        const auto col = base.column(var_of(name), first + w);
-        for (std::int64_t p = 0; p < P; ++p)
-          data[static_cast<std::size_t>(p) * W + w] = col[static_cast<std::size_t>(p % base.paths())];
-      }
-      raw_bytes += data.size() * sizeof(std::int32_t);
-      wb.push_back(std::move(data));
+  for (const auto& name : vars) {
+    std::vector<std::int32_t> data(static_cast<std::size_t>(P) * T);
+    for (int w = 0; w < T; ++w) {
+      const auto col = base.column(var_of(name), w);
+      for (std::int64_t p = 0; p < P; ++p)
+        data[static_cast<std::size_t>(p) * T + w] = col[static_cast<std::size_t>(p % base.paths())];
     }
+    raw_bytes += data.size() * sizeof(std::int32_t);
+    series.push_back(std::move(data));
   }
 
   io::OutputLayout layout;
@@ -118,7 +113,6 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
   layout.risk_levels = cfg.output.risk_levels;
   layout.periods = run_periods(cfg.run.start, T, cfg.output.periods);
   layout.ensemble = vars;
-  layout.week_chunk = window;
   layout.seed = cfg.run.seed;
   layout.run_name = "bench";
 
@@ -126,12 +120,13 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
   for (auto _ : state) {
     io::OutputFile file(layout);  // not timed: creates the file, dimensions and statistics variables
     const auto t0 = clock::now();
-    for (std::size_t wi = 0; wi < blocks.size(); ++wi) {
-      const int first = static_cast<int>(wi) * window;
-      const int W = std::min(window, T - first);
-      for (std::size_t v = 0; v < vars.size(); ++v)
-        file.write_per_path(0, vars[v], first, W, std::span<const std::int32_t>(blocks[wi][v]));
-    }
+    const auto chunk = io::OutputFile::kPathChunk;
+    for (std::size_t v = 0; v < vars.size(); ++v)
+      for (std::size_t p0 = 0; p0 < static_cast<std::size_t>(P); p0 += chunk) {
+        const std::size_t np = std::min(chunk, static_cast<std::size_t>(P) - p0);
+        file.write_per_path(0, vars[v], p0, np,
+                            std::span<const std::int32_t>(series[v].data() + p0 * T, np * static_cast<std::size_t>(T)));
+      }
     const auto t1 = clock::now();
     state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
     state.PauseTiming();
