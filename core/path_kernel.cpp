@@ -237,6 +237,9 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
     for (int r = 0; r < R; ++r) base[r * sink.reg_region_stride] = to_out(values[static_cast<std::size_t>(r)]);
   };
 
+  // The abscond hazard never changes: prepared once for the whole call.
+  const BinomialRate abscond_rate = prepare_binomial(spec.abscond_weekly);
+
   for (int t = st.next_week_; t < end_week; ++t) {
     const auto week = static_cast<std::uint32_t>(t);
     auto stream = [&](Flow f, std::uint32_t sub = 0) { return RandomStream(seed, path, week, f, sub); };
@@ -316,9 +319,8 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
     A += reg - Dub;
 
     // ---- 3. Dublin, oldest cohort first ----
-    // The same two hazards for every cohort this week: prepared once.
+    // The same transfer hazard for every cohort this week: prepared once.
     const BinomialRate transfer_rate = prepare_binomial(clamp01(par.transfer_hazard * spec.m_dublin[week]));
-    const BinomialRate abscond_rate = prepare_binomial(spec.abscond_weekly);
     std::int64_t transfers = 0, absconded = 0, expired = 0;
     for (int a = d - 1; a >= 0; --a) {
       const std::int64_t n = D[static_cast<std::size_t>(a)];

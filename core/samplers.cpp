@@ -358,6 +358,31 @@ std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, const BinomialRat
   return rate.flip ? n - k : k;
 }
 
+namespace {
+
+// The conditional binomial method shared by both multinomial samplers:
+// counts[i] ~ Binomial(left, conditional i), stopping when nothing is left; the
+// last category takes the remainder. `draw(i, left)` draws category i.
+template <class Draw>
+void conditional_binomials(std::int64_t n, std::size_t K, std::span<std::int64_t> counts, Draw&& draw) noexcept {
+  std::int64_t left = std::max<std::int64_t>(n, 0);
+  for (std::size_t i = 0; i < K; ++i) {
+    if (left == 0) {
+      std::fill(counts.begin() + static_cast<std::ptrdiff_t>(i), counts.begin() + static_cast<std::ptrdiff_t>(K), 0);
+      return;
+    }
+    if (i + 1 == K) {
+      counts[i] = left;  // last category takes the remainder
+      return;
+    }
+    const std::int64_t x = draw(i, left);
+    counts[i] = x;
+    left -= x;
+  }
+}
+
+}  // namespace
+
 void sample_multinomial(RandomStream& rs, std::int64_t n, std::span<const double> probs,
                         std::span<std::int64_t> counts) noexcept {
   CHAINSIM_DRAW_HOOK(DrawKind::Multinomial, rs, n, 0.0, 0.0, probs);
@@ -378,16 +403,7 @@ void sample_multinomial(RandomStream& rs, std::int64_t n, std::span<const double
       tail[i] = s;
     }
   }
-  std::int64_t left = std::max<std::int64_t>(n, 0);
-  for (std::size_t i = 0; i < K; ++i) {
-    if (left == 0) {
-      std::fill(counts.begin() + static_cast<std::ptrdiff_t>(i), counts.begin() + static_cast<std::ptrdiff_t>(K), 0);
-      return;
-    }
-    if (i + 1 == K) {
-      counts[i] = left;  // last category takes the remainder
-      return;
-    }
+  conditional_binomials(n, K, counts, [&](std::size_t i, std::int64_t left) {
     double mass;
     if (tabulated) {
       mass = tail[i];
@@ -397,10 +413,8 @@ void sample_multinomial(RandomStream& rs, std::int64_t n, std::span<const double
     }
     const double pi = std::max(probs[i], 0.0);
     const double pc = mass > 0.0 ? std::min(pi / mass, 1.0) : 0.0;
-    const std::int64_t x = sample_binomial(rs, left, pc);
-    counts[i] = x;
-    left -= x;
-  }
+    return sample_binomial(rs, left, pc);
+  });
 }
 
 }  // namespace chainsim::core
@@ -427,20 +441,9 @@ void sample_multinomial(RandomStream& rs, std::int64_t n, const MultinomialRates
   CHAINSIM_DRAW_HOOK(DrawKind::Multinomial, rs, n, 0.0, 0.0, std::span<const double>(rates.probs_));
   const std::size_t K = rates.probs_.size();
   if (K == 0) return;
-  std::int64_t left = std::max<std::int64_t>(n, 0);
-  for (std::size_t i = 0; i < K; ++i) {
-    if (left == 0) {
-      std::fill(counts.begin() + static_cast<std::ptrdiff_t>(i), counts.begin() + static_cast<std::ptrdiff_t>(K), 0);
-      return;
-    }
-    if (i + 1 == K) {
-      counts[i] = left;  // last category takes the remainder
-      return;
-    }
-    const std::int64_t x = sample_binomial(rs, left, rates.conditional_[i]);
-    counts[i] = x;
-    left -= x;
-  }
+  conditional_binomials(n, K, counts, [&](std::size_t i, std::int64_t left) {
+    return sample_binomial(rs, left, rates.conditional_[i]);
+  });
 }
 
 }  // namespace chainsim::core
