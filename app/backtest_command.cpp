@@ -20,8 +20,13 @@ namespace {
 
 using std::chrono::sys_days;
 
-const char* kMethods[] = {"engine", "engine_fixed_params", "seasonal_naive", "random_walk"};
-constexpr int kNumMethods = 4;
+// The engine three ways: as calibrated; with every parameter fixed at its
+// mean; with the level's sd before the empirical level error (calibration step
+// 8), to show what that step changes.
+const char* kMethods[] = {"engine", "engine_fixed_params", "engine_model_level_sd", "seasonal_naive", "random_walk"};
+constexpr int kNumEngine = 3;
+constexpr int kNaive = 3;  // then random_walk
+constexpr int kNumMethods = 5;
 
 struct Acc {
   int n = 0;
@@ -46,6 +51,44 @@ double sd_of(const std::vector<double>& v) {
   return std::sqrt(s / (v.size() - 1));
 }
 
+// Scores one forecast (ensemble x, sorted here) against the observation y,
+// adds it to a and writes the detail row's numbers (median, quantiles, CRPS).
+void score(std::vector<double>& x, double y, Acc& a, std::ostream& detail) {
+  std::sort(x.begin(), x.end());
+  const double q[] = {quantile_sorted(x, 0.5), quantile_sorted(x, 0.025), quantile_sorted(x, 0.10), quantile_sorted(x, 0.25),
+                      quantile_sorted(x, 0.75), quantile_sorted(x, 0.90), quantile_sorted(x, 0.975)};
+  const double cr = calib::crps_sorted(x, y);
+  ++a.n;
+  a.c50 += (y >= q[3] && y <= q[4]);
+  a.c80 += (y >= q[2] && y <= q[5]);
+  a.c95 += (y >= q[1] && y <= q[6]);
+  a.crps += cr;
+  a.ae += std::abs(q[0] - y);
+  a.ape += std::abs(q[0] - y) / y;
+  for (double v : q) detail << "," << fixed(v, 1);
+  detail << "," << fixed(cr, 2) << "\n";
+}
+
+HorizonScore summarise(const char* method, int horizon, const Acc& a) {
+  HorizonScore s{method, horizon, a.n};
+  if (a.n) {
+    s.cov50 = a.c50 / a.n, s.cov80 = a.c80 / a.n, s.cov95 = a.c95 / a.n;
+    s.crps = a.crps / a.n, s.mae = a.ae / a.n, s.mape = a.ape / a.n;
+  }
+  return s;
+}
+
+void markdown_row(std::ostream& md, const HorizonScore& s) {
+  md << "| " << s.method << " | " << s.horizon << " | " << s.n << " | " << fixed(s.cov50, 2) << " | " << fixed(s.cov80, 2)
+     << " | " << fixed(s.cov95, 2) << " | " << fixed(s.crps, 1) << " | " << fixed(s.mae, 1) << " | "
+     << fixed(100 * s.mape, 1) << " % |\n";
+}
+
+void csv_row(std::ostream& csv, const HorizonScore& s) {
+  csv << s.method << "," << s.horizon << "," << s.n << "," << fixed(s.cov50, 4) << "," << fixed(s.cov80, 4) << ","
+      << fixed(s.cov95, 4) << "," << fixed(s.crps, 2) << "," << fixed(s.mae, 2) << "," << fixed(s.mape, 4) << "\n";
+}
+
 }  // namespace
 
 std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) {
@@ -61,6 +104,15 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
   std::vector<std::vector<Acc>> acc(kNumMethods, std::vector<Acc>(static_cast<std::size_t>(H)));
   std::ostringstream detail;
   detail << "origin,method,horizon,month,observed,median,q025,q10,q25,q75,q90,q975,crps\n";
+  // Quarterly totals: CBS first asylum requests as published (vintage 2022-04,
+  // 2019-Q1..2022-Q1), which reach past the monthly series' end (2020-08).
+  std::map<int, double> cbs_quarter;  // first month -> total
+  for (const auto& a : in.cbs_quarters) cbs_quarter[a.first_month] = a.total;
+  const int HQ = H / 3;
+  constexpr int kNumQuarterMethods = kNumEngine + 1;  // the engines and seasonal naive
+  std::vector<std::vector<Acc>> qacc(kNumQuarterMethods, std::vector<Acc>(static_cast<std::size_t>(HQ)));
+  std::ostringstream qdetail;
+  qdetail << "origin,method,horizon_quarters,quarter_start,observed,median,q025,q10,q25,q75,q90,q975,crps\n";
   int done = 0;
   for (int y = o.first_year; y <= o.last_year; ++y) {
     for (int half = 0; half < 2; ++half) {
@@ -79,14 +131,18 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
       ++done;
       bool any_truth = false;
       for (int h = 0; h < H; ++h) any_truth = any_truth || !std::isnan(obs(om + h));
+      for (int q = 0; q < HQ; ++q) any_truth = any_truth || cbs_quarter.count(om + 3 * q);
       log << "origin " << calib::month_label(om) << ": alpha " << fixed(fit.alpha, 3) << " (sd " << fixed(fit.alpha_sd, 3)
           << "), beta " << fixed(fit.beta, 3) << ", phi_w " << fixed(fit.phi_week, 3) << ", sigma_w "
-          << fixed(fit.sigma_week, 3) << ", surges " << fit.surges << (any_truth ? "" : " (no monthly data to score)") << "\n";
+          << fixed(fit.sigma_week, 3) << ", surges " << fit.surges << ", level error scale " << fixed(fit.level_error_scale, 3)
+          << " over " << fit.level_error_origins << " inner origins" << (any_truth ? "" : " (no data to score)") << "\n";
       if (!any_truth) continue;
       // Engine forecasts (with and without parameter uncertainty, same seed).
-      std::vector<std::vector<std::vector<double>>> ens(2);  // [variant][h][path]
-      for (int variant = 0; variant < 2; ++variant) {
-        const Config c = inflow_config(base, fit, start, weeks, o.paths, variant == 0);
+      std::vector<std::vector<std::vector<double>>> ens(kNumEngine);  // [variant][h][path]
+      for (int variant = 0; variant < kNumEngine; ++variant) {
+        calib::InflowFit vf = fit;
+        if (variant == 2) vf.alpha_sd = fit.alpha_sd_model;
+        const Config c = inflow_config(base, vf, start, weeks, o.paths, variant != 1);
         const core::ModelSpec spec = resolve(c);
         EnsembleOptions eo;
         eo.paths = o.paths;
@@ -116,32 +172,61 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
         if (std::isnan(yv)) continue;
         for (int k = 0; k < kNumMethods; ++k) {
           std::vector<double> x;
-          if (k < 2) {
+          if (k < kNumEngine) {
             x = ens[static_cast<std::size_t>(k)][static_cast<std::size_t>(h - 1)];
-          } else if (k == 2) {
+          } else if (k == kNaive) {
             int lag = 12;
             while (m - lag > last) lag += 12;
             x = lognormal_ensemble(obs(m - lag), s12 * std::sqrt(lag / 12.0), o.paths);
           } else {
             x = lognormal_ensemble(obs(last), s1 * std::sqrt(static_cast<double>(m - last)), o.paths);
           }
-          std::sort(x.begin(), x.end());
-          const double q[] = {calib::normal_quantile(0.5) * 0 + quantile_sorted(x, 0.5), quantile_sorted(x, 0.025),
-                              quantile_sorted(x, 0.10), quantile_sorted(x, 0.25), quantile_sorted(x, 0.75),
-                              quantile_sorted(x, 0.90), quantile_sorted(x, 0.975)};
-          const double cr = calib::crps_sorted(x, yv);
-          Acc& a = acc[static_cast<std::size_t>(k)][static_cast<std::size_t>(h - 1)];
-          ++a.n;
-          a.c50 += (yv >= q[3] && yv <= q[4]);
-          a.c80 += (yv >= q[2] && yv <= q[5]);
-          a.c95 += (yv >= q[1] && yv <= q[6]);
-          a.crps += cr;
-          a.ae += std::abs(q[0] - yv);
-          a.ape += std::abs(q[0] - yv) / yv;
           detail << calib::month_label(om) << "," << kMethods[k] << "," << h << "," << calib::month_label(m) << ","
                  << fixed(yv, 0);
-          for (double v : q) detail << "," << fixed(v, 1);
-          detail << "," << fixed(cr, 2) << "\n";
+          score(x, yv, acc[static_cast<std::size_t>(k)][static_cast<std::size_t>(h - 1)], detail);
+        }
+      }
+      // Quarters: the engine's months summed per path; seasonal naive = the same
+      // quarter a year (or two) before, known before the origin, log-normal with
+      // the sd of year-on-year log changes of quarterly sums in the window.
+      auto quarter_known = [&](int qm) {
+        double t = 0;
+        for (int i = 0; i < 3; ++i) {
+          const double v = qm + i < std::min(om, data_end) ? obs(qm + i) : std::numeric_limits<double>::quiet_NaN();
+          if (!(v >= 0)) {
+            const auto c = cbs_quarter.find(qm);
+            return c != cbs_quarter.end() && qm + 3 <= om ? c->second : std::numeric_limits<double>::quiet_NaN();
+          }
+          t += v;
+        }
+        return t;
+      };
+      std::vector<double> dq;
+      for (int m = in.first_month + 12; m + 3 <= std::min(om, data_end); ++m)
+        if (m % 3 == 0 && quarter_known(m) > 0 && quarter_known(m - 12) > 0)
+          dq.push_back(std::log(quarter_known(m) / quarter_known(m - 12)));
+      const double sq12 = sd_of(dq);
+      for (int q = 1; q <= HQ; ++q) {
+        const int qm = om + 3 * (q - 1);
+        const auto it = cbs_quarter.find(qm);
+        if (it == cbs_quarter.end()) continue;
+        const double yv = it->second;
+        for (int k = 0; k < kNumQuarterMethods; ++k) {
+          std::vector<double> x;
+          if (k < kNumEngine) {
+            x.assign(static_cast<std::size_t>(o.paths), 0.0);
+            for (int i = 0; i < 3; ++i)
+              for (std::int64_t p = 0; p < o.paths; ++p)
+                x[static_cast<std::size_t>(p)] += ens[static_cast<std::size_t>(k)][static_cast<std::size_t>(3 * (q - 1) + i)][static_cast<std::size_t>(p)];
+          } else {
+            int lag = 12;
+            while (std::isnan(quarter_known(qm - lag)) && qm - lag >= in.first_month) lag += 12;
+            if (std::isnan(quarter_known(qm - lag))) continue;
+            x = lognormal_ensemble(quarter_known(qm - lag), sq12 * std::sqrt(lag / 12.0), o.paths);
+          }
+          qdetail << calib::month_label(om) << "," << kMethods[k] << "," << q << "," << calib::month_label(qm) << ","
+                  << fixed(yv, 0);
+          score(x, yv, qacc[static_cast<std::size_t>(k)][static_cast<std::size_t>(q - 1)], qdetail);
         }
       }
     }
@@ -151,35 +236,37 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
   csv << "method,horizon,n,cov50,cov80,cov95,crps,mae,mape\n";
   for (int k = 0; k < kNumMethods; ++k)
     for (int h = 0; h < H; ++h) {
-      const Acc& a = acc[static_cast<std::size_t>(k)][static_cast<std::size_t>(h)];
-      HorizonScore s{kMethods[k], h + 1, a.n};
-      if (a.n) {
-        s.cov50 = a.c50 / a.n, s.cov80 = a.c80 / a.n, s.cov95 = a.c95 / a.n;
-        s.crps = a.crps / a.n, s.mae = a.ae / a.n, s.mape = a.ape / a.n;
-      }
-      out.push_back(s);
-      csv << s.method << "," << s.horizon << "," << s.n << "," << fixed(s.cov50, 4) << "," << fixed(s.cov80, 4) << ","
-          << fixed(s.cov95, 4) << "," << fixed(s.crps, 2) << "," << fixed(s.mae, 2) << "," << fixed(s.mape, 4) << "\n";
+      out.push_back(summarise(kMethods[k], h + 1, acc[static_cast<std::size_t>(k)][static_cast<std::size_t>(h)]));
+      csv_row(csv, out.back());
+    }
+  std::ostringstream qcsv;
+  qcsv << "method,horizon_quarters,n,cov50,cov80,cov95,crps,mae,mape\n";
+  std::vector<HorizonScore> qout;
+  for (int k = 0; k < kNumQuarterMethods; ++k)
+    for (int q = 0; q < HQ; ++q) {
+      qout.push_back(summarise(kMethods[k], q + 1, qacc[static_cast<std::size_t>(k)][static_cast<std::size_t>(q)]));
+      csv_row(qcsv, qout.back());
     }
   auto get = [&](int k, int h) -> const HorizonScore& { return out[static_cast<std::size_t>(k * H + h - 1)]; };
+  const char* header =
+      "| method | h | n | cov 50 % | cov 80 % | cov 95 % | CRPS | MAE (median) | MAPE (median) |\n"
+      "|---|---|---|---|---|---|---|---|---|\n";
   std::ostringstream md;
   md << "Origins: " << done << " (1 Jan / 1 Jul " << o.first_year << ".." << o.last_year << "), " << o.paths
      << " paths each, horizons 1.." << H << " months; target: Eurostat monthly first-time applicants NL.\n\n"
-     << "| method | h | n | cov 50 % | cov 80 % | cov 95 % | CRPS | MAE (median) | MAPE (median) |\n"
-     << "|---|---|---|---|---|---|---|---|---|\n";
+     << header;
   for (int k = 0; k < kNumMethods; ++k)
-    for (int h : {1, 3, 6, 12, 18, 24}) {
-      if (h > H) continue;
-      const auto& s = get(k, h);
-      md << "| " << s.method << " | " << h << " | " << s.n << " | " << fixed(s.cov50, 2) << " | " << fixed(s.cov80, 2)
-         << " | " << fixed(s.cov95, 2) << " | " << fixed(s.crps, 1) << " | " << fixed(s.mae, 1) << " | "
-         << fixed(100 * s.mape, 1) << " % |\n";
-    }
+    for (int h : {1, 3, 6, 12, 18, 24})
+      if (h <= H) markdown_row(md, get(k, h));
+  md << "\nQuarterly totals (h in quarters), target: CBS first asylum requests, vintage 2022-04, as published "
+        "(2019-Q1..2022-Q1; the 2021 origins are scored only here):\n\n"
+     << header;
+  for (const auto& s : qout) markdown_row(md, s);
   if (H >= 12) {
     const auto& e12 = get(0, 12);
     const auto& e6 = get(0, 6);
-    const auto& n6 = get(2, 6);
-    const auto& n12 = get(2, 12);
+    const auto& n6 = get(kNaive, 6);
+    const auto& n12 = get(kNaive, 12);
     auto yes = [](bool b) { return b ? "met" : "NOT met"; };
     md << "\nTargets (engine with parameter uncertainty):\n\n"
        << "- coverage of the 80 % interval at 12 months in [70 %, 90 %]: " << fixed(100 * e12.cov80, 1) << " % — "
@@ -199,6 +286,8 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
   };
   write(o.out_dir / "backtest_scores.csv", csv.str());
   write(o.out_dir / "backtest_detail.csv", detail.str());
+  write(o.out_dir / "backtest_quarterly_scores.csv", qcsv.str());
+  write(o.out_dir / "backtest_quarterly_detail.csv", qdetail.str());
   write(o.out_dir / "backtest.md", md.str());
   log << md.str();
   return out;

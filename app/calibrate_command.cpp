@@ -258,7 +258,10 @@ std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* r
   t << "level          = { mean = " << fixed(f.alpha, 4) << ", sd = " << fixed(f.alpha_sd, 4)
     << " }  # data: trend line at origin " << fixed(f.intercept, 4) << " + deviation " << fixed(f.deviation_eff, 4)
     << " (CBS quarterly " << bridge_txt << " in " << qfile << " vintage 2022-04 x " << fixed(in.cbs_to_eurostat, 4)
-    << " = Eurostat/CBS over " << in.overlap << "; AR-averaged over 12 months); sd = sqrt(HAC se^2 + sigma_m^2/3)"
+    << " = Eurostat/CBS over " << in.overlap << "; AR-averaged over 12 months); sd: model "
+    << fixed(f.alpha_sd_model, 4) << " = sqrt(HAC se^2 + sigma_m^2/3), raised to match the robust scale "
+    << fixed(f.level_error_scale, 4) << " of the method's own 12-month log errors at " << f.level_error_origins
+    << " monthly origins inside the window (model sd there " << fixed(f.model_sd_at_horizon, 4) << ")"
     << " (≈ " << fixed(std::exp(f.alpha), 0) << "/week)\n";
   t << "trend_per_year = { mean = " << fixed(f.beta, 4) << ", sd = " << fixed(f.beta_sd, 4)
     << " }  # data: least-squares slope, Newey-West sd (lag 12), " << mfile << " eurostat_first_time_applicants 2020-10-06 " << span << "\n";
@@ -415,6 +418,9 @@ return = [{ from = 2023-01-02, value = 1.5 }]
       << "| gap from data end to origin (months) | " << fixed(f.gap_months, 2) << " |\n"
       << "| d_eff (AR forecast averaged over 12 months) | " << fixed(f.deviation_eff, 4) << " |\n"
       << "| level α | " << fixed(f.alpha, 4) << " (sd " << fixed(f.alpha_sd, 4) << "), ≈ " << fixed(std::exp(f.alpha), 0) << " per week |\n"
+      << "| sd of α from the model (HAC se, d) | " << fixed(f.alpha_sd_model, 4) << " |\n"
+      << "| 12-month log errors of the method at " << f.level_error_origins << " origins inside the window: robust scale | "
+      << fixed(f.level_error_scale, 4) << " (model's own sd there " << fixed(f.model_sd_at_horizon, 4) << ") |\n"
       << "| monthly AR φ_m, σ_m | " << fixed(f.phi_month, 4) << ", " << fixed(f.sigma_month, 4) << " |\n"
       << "| weekly AR φ_w, σ_w | " << fixed(f.phi_week, 4) << ", " << fixed(f.sigma_week, 4) << " |\n"
       << "| surge onsets | " << onsets << " |\n"

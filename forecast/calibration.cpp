@@ -56,8 +56,10 @@ double month_position(sys_days d) noexcept {
   return m + static_cast<double>(static_cast<unsigned>(ymd.day()) - 1) / days_in_month(m);
 }
 
-InflowFit fit_inflow(std::span<const double> monthly, int first_month, sys_days origin,
-                     std::span<const Aggregate> recent, const InflowFitOptions& opt) {
+namespace {
+
+InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_days origin,
+                        std::span<const Aggregate> recent, const InflowFitOptions& opt) {
   InflowFit f;
   f.first_month = first_month;
   f.origin_position = month_position(origin);
@@ -256,6 +258,7 @@ InflowFit fit_inflow(std::span<const double> monthly, int first_month, sys_days 
   f.deviation_eff = f.deviation * avg;
   f.alpha = f.intercept + f.deviation_eff;
   f.alpha_sd = std::sqrt(f.se_intercept * f.se_intercept + f.sigma_month * f.sigma_month / opt.local_months);
+  f.alpha_sd_model = f.alpha_sd;
   f.beta = f.slope;
   f.beta_sd = f.se_slope;
   f.fitted.assign(static_cast<std::size_t>(n_all), nan);
@@ -265,6 +268,62 @@ InflowFit fit_inflow(std::span<const double> monthly, int first_month, sys_days 
     f.fitted[static_cast<std::size_t>(i)] = std::exp(fit);
   }
   f.residual = u;
+  return f;
+}
+
+// Variance of the log of month h's count (h = 1 is the origin's month) that
+// the engine itself produces with these parameters, surges left out: the
+// trend line's uncertainty at the month, the AR(1) started from x = 0, and the
+// Poisson noise.
+double model_log_variance(const InflowFit& f, int h) {
+  const double tau = (h - 0.5) / 12.0;
+  const double level = f.alpha_sd_model * f.alpha_sd_model + 2.0 * f.corr * f.se_intercept * f.se_slope * tau +
+                       f.se_slope * f.se_slope * tau * tau;
+  const double ar = std::max(0.0, f.stationary_var_month - f.poisson_var) * (1.0 - std::pow(f.phi_month, 2.0 * h));
+  return level + ar + f.poisson_var;
+}
+
+}  // namespace
+
+InflowFit fit_inflow(std::span<const double> monthly, int first_month, sys_days origin,
+                     std::span<const Aggregate> recent, const InflowFitOptions& opt) {
+  InflowFit f = fit_at_origin(monthly, first_month, origin, recent, opt);
+  const int H = opt.level_horizon_months;
+  if (opt.min_error_origins <= 0 || H <= 0) return f;
+  // Empirical level error: the same method, run at every month inside the
+  // calibration window with the data before that month only, forecasts month H
+  // (x = j = 0, the engine's median path). The robust scale of those log errors
+  // (1.4826 x median |e|, about zero so that bias counts) is what the forecast's
+  // sd at H should be without surges; where the model's own variance at H
+  // (surges left out) is smaller, the difference is added to the level's
+  // variance: a shift of level that trend plus AR(1) do not produce. Robust,
+  // because the surge component already makes the tail: the errors of surge
+  // episodes must not be counted twice (a root-mean-square did, see
+  // VALIDATION.md).
+  std::vector<double> abs_err;
+  for (int i = 0; i + H <= static_cast<int>(monthly.size()); ++i) {
+    const int o = first_month + i;  // inner origin: first day of month o
+    const int target = o + H - 1;
+    if (static_cast<double>(target + 1) > f.origin_position + 1e-9) break;
+    const double obs = monthly[static_cast<std::size_t>(target - first_month)];
+    if (!(obs > 0.0)) continue;
+    InflowFit g;
+    try {
+      g = fit_at_origin(monthly.first(static_cast<std::size_t>(i)), first_month, first_day(o), {}, opt);
+    } catch (const std::invalid_argument&) {
+      continue;  // fewer than 36 usable months before o
+    }
+    const double tau = (H - 0.5) / 12.0;
+    const double point = g.alpha + g.slope * tau + std::log(g.season[static_cast<std::size_t>(target % 12)]);
+    const double e = std::log(obs * 7.0 / days_in_month(target)) - point;
+    abs_err.push_back(std::abs(e));
+  }
+  f.level_error_origins = static_cast<int>(abs_err.size());
+  if (f.level_error_origins < opt.min_error_origins) return f;
+  f.level_error_scale = 1.4826 * median_of(abs_err);
+  f.model_sd_at_horizon = std::sqrt(model_log_variance(f, H));
+  const double extra = f.level_error_scale * f.level_error_scale - model_log_variance(f, H);
+  if (extra > 0.0) f.alpha_sd = std::sqrt(f.alpha_sd_model * f.alpha_sd_model + extra);
   return f;
 }
 

@@ -26,6 +26,13 @@
 //     mean of phi_m^(g + h), h = 1..level_horizon_months, g = months from the
 //     end of the data to the origin (the AR(1) forecast of the deviation averaged
 //     over the horizon). sd(alpha)^2 = se(intercept)^2 + sigma_m^2 / local_months.
+//  8. Empirical level error: steps 1-7 are repeated at every month o inside the
+//     window with the data before o only, and the log error of the forecast of
+//     month o + level_horizon_months - 1 is recorded. When the square of their
+//     robust scale (1.4826 x median |error|) exceeds the variance the engine
+//     gives that month (trend line, AR(1) from x = 0, Poisson; surges not
+//     counted: they make the tail), the excess is added to sd(alpha)^2. Needs
+//     at least min_error_origins inner origins.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -59,6 +66,9 @@ struct InflowFitOptions {
   int hac_lag = 12;
   int local_months = 3;
   int level_horizon_months = 12;
+  // Fewest inner origins for the empirical level error (step 8); 0 switches
+  // step 8 off.
+  int min_error_origins = 12;
 };
 
 struct InflowFit {
@@ -76,7 +86,11 @@ struct InflowFit {
   std::vector<int> excluded_months;          // onsets and episodes
   double surge_p_week = 0, surge_kappa = 0, surge_psi_month = 0, surge_psi_week = 0;
   double deviation = 0, deviation_eff = 0, gap_months = 0;  // d, d_eff, g
-  double alpha = 0, alpha_sd = 0;            // level at the origin and its sd
+  double alpha = 0, alpha_sd = 0;            // level at the origin and its sd (after step 8)
+  double alpha_sd_model = 0;                 // sd of the level before step 8
+  int level_error_origins = 0;               // inner origins scored in step 8
+  double level_error_scale = 0;              // robust scale of their log errors at level_horizon_months (0 if too few)
+  double model_sd_at_horizon = 0;            // the model's own log sd there (step 8)
   double beta = 0, beta_sd = 0;
   std::vector<double> fitted;                // exp(trend + season) per month, monthly[] layout (weekly rate)
   std::vector<double> residual;              // u_m (NaN where missing)

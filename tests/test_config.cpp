@@ -44,7 +44,7 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(c.output.periods.size(), 3u);
   EXPECT_EQ(c.initial.permit_holders, 14000);
   EXPECT_DOUBLE_EQ(c.inflow.level.mean, 5.9836);  // calibrated seed (chainsim calibrate)
-  EXPECT_DOUBLE_EQ(c.inflow.level.sd, 0.1975);
+  EXPECT_DOUBLE_EQ(c.inflow.level.sd, 0.4770);
   EXPECT_DOUBLE_EQ(c.inflow.season[9], 1.257);
   EXPECT_DOUBLE_EQ(c.inflow.ar_phi, 0.9598);
   EXPECT_DOUBLE_EQ(c.registration.capacity_per_week.base, 1000000);
