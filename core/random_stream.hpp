@@ -35,8 +35,13 @@ enum class Flow : std::uint32_t {
   Nareis,
   NareisIntoReception,
   DublinClaims,
-  DublinTransfers,   // sub = cohort age
-  DublinAbsconded,   // sub = cohort age
+  // Dublin step (MODEL.md §4 step 3), drawn as leavers per cohort and then one
+  // split of all leavers into transferred / absconded (exact in law; see the
+  // kernel). These two ids were DublinTransfers and DublinAbsconded (both with
+  // sub = cohort age) until the draws were aggregated; the numbers are reused
+  // so that no other flow's stream changes.
+  DublinLeavers,        // sub = cohort age
+  DublinTransferSplit,  // sub = 0
   DecisionCapacity,
   Grants,
   Minors,
@@ -46,6 +51,14 @@ enum class Flow : std::uint32_t {
   LeftUnverified,
   HousingSupply,     // sub = region
 };
+
+// The numbers are part of the output format: pin the ones around the Dublin
+// step, whose two ids were renamed when its draws were aggregated.
+static_assert(static_cast<std::uint32_t>(Flow::DublinClaims) == 39);
+static_assert(static_cast<std::uint32_t>(Flow::DublinLeavers) == 40);
+static_assert(static_cast<std::uint32_t>(Flow::DublinTransferSplit) == 41);
+static_assert(static_cast<std::uint32_t>(Flow::DecisionCapacity) == 42);
+static_assert(static_cast<std::uint32_t>(Flow::HousingSupply) == 49);
 
 inline constexpr std::uint32_t kSetupWeek = 0xFFFFFFFFu;
 

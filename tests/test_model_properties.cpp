@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <tuple>
 
 namespace chainsim {
 namespace {
@@ -300,6 +301,211 @@ TEST(KnownDistribution, RejectedStockIsPoissonWithTheStationaryMean) {
   // Critical value at alpha = 0.001 (z = 3.0902): a correct model fails this
   // fixed-seed test with probability 0.001 over seeds.
   EXPECT_LT(chi2, chi_square_critical(cells - 1, 3.0902)) << "cells " << cells << " mean " << mean_of(x) << " vs " << mu;
+}
+
+// ---------------------------------------------------------------------------
+// The law of the Dublin step (MODEL.md §4 step 3). The model draws, per cohort,
+// transfers and then absconders among the rest; the kernel draws the leavers of
+// each cohort and splits all of the week's leavers into transferred and
+// absconded in one draw. Both must give every person independently the
+// outcomes transferred (h = h_tr m_dublin), absconded ((1 - h) h_ab) or staying
+// (s = (1 - h)(1 - h_ab)), which these tests check on the kernel's outputs.
+// ---------------------------------------------------------------------------
+
+// One week of a chain that holds only a Dublin stock (no inflow, no new claims),
+// spread over the cohorts as MODEL.md §10 says.
+struct DublinWeek {
+  int deadline = 26;
+  std::int64_t stock = 0;       // initial Dublin stock N
+  double transfer_share = 0.0;  // p_tr (no spread over paths)
+  double multiplier = 1.0;      // m_dublin in week 0
+  double abscond = 0.0;         // h_ab
+
+  core::ModelSpec spec() const {
+    core::ModelSpec s = testing::minimal_spec(1);
+    s.dublin_deadline_weeks = deadline;
+    s.initial_dublin = stock;
+    s.transfer_share = {transfer_share, 0.0};
+    s.abscond_weekly = abscond;
+    s.m_dublin.assign(1, multiplier);
+    return s;
+  }
+  double h() const {
+    return std::min(1.0, (1.0 - std::pow(1.0 - transfer_share, 1.0 / deadline)) * multiplier);
+  }
+  double absconds() const { return (1.0 - h()) * abscond; }
+  double stays() const { return (1.0 - h()) * (1.0 - abscond); }
+  // D[d-1] at the start: floor(N/d) (the remainder goes one each to the youngest ages).
+  std::int64_t oldest() const { return stock / deadline; }
+};
+
+// The week's outcomes on each path.
+struct DublinOutcomes {
+  std::vector<std::int64_t> transfers, absconded, leavers, expired, staying;
+};
+
+DublinOutcomes run_dublin_week(const DublinWeek& c, int paths, std::uint64_t seed) {
+  const core::ModelSpec spec = c.spec();
+  core::PathWorkspace ws(spec);
+  DublinOutcomes o;
+  for (int p = 0; p < paths; ++p) {
+    const PathRecord rec = testing::run_path(spec, seed, static_cast<std::uint64_t>(p), ws);
+    EXPECT_EQ(rec.at(Var::DublinClaims, 0), 0);
+    o.transfers.push_back(rec.at(Var::DublinTransfers, 0));
+    o.absconded.push_back(rec.at(Var::DublinAbsconded, 0));
+    o.leavers.push_back(rec.at(Var::DublinTransfers, 0) + rec.at(Var::DublinAbsconded, 0));
+    o.expired.push_back(rec.at(Var::DublinExpired, 0));
+    o.staying.push_back(rec.at(Var::Dublin, 0));  // cohorts 0..d-2 moved up one age; D[0] = 0 claims
+  }
+  return o;
+}
+
+// Pearson chi-square of samples against Binomial(n, p), 0 < p < 1, over the whole
+// support; cells are consecutive values merged left to right until each expects
+// >= 5, the remainder joining the last cell. Returns the statistic and the cells.
+std::pair<double, int> binomial_chi_square(const std::vector<std::int64_t>& xs, std::int64_t n, double p) {
+  std::vector<double> observed(static_cast<std::size_t>(n + 1), 0.0);
+  for (std::int64_t x : xs) {
+    EXPECT_TRUE(x >= 0 && x <= n) << x << " outside 0.." << n;
+    observed[static_cast<std::size_t>(std::clamp<std::int64_t>(x, 0, n))] += 1;
+  }
+  const long double nl = static_cast<long double>(n), lp = logl(p), lq = log1pl(-static_cast<long double>(p));
+  const double total = static_cast<double>(xs.size());
+  std::vector<double> cell_o, cell_e;
+  double o = 0, e = 0;
+  for (std::int64_t k = 0; k <= n; ++k) {
+    const long double kl = static_cast<long double>(k);
+    o += observed[static_cast<std::size_t>(k)];
+    e += total * static_cast<double>(expl(lgammal(nl + 1) - lgammal(kl + 1) - lgammal(nl - kl + 1) + kl * lp +
+                                          (nl - kl) * lq));
+    if (e >= 5.0) {
+      cell_o.push_back(o);
+      cell_e.push_back(e);
+      o = e = 0;
+    }
+  }
+  if (cell_o.empty()) return {0.0, 1};
+  cell_o.back() += o;
+  cell_e.back() += e;
+  double chi2 = 0;
+  for (std::size_t i = 0; i < cell_o.size(); ++i) chi2 += (cell_o[i] - cell_e[i]) * (cell_o[i] - cell_e[i]) / cell_e[i];
+  return {chi2, static_cast<int>(cell_o.size())};
+}
+
+std::vector<double> as_double(const std::vector<std::int64_t>& x) { return {x.begin(), x.end()}; }
+
+// Sample covariance against its exact value, at 5 standard errors estimated from
+// the sample (two-sided false-alarm rate 5.7e-7).
+void expect_covariance(const std::vector<std::int64_t>& x, const std::vector<std::int64_t>& y, double expected,
+                       const char* what) {
+  const double mx = mean_of(as_double(x)), my = mean_of(as_double(y));
+  std::vector<double> prod(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i)
+    prod[i] = (static_cast<double>(x[i]) - mx) * (static_cast<double>(y[i]) - my);
+  EXPECT_NEAR(mean_of(prod), expected, 5.0 * std::sqrt(var_of(prod) / prod.size()) + 1e-12) << what;
+}
+
+TEST(KnownDistribution, DublinWeekIsAPerPersonTrinomial) {
+  // Marginals, each by chi-square over 200,000 paths (one week each, so the
+  // paths' draws are independent): transfers ~ Bin(N, h), absconded ~
+  // Bin(N, (1 - h) h_ab), leavers ~ Bin(N, 1 - s), expired ~ Bin(D[d-1], s),
+  // staying ~ Bin(N - D[d-1], s). Joint law: Cov(transfers, absconded) =
+  // -N h (1 - h) h_ab, Cov(transfers, expired) = -D[d-1] h s, Cov(absconded,
+  // staying) = -(N - D[d-1]) (1 - h) h_ab s, Cov(expired, staying) = 0; with the
+  // variances (the marginals) this is the whole covariance of the trinomials.
+  // Two set-ups: the seed's shape (26 cohorts of ~300, small hazards: the
+  // cohort draws by inversion, the split with p > 1/2) and two large cohorts
+  // with large hazards (BTRD, both sides of 1/2).
+  // False-alarm rate: 10 chi-square tests at alpha = 1e-4 each (z = 3.719;
+  // Wilson-Hilferty critical values, every test with >= 10 degrees of freedom)
+  // and 8 covariance tests at 5.7e-7: about 1.0e-3 for the whole test.
+  const int paths = 200'000;
+  std::uint64_t seed = 2024;
+  for (const DublinWeek& c : {DublinWeek{26, 26 * 300 + 11, 0.3, 1.0, 0.01}, DublinWeek{2, 801, 0.5, 1.6, 0.3}}) {
+    SCOPED_TRACE(::testing::Message() << "d=" << c.deadline << " N=" << c.stock << " h=" << c.h()
+                                      << " h_ab=" << c.abscond);
+    const DublinOutcomes o = run_dublin_week(c, paths, seed++);
+    const std::int64_t N = c.stock, last = c.oldest();
+    for (int p = 0; p < paths; ++p)
+      ASSERT_EQ(o.leavers[p] + o.expired[p] + o.staying[p], N) << "path " << p;
+    const std::tuple<const char*, const std::vector<std::int64_t>*, std::int64_t, double> marginals[] = {
+        {"transfers", &o.transfers, N, c.h()},
+        {"absconded", &o.absconded, N, c.absconds()},
+        {"leavers", &o.leavers, N, 1.0 - c.stays()},
+        {"expired", &o.expired, last, c.stays()},
+        {"staying", &o.staying, N - last, c.stays()}};
+    for (const auto& [what, x, n, p] : marginals) {
+      const auto [chi2, cells] = binomial_chi_square(*x, n, p);
+      ASSERT_GE(cells, 11) << what;
+      EXPECT_LT(chi2, chi_square_critical(cells - 1, 3.719))
+          << what << ": cells " << cells << " mean " << mean_of(as_double(*x)) << " vs " << n * p;
+    }
+    const double h = c.h(), ab = c.absconds(), s = c.stays();
+    expect_covariance(o.transfers, o.absconded, -N * h * ab, "cov(transfers, absconded)");
+    expect_covariance(o.transfers, o.expired, -last * h * s, "cov(transfers, expired)");
+    expect_covariance(o.absconded, o.staying, -(N - last) * ab * s, "cov(absconded, staying)");
+    expect_covariance(o.expired, o.staying, 0.0, "cov(expired, staying)");
+  }
+}
+
+TEST(KnownDistribution, DublinWeekWithSmallAndEmptyCohorts) {
+  // 20 persons over 26 cohorts: ages 0..19 hold one each, 20..25 none (MODEL.md
+  // §10), so empty cohorts draw nothing and nobody expires. Too few values for
+  // a chi-square: mean and variance of transfers, absconded and staying at 5
+  // standard errors (SE of the variance from the binomial's excess kurtosis), and
+  // Cov(transfers, absconded); 7 tests at 5.7e-7 each, 4e-6 in all.
+  const DublinWeek c{26, 20, 0.6, 1.5, 0.2};
+  const int paths = 200'000;
+  const DublinOutcomes o = run_dublin_week(c, paths, 77);
+  for (int p = 0; p < paths; ++p) ASSERT_EQ(o.expired[p], 0);
+  const double N = static_cast<double>(c.stock);
+  for (const auto& [what, x, p] : {std::tuple{"transfers", &o.transfers, c.h()},
+                                   std::tuple{"absconded", &o.absconded, c.absconds()},
+                                   std::tuple{"staying", &o.staying, c.stays()}}) {
+    const std::vector<double> xd = as_double(*x);
+    const double var = N * p * (1 - p), excess = (1 - 6 * p * (1 - p)) / var;
+    EXPECT_NEAR(mean_of(xd), N * p, 5.0 * std::sqrt(var / paths)) << what;
+    EXPECT_NEAR(var_of(xd), var, 5.0 * var * std::sqrt((2.0 + excess) / paths)) << what;
+  }
+  expect_covariance(o.transfers, o.absconded, -N * c.h() * c.absconds(), "cov(transfers, absconded)");
+}
+
+TEST(DublinStep, CertainOutcomesAndTheEdgesOfTheSplit) {
+  const int paths = 200;
+  const std::int64_t N = 26 * 50 + 3, last = 50;
+  // Nobody leaves (h = h_ab = 0): everyone moves up one age, the oldest expire.
+  {
+    const DublinOutcomes o = run_dublin_week({26, N, 0.0, 1.0, 0.0}, paths, 1);
+    for (int p = 0; p < paths; ++p) {
+      ASSERT_EQ(o.leavers[p], 0);
+      ASSERT_EQ(o.expired[p], last);
+      ASSERT_EQ(o.staying[p], N - last);
+    }
+  }
+  // Everyone transferred: h_tr m_dublin clamped to 1.
+  {
+    const DublinOutcomes o = run_dublin_week({26, N, 0.3, 1e6, 0.2}, paths, 2);
+    for (int p = 0; p < paths; ++p) ASSERT_EQ(o.transfers[p], N);
+  }
+  // Everyone absconds (h = 0, h_ab = 1).
+  {
+    const DublinOutcomes o = run_dublin_week({26, N, 0.0, 1.0, 1.0}, paths, 3);
+    for (int p = 0; p < paths; ++p) ASSERT_EQ(o.absconded[p], N);
+  }
+  // Nobody stays (h_ab = 1) but the split is random; and h_ab = 0, where every
+  // leaver is a transfer.
+  {
+    const DublinOutcomes o = run_dublin_week({26, N, 0.3, 1.0, 1.0}, paths, 4);
+    std::int64_t lo = N, hi = 0;
+    for (int p = 0; p < paths; ++p) {
+      ASSERT_EQ(o.leavers[p], N);
+      lo = std::min(lo, o.transfers[p]);
+      hi = std::max(hi, o.transfers[p]);
+    }
+    EXPECT_LT(lo, hi);
+    const DublinOutcomes q = run_dublin_week({26, N, 0.3, 1.0, 0.0}, paths, 5);
+    for (int p = 0; p < paths; ++p) ASSERT_EQ(q.absconded[p], 0);
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -58,7 +58,7 @@ TEST(RandomStream, CounterAndKeyLayout) {
   const std::uint64_t seed = 0x0123456789abcdefULL;
   const std::uint64_t path = 4242;
   const std::uint32_t week = 17;
-  const Flow flow = Flow::DublinTransfers;
+  const Flow flow = Flow::DublinLeavers;
   const std::uint32_t sub = 5;
   RandomStream rs(seed, path, week, flow, sub);
   const Philox::key_type key = {{0x89abcdefu, 0x01234567u}};
