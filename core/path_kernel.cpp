@@ -403,17 +403,27 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
     }
 
     // ---- 5. rejected ----
+    // Each rejected person independently returns (h_r), leaves without verified
+    // departure ((1 - h_r) h_l) or stays. The leavers are one binomial with
+    // p = 1 - (1 - h_r)(1 - h_l), drawn by inversion, and are then split into
+    // returns and departures with p = h_r / (that): the same joint law as
+    // MODEL.md §4.5's two successive binomials, one monotone inversion instead
+    // of two. Inversion is monotone in n and p, so the stock that stays
+    // (X - leavers) never increases with the return multiplier or decreases
+    // with X on any path under common random numbers (MODEL.md §8).
     X += Rj;
-    std::int64_t Rt, Lv;
+    std::int64_t Rt = 0, Lv = 0;
     {
-      auto rs = stream(Flow::Returns);
-      // Inversion (monotone in n and p): a higher return multiplier never
-      // increases the rejected stock on any path under common random numbers.
-      Rt = sample_binomial_inversion(rs, X, clamp01(spec.return_weekly * spec.m_return[week]));
-    }
-    {
-      auto rs = stream(Flow::LeftUnverified);
-      Lv = sample_binomial_inversion(rs, X - Rt, spec.leave_weekly);
+      const double h_r = clamp01(spec.return_weekly * spec.m_return[week]);
+      const double h_l = spec.leave_weekly;
+      const double leave = clamp01(h_r + h_l - h_r * h_l);
+      auto rs = stream(Flow::RejectedLeaving);
+      const std::int64_t leavers = sample_binomial_inversion(rs, X, leave);
+      if (leavers > 0) {
+        auto rs_split = stream(Flow::RejectedReturnSplit);
+        Rt = sample_binomial(rs_split, leavers, clamp01(h_r / leave));
+      }
+      Lv = leavers - Rt;
     }
     X -= Rt + Lv;
 

@@ -47,17 +47,22 @@ enum class Flow : std::uint32_t {
   Minors,
   GuardianPlacements,
   PermitHolderRegions,
-  Returns,
-  LeftUnverified,
-  HousingSupply,     // sub = region
+  // Rejected step (MODEL.md §4 step 5): all leavers by monotone inversion, then
+  // one split into returns / left unverified (exact in law; see the kernel).
+  // These ids were Returns and LeftUnverified until the draws were combined.
+  RejectedLeaving,
+  RejectedReturnSplit,
+  HousingSupply,  // sub = region
 };
 
 // The numbers are part of the output format: pin the ones around the Dublin
-// step, whose two ids were renamed when its draws were aggregated.
+// and rejected steps, whose ids were renamed when their draws were combined.
 static_assert(static_cast<std::uint32_t>(Flow::DublinClaims) == 39);
 static_assert(static_cast<std::uint32_t>(Flow::DublinLeavers) == 40);
 static_assert(static_cast<std::uint32_t>(Flow::DublinTransferSplit) == 41);
 static_assert(static_cast<std::uint32_t>(Flow::DecisionCapacity) == 42);
+static_assert(static_cast<std::uint32_t>(Flow::RejectedLeaving) == 47);
+static_assert(static_cast<std::uint32_t>(Flow::RejectedReturnSplit) == 48);
 static_assert(static_cast<std::uint32_t>(Flow::HousingSupply) == 49);
 
 inline constexpr std::uint32_t kSetupWeek = 0xFFFFFFFFu;

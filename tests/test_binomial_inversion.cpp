@@ -244,7 +244,7 @@ TEST(BinomialQuantile, MatchesBruteForceInversion) {
                          0.6,    0.75,  0.9,  0.95, 0.99, 0.999, 1 - 1e-5, 1 - 1e-8, 1 - 1e-12,
                          1 - tiny_u};
   // plus uniforms as the streams make them
-  RandomStream rs(20240611, 0, 0, Flow::Returns);
+  RandomStream rs(20240611, 0, 0, Flow::RejectedLeaving);
   for (int i = 0; i < 60; ++i) us.push_back(rs.uniform());
 
   int checked = 0, skipped = 0;
@@ -352,7 +352,7 @@ class InversionGof : public ::testing::TestWithParam<GofRegime> {};
 // all five regimes together.
 TEST_P(InversionGof, ChiSquareAgainstExactPmf) {
   const GofRegime r = GetParam();
-  RandomStream rs(987654321, 3, 11, Flow::Returns, r.sub);
+  RandomStream rs(987654321, 3, 11, Flow::RejectedLeaving, r.sub);
   std::vector<std::int64_t> xs(static_cast<std::size_t>(r.draws));
   double sum = 0;
   for (auto& x : xs) {
@@ -388,7 +388,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Known outcomes consume nothing.
 TEST(SampleBinomialInversion, KnownOutcomesConsumeNoRandomNumbers) {
-  RandomStream rs(42, 7, 3, Flow::Returns);
+  RandomStream rs(42, 7, 3, Flow::RejectedLeaving);
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(sample_binomial_inversion(rs, 0, 0.5), 0);
     EXPECT_EQ(sample_binomial_inversion(rs, 0, 0.0), 0);
@@ -399,7 +399,7 @@ TEST(SampleBinomialInversion, KnownOutcomesConsumeNoRandomNumbers) {
   }
   EXPECT_EQ(rs.blocks_used(), 0u);
   // ... so the stream continues exactly where an untouched one starts.
-  RandomStream fresh(42, 7, 3, Flow::Returns);
+  RandomStream fresh(42, 7, 3, Flow::RejectedLeaving);
   EXPECT_EQ(rs.next_u32(), fresh.next_u32());
 }
 
@@ -413,8 +413,8 @@ TEST(SampleBinomialInversion, ConsumesExactlyOneUniform) {
   };
   const std::vector<P> params{{1, 0.5},     {20, 0.3},        {5000, 0.02}, {100, 0.97},
                               {100000, 0.03}, {1000000, 0.5}, {3, 1e-9},    {50, 1 - 1e-9}};
-  RandomStream rs(42, 9, 5, Flow::Returns, 2);
-  RandomStream twin(42, 9, 5, Flow::Returns, 2);
+  RandomStream rs(42, 9, 5, Flow::RejectedLeaving, 2);
+  RandomStream twin(42, 9, 5, Flow::RejectedLeaving, 2);
   std::uint64_t words = 0;
   for (int i = 0; i < 101; ++i) {  // odd count of calls ends mid-block
     const P& q = params[static_cast<std::size_t>(i) % params.size()];

@@ -188,7 +188,7 @@ TEST(RandomStream, RawWordBytesAndFreshStreamsChiSquare) {
   {
     std::array<std::vector<double>, 4> lanes;
     for (auto& l : lanes) l.assign(256, 0.0);
-    RandomStream rs(9, 9, 9, Flow::Returns);
+    RandomStream rs(9, 9, 9, Flow::RejectedLeaving);
     const int n = 1 << 20;
     for (int i = 0; i < n; ++i) {
       const std::uint32_t w = rs.next_u32();
@@ -200,7 +200,7 @@ TEST(RandomStream, RawWordBytesAndFreshStreamsChiSquare) {
     std::vector<double> count(256, 0.0);
     const int n = 1 << 20;
     for (int p = 0; p < n; ++p) {
-      RandomStream rs(9, static_cast<std::uint64_t>(p), 9, Flow::Returns);
+      RandomStream rs(9, static_cast<std::uint64_t>(p), 9, Flow::RejectedLeaving);
       count[rs.next_u32() >> 24] += 1;
     }
     check(count, n, "fresh streams");

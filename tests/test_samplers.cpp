@@ -241,8 +241,8 @@ RandomStream stream(std::uint64_t seed, Flow flow = Flow::Grants) {
 // Philox block was generated and its next word equals a fresh stream's first.
 template <class F>
 void expect_no_draws(F&& f) {
-  RandomStream used(99, 1, 2, Flow::Returns);
-  RandomStream fresh(99, 1, 2, Flow::Returns);
+  RandomStream used(99, 1, 2, Flow::RejectedLeaving);
+  RandomStream fresh(99, 1, 2, Flow::RejectedLeaving);
   f(used);
   EXPECT_EQ(used.blocks_used(), 0u);
   EXPECT_EQ(used.next_u64(), fresh.next_u64());
