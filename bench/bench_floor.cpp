@@ -45,6 +45,7 @@
 #include "core/path_kernel.hpp"
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
+#include "core/subset_sampling.hpp"
 #include "core/variables.hpp"
 #include "forecast/config.hpp"
 #include "forecast/resolve.hpp"
@@ -109,10 +110,10 @@ std::string shell_quote(const std::string& s) {
 
 // Parts of the floor, by sampler and regime (the regime as the sampler picks it).
 enum Part { kNormal, kExponential, kGamma, kBeta, kBernoulli, kPoissonInv, kPoissonPtrs, kBinomialInv,
-            kBinomialBtrd, kMultinomial, kBinomialInversion, kNumParts };
+            kBinomialBtrd, kMultinomial, kBinomialInversion, kSubset, kNumParts };
 const char* const kPartNames[kNumParts] = {
     "normal", "exponential", "gamma", "beta", "bernoulli", "poisson_inversion_lt10", "poisson_ptrs",
-    "binomial_inversion_np_lt10", "binomial_btrd", "multinomial", "binomial_cdf_inversion"};
+    "binomial_inversion_np_lt10", "binomial_btrd", "multinomial", "binomial_cdf_inversion", "subset"};
 
 Part part_of(const core::DrawRecord& r) {
   switch (r.kind) {
@@ -128,6 +129,7 @@ Part part_of(const core::DrawRecord& r) {
                                                                                        : kBinomialInv;
     }
     case core::DrawKind::Multinomial: return kMultinomial;
+    case core::DrawKind::Subset: return kSubset;
     default: return kBinomialInversion;
   }
 }
@@ -174,6 +176,17 @@ const Replay& replay_for(const std::string& mode) {
   return *slot;
 }
 
+// A subset call again on the recorded group sizes (copied into reusable
+// buffers, as the kernel's workspace is reused).
+std::int64_t replay_subset(const Replay& r, const core::DrawRecord& rec, core::RandomStream& rs) {
+  static thread_local core::SubsetScratch scratch;
+  static thread_local std::vector<std::int64_t> groups;
+  const auto& sizes = r.trace.trace.probs[rec.probs];
+  groups.assign(sizes.begin(), sizes.end());
+  core::remove_uniform_subset(rs, groups, rec.n, scratch);
+  return groups.front();
+}
+
 // Replays the given calls once; returns a value depending on every result.
 std::int64_t replay_records(const Replay& r, const std::vector<core::DrawRecord>& records) {
   std::int64_t acc = 0;
@@ -198,6 +211,7 @@ std::int64_t replay_records(const Replay& r, const std::vector<core::DrawRecord>
         acc += counts[0] + counts[k - 1];
         break;
       }
+      case core::DrawKind::Subset: acc += replay_subset(r, rec, rs); break;
       case core::DrawKind::Count: break;
     }
   }
@@ -228,6 +242,7 @@ void verify_replay(const Replay& r) {
                                  std::span<std::int64_t>(counts, k));
         break;
       }
+      case core::DrawKind::Subset: replay_subset(r, rec, end); break;
       case core::DrawKind::Count: break;
     }
     core::RandomStream s = rec.stream;

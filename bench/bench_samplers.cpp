@@ -4,12 +4,15 @@
 // the model uses them (one stream per (path, week, flow, sub)).
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
+#include "core/subset_sampling.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 namespace {
 
@@ -81,6 +84,44 @@ void BM_Multinomial25(benchmark::State& state, std::int64_t n) {
 BENCHMARK_CAPTURE(BM_Multinomial25, n100, 100);
 BENCHMARK_CAPTURE(BM_Multinomial25, n1e4, 10'000);
 BENCHMARK_CAPTURE(BM_Multinomial25, n1e6, 1'000'000);
+
+// The Dublin step's two ways for one week of 26 cohorts of 100 persons (the
+// seed's size) with k leavers: a uniformly random k-subset (one item = the
+// whole week), against one binomial per cohort with the same expected total.
+void BM_DublinWeekSubset(benchmark::State& state, std::int64_t k) {
+  chainsim::core::SubsetScratch scratch;
+  std::vector<std::int64_t> groups(26);
+  RandomStream rs = bench_stream();
+  for (auto _ : state) {
+    std::fill(groups.begin(), groups.end(), 100);
+    chainsim::core::remove_uniform_subset(rs, groups, k, scratch);
+    benchmark::DoNotOptimize(groups.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_DublinWeekSubset, k16, 16);
+BENCHMARK_CAPTURE(BM_DublinWeekSubset, k40, 40);
+BENCHMARK_CAPTURE(BM_DublinWeekSubset, k64, 64);
+BENCHMARK_CAPTURE(BM_DublinWeekSubset, k128, 128);
+
+void BM_DublinWeekPerCohort(benchmark::State& state, std::int64_t k) {
+  const auto rate = chainsim::core::prepare_binomial(static_cast<double>(k) / 2600.0);
+  std::uint32_t week = 0;
+  for (auto _ : state) {
+    std::int64_t total = 0;
+    for (std::uint32_t a = 0; a < 26; ++a) {  // a fresh stream per cohort, as in the kernel
+      RandomStream rs(20240611, 1, week, Flow::DublinLeavers, a);
+      total += chainsim::core::sample_binomial(rs, 100, rate);
+    }
+    ++week;
+    benchmark::DoNotOptimize(total);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK_CAPTURE(BM_DublinWeekPerCohort, k16, 16);
+BENCHMARK_CAPTURE(BM_DublinWeekPerCohort, k40, 40);
+BENCHMARK_CAPTURE(BM_DublinWeekPerCohort, k64, 64);
+BENCHMARK_CAPTURE(BM_DublinWeekPerCohort, k128, 128);
 
 void BM_Normal(benchmark::State& state) {
   RandomStream rs = bench_stream();

@@ -35,7 +35,11 @@ DrawHook::DrawHook(DrawKind kind, const RandomStream& rs, std::int64_t n, double
   r.kind = kind;
   r.depth = static_cast<std::uint8_t>(std::min(t->depth, 255));
   r.fresh = rs.blocks_used() == 0;
-  if (kind == DrawKind::Multinomial) {
+  if (kind == DrawKind::Subset) {
+    // Group sizes differ from call to call: stored, not interned.
+    r.probs = static_cast<std::uint32_t>(t->probs.size());
+    t->probs.emplace_back(probs.begin(), probs.end());
+  } else if (kind == DrawKind::Multinomial) {
     // Intern the probability vector (the model passes the same one every week).
     std::size_t i = t->probs.size();
     while (i-- > 0)

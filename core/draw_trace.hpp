@@ -31,6 +31,7 @@ enum class DrawKind : std::uint8_t {
   Binomial,           // sample_binomial (BTRD / inversion from 0)
   Multinomial,
   BinomialInversion,  // sample_binomial_inversion (CDF inversion from the mode)
+  Subset,             // remove_uniform_subset (n = k; probs = the group sizes)
   Count
 };
 inline constexpr std::size_t kNumDrawKinds = static_cast<std::size_t>(DrawKind::Count);
@@ -46,6 +47,7 @@ inline const char* draw_kind_name(DrawKind k) noexcept {
     case DrawKind::Binomial: return "binomial";
     case DrawKind::Multinomial: return "multinomial";
     case DrawKind::BinomialInversion: return "binomial_inversion";
+    case DrawKind::Subset: return "subset";
     case DrawKind::Count: break;
   }
   return "?";

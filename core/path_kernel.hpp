@@ -5,6 +5,7 @@
 #include "core/byte_buffer.hpp"
 #include "core/model_spec.hpp"
 #include "core/samplers.hpp"
+#include "core/subset_sampling.hpp"
 #include "core/variables.hpp"
 
 #include <cstddef>
@@ -99,6 +100,7 @@ class PathWorkspace {
   std::vector<std::int64_t> housed_;      // per-region housed this week
   std::vector<double> lag_weights_rev_;   // w_L .. w_1 (oldest grant first)
   MultinomialRates region_split_;         // the population shares, prepared once
+  SubsetScratch subset_;                  // Dublin leavers drawn as a subset
   PathState scratch_state_;               // for simulate_path
 };
 

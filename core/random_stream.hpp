@@ -53,6 +53,10 @@ enum class Flow : std::uint32_t {
   RejectedLeaving,
   RejectedReturnSplit,
   HousingSupply,  // sub = region
+  // Dublin step when its leavers are few (see the kernel): the week's total of
+  // leavers, then which cohorts they come from.
+  DublinLeaversTotal,
+  DublinLeaverCohorts,
 };
 
 // The numbers are part of the output format: pin the ones around the Dublin
@@ -64,6 +68,8 @@ static_assert(static_cast<std::uint32_t>(Flow::DecisionCapacity) == 42);
 static_assert(static_cast<std::uint32_t>(Flow::RejectedLeaving) == 47);
 static_assert(static_cast<std::uint32_t>(Flow::RejectedReturnSplit) == 48);
 static_assert(static_cast<std::uint32_t>(Flow::HousingSupply) == 49);
+static_assert(static_cast<std::uint32_t>(Flow::DublinLeaversTotal) == 50);
+static_assert(static_cast<std::uint32_t>(Flow::DublinLeaverCohorts) == 51);
 
 inline constexpr std::uint32_t kSetupWeek = 0xFFFFFFFFu;
 
