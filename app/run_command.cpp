@@ -343,6 +343,17 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     last_checkpoint = clock::now();
     log.debug("checkpoint saved: " + what);
   };
+  // After the checkpoint of a stop: the manifest says "interrupted", then exit 75.
+  auto stop_after_checkpoint = [&](const std::string& where) {
+    manifest.status = "interrupted";
+    manifest.exit_status = 75;
+    manifest.end_utc = utc_now();
+    manifest.checkpoint_history = progress.history;
+    write_manifest((store.directory() / "run.json").string(), manifest);
+    throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " at " + where +
+                      "; checkpoint saved in " + store.directory().string() +
+                      "; continue with the same command and --resume");
+  };
   auto checkpoint_due = [&] {
     return std::chrono::duration<double>(clock::now() - last_checkpoint).count() >= o.checkpoint_seconds;
   };
@@ -379,14 +390,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       if (stop_requested()) {
         checkpoint(&runner, &summarizer, "interrupted at " + where);
         log.progress_done();
-        manifest.status = "interrupted";
-        manifest.exit_status = 75;
-        manifest.end_utc = utc_now();
-        manifest.checkpoint_history = progress.history;
-        write_manifest((store.directory() / "run.json").string(), manifest);
-        throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " at " + where +
-                          "; checkpoint saved in " + store.directory().string() +
-                          "; continue with the same command and --resume");
+        stop_after_checkpoint(where);
       }
       if (checkpoint_due() && !runner.done()) checkpoint(&runner, &summarizer, "saved at " + where);
     }
@@ -405,11 +409,14 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
              " weeks simulated in " + std::to_string(simulate_seconds) + " s (" +
              std::to_string(static_cast<double>(P) * base.run.weeks / simulate_seconds) + " path-weeks/s)");
     progress.scenario = s + 1;
-    if (s + 1 < specs.size() && (checkpoint_due() || stop_requested()))
+    if (s + 1 < specs.size() && stop_requested()) {
+      // A stop that arrives during a scenario's last window is honoured here,
+      // and recorded like one inside a scenario (manifest and history).
+      checkpoint(nullptr, nullptr, "interrupted after scenario " + std::to_string(s));
+      stop_after_checkpoint("the end of scenario " + set.names[s]);
+    }
+    if (s + 1 < specs.size() && checkpoint_due())
       checkpoint(nullptr, nullptr, "saved after scenario " + std::to_string(s));
-    if (stop_requested() && s + 1 < specs.size())
-      throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " after scenario " + set.names[s] +
-                        "; continue with the same command and --resume");
   }
 
   // Assemble the output from the summaries and the window files: the same
