@@ -7,10 +7,10 @@
 #include "forecast/statistics.hpp"
 #include "io/config_toml.hpp"
 #include "io/data_series.hpp"
+#include "io/planning_table.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <ostream>
 #include <sstream>
@@ -279,10 +279,10 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
        << yes(e12.crps < n12.crps) << "\n";
   }
   std::filesystem::create_directories(o.out_dir);
+  // Each file whole or not at all (temporary file, fsync, rename), so a kill
+  // never leaves a half-written configuration or table.
   auto write = [](const std::filesystem::path& p, const std::string& text) {
-    std::ofstream f(p, std::ios::binary);
-    if (!f) throw std::filesystem::filesystem_error("cannot create", p, std::make_error_code(std::errc::io_error));
-    f << text;
+    io::write_text_atomically(p.string(), text);
   };
   write(o.out_dir / "backtest_scores.csv", csv.str());
   write(o.out_dir / "backtest_detail.csv", detail.str());

@@ -1,11 +1,11 @@
 #include "app/calibrate_command.hpp"
 
 #include "io/errors.hpp"
+#include "io/planning_table.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <ostream>
 #include <sstream>
@@ -441,11 +441,11 @@ void calibrate(const CalibrateOptions& o, std::ostream& log) {
   const std::string toml = calibrated_toml(rows, &md, &csv);
   const std::filesystem::path dir = o.report_dir.empty() ? o.out.parent_path() : o.report_dir;
   if (!dir.empty()) std::filesystem::create_directories(dir);
+  if (o.out.has_parent_path()) std::filesystem::create_directories(o.out.parent_path());
+  // Each file whole or not at all (temporary file, fsync, rename), so a kill
+  // never leaves a half-written configuration or table.
   auto write = [](const std::filesystem::path& p, const std::string& text) {
-    std::ofstream f(p, std::ios::binary);
-    if (!f) throw std::filesystem::filesystem_error("cannot create", p, std::make_error_code(std::errc::io_error));
-    f << text;
-    if (!f) throw std::filesystem::filesystem_error("cannot write", p, std::make_error_code(std::errc::io_error));
+    io::write_text_atomically(p.string(), text);
   };
   write(o.out, toml);
   write(dir / "calibration.md", md);
