@@ -361,6 +361,9 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   const SummaryOptions sopt{base.output.quantiles, base.output.risk_levels, o.parallelism};
   const auto P = base.run.paths;
   const std::int64_t total_work = static_cast<std::int64_t>(specs.size()) * P * base.run.weeks;
+  // One window's memory for the whole run (every scenario has the same regions
+  // and paths): each window overwrites the last, no allocation per window.
+  Ensemble ensemble(0, 0, specs.empty() ? 1 : specs[0].regions, P);
   for (std::size_t s = progress.scenario; s < specs.size(); ++s) {
     progress.scenario = s;
     const auto t0 = clock::now();
@@ -380,7 +383,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       const auto w0 = clock::now();
       const std::int64_t before = static_cast<std::int64_t>(s) * P * base.run.weeks + runner.next_week() * P;
       const int this_window = std::min(window, base.run.weeks - runner.next_week());
-      const Ensemble ensemble = runner.next_window(window, [&](std::int64_t paths_done) {
+      runner.next_window(window, ensemble, [&](std::int64_t paths_done) {
         if (!o.quiet) log.progress(set.names[s], before + paths_done * this_window, total_work);
       });
       simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();

@@ -23,6 +23,16 @@ Ensemble::Ensemble(int first_week, int weeks, int regions, std::int64_t paths)
       regional_(kStoredRegionalVars * static_cast<std::size_t>(weeks) * static_cast<std::size_t>(regions) *
                 static_cast<std::size_t>(paths)) {}
 
+void Ensemble::reset(int first_week, int weeks) {
+  first_week_ = first_week;
+  weeks_ = weeks;
+  const auto W = static_cast<std::size_t>(weeks), P = static_cast<std::size_t>(paths_);
+  // resize keeps the capacity: a window no larger than the last reuses its memory.
+  counts_.resize(core::kNumVars * W * P);
+  cost_.resize(W * P);
+  regional_.resize(kStoredRegionalVars * W * static_cast<std::size_t>(regions_) * P);
+}
+
 std::size_t Ensemble::bytes_per_week(int regions, std::int64_t paths) noexcept {
   const auto P = static_cast<std::size_t>(paths);
   return P * (core::kNumVars * sizeof(std::int32_t) + sizeof(double) +
@@ -77,9 +87,17 @@ EnsembleRunner::EnsembleRunner(const core::ModelSpec& spec, const EnsembleOption
 }
 
 Ensemble EnsembleRunner::next_window(int weeks, const std::function<void(std::int64_t)>& on_progress) {
+  Ensemble window(next_week_, 0, spec_.regions, options_.paths);
+  next_window(weeks, window, on_progress);
+  return window;
+}
+
+void EnsembleRunner::next_window(int weeks, Ensemble& window, const std::function<void(std::int64_t)>& on_progress) {
+  if (window.regions() != spec_.regions || window.paths() != options_.paths)
+    throw std::invalid_argument("next_window: the window was made for other regions or paths");
   const int first = next_week_;
   const int end = std::min(spec_.weeks, first + std::max(1, weeks));
-  Ensemble window(first, end - first, spec_.regions, options_.paths);
+  window.reset(first, end - first);
   const std::int64_t block = options_.block_paths;
   std::atomic<std::int64_t> finished{0};
   parallel_for((options_.paths + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
@@ -100,7 +118,6 @@ Ensemble EnsembleRunner::next_window(int weeks, const std::function<void(std::in
     if (on_progress) on_progress(finished.fetch_add(last - b * block) + (last - b * block));
   });
   next_week_ = end;
-  return window;
 }
 
 void EnsembleRunner::save(core::ByteWriter& out) const {

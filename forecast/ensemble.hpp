@@ -25,6 +25,12 @@ class Ensemble {
  public:
   Ensemble(int first_week, int weeks, int regions, std::int64_t paths);
 
+  // Makes this the window of weeks first_week .. first_week + weeks - 1 for the
+  // same regions and paths, reusing the memory already held: the next window
+  // of a run needs no fresh allocation (no page faults, no zeroing). The
+  // values are stale until the kernel has written every path of the window.
+  void reset(int first_week, int weeks);
+
   int first_week() const noexcept { return first_week_; }
   int end_week() const noexcept { return first_week_ + weeks_; }
   int weeks() const noexcept { return weeks_; }
@@ -76,6 +82,8 @@ class EnsembleRunner {
   // `on_progress`, if given, is called (from any thread) with the number of
   // paths finished so far in this window.
   Ensemble next_window(int weeks, const std::function<void(std::int64_t)>& on_progress = {});
+  // The same into `window` (same regions and paths), reusing its memory.
+  void next_window(int weeks, Ensemble& window, const std::function<void(std::int64_t)>& on_progress = {});
 
   // Every path's state (checkpoints); restore expects the same spec and paths.
   void save(core::ByteWriter& out) const;
