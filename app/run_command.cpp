@@ -361,9 +361,6 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   const SummaryOptions sopt{base.output.quantiles, base.output.risk_levels, o.parallelism};
   const auto P = base.run.paths;
   const std::int64_t total_work = static_cast<std::int64_t>(specs.size()) * P * base.run.weeks;
-  // One window's memory for the whole run (every scenario has the same regions
-  // and paths): each window overwrites the last, no allocation per window.
-  Ensemble ensemble(0, 0, specs.empty() ? 1 : specs[0].regions, P);
   for (std::size_t s = progress.scenario; s < specs.size(); ++s) {
     progress.scenario = s;
     const auto t0 = clock::now();
@@ -379,23 +376,29 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       mid_scenario = false;
     }
     double simulate_seconds = 0.0;
-    while (!runner.done()) {
-      const auto w0 = clock::now();
-      const std::int64_t before = static_cast<std::int64_t>(s) * P * base.run.weeks + runner.next_week() * P;
-      const int this_window = std::min(window, base.run.weeks - runner.next_week());
-      runner.next_window(window, ensemble, [&](std::int64_t paths_done) {
-        if (!o.quiet) log.progress(set.names[s], before + paths_done * this_window, total_work);
-      });
-      simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();
-      summarizer.add(ensemble);
-      store.save_window(s, ensemble.first_week(), window_variables(ensemble, layout.ensemble));
-      const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
-      if (stop_requested()) {
-        checkpoint(&runner, &summarizer, "interrupted at " + where);
-        log.progress_done();
-        stop_after_checkpoint(where);
+    {
+      // One window's memory for all windows of the scenario: each window
+      // overwrites the last (no allocation, no page faults per window). Freed
+      // before the scenario's summaries are finished, which need memory too.
+      Ensemble ensemble(runner.next_week(), 0, specs[s].regions, P);
+      while (!runner.done()) {
+        const auto w0 = clock::now();
+        const std::int64_t before = static_cast<std::int64_t>(s) * P * base.run.weeks + runner.next_week() * P;
+        const int this_window = std::min(window, base.run.weeks - runner.next_week());
+        runner.next_window(window, ensemble, [&](std::int64_t paths_done) {
+          if (!o.quiet) log.progress(set.names[s], before + paths_done * this_window, total_work);
+        });
+        simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();
+        summarizer.add(ensemble);
+        store.save_window(s, ensemble.first_week(), window_variables(ensemble, layout.ensemble));
+        const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
+        if (stop_requested()) {
+          checkpoint(&runner, &summarizer, "interrupted at " + where);
+          log.progress_done();
+          stop_after_checkpoint(where);
+        }
+        if (checkpoint_due() && !runner.done()) checkpoint(&runner, &summarizer, "saved at " + where);
       }
-      if (checkpoint_due() && !runner.done()) checkpoint(&runner, &summarizer, "saved at " + where);
     }
     ScenarioSummary summary = summarizer.finish();
     if (s == 0) {

@@ -125,8 +125,35 @@ ColumnStats mean_sd(std::span<const double> values) noexcept {
 }
 
 void quantiles_of(std::vector<double>& scratch, std::span<const double> probs, std::span<double> out) {
-  std::sort(scratch.begin(), scratch.end());
-  for (std::size_t i = 0; i < probs.size(); ++i) out[i] = quantile_sorted(scratch, probs[i]);
+  const std::size_t n = scratch.size();
+  if (n == 0) {
+    for (std::size_t i = 0; i < probs.size(); ++i) out[i] = std::nan("");
+    return;
+  }
+  // Only the order statistics the quantiles need, by selection in ascending
+  // rank (as int_column_stats does): the same values as after a full sort.
+  std::vector<std::size_t> ranks;
+  ranks.reserve(2 * probs.size());
+  for (double q : probs) {
+    const QuantileRanks r = ranks_of(n, q);
+    ranks.push_back(r.lo);
+    if (!r.single) ranks.push_back(r.lo + 1);
+  }
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  // After nth_element at k everything right of k is >= x[k], so the next
+  // (larger) rank is selected right of k, which leaves x[k] in place.
+  auto first = scratch.begin();
+  for (std::size_t rank : ranks) {
+    const auto kth = scratch.begin() + static_cast<std::ptrdiff_t>(rank);
+    std::nth_element(first, kth, scratch.end());
+    first = kth + 1;
+  }
+  // Each selected rank now holds its order statistic.
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    const QuantileRanks r = ranks_of(n, probs[i]);
+    out[i] = r.single ? scratch[r.lo] : interpolate(scratch[r.lo], scratch[r.lo + 1], r.gamma);
+  }
 }
 
 double capacity_needed(std::span<const double> sorted, double alpha) noexcept {

@@ -19,7 +19,8 @@ struct ColumnStats {
 // Mean and sd by two passes in index order (deterministic).
 ColumnStats mean_sd(std::span<const double> values) noexcept;
 
-// Sorts `scratch` (a copy of the values) and writes the quantiles at probs into out.
+// Writes the type-7 quantiles at probs of the values in `scratch` (a copy of
+// them, which it reorders; not necessarily sorted afterwards) into out.
 void quantiles_of(std::vector<double>& scratch, std::span<const double> probs, std::span<double> out);
 
 // Mean, sd and quantiles of integer values (a column of person counts), the same

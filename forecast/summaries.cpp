@@ -246,7 +246,8 @@ ScenarioSummary ScenarioSummarizer::finish() {
       ps.metric_mean[m][k] = mean_sd(scratch).mean;
       quantiles_of(scratch, kSummaryQuantiles, std::span<double>(ps.metric_quantiles[m]).subspan(k * QS, QS));
       if (static_cast<PeriodMetric>(m) == PeriodMetric::PeakOccupancy) {
-        // scratch is now sorted: the configured quantiles and the capacity needed.
+        // The configured quantiles and the capacity needed, from the sorted values.
+        std::sort(scratch.begin(), scratch.end());
         ps.peak_occupancy_mean[k] = ps.metric_mean[m][k];
         for (std::size_t q = 0; q < Q; ++q)
           ps.peak_occupancy_quantiles[k * Q + q] = quantile_sorted(scratch, options_.quantiles[q]);

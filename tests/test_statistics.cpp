@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <random>
 #include <vector>
 
@@ -36,12 +38,35 @@ TEST(Quantiles, IntegerFastPathEqualsSortingBitForBit) {
       for (auto& x : v) x = static_cast<std::int32_t>(d(rng) - range / 2);
       std::vector<double> sorted(v.begin(), v.end());
       const ColumnStats reference = mean_sd(sorted);
-      std::vector<double> expected(probs.size()), got(probs.size());
-      quantiles_of(sorted, probs, expected);
+      std::vector<double> selected = sorted;  // quantiles_of's selection, on doubles
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<double> expected(probs.size()), got(probs.size()), got_double(probs.size());
+      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = quantile_sorted(sorted, probs[i]);
+      quantiles_of(selected, probs, got_double);
       const ColumnStats st = int_column_stats(v, probs, got, scratch, counts);
       EXPECT_EQ(got, expected) << "n " << n << " range " << range;
+      EXPECT_EQ(got_double, expected) << "n " << n << " range " << range;
       EXPECT_EQ(st.mean, reference.mean);
       EXPECT_EQ(st.sd, reference.sd);
+    }
+}
+
+TEST(Quantiles, SelectionEqualsSortingOnDoublesBitForBit) {
+  // quantiles_of selects only the order statistics it needs; the result must be
+  // what a full sort gives, for any order of probs, ties and tiny samples.
+  std::mt19937_64 rng(7);
+  const std::vector<double> probs{0.95, 0.05, 0.5, 0.5, 0.0, 1.0, 0.1, 0.999, 0.25};
+  for (int n : {1, 2, 3, 10, 101, 4000})
+    for (bool ties : {false, true}) {
+      std::lognormal_distribution<double> d(10.0, 1.0);
+      std::vector<double> v(static_cast<std::size_t>(n));
+      for (auto& x : v) x = ties ? std::floor(d(rng) / 20000.0) * 1.5 : d(rng);
+      std::vector<double> sorted = v;
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<double> expected(probs.size()), got(probs.size());
+      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = quantile_sorted(sorted, probs[i]);
+      quantiles_of(v, probs, got);
+      EXPECT_EQ(got, expected) << "n " << n << " ties " << ties;
     }
 }
 
