@@ -14,8 +14,9 @@ namespace {
 constexpr char kMagic[] = "chainsim-checkpoint-1\n";
 
 // FNV-1a 64: detects a damaged or truncated state file (not an attacker).
-std::uint64_t checksum(const char* p, std::size_t n) {
-  std::uint64_t h = 1469598103934665603ULL;
+// Continues from h, so a payload can be summed piece by piece.
+constexpr std::uint64_t kChecksumStart = 1469598103934665603ULL;
+std::uint64_t checksum(std::uint64_t h, const char* p, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     h ^= static_cast<unsigned char>(p[i]);
     h *= 1099511628211ULL;
@@ -38,28 +39,54 @@ std::vector<char> read_all(const std::filesystem::path& p) {
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes) {
-  const std::filesystem::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + tmp.string());
+AtomicFile::AtomicFile(std::filesystem::path path)
+    : path_(std::move(path)), tmp_(path_.string() + ".tmp." + std::to_string(::getpid())) {
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + tmp_.string());
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::fail(int err) {
+  throw std::system_error(err, std::generic_category(), "cannot write " + tmp_.string());
+}
+
+void AtomicFile::write(std::span<const char> bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw std::system_error(err, std::generic_category(), "cannot write " + tmp.string());
-    }
+    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0) fail(errno);
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw std::system_error(err, std::generic_category(), "cannot write " + tmp.string());
+  size_ += bytes.size();
+}
+
+void AtomicFile::write_at(std::uint64_t offset, std::span<const char> bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0) fail(errno);
+    done += static_cast<std::size_t>(n);
   }
-  std::filesystem::rename(tmp, path);
-  fsync_directory(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
+}
+
+void AtomicFile::commit() {
+  if (::fsync(fd_) != 0) fail(errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) fail(errno);
+  std::filesystem::rename(tmp_, path_);
+  committed_ = true;
+  fsync_directory(path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path());
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes) {
+  AtomicFile f(path);
+  f.write(bytes);
+  f.commit();
 }
 
 CheckpointStore::CheckpointStore(std::filesystem::path output, std::string identity)
@@ -69,22 +96,33 @@ bool CheckpointStore::has_state() const { return std::filesystem::exists(dir_ / 
 
 void CheckpointStore::create_directory() { std::filesystem::create_directories(dir_); }
 
-void CheckpointStore::save_state(const std::vector<char>& payload) {
-  std::vector<char> file(kMagic, kMagic + sizeof kMagic - 1);
-  auto put64 = [&](std::uint64_t v) {
-    const auto* p = reinterpret_cast<const char*>(&v);
-    file.insert(file.end(), p, p + 8);
-  };
+void CheckpointStore::save_state(const std::function<void(core::ByteWriter&)>& write_payload) {
+  // Streamed: header, a placeholder for the payload's size and checksum, the
+  // payload as the writer hands it on, then the two numbers in their place.
+  // Nothing of the payload is held in memory beyond the writer's piece.
+  AtomicFile f(dir_ / "state.bin");
+  auto put64 = [&](std::uint64_t v) { f.write(std::span<const char>(reinterpret_cast<const char*>(&v), 8)); };
+  f.write(std::span<const char>(kMagic, sizeof kMagic - 1));
   put64(identity_.size());
-  file.insert(file.end(), identity_.begin(), identity_.end());
-  put64(payload.size());
-  put64(checksum(payload.data(), payload.size()));
-  file.insert(file.end(), payload.begin(), payload.end());
-  write_file_atomically(dir_ / "state.bin", file);
+  f.write(std::span<const char>(identity_.data(), identity_.size()));
+  const std::uint64_t numbers_at = f.size();
+  put64(0);
+  put64(0);
+  std::uint64_t size = 0, sum = kChecksumStart;
+  core::ByteWriter w([&](std::span<const char> piece) {
+    sum = checksum(sum, piece.data(), piece.size());
+    size += piece.size();
+    f.write(piece);
+  });
+  write_payload(w);
+  w.flush();
+  const std::uint64_t numbers[2] = {size, sum};
+  f.write_at(numbers_at, std::span<const char>(reinterpret_cast<const char*>(numbers), sizeof numbers));
+  f.commit();
 }
 
 std::vector<char> CheckpointStore::load_state() const {
-  const std::vector<char> file = read_all(dir_ / "state.bin");
+  std::vector<char> file = read_all(dir_ / "state.bin");
   const std::size_t magic = sizeof kMagic - 1;
   auto get64 = [&](std::size_t at) {
     std::uint64_t v = 0;
@@ -113,8 +151,11 @@ std::vector<char> CheckpointStore::load_state() const {
   const std::uint64_t sum = get64(at + 8);
   at += 16;
   if (at + size != file.size()) throw CheckpointError("checkpoint " + dir_.string() + " is truncated");
-  if (checksum(file.data() + at, size) != sum) throw CheckpointError("checkpoint " + dir_.string() + " is damaged");
-  return {file.begin() + static_cast<std::ptrdiff_t>(at), file.end()};
+  if (checksum(kChecksumStart, file.data() + at, size) != sum)
+    throw CheckpointError("checkpoint " + dir_.string() + " is damaged");
+  // The payload in place (moved to the front, no second gigabyte-sized copy).
+  file.erase(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(at));
+  return file;
 }
 
 std::filesystem::path CheckpointStore::window_path(std::size_t scenario, int first_week) const {

@@ -8,8 +8,11 @@
 // The final output is always assembled from these files at the end, so an
 // interrupted and resumed run writes exactly the same bytes as one that ran
 // straight through. The directory is removed when the output is complete.
+#include "core/byte_buffer.hpp"
+
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <optional>
 #include <span>
@@ -35,8 +38,9 @@ class CheckpointStore {
   bool has_state() const;
 
   void create_directory();
-  // Saves the state payload atomically (temporary file, fsync, rename).
-  void save_state(const std::vector<char>& payload);
+  // Saves the state atomically (temporary file, fsync, rename): `write_payload`
+  // puts the payload into the writer it is given, which streams it to the file.
+  void save_state(const std::function<void(core::ByteWriter&)>& write_payload);
   // The saved payload; throws CheckpointError when it belongs to another run or is damaged.
   std::vector<char> load_state() const;
 
@@ -51,6 +55,29 @@ class CheckpointStore {
   std::filesystem::path window_path(std::size_t scenario, int first_week) const;
   std::filesystem::path dir_;
   std::string identity_;
+};
+
+// A file written under a temporary name beside `path` and renamed onto it by
+// commit() after fsync (and the directory fsynced), so `path` is either the
+// old file or the complete new one. Without commit() the temporary is removed.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path path);
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile();
+  void write(std::span<const char> bytes);
+  // Overwrites bytes already written (e.g. a size known only at the end).
+  void write_at(std::uint64_t offset, std::span<const char> bytes);
+  std::uint64_t size() const noexcept { return size_; }
+  void commit();
+
+ private:
+  [[noreturn]] void fail(int err);
+  std::filesystem::path path_, tmp_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+  bool committed_ = false;
 };
 
 // Writes bytes to `path` atomically and durably.

@@ -197,8 +197,8 @@ struct Progress {
   std::vector<std::string> history;          // checkpoint history for the manifest
 };
 
-std::vector<char> save_progress(const Progress& pr, const EnsembleRunner* runner, const ScenarioSummarizer* summarizer) {
-  core::ByteWriter w;
+void save_progress(core::ByteWriter& w, const Progress& pr, const EnsembleRunner* runner,
+                   const ScenarioSummarizer* summarizer) {
   w.put<std::uint64_t>(pr.scenario);
   w.put<std::uint64_t>(pr.done.size());
   for (const auto& s : pr.done) save(w, s);
@@ -213,7 +213,6 @@ std::vector<char> save_progress(const Progress& pr, const EnsembleRunner* runner
     runner->save(w);
     summarizer->save(w);
   }
-  return std::move(w.bytes());
 }
 
 // Restores the progress; returns the reader positioned at the runner state, if any.
@@ -339,7 +338,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   auto last_checkpoint = clock::now();
   auto checkpoint = [&](const EnsembleRunner* runner, const ScenarioSummarizer* summarizer, const std::string& what) {
     progress.history.push_back(utc_now() + " " + what);
-    store.save_state(save_progress(progress, runner, summarizer));
+    store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer); });
     last_checkpoint = clock::now();
     log.debug("checkpoint saved: " + what);
   };

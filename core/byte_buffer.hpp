@@ -1,9 +1,12 @@
 #pragma once
 // Plain little binary buffers for saving and restoring in-memory state
-// (checkpoints). They know nothing of files; a reader throws on truncated or
-// inconsistent input instead of reading past the end.
+// (checkpoints). They know nothing of files (a writer may hand its bytes to a
+// sink as it goes); a reader throws on truncated or inconsistent input
+// instead of reading past the end.
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -13,28 +16,53 @@ namespace chainsim::core {
 
 class ByteWriter {
  public:
+  // Keeps every byte (bytes()).
+  ByteWriter() = default;
+  // Hands the bytes on to `sink`, in order, in pieces of about `piece_bytes`
+  // (a large vector goes on whole, uncopied), and keeps only the current
+  // piece: the state of 10^5 paths is over a gigabyte, and a copy of it in
+  // memory would be most of a run's peak. Call flush() after the last put.
+  explicit ByteWriter(std::function<void(std::span<const char>)> sink, std::size_t piece_bytes = std::size_t{1} << 22)
+      : sink_(std::move(sink)), piece_(piece_bytes) {}
+
   template <class T>
   void put(const T& v) {
     static_assert(std::is_trivially_copyable_v<T>);
-    const auto* p = reinterpret_cast<const char*>(&v);
-    bytes_.insert(bytes_.end(), p, p + sizeof(T));
+    append(reinterpret_cast<const char*>(&v), sizeof(T));
   }
   template <class T>
   void put_vector(const std::vector<T>& v) {
     static_assert(std::is_trivially_copyable_v<T>);
     put<std::uint64_t>(v.size());
     if (v.empty()) return;
-    const auto* p = reinterpret_cast<const char*>(v.data());
-    bytes_.insert(bytes_.end(), p, p + v.size() * sizeof(T));
+    append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
   void put_string(const std::string& s) {
     put<std::uint64_t>(s.size());
-    bytes_.insert(bytes_.end(), s.begin(), s.end());
+    append(s.data(), s.size());
+  }
+  // Passes the bytes held so far to the sink (nothing without one).
+  void flush() {
+    if (!sink_ || bytes_.empty()) return;
+    sink_(std::span<const char>(bytes_.data(), bytes_.size()));
+    bytes_.clear();
   }
   const std::vector<char>& bytes() const noexcept { return bytes_; }
   std::vector<char>& bytes() noexcept { return bytes_; }
 
  private:
+  void append(const char* p, std::size_t n) {
+    if (sink_ && n >= piece_) {
+      flush();
+      sink_(std::span<const char>(p, n));
+      return;
+    }
+    bytes_.insert(bytes_.end(), p, p + n);
+    if (sink_ && bytes_.size() >= piece_) flush();
+  }
+
+  std::function<void(std::span<const char>)> sink_;
+  std::size_t piece_ = 0;
   std::vector<char> bytes_;
 };
 
