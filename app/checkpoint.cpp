@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <system_error>
+#include <utility>
 
 namespace chainsim::app {
 namespace {
@@ -168,15 +169,36 @@ void CheckpointStore::save_window(std::size_t scenario, int first_week, const st
   write_file_atomically(window_path(scenario, first_week), all);
 }
 
-std::ifstream CheckpointStore::open_window(std::size_t scenario, int first_week, std::size_t expected) const {
-  const auto path = window_path(scenario, first_week);
+WindowReader CheckpointStore::open_window(std::size_t scenario, int first_week, std::size_t expected) const {
+  return WindowReader(window_path(scenario, first_week), expected);
+}
+
+WindowReader::WindowReader(std::filesystem::path path, std::uint64_t expected) : path_(std::move(path)) {
   std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) throw CheckpointError("checkpoint window file " + path.string() + " is missing");
-  if (size != expected) throw CheckpointError("checkpoint window file " + path.string() + " has the wrong size");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CheckpointError("cannot read checkpoint window file " + path.string());
-  return in;
+  const auto size = std::filesystem::file_size(path_, ec);
+  if (ec) throw CheckpointError("checkpoint window file " + path_.string() + " is missing");
+  if (size != expected) throw CheckpointError("checkpoint window file " + path_.string() + " has the wrong size");
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0)
+    throw CheckpointError("cannot read checkpoint window file " + path_.string() + ": " + std::strerror(errno));
+}
+
+WindowReader::WindowReader(WindowReader&& o) noexcept : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)) {}
+
+WindowReader::~WindowReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void WindowReader::read_at(std::uint64_t offset, std::span<char> out) const {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw CheckpointError("cannot read checkpoint window file " + path_.string() + ": " +
+                            (n < 0 ? std::strerror(errno) : "unexpected end of file"));
+    done += static_cast<std::size_t>(n);
+  }
 }
 
 void CheckpointStore::remove() {

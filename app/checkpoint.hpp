@@ -28,6 +28,25 @@ struct CheckpointError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A checkpoint window file opened for reading parts of it, from any number of
+// threads at once (each read is one pread at its own offset).
+class WindowReader {
+ public:
+  // Throws CheckpointError when the file is missing, unreadable or not `expected_bytes` long.
+  WindowReader(std::filesystem::path path, std::uint64_t expected_bytes);
+  WindowReader(WindowReader&& other) noexcept;
+  WindowReader& operator=(WindowReader&&) = delete;
+  WindowReader(const WindowReader&) = delete;
+  WindowReader& operator=(const WindowReader&) = delete;
+  ~WindowReader();
+  // Fills `out` with the bytes at [offset, offset + out.size()); throws CheckpointError.
+  void read_at(std::uint64_t offset, std::span<char> out) const;
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
 class CheckpointStore {
  public:
   // `identity`: everything the results depend on (version, commit, resolved
@@ -47,7 +66,7 @@ class CheckpointStore {
   // One window's per-path series: the variables' bytes one after the other.
   void save_window(std::size_t scenario, int first_week, const std::vector<std::vector<char>>& variables);
   // Opens the window file, which must hold exactly `expected_bytes`, for reading parts of it.
-  std::ifstream open_window(std::size_t scenario, int first_week, std::size_t expected_bytes) const;
+  WindowReader open_window(std::size_t scenario, int first_week, std::size_t expected_bytes) const;
 
   void remove();
 

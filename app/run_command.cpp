@@ -1,6 +1,7 @@
 #include "app/run_command.hpp"
 
 #include "app/checkpoint.hpp"
+#include "app/per_path_assembly.hpp"
 #include "app/run_manifest.hpp"
 #include "app/signals.hpp"
 #include "core/byte_buffer.hpp"
@@ -426,58 +427,21 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
 
   // Assemble the output from the summaries and the window files: the same
   // sequence of writes whether or not the run was interrupted. Per-path series
-  // are written a block of paths at a time over the whole horizon (one chunk),
-  // gathered from the windows' files.
+  // are written a chunk of paths at a time over the whole horizon, gathered
+  // from the windows' files and compressed in parallel (per_path_assembly.hpp).
   {
     io::OutputFile file(layout);
-    const auto T = static_cast<std::size_t>(base.run.weeks);
-    const auto Pu = static_cast<std::size_t>(P);
-    std::vector<std::size_t> element;  // bytes per value of each per-path variable
+    PerPathSeries series;
+    series.names = layout.ensemble;
     for (const auto& name : layout.ensemble)
-      element.push_back(is_integer_var(name) ? sizeof(std::int32_t) : sizeof(double));
+      series.element_bytes.push_back(is_integer_var(name) ? sizeof(std::int32_t) : sizeof(double));
+    series.paths = static_cast<std::size_t>(P);
+    series.weeks = base.run.weeks;
+    series.window = window;
     for (std::size_t s = 0; s < specs.size(); ++s) {
       file.write_summary(s, progress.done[s]);
       if (s > 0) file.write_comparison(s, progress.comparisons[s - 1]);
-      if (layout.ensemble.empty()) continue;
-      // Each window file holds the variables one after the other, each (path, week).
-      struct WindowFile {
-        int first, weeks;
-        std::ifstream in;
-      };
-      std::vector<WindowFile> windows;
-      for (int first = 0; first < base.run.weeks; first += window) {
-        const int weeks = std::min(window, base.run.weeks - first);
-        std::size_t bytes = 0;
-        for (auto e : element) bytes += e * Pu * static_cast<std::size_t>(weeks);
-        windows.push_back({first, weeks, store.open_window(s, first, bytes)});
-      }
-      for (std::size_t v = 0; v < layout.ensemble.size(); ++v) {
-        const std::size_t e = element[v];
-        for (std::size_t p0 = 0; p0 < Pu; p0 += io::OutputFile::kPathChunk) {
-          const std::size_t np = std::min(io::OutputFile::kPathChunk, Pu - p0);
-          std::vector<char> block(np * T * e);  // (path, week) over the whole horizon
-          for (WindowFile& w : windows) {
-            const auto W = static_cast<std::size_t>(w.weeks);
-            std::size_t var_offset = 0;
-            for (std::size_t u = 0; u < v; ++u) var_offset += element[u] * Pu * W;
-            std::vector<char> rows(np * W * e);
-            w.in.seekg(static_cast<std::streamoff>(var_offset + p0 * W * e));
-            w.in.read(rows.data(), static_cast<std::streamsize>(rows.size()));
-            if (!w.in) throw CheckpointError("cannot read a checkpoint window file of scenario " + std::to_string(s));
-            for (std::size_t i = 0; i < np; ++i)
-              std::memcpy(block.data() + (i * T + static_cast<std::size_t>(w.first)) * e, rows.data() + i * W * e, W * e);
-          }
-          if (e == sizeof(std::int32_t)) {
-            std::vector<std::int32_t> data(np * T);
-            std::memcpy(data.data(), block.data(), block.size());
-            file.write_per_path(s, layout.ensemble[v], p0, np, std::span<const std::int32_t>(data));
-          } else {
-            std::vector<double> data(np * T);
-            std::memcpy(data.data(), block.data(), block.size());
-            file.write_per_path(s, layout.ensemble[v], p0, np, std::span<const double>(data));
-          }
-        }
-      }
+      write_per_path_series(file, store, s, series, o.parallelism);
     }
     file.commit();
   }

@@ -7,6 +7,11 @@
 //                           uncompressed bytes handed to the writer; the counter
 //                           `stored_ratio` = file bytes / uncompressed bytes.
 //                           Creating the file and its dimensions is not timed.
+//                           encode_threads:0 = HDF5's own filters on the calling
+//                           thread (OutputFile::write_per_path); 1, 2 = the chunks
+//                           compressed by that many workers (encode_per_path) and
+//                           stored by the calling thread (write_encoded_per_path),
+//                           as `chainsim run` assembles its output.
 //   BM_QuantilesOf          forecast quantiles_of (sort + type-7) of one column of
 //                           P doubles at the seed's 7 quantile levels; items = values.
 //   BM_IntColumnStats       int_column_stats (mean, sd and quantiles of a column of
@@ -23,6 +28,7 @@
 #include "core/variables.hpp"
 #include "forecast/config.hpp"
 #include "forecast/ensemble.hpp"
+#include "forecast/parallel.hpp"
 #include "forecast/regions.hpp"
 #include "forecast/resolve.hpp"
 #include "forecast/statistics.hpp"
@@ -79,6 +85,7 @@ const Ensemble& base_ensemble() {
 
 void BM_WriteEnsembleBlocks(benchmark::State& state) {
   using clock = std::chrono::steady_clock;
+  const int threads = static_cast<int>(state.range(0));
   const Config cfg = seed_national(260);
   const Ensemble& base = base_ensemble();
   const std::int64_t P = quick() ? 512 : 4096;
@@ -121,12 +128,26 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
     io::OutputFile file(layout);  // not timed: creates the file, dimensions and statistics variables
     const auto t0 = clock::now();
     const auto chunk = io::OutputFile::kPathChunk;
-    for (std::size_t v = 0; v < vars.size(); ++v)
-      for (std::size_t p0 = 0; p0 < static_cast<std::size_t>(P); p0 += chunk) {
-        const std::size_t np = std::min(chunk, static_cast<std::size_t>(P) - p0);
-        file.write_per_path(0, vars[v], p0, np,
-                            std::span<const std::int32_t>(series[v].data() + p0 * T, np * static_cast<std::size_t>(T)));
+    const std::size_t chunks = (static_cast<std::size_t>(P) + chunk - 1) / chunk;
+    auto block = [&](std::size_t v, std::size_t p0) {
+      const std::size_t np = std::min(chunk, static_cast<std::size_t>(P) - p0);
+      return std::span<const std::int32_t>(series[v].data() + p0 * T, np * static_cast<std::size_t>(T));
+    };
+    for (std::size_t v = 0; v < vars.size(); ++v) {
+      if (threads == 0) {  // the library's filter pipeline, on this thread
+        for (std::size_t c = 0; c < chunks; ++c) {
+          const auto b = block(v, c * chunk);
+          file.write_per_path(0, vars[v], c * chunk, b.size() / T, b);
+        }
+      } else {  // what `chainsim run` does: the workers compress, this thread stores
+        std::vector<std::vector<unsigned char>> encoded(chunks);
+        parallel_for(static_cast<std::int64_t>(chunks), Parallelism{.threads = threads}, [&](std::int64_t c) {
+          const auto b = block(v, static_cast<std::size_t>(c) * chunk);
+          encoded[static_cast<std::size_t>(c)] = file.encode_per_path(vars[v], b.size() / T, b);
+        });
+        for (std::size_t c = 0; c < chunks; ++c) file.write_encoded_per_path(0, vars[v], c * chunk, encoded[c]);
       }
+    }
     const auto t1 = clock::now();
     state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
     state.PauseTiming();
@@ -142,8 +163,10 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
   state.counters["variables"] = static_cast<double>(vars.size());
   state.counters["raw_MB"] = static_cast<double>(raw_bytes) / 1e6;
   state.counters["stored_ratio"] = static_cast<double>(stored) / static_cast<double>(raw_bytes);
+  state.counters["threads"] = threads;
 }
-BENCHMARK(BM_WriteEnsembleBlocks)->Unit(benchmark::kMillisecond)->UseManualTime();
+BENCHMARK(BM_WriteEnsembleBlocks)->ArgName("encode_threads")->Arg(0)->Arg(1)->Arg(2)
+    ->Unit(benchmark::kMillisecond)->UseManualTime();
 
 // Columns of the seed scenario: P paths' values of `v` in week 51 (P = 10^4) or in
 // weeks 42..51 (P = 10^5), from 10^4 simulated paths x 52 weeks.

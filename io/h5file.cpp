@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -468,13 +469,15 @@ Error::Error(std::string file, std::string object, std::string operation, std::s
 // ==== Variable =============================================================================
 
 Variable::Variable(std::string file, std::string name, std::int64_t id, int type_tag,
-                   std::vector<std::size_t> shape)
+                   std::vector<std::size_t> shape, const VarOptions& opt)
     : file_(std::move(file)), name_(std::move(name)), id_(id), type_tag_(type_tag),
-      shape_(std::move(shape)) {}
+      shape_(std::move(shape)), chunk_(opt.chunk),
+      filters_{.shuffle = opt.shuffle, .deflate_level = opt.deflate_level}, fletcher32_(opt.fletcher32) {}
 
 Variable::Variable(Variable&& o) noexcept
     : file_(std::move(o.file_)), name_(std::move(o.name_)), id_(std::exchange(o.id_, -1)),
-      type_tag_(o.type_tag_), shape_(std::move(o.shape_)) {}
+      type_tag_(o.type_tag_), shape_(std::move(o.shape_)), chunk_(std::move(o.chunk_)),
+      filters_(o.filters_), fletcher32_(o.fletcher32_) {}
 
 Variable& Variable::operator=(Variable&& o) noexcept {
   if (this != &o) {
@@ -484,6 +487,9 @@ Variable& Variable::operator=(Variable&& o) noexcept {
     id_ = std::exchange(o.id_, -1);
     type_tag_ = o.type_tag_;
     shape_ = std::move(o.shape_);
+    chunk_ = std::move(o.chunk_);
+    filters_ = o.filters_;
+    fletcher32_ = o.fletcher32_;
   }
   return *this;
 }
@@ -536,6 +542,46 @@ void Variable::write_block(const std::vector<std::size_t>& start, const std::vec
   const hsize_t hn = n;
   Handle mspace = c.space(H5Screate_simple(1, &hn, nullptr));
   c.ok(H5Dwrite(id_, mem_type(type_tag_), mspace, fspace, H5P_DEFAULT, data.data()));
+}
+
+template <Element T>
+std::vector<unsigned char> Variable::encode_chunk(std::span<const T> data) const {
+  static_assert(std::endian::native == std::endian::little,
+                "chunks are encoded from memory, which must be in the file's (little-endian) byte order");
+  const std::string op = "encode chunk";
+  if (tag_of<T>() != type_tag_)
+    throw Error(file_, name_, op,
+                std::string("data are ") + type_name(tag_of<T>()) + " but the variable is " +
+                    type_name(type_tag_));
+  if (chunk_.empty()) throw Error(file_, name_, op, "the variable is not chunked");
+  if (fletcher32_) throw Error(file_, name_, op, "the fletcher32 checksum is not supported here");
+  if (data.size() != product(chunk_))
+    throw Error(file_, name_, op,
+                "a chunk holds " + std::to_string(product(chunk_)) + " values but " +
+                    std::to_string(data.size()) + " were given");
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+  return h5::encode_chunk(std::span<const unsigned char>(bytes, data.size_bytes()), sizeof(T), filters_);
+}
+
+void Variable::write_chunk(const std::vector<std::size_t>& start, std::span<const unsigned char> encoded) {
+  ErrorSilencer quiet;
+  const std::string op = "write chunk";
+  const Ctx c{file_, name_, op};
+  if (id_ < 0) throw Error(file_, name_, op, "variable is closed");
+  if (chunk_.empty()) throw Error(file_, name_, op, "the variable is not chunked");
+  if (start.size() != shape_.size())
+    throw Error(file_, name_, op,
+                "start has " + std::to_string(start.size()) + " entries, the variable has " +
+                    std::to_string(shape_.size()) + " dimensions");
+  for (std::size_t i = 0; i < shape_.size(); ++i)
+    if (start[i] % chunk_[i] != 0 || start[i] >= shape_[i])
+      throw Error(file_, name_, op,
+                  "start " + std::to_string(start[i]) + " along dimension " + std::to_string(i) +
+                      " is not the first element of a chunk of size " + std::to_string(chunk_[i]) +
+                      " inside the dimension of size " + std::to_string(shape_[i]));
+  const auto offset = to_hsize(start);
+  // Filter mask 0: every filter of the variable was applied (by encode_chunk).
+  c.ok(H5Dwrite_chunk(id_, H5P_DEFAULT, 0u, offset.data(), encoded.size(), encoded.data()));
 }
 
 template <Element T>
@@ -873,7 +919,7 @@ Variable File::create_variable(const std::string& name, const std::vector<std::s
   ErrorSilencer quiet;
   std::vector<std::size_t> shape;
   const hid_t id = create_dataset(name, dims, tag_of<T>(), opt, shape);
-  return Variable(path_.string(), name, id, tag_of<T>(), std::move(shape));
+  return Variable(path_.string(), name, id, tag_of<T>(), std::move(shape), opt);
 }
 
 // ==== File: attributes =====================================================================
@@ -1092,6 +1138,7 @@ T File::read_attribute(const std::string& object, const std::string& name) const
   template void Variable::write_block<T>(const std::vector<std::size_t>&,                          \
                                          const std::vector<std::size_t>&, std::span<const T>);      \
   template void Variable::write_rows<T>(std::size_t, std::size_t, std::span<const T>);             \
+  template std::vector<unsigned char> Variable::encode_chunk<T>(std::span<const T>) const;          \
   template void File::write_variable<T>(const std::string&, const std::vector<std::string>&,        \
                                         std::span<const T>, const VarOptions&);                    \
   template Variable File::create_variable<T>(const std::string&, const std::vector<std::string>&,   \

@@ -10,6 +10,8 @@
 // Not thread-safe: keep every call on one writer thread (A.4).
 #pragma once
 
+#include "io/h5_chunk_codec.hpp"
+
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -109,18 +111,33 @@ class Variable {
     write_rows(first_row, nrows, std::span<const T>(data));
   }
 
+  // Chunks compressed by many threads, stored by one (see h5_chunk_codec.hpp).
+  // encode_chunk: `data` is one whole chunk, row-major in the chunk shape (an
+  // edge chunk padded with the fill value); it makes no HDF5 call and may run
+  // on any thread while another thread writes. Throws for a contiguous variable
+  // or one with the fletcher32 checksum.
+  template <Element T>
+  std::vector<unsigned char> encode_chunk(std::span<const T> data) const;
+  // write_chunk stores an encoded chunk whose first element is `start` (a
+  // multiple of the chunk shape along every dimension): the file then holds
+  // what write_block of the same values would have stored.
+  void write_chunk(const std::vector<std::size_t>& start, std::span<const unsigned char> encoded);
+
   void close();
 
  private:
   friend class File;
   Variable(std::string file, std::string name, std::int64_t id, int type_tag,
-           std::vector<std::size_t> shape);
+           std::vector<std::size_t> shape, const VarOptions& opt);
 
   std::string file_;
   std::string name_;
   std::int64_t id_ = -1;  // hid_t of the dataset
   int type_tag_ = -1;     // which Element type the dataset was created with
   std::vector<std::size_t> shape_;
+  std::vector<std::size_t> chunk_;  // empty: contiguous
+  ChunkFilters filters_;
+  bool fletcher32_ = false;
 };
 
 // One HDF5 file with a flat netCDF-4 layout: all dimensions and variables in the root group.

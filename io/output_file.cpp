@@ -185,7 +185,7 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
     if (it == core::kVarInfo.end()) throw std::invalid_argument("unknown ensemble variable " + name);
     h5::VarOptions o;
     // A block of paths × the whole horizon: one path's series is read from one chunk.
-    o.chunk = {1, std::min<std::size_t>(kPathChunk, static_cast<std::size_t>(L.paths)), T};
+    o.chunk = {1, chunk_paths(), T};
     o.deflate_level = 1;
     o.shuffle = true;
     o.string_attrs = {{"long_name", std::string(it->long_name)}, {"units", std::string(it->units)}};
@@ -301,6 +301,41 @@ void OutputFile::write_per_path(std::size_t s, const std::string& name, std::siz
                                 std::span<const double> data) {
   impl_->per_path.at(name).write_block<double>({s, first_path, 0},
                                                {1, paths, static_cast<std::size_t>(layout_.weeks)}, data);
+}
+
+namespace {
+
+// One whole chunk of `chunk_paths` paths × T weeks from `paths` paths of data;
+// the paths beyond them read as 0, the value HDF5 gives the unwritten part of
+// a chunk of a variable without a fill value.
+template <class T>
+std::vector<T> padded_chunk(std::span<const T> data, std::size_t paths, std::size_t chunk_paths, std::size_t weeks) {
+  if (paths == 0 || paths > chunk_paths || data.size() != paths * weeks)
+    throw std::invalid_argument("encode_per_path: " + std::to_string(data.size()) + " values for " +
+                                std::to_string(paths) + " paths x " + std::to_string(weeks) +
+                                " weeks (at most " + std::to_string(chunk_paths) + " paths a chunk)");
+  std::vector<T> chunk(chunk_paths * weeks, T{});
+  std::copy(data.begin(), data.end(), chunk.begin());
+  return chunk;
+}
+
+}  // namespace
+
+std::vector<unsigned char> OutputFile::encode_per_path(const std::string& name, std::size_t paths,
+                                                       std::span<const std::int32_t> data) const {
+  const auto chunk = padded_chunk(data, paths, chunk_paths(), static_cast<std::size_t>(layout_.weeks));
+  return impl_->per_path.at(name).encode_chunk(std::span<const std::int32_t>(chunk));
+}
+
+std::vector<unsigned char> OutputFile::encode_per_path(const std::string& name, std::size_t paths,
+                                                       std::span<const double> data) const {
+  const auto chunk = padded_chunk(data, paths, chunk_paths(), static_cast<std::size_t>(layout_.weeks));
+  return impl_->per_path.at(name).encode_chunk(std::span<const double>(chunk));
+}
+
+void OutputFile::write_encoded_per_path(std::size_t s, const std::string& name, std::size_t first_path,
+                                        std::span<const unsigned char> encoded) {
+  impl_->per_path.at(name).write_chunk({s, first_path, 0}, encoded);
 }
 
 void OutputFile::commit() {

@@ -13,6 +13,7 @@
 #include "forecast/ensemble.hpp"
 #include "forecast/summaries.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -53,6 +54,10 @@ class OutputFile {
 
   // Per-path chunk: this many paths × the whole horizon.
   static constexpr std::size_t kPathChunk = 256;
+  // Paths in one chunk of this file (fewer when the run has fewer paths).
+  std::size_t chunk_paths() const noexcept {
+    return std::min<std::size_t>(kPathChunk, static_cast<std::size_t>(layout_.paths));
+  }
 
   // Writes paths [first_path, first_path + paths) over the whole horizon of
   // per-path variable `name` for scenario s; `data` is path-major (path, week).
@@ -61,6 +66,19 @@ class OutputFile {
                       std::span<const std::int32_t> data);
   void write_per_path(std::size_t s, const std::string& name, std::size_t first_path, std::size_t paths,
                       std::span<const double> data);
+
+  // The same in two steps, so that many threads can compress while one writes:
+  // encode_per_path compresses one chunk, `paths` (<= kPathChunk) paths × the
+  // whole horizon, path-major, padding a short last chunk as the library would;
+  // it makes no HDF5 call and may run on any thread. write_encoded_per_path
+  // stores it at `first_path` (a multiple of kPathChunk) of scenario s. The file
+  // holds the same values and the same compressed chunks as write_per_path writes.
+  std::vector<unsigned char> encode_per_path(const std::string& name, std::size_t paths,
+                                             std::span<const std::int32_t> data) const;
+  std::vector<unsigned char> encode_per_path(const std::string& name, std::size_t paths,
+                                             std::span<const double> data) const;
+  void write_encoded_per_path(std::size_t s, const std::string& name, std::size_t first_path,
+                              std::span<const unsigned char> encoded);
 
   // Writes scenario s's summaries (weekly and per period).
   void write_summary(std::size_t s, const ScenarioSummary& summary);

@@ -1,9 +1,11 @@
 // The checkpoint's state file is streamed (a run of 10^5 paths has over a
 // gigabyte of state): the writer hands its bytes on in pieces, the store sums
 // and writes them as they come. These tests check that streaming changes no
-// byte and that the file still refuses damage and other runs.
+// byte and that the file still refuses damage and other runs. Window files are
+// read back in parts by many threads.
 #include "app/checkpoint.hpp"
 #include "core/byte_buffer.hpp"
+#include "forecast/parallel.hpp"
 #include "process_helpers.hpp"
 
 #include <gtest/gtest.h>
@@ -54,7 +56,9 @@ TEST(ByteWriter, StreamingHandsOnExactlyTheBytesItWouldKeep) {
     streamed.flush();
     EXPECT_TRUE(streamed.bytes().empty()) << "piece " << piece;
     EXPECT_EQ(got, kept.bytes()) << "piece " << piece;
-    if (piece < kept.bytes().size()) EXPECT_GT(pieces, 1u) << "piece " << piece;
+    if (piece < kept.bytes().size()) {
+      EXPECT_GT(pieces, 1u) << "piece " << piece;
+    }
     EXPECT_LT(largest_held, std::max<std::size_t>(piece, 1) + 8) << "piece " << piece;
   }
 }
@@ -89,6 +93,39 @@ TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
     f.write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
   }
   EXPECT_THROW(store.load_state(), app::CheckpointError);
+}
+
+// Window files are read back by the output's workers, each reading its own
+// parts at once: every part must be the bytes saved there, whatever the order
+// and thread; a file of the wrong size or a read past its end is refused.
+TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
+  const testing::TempDir dir("chainsim-ckpt-");
+  app::CheckpointStore store(dir.path() / "run.h5", "identity\n");
+  store.create_directory();
+  std::vector<std::vector<char>> vars(3);
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    vars[v].resize(100000 + 17 * v);
+    for (std::size_t i = 0; i < vars[v].size(); ++i) vars[v][i] = static_cast<char>((i * 131 + v * 7) % 251);
+  }
+  std::vector<char> all;
+  for (const auto& v : vars) all.insert(all.end(), v.begin(), v.end());
+  store.save_window(1, 26, vars);
+
+  EXPECT_THROW(store.open_window(1, 26, all.size() + 1), app::CheckpointError);
+  EXPECT_THROW(store.open_window(1, 52, all.size()), app::CheckpointError);  // no such window
+  const app::WindowReader reader = store.open_window(1, 26, all.size());
+  const int parts = 64;
+  std::vector<int> wrong(parts, 0);
+  parallel_for(parts, Parallelism{.threads = 4}, [&](std::int64_t k) {
+    const std::size_t size = 1 + static_cast<std::size_t>(k) * 4099 % 20000;
+    const std::size_t offset = static_cast<std::size_t>(k) * 4657 % (all.size() - size);
+    std::vector<char> got(size);
+    reader.read_at(offset, got);
+    wrong[static_cast<std::size_t>(k)] = !std::equal(got.begin(), got.end(), all.begin() + static_cast<std::ptrdiff_t>(offset));
+  });
+  EXPECT_EQ(std::accumulate(wrong.begin(), wrong.end(), 0), 0);
+  std::vector<char> tail(10);
+  EXPECT_THROW(reader.read_at(all.size() - 5, tail), app::CheckpointError);
 }
 
 }  // namespace
