@@ -305,32 +305,33 @@ void OutputFile::write_per_path(std::size_t s, const std::string& name, std::siz
 
 namespace {
 
-// One whole chunk of `chunk_paths` paths × T weeks from `paths` paths of data;
-// the paths beyond them read as 0, the value HDF5 gives the unwritten part of
-// a chunk of a variable without a fill value.
+// Encodes `paths` paths × `weeks` of data as one whole chunk of `chunk_paths`
+// paths. A short last chunk is padded with 0, the value HDF5 gives the
+// unwritten part of a chunk of a variable without a fill value; a full chunk
+// is encoded from the caller's data without a copy.
 template <class T>
-std::vector<T> padded_chunk(std::span<const T> data, std::size_t paths, std::size_t chunk_paths, std::size_t weeks) {
+std::vector<unsigned char> encode_padded(const h5::Variable& var, std::span<const T> data, std::size_t paths,
+                                         std::size_t chunk_paths, std::size_t weeks) {
   if (paths == 0 || paths > chunk_paths || data.size() != paths * weeks)
     throw std::invalid_argument("encode_per_path: " + std::to_string(data.size()) + " values for " +
                                 std::to_string(paths) + " paths x " + std::to_string(weeks) +
                                 " weeks (at most " + std::to_string(chunk_paths) + " paths a chunk)");
+  if (paths == chunk_paths) return var.encode_chunk(data);
   std::vector<T> chunk(chunk_paths * weeks, T{});
   std::copy(data.begin(), data.end(), chunk.begin());
-  return chunk;
+  return var.encode_chunk(std::span<const T>(chunk));
 }
 
 }  // namespace
 
 std::vector<unsigned char> OutputFile::encode_per_path(const std::string& name, std::size_t paths,
                                                        std::span<const std::int32_t> data) const {
-  const auto chunk = padded_chunk(data, paths, chunk_paths(), static_cast<std::size_t>(layout_.weeks));
-  return impl_->per_path.at(name).encode_chunk(std::span<const std::int32_t>(chunk));
+  return encode_padded(impl_->per_path.at(name), data, paths, chunk_paths(), static_cast<std::size_t>(layout_.weeks));
 }
 
 std::vector<unsigned char> OutputFile::encode_per_path(const std::string& name, std::size_t paths,
                                                        std::span<const double> data) const {
-  const auto chunk = padded_chunk(data, paths, chunk_paths(), static_cast<std::size_t>(layout_.weeks));
-  return impl_->per_path.at(name).encode_chunk(std::span<const double>(chunk));
+  return encode_padded(impl_->per_path.at(name), data, paths, chunk_paths(), static_cast<std::size_t>(layout_.weeks));
 }
 
 void OutputFile::write_encoded_per_path(std::size_t s, const std::string& name, std::size_t first_path,
