@@ -64,6 +64,12 @@ class CheckpointStore {
   std::vector<char> load_state() const;
 
   // One window's per-path series: the variables' bytes one after the other.
+  // Written and renamed into place, but not fsynced: nothing depends on a
+  // window being durable until a state that counts it is saved, so
+  // save_state syncs the windows written since the last one first. (A crash
+  // before that leaves at worst a damaged window that the resumed run, which
+  // starts from the last state, simulates and writes again.) The disk writes
+  // the window in the background while the next window is simulated.
   void save_window(std::size_t scenario, int first_week, const std::vector<std::vector<char>>& variables);
   // Opens the window file, which must hold exactly `expected_bytes`, for reading parts of it.
   WindowReader open_window(std::size_t scenario, int first_week, std::size_t expected_bytes) const;
@@ -72,13 +78,17 @@ class CheckpointStore {
 
  private:
   std::filesystem::path window_path(std::size_t scenario, int first_week) const;
+  void sync_windows();
   std::filesystem::path dir_;
   std::string identity_;
+  std::vector<std::filesystem::path> unsynced_windows_;
 };
 
 // A file written under a temporary name beside `path` and renamed onto it by
 // commit() after fsync (and the directory fsynced), so `path` is either the
 // old file or the complete new one. Without commit() the temporary is removed.
+// commit_unsynced() renames without waiting for the disk: after a crash the
+// file may be incomplete, so whoever relies on it must fsync it first.
 class AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path path);
@@ -90,8 +100,10 @@ class AtomicFile {
   void write_at(std::uint64_t offset, std::span<const char> bytes);
   std::uint64_t size() const noexcept { return size_; }
   void commit();
+  void commit_unsynced();
 
  private:
+  void close_and_rename();
   [[noreturn]] void fail(int err);
   std::filesystem::path path_, tmp_;
   int fd_ = -1;

@@ -158,32 +158,39 @@ core::Var var_of(const std::string& name) {
   throw std::invalid_argument("unknown variable " + name);
 }
 
-// Each requested variable of the window, transposed to (path, week) bytes.
-std::vector<std::vector<char>> window_variables(const Ensemble& w, const std::vector<std::string>& names) {
+// Each requested variable of the window, transposed to (path, week) bytes, in
+// `out` (one buffer per variable, kept from window to window so that later
+// windows neither allocate nor fault pages in). The transposes run in
+// parallel over blocks of paths; each item writes only its own rows.
+void window_variables(const Ensemble& w, const std::vector<std::string>& names, const Parallelism& par,
+                      std::vector<std::vector<char>>& out) {
   const auto P = static_cast<std::size_t>(w.paths());
   const auto W = static_cast<std::size_t>(w.weeks());
-  std::vector<std::vector<char>> out;
-  for (const std::string& name : names) {
-    const core::Var v = var_of(name);
-    if (v == core::Var::CostEur) {
-      std::vector<double> buf(P * W);
-      for (std::size_t t = 0; t < W; ++t) {
-        const auto col = w.cost_column(w.first_week() + static_cast<int>(t));
-        for (std::size_t p = 0; p < P; ++p) buf[p * W + t] = col[p];
-      }
-      const auto* b = reinterpret_cast<const char*>(buf.data());
-      out.emplace_back(b, b + buf.size() * sizeof(double));
-    } else {
-      std::vector<std::int32_t> buf(P * W);
-      for (std::size_t t = 0; t < W; ++t) {
-        const auto col = w.column(v, w.first_week() + static_cast<int>(t));
-        for (std::size_t p = 0; p < P; ++p) buf[p * W + t] = col[p];
-      }
-      const auto* b = reinterpret_cast<const char*>(buf.data());
-      out.emplace_back(b, b + buf.size() * sizeof(std::int32_t));
-    }
+  constexpr std::size_t kPathBlock = 4096;
+  const std::size_t blocks = (P + kPathBlock - 1) / kPathBlock;
+  out.resize(names.size());
+  std::vector<core::Var> vars;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    vars.push_back(var_of(names[i]));
+    const std::size_t element = vars[i] == core::Var::CostEur ? sizeof(double) : sizeof(std::int32_t);
+    out[i].resize(P * W * element);
   }
-  return out;
+  auto transpose = [&](auto* buf, auto column_of, std::size_t p0, std::size_t p1) {
+    for (std::size_t t = 0; t < W; ++t) {
+      const auto col = column_of(w.first_week() + static_cast<int>(t));
+      for (std::size_t p = p0; p < p1; ++p) buf[p * W + t] = col[p];
+    }
+  };
+  parallel_for(static_cast<std::int64_t>(names.size() * blocks), par, [&](std::int64_t item) {
+    const std::size_t i = static_cast<std::size_t>(item) / blocks;
+    const std::size_t p0 = (static_cast<std::size_t>(item) % blocks) * kPathBlock;
+    const std::size_t p1 = std::min(P, p0 + kPathBlock);
+    const core::Var v = vars[i];
+    if (v == core::Var::CostEur)
+      transpose(reinterpret_cast<double*>(out[i].data()), [&](int t) { return w.cost_column(t); }, p0, p1);
+    else
+      transpose(reinterpret_cast<std::int32_t*>(out[i].data()), [&](int t) { return w.column(v, t); }, p0, p1);
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -361,6 +368,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   const SummaryOptions sopt{base.output.quantiles, base.output.risk_levels, o.parallelism};
   const auto P = base.run.paths;
   const std::int64_t total_work = static_cast<std::int64_t>(specs.size()) * P * base.run.weeks;
+  std::vector<std::vector<char>> window_bytes;  // one window's per-path series, reused
   for (std::size_t s = progress.scenario; s < specs.size(); ++s) {
     progress.scenario = s;
     const auto t0 = clock::now();
@@ -390,7 +398,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
         });
         simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();
         summarizer.add(ensemble);
-        store.save_window(s, ensemble.first_week(), window_variables(ensemble, layout.ensemble));
+        window_variables(ensemble, layout.ensemble, o.parallelism, window_bytes);
+        store.save_window(s, ensemble.first_week(), window_bytes);
         const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
         if (stop_requested()) {
           checkpoint(&runner, &summarizer, "interrupted at " + where);
@@ -424,6 +433,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     if (s + 1 < specs.size() && checkpoint_due())
       checkpoint(nullptr, nullptr, "saved after scenario " + std::to_string(s));
   }
+
+  std::vector<std::vector<char>>().swap(window_bytes);
 
   // Assemble the output from the summaries and the window files: the same
   // sequence of writes whether or not the run was interrupted. Per-path series
