@@ -1,6 +1,7 @@
 #include "forecast/statistics.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -51,15 +52,28 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
     for (double& o : out) o = std::nan("");
     return st;
   }
-  // Mean and sd exactly as mean_sd computes them on the doubles.
-  double sum = 0.0;
+  // Mean and sd exactly as mean_sd computes them on the doubles. The sum is
+  // taken in integers: while |sum| < 2^53 every partial sum of mean_sd's loop
+  // is an integer that double holds exactly, so both give the same bits (and
+  // the integer loop vectorises). Longer columns keep mean_sd's loop.
   std::int32_t lo_v = values[0], hi_v = values[0];
-  for (std::int32_t v : values) {
-    sum += static_cast<double>(v);
-    lo_v = std::min(lo_v, v);
-    hi_v = std::max(hi_v, v);
+  if (n <= (std::size_t{1} << 21)) {  // n * 2^31 < 2^53
+    std::int64_t isum = 0;
+    for (std::int32_t v : values) {
+      isum += v;
+      lo_v = std::min(lo_v, v);
+      hi_v = std::max(hi_v, v);
+    }
+    st.mean = static_cast<double>(isum) / static_cast<double>(n);
+  } else {
+    double sum = 0.0;
+    for (std::int32_t v : values) {
+      sum += static_cast<double>(v);
+      lo_v = std::min(lo_v, v);
+      hi_v = std::max(hi_v, v);
+    }
+    st.mean = sum / static_cast<double>(n);
   }
-  st.mean = sum / static_cast<double>(n);
   if (n > 1) {
     double ss = 0.0;
     for (std::int32_t v : values) ss += (static_cast<double>(v) - st.mean) * (static_cast<double>(v) - st.mean);
@@ -77,25 +91,69 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
   std::sort(need.begin(), need.end());
   need.erase(std::unique(need.begin(), need.end()), need.end());
 
+  // Bucket b holds the values with (v - lo) >> shift == b: one bucket per value
+  // (counting) when the range is narrow, otherwise kBuckets buckets of 2^shift
+  // values each. A histogram small enough for the L2 cache (at most 2^16
+  // buckets, and not many more than values) finds each needed rank's bucket
+  // and its rank within the bucket; a second pass collects only the values of
+  // those few buckets, which are then selected exactly. Two linear passes
+  // instead of nth_element over the whole column.
+  const std::uint64_t kBuckets = std::clamp<std::uint64_t>(std::bit_ceil(static_cast<std::uint64_t>(n)), 1024, 1u << 16);
   const auto range = static_cast<std::uint64_t>(static_cast<std::int64_t>(hi_v) - lo_v) + 1;
-  if (range <= 4 * static_cast<std::uint64_t>(n) + 1024) {
-    // Counting: the value at rank k is the first v whose cumulative count exceeds k.
-    counts.assign(static_cast<std::size_t>(range), 0);
-    for (std::int32_t v : values) ++counts[static_cast<std::size_t>(v - lo_v)];
+  int shift = 0;
+  while ((range - 1) >> shift >= kBuckets) ++shift;
+  const auto offset = [lo_v](std::int32_t v) {
+    return static_cast<std::uint32_t>(static_cast<std::int64_t>(v) - lo_v);
+  };
+  const std::size_t buckets = static_cast<std::size_t>(((range - 1) >> shift) + 1);
+  counts.assign(buckets, 0);
+  if (shift == 0)
+    for (std::int32_t v : values) ++counts[offset(v)];
+  else
+    for (std::int32_t v : values) ++counts[offset(v) >> shift];
+  // Each needed rank: its bucket, and its rank among the bucket's values.
+  std::vector<std::pair<std::size_t, std::size_t>> where(need.size());
+  {
     std::size_t cumulative = 0, bucket = 0;
-    for (auto& [rank, value] : need) {
-      while (cumulative + counts[bucket] <= rank) cumulative += counts[bucket++];
-      value = static_cast<std::int32_t>(lo_v + static_cast<std::int64_t>(bucket));
+    for (std::size_t i = 0; i < need.size(); ++i) {
+      while (cumulative + counts[bucket] <= need[i].first) cumulative += counts[bucket++];
+      where[i] = {bucket, need[i].first - cumulative};
     }
+  }
+  if (shift == 0) {
+    for (std::size_t i = 0; i < need.size(); ++i)
+      need[i].second = static_cast<std::int32_t>(lo_v + static_cast<std::int64_t>(where[i].first));
   } else {
-    // Selection: after nth_element at k, everything from k on is >= x[k], so each
-    // later (larger) rank is selected within the remaining right part only.
-    scratch.assign(values.begin(), values.end());
+    // The distinct buckets needed (ascending, as the ranks are), their values
+    // gathered one after the other in `scratch`.
+    std::vector<std::size_t> wanted;
+    for (const auto& w : where)
+      if (wanted.empty() || wanted.back() != w.first) wanted.push_back(w.first);
+    std::vector<std::size_t> start(wanted.size() + 1, 0);
+    for (std::size_t j = 0; j < wanted.size(); ++j) start[j + 1] = start[j] + counts[wanted[j]];
+    // Reuse the histogram as bucket -> 1 + index into `wanted` (0: not needed).
+    std::fill(counts.begin(), counts.end(), 0u);
+    for (std::size_t j = 0; j < wanted.size(); ++j) counts[wanted[j]] = static_cast<std::uint32_t>(j + 1);
+    scratch.resize(start.back());
+    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+    for (std::int32_t v : values) {
+      const std::uint32_t j = counts[offset(v) >> shift];
+      if (j != 0) scratch[fill[j - 1]++] = v;
+    }
+    // Within a bucket, select its needed ranks in ascending order: after
+    // nth_element at k everything right of k is >= it.
+    std::size_t prev_bucket = buckets;
     auto first = scratch.begin();
-    for (auto& [rank, value] : need) {
-      const auto kth = scratch.begin() + static_cast<std::ptrdiff_t>(rank);
-      std::nth_element(first, kth, scratch.end());
-      value = *kth;
+    for (std::size_t i = 0; i < need.size(); ++i) {
+      const std::size_t j = static_cast<std::size_t>(
+          std::lower_bound(wanted.begin(), wanted.end(), where[i].first) - wanted.begin());
+      const auto begin = scratch.begin() + static_cast<std::ptrdiff_t>(start[j]);
+      const auto end = scratch.begin() + static_cast<std::ptrdiff_t>(start[j + 1]);
+      if (where[i].first != prev_bucket) first = begin;
+      prev_bucket = where[i].first;
+      const auto kth = begin + static_cast<std::ptrdiff_t>(where[i].second);
+      std::nth_element(first, kth, end);
+      need[i].second = *kth;
       first = kth;
     }
   }

@@ -25,8 +25,9 @@ void quantiles_of(std::vector<double>& scratch, std::span<const double> probs, s
 
 // Mean, sd and quantiles of integer values (a column of person counts), the same
 // numbers as converting to double and using mean_sd and quantiles_of, computed
-// without a full sort: a counting pass when the values span a narrow range,
-// otherwise selection of only the order statistics the quantiles need.
+// without a full sort: a histogram pass (one bucket per value when the values
+// span a narrow range, else buckets of 2^k values), then exact selection among
+// the values of only the buckets that hold the order statistics needed.
 // `scratch` and `counts` are reused buffers.
 ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs,
                              std::span<double> out, std::vector<std::int32_t>& scratch,

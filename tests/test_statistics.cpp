@@ -51,6 +51,32 @@ TEST(Quantiles, IntegerFastPathEqualsSortingBitForBit) {
     }
 }
 
+TEST(Quantiles, IntegerBucketsEqualSortingBitForBitOnSkewedColumns) {
+  // Columns like the model's: most paths at zero or in a narrow band, a long
+  // tail of a few paths, so that the needed order statistics fall into buckets
+  // of very different fill (one bucket holding most values, others one value).
+  std::mt19937_64 rng(11);
+  const std::vector<double> probs{0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.999, 1.0};
+  std::vector<std::int32_t> scratch;
+  std::vector<std::uint32_t> counts;
+  for (int n : {5000, 70000, 100000})
+    for (double zeros : {0.0, 0.6, 0.97}) {
+      std::bernoulli_distribution is_zero(zeros);
+      std::lognormal_distribution<double> tail(9.0, 1.5);
+      std::vector<std::int32_t> v(static_cast<std::size_t>(n));
+      for (auto& x : v) x = is_zero(rng) ? 0 : static_cast<std::int32_t>(std::min(tail(rng), 2.0e9));
+      std::vector<double> sorted(v.begin(), v.end());
+      const ColumnStats reference = mean_sd(sorted);
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<double> expected(probs.size()), got(probs.size());
+      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = quantile_sorted(sorted, probs[i]);
+      const ColumnStats st = int_column_stats(v, probs, got, scratch, counts);
+      EXPECT_EQ(got, expected) << "n " << n << " zeros " << zeros;
+      EXPECT_EQ(st.mean, reference.mean);
+      EXPECT_EQ(st.sd, reference.sd);
+    }
+}
+
 TEST(Quantiles, SelectionEqualsSortingOnDoublesBitForBit) {
   // quantiles_of selects only the order statistics it needs; the result must be
   // what a full sort gives, for any order of probs, ties and tiny samples.
