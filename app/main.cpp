@@ -7,6 +7,7 @@
 #include "app/log.hpp"
 #include "app/run_command.hpp"
 #include "app/signals.hpp"
+#include "forecast/provenance.hpp"
 #include "io/config_toml.hpp"
 #include "io/errors.hpp"
 #include "io/h5file.hpp"
@@ -23,9 +24,6 @@
 #ifndef CHAINSIM_VERSION
 #define CHAINSIM_VERSION "unknown"
 #endif
-#ifndef CHAINSIM_GIT_COMMIT
-#define CHAINSIM_GIT_COMMIT "unknown"
-#endif
 
 namespace {
 
@@ -38,7 +36,8 @@ ScenarioSet load(const std::string& config_path) {
 int run_main(int argc, char** argv) {
   CLI::App app{"chainsim: Monte Carlo forecasts of the Dutch asylum reception chain.\n"
                "Without a configuration file, `run` runs the embedded seed scenario (June 2022)."};
-  app.set_version_flag("--version", std::string("chainsim ") + CHAINSIM_VERSION + " (commit " + CHAINSIM_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string("chainsim ") + CHAINSIM_VERSION + " (commit " +
+                                       chainsim::chainsim_git_commit() + ")");
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"

@@ -3,13 +3,12 @@
 // build type, compiler and the compile flags CMake used (bench/CMakeLists.txt
 // passes them), plus the thread count the benchmarks of the file use.
 // Include in exactly one source file per benchmark program.
+#include "forecast/provenance.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <string>
 
-#ifndef CHAINSIM_GIT_COMMIT
-#define CHAINSIM_GIT_COMMIT "unknown"
-#endif
 #ifndef CHAINSIM_BUILD_TYPE
 #define CHAINSIM_BUILD_TYPE "unknown"
 #endif
@@ -20,7 +19,7 @@
 namespace chainsim::bench {
 
 inline bool record_context(const std::string& threads) {
-  benchmark::AddCustomContext("chainsim_git_commit", CHAINSIM_GIT_COMMIT);
+  benchmark::AddCustomContext("chainsim_git_commit", chainsim::chainsim_git_commit());
   benchmark::AddCustomContext("chainsim_build_type", CHAINSIM_BUILD_TYPE);
   benchmark::AddCustomContext("chainsim_cxx_flags", CHAINSIM_CXX_FLAGS);
 #if defined(__clang__)

@@ -18,6 +18,7 @@
 #include "forecast/config.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/parallel.hpp"
+#include "forecast/provenance.hpp"
 #include "forecast/resolve.hpp"
 #include "forecast/summaries.hpp"
 #include "io/config_toml.hpp"
@@ -29,9 +30,6 @@
 #include <string>
 #include <vector>
 
-#ifndef CHAINSIM_GIT_COMMIT
-#define CHAINSIM_GIT_COMMIT "unknown"
-#endif
 
 namespace {
 
@@ -89,7 +87,7 @@ std::string compile_flags() {
 }
 
 [[maybe_unused]] const bool kContextRecorded = [] {
-  benchmark::AddCustomContext("chainsim_git_commit", CHAINSIM_GIT_COMMIT);
+  benchmark::AddCustomContext("chainsim_git_commit", chainsim::chainsim_git_commit());
   benchmark::AddCustomContext("chainsim_build_type", build_type());
 #ifdef __VERSION__
 #if defined(__clang__)

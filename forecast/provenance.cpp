@@ -6,7 +6,7 @@
 namespace chainsim {
 
 std::string chainsim_version() { return CHAINSIM_VERSION; }
-std::string chainsim_git_commit() { return CHAINSIM_GIT_COMMIT; }
+// chainsim_git_commit() is generated at build time (cmake/git_commit.cmake).
 std::string compiler_version() {
 #if defined(__clang__)
   return "clang " __clang_version__;
