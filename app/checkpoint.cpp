@@ -90,12 +90,6 @@ void AtomicFile::commit() {
 
 void AtomicFile::commit_unsynced() { close_and_rename(); }
 
-void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes) {
-  AtomicFile f(path);
-  f.write(bytes);
-  f.commit();
-}
-
 CheckpointStore::CheckpointStore(std::filesystem::path output, std::string identity)
     : dir_(output.string() + ".ckpt"), identity_(std::move(identity)) {}
 

@@ -111,7 +111,4 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-// Writes bytes to `path` atomically and durably.
-void write_file_atomically(const std::filesystem::path& path, std::span<const char> bytes);
-
 }  // namespace chainsim::app

@@ -57,21 +57,17 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
   // is an integer that double holds exactly, so both give the same bits (and
   // the integer loop vectorises). Longer columns keep mean_sd's loop.
   std::int32_t lo_v = values[0], hi_v = values[0];
+  std::int64_t isum = 0;
+  for (std::int32_t v : values) {
+    isum += v;
+    lo_v = std::min(lo_v, v);
+    hi_v = std::max(hi_v, v);
+  }
   if (n <= (std::size_t{1} << 21)) {  // n * 2^31 < 2^53
-    std::int64_t isum = 0;
-    for (std::int32_t v : values) {
-      isum += v;
-      lo_v = std::min(lo_v, v);
-      hi_v = std::max(hi_v, v);
-    }
     st.mean = static_cast<double>(isum) / static_cast<double>(n);
   } else {
     double sum = 0.0;
-    for (std::int32_t v : values) {
-      sum += static_cast<double>(v);
-      lo_v = std::min(lo_v, v);
-      hi_v = std::max(hi_v, v);
-    }
+    for (std::int32_t v : values) sum += static_cast<double>(v);
     st.mean = sum / static_cast<double>(n);
   }
   if (n > 1) {
@@ -142,15 +138,12 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
     }
     // Within a bucket, select its needed ranks in ascending order: after
     // nth_element at k everything right of k is >= it.
-    std::size_t prev_bucket = buckets;
-    auto first = scratch.begin();
+    std::size_t j = 0;  // index of where[i]'s bucket in `wanted`
+    auto first = scratch.begin() + static_cast<std::ptrdiff_t>(start[0]);
     for (std::size_t i = 0; i < need.size(); ++i) {
-      const std::size_t j = static_cast<std::size_t>(
-          std::lower_bound(wanted.begin(), wanted.end(), where[i].first) - wanted.begin());
+      if (wanted[j] != where[i].first) first = scratch.begin() + static_cast<std::ptrdiff_t>(start[++j]);
       const auto begin = scratch.begin() + static_cast<std::ptrdiff_t>(start[j]);
       const auto end = scratch.begin() + static_cast<std::ptrdiff_t>(start[j + 1]);
-      if (where[i].first != prev_bucket) first = begin;
-      prev_bucket = where[i].first;
       const auto kth = begin + static_cast<std::ptrdiff_t>(where[i].second);
       std::nth_element(first, kth, end);
       need[i].second = *kth;
