@@ -28,7 +28,7 @@ DrawHook::DrawHook(DrawKind kind, const RandomStream& rs, std::int64_t n, double
   trace_ = t;
   rs_ = &rs;
   DrawRecord r;
-  r.stream = rs;
+  r.stream = rs.detached();  // the week's precomputed blocks are gone when the trace is replayed
   r.n = n;
   r.a = a;
   r.b = b;
@@ -63,7 +63,8 @@ DrawHook::~DrawHook() {
   DrawRecord& r = trace_->records[index_];
   RandomStream s = r.stream;
   std::uint32_t words = 0;
-  while (!same_state(s, *rs_)) {
+  const RandomStream exit = rs_->detached();
+  while (!same_state(s, exit)) {
     s.next_u32();
     ++words;
   }

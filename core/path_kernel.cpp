@@ -24,6 +24,11 @@ constexpr double kMaxWeeklyInflow = 1e8;
 // them); 64 and 128 gave the same kernel speed on the seed (BENCHMARKS.md).
 constexpr double kFewLeavers = 64.0;
 
+// Blocks of the regional split's stream (PermitHolderRegions) computed up front
+// with the week's other first blocks (core/week_streams.hpp); it draws more
+// only when the week's new permit holders are many.
+constexpr std::uint32_t kRegionSplitBlocks = 32;
+
 double clamp01(double p) noexcept { return std::min(1.0, std::max(0.0, p)); }
 
 // Output counts are int32 in the files; the kernel's state is int64. A value
@@ -134,6 +139,7 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       housed_(static_cast<std::size_t>(spec.regions)),
       lag_weights_rev_(spec.lag_weights.rbegin(), spec.lag_weights.rend()),
       region_split_(spec.region_share),
+      week_streams_(spec.dublin_deadline_weeks, spec.regions, kRegionSplitBlocks),
       scratch_state_(spec) {}
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
@@ -245,7 +251,23 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
 
   for (int t = st.next_week_; t < end_week; ++t) {
     const auto week = static_cast<std::uint32_t>(t);
-    auto stream = [&](Flow f, std::uint32_t sub = 0) { return RandomStream(seed, path, week, f, sub); };
+
+    // Whether the Dublin step draws its leavers per cohort or as one subset
+    // (step 3 below) is known now: D and the hazards do not change before it.
+    // The week's streams are opened from blocks computed together up front;
+    // the per-cohort ones only when they will be drawn from.
+    const double h_transfer = clamp01(par.transfer_hazard * spec.m_dublin[week]);
+    const double h_leave = clamp01(h_transfer + (1.0 - h_transfer) * spec.abscond_weekly);  // 1 - s
+    // Leaving is certain when s = 0 exactly (h = 1 or h_ab = 1), whatever the rounding above.
+    const double leave_p = (1.0 - h_transfer) * (1.0 - spec.abscond_weekly) > 0.0 ? h_leave : 1.0;
+    std::int64_t in_dublin = 0;
+    for (int a = 0; a < d; ++a) in_dublin += D[static_cast<std::size_t>(a)];
+    // When the week's expected leavers are few (at most kFewLeavers), step 3
+    // draws them as a subset (see there).
+    const bool few = leave_p > 0.0 && in_dublin > 0 && in_dublin < (std::int64_t{1} << 31) &&
+                     static_cast<double>(in_dublin) * leave_p <= kFewLeavers;
+    ws.week_streams_.prepare(seed, path, week, !few);
+    auto stream = [&](Flow f, std::uint32_t sub = 0) { return ws.week_streams_.open(f, sub); };
 
     // ---- 7a. capacity in effect this week (before the flows) ----
     const std::int64_t regular_base = spec.regular_capacity[static_cast<std::size_t>(t)];
@@ -341,10 +363,7 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
     // MODEL.md §4 asks for exact draws from the named law, not for a stream
     // layout; the streams are (DublinLeavers, sub = age) and
     // (DublinTransferSplit, sub = 0).
-    const double h_transfer = clamp01(par.transfer_hazard * spec.m_dublin[week]);
-    const double h_leave = clamp01(h_transfer + (1.0 - h_transfer) * spec.abscond_weekly);  // 1 - s
-    // Leaving is certain when s = 0 exactly (h = 1 or h_ab = 1), whatever the rounding above.
-    const double leave_p = (1.0 - h_transfer) * (1.0 - spec.abscond_weekly) > 0.0 ? h_leave : 1.0;
+    // h_transfer, h_leave = 1 - s and leave_p are computed at the top of the week.
     //
     // When the week's expected leavers are few (at most kFewLeavers), the same
     // law is drawn in another way: the total T ~ Bin(sum_a D[a], 1 - s), then
@@ -354,11 +373,8 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
     // one binomial per cohort. Which way is taken depends only on the path's
     // state, so results stay reproducible; the streams are DublinLeaversTotal
     // and DublinLeaverCohorts.
+    // (`few`, decided at the top of the week.)
     std::int64_t leavers = 0, expired = 0;
-    std::int64_t in_dublin = 0;
-    for (int a = 0; a < d; ++a) in_dublin += D[static_cast<std::size_t>(a)];
-    const bool few = leave_p > 0.0 && in_dublin > 0 && in_dublin < (std::int64_t{1} << 31) &&
-                     static_cast<double>(in_dublin) * leave_p <= kFewLeavers;
     if (few) {
       auto rs_total = stream(Flow::DublinLeaversTotal);
       leavers = sample_binomial(rs_total, in_dublin, leave_p);

@@ -7,6 +7,7 @@
 #include "core/samplers.hpp"
 #include "core/subset_sampling.hpp"
 #include "core/variables.hpp"
+#include "core/week_streams.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -101,6 +102,7 @@ class PathWorkspace {
   std::vector<double> lag_weights_rev_;   // w_L .. w_1 (oldest grant first)
   MultinomialRates region_split_;         // the population shares, prepared once
   SubsetScratch subset_;                  // Dublin leavers drawn as a subset
+  WeekStreams week_streams_;              // the week's streams, first blocks computed together
   PathState scratch_state_;               // for simulate_path
 };
 

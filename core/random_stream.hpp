@@ -11,6 +11,7 @@
 // Each block yields four 32-bit words; one double uses two words.
 #include <Random123/philox.h>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace chainsim::core {
@@ -84,6 +85,19 @@ class RandomStream {
              static_cast<std::uint32_t>(path)}};
   }
 
+  // The same stream, whose first `count` blocks were computed beforehand (in
+  // SIMD lanes, core/philox_lanes.hpp): word k of block b is
+  // precomputed[k * stride + b]. They must be exactly the blocks of this
+  // stream; the stream then draws exactly as above, computing blocks from
+  // `count` on itself.
+  RandomStream(std::uint64_t seed, std::uint64_t path, std::uint32_t week, Flow flow, std::uint32_t sub,
+               const std::uint32_t* precomputed, std::size_t stride, std::uint32_t count) noexcept
+      : RandomStream(seed, path, week, flow, sub) {
+    pre_ = precomputed;
+    pre_stride_ = stride;
+    pre_count_ = count;
+  }
+
   // Next raw 32-bit word.
   std::uint32_t next_u32() noexcept {
     if (pos_ == 4) refill();
@@ -104,12 +118,30 @@ class RandomStream {
     return (static_cast<double>(next_u64() >> 12) + 0.5) * 0x1.0p-52;
   }
 
+  // The same stream state, computing every further block itself: a copy that
+  // does not refer to precomputed blocks, so it can outlive them (the draw
+  // trace keeps such copies to replay draws).
+  RandomStream detached() const noexcept {
+    RandomStream s = *this;
+    s.pre_ = nullptr;
+    s.pre_stride_ = 0;
+    s.pre_count_ = 0;
+    return s;
+  }
+
+  // The Philox counter of the next block (word 0 counts blocks; see the layout above).
+  const Philox::ctr_type& counter() const noexcept { return ctr_; }
+
   // Number of Philox blocks consumed so far (for instrumentation and tests).
   std::uint32_t blocks_used() const noexcept { return ctr_.v[0]; }
 
  private:
   void refill() noexcept {
-    block_ = Philox{}(ctr_, key_);
+    if (const std::uint32_t b = ctr_.v[0]; b < pre_count_) {
+      for (std::size_t k = 0; k < 4; ++k) block_.v[k] = pre_[k * pre_stride_ + b];
+    } else {
+      block_ = Philox{}(ctr_, key_);
+    }
     ++ctr_.v[0];
     pos_ = 0;
   }
@@ -117,7 +149,10 @@ class RandomStream {
   Philox::ctr_type ctr_{};
   Philox::key_type key_{};
   Philox::ctr_type block_{};
-  unsigned pos_ = 4;
+  std::uint32_t pos_ = 4;
+  std::uint32_t pre_count_ = 0;  // (declared here, not below: no padding in the object)
+  const std::uint32_t* pre_ = nullptr;
+  std::size_t pre_stride_ = 0;
 };
 
 }  // namespace chainsim::core
