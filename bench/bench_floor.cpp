@@ -43,6 +43,7 @@
 #include "core/binomial_inversion.hpp"
 #include "core/draw_trace.hpp"
 #include "core/path_kernel.hpp"
+#include "core/philox_lanes.hpp"
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
 #include "core/subset_sampling.hpp"
@@ -59,6 +60,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -134,6 +136,19 @@ Part part_of(const core::DrawRecord& r) {
   }
 }
 
+// The first blocks of one path-week's fresh streams, computed together in SIMD
+// lanes as the kernel computes them (core/week_streams.hpp): records
+// [begin, end) of Replay::top, lanes [first_lane, first_lane + lanes).
+struct LaneBatch {
+  std::size_t begin = 0, end = 0;
+  std::size_t first_lane = 0, lanes = 0;
+  std::uint32_t week = 0, path = 0;
+};
+
+// Blocks of one stream computed in lanes at most (the kernel's region split
+// computes its first 32 that way; the others use one).
+constexpr std::uint32_t kMaxLaneBlocks = 32;
+
 // The model's calls of a trace (depth 0), in order, and what is needed to rerun them.
 struct Replay {
   bench::SeedTrace trace;
@@ -141,7 +156,15 @@ struct Replay {
   std::vector<core::DrawRecord> top;  // depth-0 records only
   std::vector<core::DrawRecord> parts[kNumParts];  // top, split by part_of
   core::ModelSpec spec;
+  // The lanes: counter words 0 and 1 of each; per record of `top` its first
+  // lane and block count (count 0: the record's stream computes its own).
+  std::vector<LaneBatch> batches;
+  std::vector<std::uint32_t> lane_word0, lane_word1;
+  std::vector<std::uint32_t> lane_of, lane_blocks;
+  std::size_t max_batch_lanes = 0;
 };
+
+void plan_lanes(Replay& r);
 
 void verify_replay(const Replay& r);
 
@@ -168,6 +191,7 @@ const Replay& replay_for(const std::string& mode) {
   Config cfg = io::load_seed().scenarios.at(0);
   cfg.run.regions = mode == "national" ? RegionMode::National : RegionMode::SafetyRegions;
   r->spec = resolve(cfg);
+  plan_lanes(*r);
   verify_replay(*r);
   if (r->spec.weeks != r->trace.weeks || r->spec.regions != r->trace.regions || cfg.run.seed != r->trace.seed)
     throw std::runtime_error("trace does not match the seed scenario of this build");
@@ -187,14 +211,11 @@ std::int64_t replay_subset(const Replay& r, const core::DrawRecord& rec, core::R
   return groups.front();
 }
 
-// Replays the given calls once; returns a value depending on every result.
-std::int64_t replay_records(const Replay& r, const std::vector<core::DrawRecord>& records) {
-  std::int64_t acc = 0;
-  double dacc = 0.0;
+// One call again on stream `rs`; adds its result to acc (counts) or dacc (reals).
+inline void replay_call(const Replay& r, const core::DrawRecord& rec, core::RandomStream& rs, std::int64_t& acc,
+                        double& dacc) {
   std::int64_t counts[256];
-  for (const core::DrawRecord& rec : records) {
-    core::RandomStream rs = rec.stream;
-    switch (rec.kind) {
+  switch (rec.kind) {
       case core::DrawKind::Normal: dacc += core::sample_normal(rs); break;
       case core::DrawKind::Exponential: dacc += core::sample_exponential(rs, rec.a); break;
       case core::DrawKind::Gamma: dacc += core::sample_gamma(rs, rec.a, rec.b); break;
@@ -213,12 +234,92 @@ std::int64_t replay_records(const Replay& r, const std::vector<core::DrawRecord>
       }
       case core::DrawKind::Subset: acc += replay_subset(r, rec, rs); break;
       case core::DrawKind::Count: break;
-    }
+  }
+}
+
+// Replays the given calls once, each stream computing its own blocks; returns
+// a value depending on every result.
+std::int64_t replay_records(const Replay& r, const std::vector<core::DrawRecord>& records) {
+  std::int64_t acc = 0;
+  double dacc = 0.0;
+  for (const core::DrawRecord& rec : records) {
+    core::RandomStream rs = rec.stream;
+    replay_call(r, rec, rs, acc, dacc);
   }
   return acc + static_cast<std::int64_t>(dacc);
 }
 
-std::int64_t replay_once(const Replay& r) { return replay_records(r, r.top); }
+// The fresh streams of each path-week (weekly flows, called by the model, that
+// draw at least one block) get their first blocks from one lane batch.
+void plan_lanes(Replay& r) {
+  r.lane_of.assign(r.top.size(), 0);
+  r.lane_blocks.assign(r.top.size(), 0);
+  std::size_t i = 0;
+  while (i < r.top.size()) {
+    const auto& c = r.top[i].stream.counter();
+    LaneBatch b;
+    b.begin = i;
+    b.week = c.v[2];
+    b.path = c.v[3];
+    b.first_lane = r.lane_word0.size();
+    for (; i < r.top.size() && r.top[i].stream.counter().v[2] == b.week && r.top[i].stream.counter().v[3] == b.path;
+         ++i) {
+      const core::DrawRecord& rec = r.top[i];
+      if (b.week == core::kSetupWeek || !rec.fresh || rec.blocks == 0) continue;
+      const std::uint32_t blocks = std::min(rec.blocks, kMaxLaneBlocks);
+      r.lane_of[i] = static_cast<std::uint32_t>(r.lane_word0.size() - b.first_lane);
+      r.lane_blocks[i] = blocks;
+      for (std::uint32_t k = 0; k < blocks; ++k) {
+        r.lane_word0.push_back(k);
+        r.lane_word1.push_back(rec.stream.counter().v[1]);
+      }
+    }
+    b.end = i;
+    b.lanes = r.lane_word0.size() - b.first_lane;
+    r.max_batch_lanes = std::max(r.max_batch_lanes, b.lanes);
+    r.batches.push_back(b);
+  }
+}
+
+// Calls f(record, stream) for the model's calls in order, each path-week's
+// first blocks computed in lanes first, as the kernel does.
+template <class F>
+void for_each_lane_stream(const Replay& r, F&& f) {
+  static thread_local std::vector<std::uint32_t> blocks;
+  const std::size_t stride = r.max_batch_lanes;
+  blocks.resize(4 * stride);
+  for (const LaneBatch& b : r.batches) {
+    core::PhiloxLaneCounters lanes;
+    lanes.seed = r.trace.seed;
+    lanes.word2 = b.week;
+    lanes.word3 = b.path;
+    lanes.word0 = r.lane_word0.data() + b.first_lane;
+    lanes.word1 = r.lane_word1.data() + b.first_lane;
+    lanes.n = b.lanes;
+    if (b.lanes > 0) core::philox_blocks(lanes, blocks.data(), stride);
+    for (std::size_t i = b.begin; i < b.end; ++i) {
+      const core::DrawRecord& rec = r.top[i];
+      if (r.lane_blocks[i] == 0) {
+        core::RandomStream rs = rec.stream;
+        f(rec, rs);
+      } else {
+        const std::uint32_t flow_sub = rec.stream.counter().v[1];
+        core::RandomStream rs(r.trace.seed, b.path, b.week, static_cast<core::Flow>(flow_sub >> 16),
+                              flow_sub & 0xFFFFu, blocks.data() + r.lane_of[i], stride, r.lane_blocks[i]);
+        f(rec, rs);
+      }
+    }
+  }
+}
+
+std::int64_t replay_once(const Replay& r) {
+  std::int64_t acc = 0;
+  double dacc = 0.0;
+  for_each_lane_stream(r, [&](const core::DrawRecord& rec, core::RandomStream& rs) {
+    replay_call(r, rec, rs, acc, dacc);
+  });
+  return acc + static_cast<std::int64_t>(dacc);
+}
 
 // Checks, once and untimed, that replaying each call takes exactly the words the
 // traced call took (the replay is the kernel's sampling work, not an approximation).
@@ -255,15 +356,16 @@ void verify_replay(const Replay& r) {
       throw std::runtime_error(std::string("replay of a ") + core::draw_kind_name(rec.kind) +
                                " call took other words than the traced call");
   }
+  if (replay_once(r) != replay_records(r, r.top))
+    throw std::runtime_error("the replay with first blocks in lanes differs from the replay without");
 }
 
 // The Philox part alone: the same streams, the same number of words, no sampler.
 std::uint32_t philox_once(const Replay& r) {
   std::uint32_t acc = 0;
-  for (const core::DrawRecord& rec : r.top) {
-    core::RandomStream rs = rec.stream;
+  for_each_lane_stream(r, [&](const core::DrawRecord& rec, core::RandomStream& rs) {
     for (std::uint32_t w = 0; w < rec.words; ++w) acc ^= rs.next_u32();
-  }
+  });
   return acc;
 }
 

@@ -2,6 +2,7 @@
 // (the items_per_second counter). Each benchmark draws from one long stream;
 // BM_FreshStream* add the per-flow cost of constructing a stream, which is how
 // the model uses them (one stream per (path, week, flow, sub)).
+#include "core/philox_lanes.hpp"
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
 #include "core/subset_sampling.hpp"
@@ -27,6 +28,50 @@ void BM_PhiloxWords(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PhiloxWords);
+
+// Philox blocks computed side by side (core/philox_lanes.hpp), as the kernel
+// computes the first blocks of a path-week's streams: 96 lanes per call (the
+// regional week's count), blocks per second; Arg = PhiloxIsa (a set the CPU
+// lacks is skipped).
+void BM_PhiloxLanes(benchmark::State& state) {
+  using chainsim::core::PhiloxIsa;
+  const auto isa = static_cast<PhiloxIsa>(state.range(0));
+  const PhiloxIsa best = chainsim::core::philox_best_isa();
+  if ((isa == PhiloxIsa::Avx512 && best != PhiloxIsa::Avx512) || (isa == PhiloxIsa::Avx2 && best == PhiloxIsa::Scalar)) {
+    state.SkipWithError("instruction set not supported by this CPU");
+    return;
+  }
+  constexpr std::size_t kLanes = 96;
+  std::vector<std::uint32_t> w0(kLanes, 0), w1(kLanes), out(4 * kLanes);
+  for (std::size_t i = 0; i < kLanes; ++i) w1[i] = (32u + static_cast<std::uint32_t>(i) % 20u) << 16 | static_cast<std::uint32_t>(i);
+  chainsim::core::PhiloxLaneCounters c;
+  c.seed = 20240611;
+  c.word2 = 17;
+  c.word0 = w0.data();
+  c.word1 = w1.data();
+  c.n = kLanes;
+  for (auto _ : state) {
+    ++c.word3;  // the next path
+    chainsim::core::philox_blocks(isa, c, out.data(), kLanes);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kLanes));
+  state.SetLabel(chainsim::core::philox_isa_name(isa));
+}
+BENCHMARK(BM_PhiloxLanes)->DenseRange(0, 2);
+
+// One Philox block at a time through Random123, for comparison with the above.
+void BM_PhiloxBlocks(benchmark::State& state) {
+  r123::Philox4x32::ctr_type ctr = {{0, 32u << 16, 17, 0}};
+  const r123::Philox4x32::key_type key = {{20240611, 0}};
+  for (auto _ : state) {
+    ++ctr.v[3];
+    benchmark::DoNotOptimize(r123::Philox4x32{}(ctr, key));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PhiloxBlocks);
 
 void BM_Uniform(benchmark::State& state) {
   RandomStream rs = bench_stream();
