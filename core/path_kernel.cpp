@@ -1,6 +1,7 @@
 #include "core/path_kernel.hpp"
 
 #include "core/binomial_inversion.hpp"
+#include "core/poisson_lanes.hpp"
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
 #include "core/subset_sampling.hpp"
@@ -28,6 +29,18 @@ constexpr double kFewLeavers = 64.0;
 // with the week's other first blocks (core/week_streams.hpp); it draws more
 // only when the week's new permit holders are many.
 constexpr std::uint32_t kRegionSplitBlocks = 32;
+
+// The housing draws' first attempts are made in lanes from this many regions
+// on; for fewer (nationally: one) a lane group costs more than the scalar
+// draws it would replace (measured: BM_PathWeek_National ~1 % slower).
+constexpr int kHousingLanesFrom = 4;
+
+// Per-region arrays read in lanes are padded to whole lane groups.
+static_assert(WeekStreams::kSubGroup % kPoissonLaneGroup == 0);
+std::size_t lane_padded(int n) {
+  const auto u = static_cast<std::size_t>(n);
+  return (u + kPoissonLaneGroup - 1) / kPoissonLaneGroup * kPoissonLaneGroup;
+}
 
 double clamp01(double p) noexcept { return std::min(1.0, std::max(0.0, p)); }
 
@@ -140,6 +153,9 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       lag_weights_rev_(spec.lag_weights.rbegin(), spec.lag_weights.rend()),
       region_split_(spec.region_share),
       week_streams_(spec.dublin_deadline_weeks, spec.regions, kRegionSplitBlocks),
+      housing_mean_(lane_padded(spec.regions), 0.0),
+      housing_supply_(lane_padded(spec.regions), 0),
+      housing_drawn_(lane_padded(spec.regions), 0),
       scratch_state_(spec) {}
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
@@ -472,12 +488,31 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
     std::int64_t housed_total = 0;
     const double* quota = spec.quota_rate.data() + static_cast<std::size_t>(t) * R;
     const double* programme = spec.programme_rate.data() + static_cast<std::size_t>(t) * R;
+    double* mean = ws.housing_mean_.data();  // zero past R (read in lanes)
+    std::int64_t* supply = ws.housing_supply_.data();
+    std::uint8_t* drawn = ws.housing_drawn_.data();
+    for (int r = 0; r < R; ++r)
+      mean[r] = par.regional_realisation[static_cast<std::size_t>(r)] * quota[r] + programme[r];
+    // The regions' first PTRS attempts are made side by side
+    // (core/poisson_lanes.hpp); the draws they do not settle are made one by
+    // one. The results are sample_poisson's either way. The traced kernel
+    // draws every region through sample_poisson, so that the draw trace
+    // records each draw.
+    [[maybe_unused]] const std::uint32_t* housing_blocks = ws.week_streams_.first_blocks(Flow::HousingSupply);
+#ifndef CHAINSIM_TRACE_DRAWS
+    if (housing_blocks && R >= kHousingLanesFrom)
+      poisson_first_attempt_lanes(mean, static_cast<std::size_t>(R), housing_blocks, ws.week_streams_.stride(),
+                                  supply, drawn);
+    else
+#endif
+      std::fill(ws.housing_drawn_.begin(), ws.housing_drawn_.end(), std::uint8_t{0});
     for (int r = 0; r < R; ++r) {
       const auto ru = static_cast<std::size_t>(r);
-      const double mean = par.regional_realisation[ru] * quota[r] + programme[r];
-      auto rs = stream(Flow::HousingSupply, static_cast<std::uint32_t>(r));
-      const std::int64_t supply = sample_poisson(rs, mean);
-      const std::int64_t housed = std::min(S[ru], supply);
+      if (!drawn[r]) {
+        auto rs = stream(Flow::HousingSupply, static_cast<std::uint32_t>(r));
+        supply[r] = sample_poisson(rs, mean[r]);
+      }
+      const std::int64_t housed = std::min(S[ru], supply[r]);
       S[ru] -= housed;
       ws.housed_[ru] = housed;
       housed_total += housed;

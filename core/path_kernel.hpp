@@ -103,6 +103,9 @@ class PathWorkspace {
   MultinomialRates region_split_;         // the population shares, prepared once
   SubsetScratch subset_;                  // Dublin leavers drawn as a subset
   WeekStreams week_streams_;              // the week's streams, first blocks computed together
+  std::vector<double> housing_mean_;      // per region, padded to whole lane groups with zeros
+  std::vector<std::int64_t> housing_supply_;
+  std::vector<std::uint8_t> housing_drawn_;
   PathState scratch_state_;               // for simulate_path
 };
 

@@ -23,6 +23,14 @@ WeekStreams::WeekStreams(int dublin_cohorts, int regions, std::uint32_t region_s
         word1_.push_back((static_cast<std::uint32_t>(f) << 16) | (s & 0xFFFFu));
         ++lane;
       }
+    // A flow with several subs is padded to a whole group of kSubGroup lanes,
+    // so that code reading its first blocks that many lanes at a time stays
+    // inside the arrays (and inside the lanes a week computes).
+    if (subs > 1)
+      for (; lane % kSubGroup != 0; ++lane) {
+        word0_.push_back(0);
+        word1_.push_back(0);
+      }
   };
   // Every weekly flow but the per-cohort Dublin streams, which go last so that
   // a week without them computes a prefix.

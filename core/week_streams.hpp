@@ -45,6 +45,20 @@ class WeekStreams {
     return RandomStream(seed_, path_, week_, flow, sub);
   }
 
+  // The first blocks of a flow's subs, for code that reads them in lanes:
+  // word k of sub s's first block is at first_blocks(flow)[k * stride() + s],
+  // readable for s up to the flow's subs rounded up to kSubGroup. Null when
+  // they were not computed for this path-week.
+  static constexpr std::size_t kSubGroup = 8;
+  const std::uint32_t* first_blocks(Flow flow) const noexcept {
+    const auto id = static_cast<std::uint32_t>(flow);
+    if (id < kFirstWeekly || id > kLastWeekly) return nullptr;
+    const Range& range = ranges_[id - kFirstWeekly];
+    if (range.subs == 0 || range.blocks != 1 || range.first + range.subs > ready_) return nullptr;
+    return blocks_.data() + range.first;
+  }
+  std::size_t stride() const noexcept { return stride_; }
+
   // Blocks computed per prepare() (for instrumentation and tests).
   std::size_t lanes(bool with_cohorts) const noexcept { return with_cohorts ? all_lanes_ : lanes_without_cohorts_; }
 
