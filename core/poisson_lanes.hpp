@@ -4,7 +4,7 @@
 //
 // A week draws the housing supply of each of the 25 regions from its own
 // stream; those draws were about a quarter of the regional kernel. For
-// lambda >= 10 the sampler's first attempt decides ~90 % of them. The lanes
+// lambda >= 10 the sampler's first attempt accepts 75-89 % of them. The lanes
 // compute that attempt with the scalar code's operations in its order (the
 // same bits), and decide its final test -- which needs log -- with a vector
 // log whose error is a million times below the margin they require before
