@@ -7,6 +7,7 @@
 #include "app/log.hpp"
 #include "app/run_command.hpp"
 #include "app/signals.hpp"
+#include "core/philox_lanes.hpp"
 #include "forecast/provenance.hpp"
 #include "io/config_toml.hpp"
 #include "io/errors.hpp"
@@ -71,6 +72,11 @@ int run_main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   run->add_option("--backend", backend, "parallel back end; results do not depend on it")
       ->check(CLI::IsMember({"openmp", "tbb"}));
+  std::string simd = "auto";
+  run->add_option("--simd", simd,
+                  "SIMD instruction set of the kernel's lanes, at most (default auto: the widest the CPU has); "
+                  "results do not depend on it")
+      ->check(CLI::IsMember({"auto", "avx512", "avx2", "off"}));
   run->add_flag("--quiet", ov.quiet, "print nothing but errors");
   run->add_option("--log-level", log_level, "log lines on stderr from this level on")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
@@ -123,6 +129,8 @@ int run_main(int argc, char** argv) {
     if (run->count("--out")) ov.out = out;
     if (run->count("--window-weeks")) ov.window_weeks = window;
     ov.parallelism.backend = parse_backend(backend);
+    if (simd == "avx2") core::limit_simd(core::PhiloxIsa::Avx2);
+    if (simd == "off") core::limit_simd(core::PhiloxIsa::Scalar);
     app::Log log(ov.quiet && !run->count("--log-level") ? app::LogLevel::Error : app::parse_log_level(log_level),
                  ::isatty(STDERR_FILENO) != 0);
     ScenarioSet set = load(config_path);

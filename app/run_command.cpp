@@ -5,6 +5,7 @@
 #include "app/run_manifest.hpp"
 #include "app/signals.hpp"
 #include "core/byte_buffer.hpp"
+#include "core/philox_lanes.hpp"
 #include "core/variables.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/provenance.hpp"
@@ -256,6 +257,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.host = host_name();
   manifest.threads = effective_threads(o.parallelism);
   manifest.backend = backend_name(o.parallelism.backend);
+  manifest.simd = core::philox_isa_name(core::philox_best_isa());
   const Config& base = set.scenarios.front();
   const fs::path output = base.output.path;
 

@@ -69,6 +69,7 @@ std::string to_json(const RunManifest& m) {
   j += "  \"host\": " + quoted(m.host) + ",\n";
   j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
   j += "  \"backend\": " + quoted(m.backend) + ",\n";
+  j += "  \"simd\": " + quoted(m.simd) + ",\n";
   j += "  \"window_weeks\": " + std::to_string(m.window_weeks) + ",\n";
   j += "  \"chainsim_version\": " + quoted(chainsim_version()) + ",\n";
   j += "  \"chainsim_git_commit\": " + quoted(chainsim_git_commit()) + ",\n";

@@ -22,6 +22,7 @@ struct RunManifest {
   std::string host;
   int threads = 0;
   std::string backend;
+  std::string simd;  // instruction set of the kernel's lanes (core/philox_lanes.hpp)
   int window_weeks = 0;
   std::string configuration_source;
   std::int64_t paths = 0;

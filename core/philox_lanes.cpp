@@ -18,6 +18,9 @@
 #include <Random123/philox.h>
 #include <immintrin.h>
 
+#include <algorithm>
+#include <atomic>
+
 namespace chainsim::core {
 namespace {
 
@@ -147,12 +150,19 @@ PhiloxIsa detect_isa() noexcept {
   return PhiloxIsa::Scalar;
 }
 
+// The cap of limit_simd (a process-wide setting, like a thread count; atomic
+// because workers read it while making their workspaces).
+std::atomic<int> g_simd_limit{static_cast<int>(PhiloxIsa::Avx512)};
+
 }  // namespace
 
 PhiloxIsa philox_best_isa() noexcept {
-  static const PhiloxIsa isa = detect_isa();
-  return isa;
+  static const PhiloxIsa detected = detect_isa();
+  return static_cast<PhiloxIsa>(
+      std::min(static_cast<int>(detected), g_simd_limit.load(std::memory_order_relaxed)));
 }
+
+void limit_simd(PhiloxIsa max) noexcept { g_simd_limit.store(static_cast<int>(max), std::memory_order_relaxed); }
 
 const char* philox_isa_name(PhiloxIsa isa) noexcept {
   switch (isa) {

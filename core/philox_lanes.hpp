@@ -18,9 +18,16 @@ namespace chainsim::core {
 
 enum class PhiloxIsa { Scalar, Avx2, Avx512 };
 
-// The widest instruction set this CPU (and OS) supports.
+// The instruction set the lanes use (here and in core/poisson_lanes): the
+// widest this CPU (and OS) supports, capped by limit_simd.
 PhiloxIsa philox_best_isa() noexcept;
 const char* philox_isa_name(PhiloxIsa isa) noexcept;
+
+// Caps the instruction set of the lanes for the whole process (default: no
+// cap). Results do not depend on it -- every instruction set computes the
+// same bits -- so it serves to check that, or to avoid a vector unit one does
+// not trust. Workspaces made before the call keep the set they were made with.
+void limit_simd(PhiloxIsa max) noexcept;
 
 // The counters of n blocks that share key = {seed low, seed high} and counter
 // words 2 and 3; lane i has counter {word0[i], word1[i], word2, word3}.

@@ -128,8 +128,8 @@ TEST_F(CliTest, HelpAndVersion) {
 
   const Result run = chainsim("run --help");
   EXPECT_EQ(run.rc, 0) << describe(run);
-  for (const char* word : {"--paths", "--weeks", "--threads", "--backend", "--seed", "--out", "--quiet", "config",
-                           "openmp", "tbb"}) {
+  for (const char* word : {"--paths", "--weeks", "--threads", "--backend", "--simd", "--seed", "--out", "--quiet",
+                           "config", "openmp", "tbb"}) {
     EXPECT_NE(run.out.find(word), std::string::npos) << "run --help lacks '" << word << "'\n" << describe(run);
   }
 
@@ -160,6 +160,7 @@ TEST_F(CliTest, UsageErrorsExit64) {
       "run --weeks 0 --out x.h5",           // out of range
       "run --weeks 1561 --out x.h5",        // above the limit
       "run --backend cuda --out x.h5",      // not a back end
+      "run --simd sse9 --out x.h5",         // not an instruction set of the lanes
       "run --threads abc --out x.h5",       // not a number
       "run --threads 0 --out x.h5",         // out of range
       // BUG (app/main.cpp, --seed option): CLI11 2.1.2 converts "-1" to 2^64 - 1 and saturates
@@ -213,10 +214,10 @@ TEST_F(CliTest, RunWritesFileAndSummary) {
 }
 
 // ---------------------------------------------------------------------------
-// 4. Results do not depend on the thread count or back end
+// 4. Results do not depend on the thread count, back end or SIMD instruction set
 // ---------------------------------------------------------------------------
 
-TEST_F(CliTest, OutputIsByteIdenticalAcrossThreadsAndBackends) {
+TEST_F(CliTest, OutputIsByteIdenticalAcrossThreadsBackendsAndSimd) {
   // The output path is part of the embedded configuration, so every run writes
   // the same relative name "a.h5", each in its own directory.
   struct Variant {
@@ -228,6 +229,8 @@ TEST_F(CliTest, OutputIsByteIdenticalAcrossThreadsAndBackends) {
       {"tbb2", "--backend tbb --threads 2"},
       {"tbb1", "--backend tbb --threads 1"},
       {"omp3", "--backend openmp --threads 3"},
+      {"simd-off", "--threads 2 --simd off"},
+      {"simd-avx2", "--threads 2 --simd avx2"},
       {"seed", "--threads 2 --seed 12345"},
   };
   for (const auto& v : variants) {
@@ -241,7 +244,7 @@ TEST_F(CliTest, OutputIsByteIdenticalAcrossThreadsAndBackends) {
   // Every file the run writes (a.h5 and the tables) is identical -- except the
   // run manifest a.h5.run.json, whose job is to record what varies (threads, times).
   const std::vector<std::string> names = listing(dir_ / "t1");
-  for (const char* d : {"t2", "tbb2", "tbb1", "omp3"}) {
+  for (const char* d : {"t2", "tbb2", "tbb1", "omp3", "simd-off", "simd-avx2"}) {
     EXPECT_EQ(listing(dir_ / d), names) << d;
     for (const auto& name : names) {
       if (name.ends_with(".run.json")) continue;
