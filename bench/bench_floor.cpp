@@ -165,6 +165,7 @@ struct Replay {
 };
 
 void plan_lanes(Replay& r);
+void prepare_replay_rates(std::vector<core::DrawRecord>& records);
 
 void verify_replay(const Replay& r);
 
@@ -188,6 +189,8 @@ const Replay& replay_for(const std::string& mode) {
       r->top.push_back(rec);
       r->parts[part_of(rec)].push_back(rec);
     }
+  prepare_replay_rates(r->top);
+  for (auto& part : r->parts) prepare_replay_rates(part);
   Config cfg = io::load_seed().scenarios.at(0);
   cfg.run.regions = mode == "national" ? RegionMode::National : RegionMode::SafetyRegions;
   r->spec = resolve(cfg);
@@ -211,6 +214,28 @@ std::int64_t replay_subset(const Replay& r, const core::DrawRecord& rec, core::R
   return groups.front();
 }
 
+// Binomial records drawn with a prepared rate (DrawRecord::b == 1) are marked
+// with probs = kPreparedRate and their b replaced by log1p(-min(p, 1 - p)) at
+// start-up, so that the timed replay, like the kernel, computes no log1p for them.
+constexpr std::uint32_t kPreparedRate = 1;
+
+void prepare_replay_rates(std::vector<core::DrawRecord>& records) {
+  for (core::DrawRecord& rec : records)
+    if (rec.kind == core::DrawKind::Binomial && rec.b == 1.0) {
+      rec.probs = kPreparedRate;
+      rec.b = core::prepare_binomial(rec.a).log_q;
+    }
+}
+
+inline core::BinomialRate prepared_rate(const core::DrawRecord& rec) {
+  core::BinomialRate rate;
+  rate.p = rec.a;
+  rate.flip = rec.a > 0.5;
+  rate.rare = rate.flip ? 1.0 - rec.a : rec.a;
+  rate.log_q = rec.b;
+  return rate;
+}
+
 // One call again on stream `rs`; adds its result to acc (counts) or dacc (reals).
 inline void replay_call(const Replay& r, const core::DrawRecord& rec, core::RandomStream& rs, std::int64_t& acc,
                         double& dacc) {
@@ -222,7 +247,14 @@ inline void replay_call(const Replay& r, const core::DrawRecord& rec, core::Rand
       case core::DrawKind::Beta: dacc += core::sample_beta(rs, rec.a, rec.b); break;
       case core::DrawKind::Bernoulli: acc += core::sample_bernoulli(rs, rec.a); break;
       case core::DrawKind::Poisson: acc += core::sample_poisson(rs, rec.a); break;
-      case core::DrawKind::Binomial: acc += core::sample_binomial(rs, rec.n, rec.a); break;
+      case core::DrawKind::Binomial:
+        // A call the kernel made with a prepared rate (the Dublin cohorts: one
+        // log1p a week for all of them) is replayed with one, prepared before
+        // the timing (rec.b holds its log_q; see prepare_replay_rates).
+        acc += rec.probs == kPreparedRate
+                   ? core::sample_binomial(rs, rec.n, prepared_rate(rec))
+                   : core::sample_binomial(rs, rec.n, rec.a);
+        break;
       case core::DrawKind::BinomialInversion: acc += core::sample_binomial_inversion(rs, rec.n, rec.a); break;
       case core::DrawKind::Multinomial: {
         const auto& probs = r.trace.trace.probs[rec.probs];
@@ -334,7 +366,10 @@ void verify_replay(const Replay& r) {
       case core::DrawKind::Beta: core::sample_beta(end, rec.a, rec.b); break;
       case core::DrawKind::Bernoulli: core::sample_bernoulli(end, rec.a); break;
       case core::DrawKind::Poisson: core::sample_poisson(end, rec.a); break;
-      case core::DrawKind::Binomial: core::sample_binomial(end, rec.n, rec.a); break;
+      case core::DrawKind::Binomial:
+        rec.probs == kPreparedRate ? core::sample_binomial(end, rec.n, prepared_rate(rec))
+                                   : core::sample_binomial(end, rec.n, rec.a);
+        break;
       case core::DrawKind::BinomialInversion: core::sample_binomial_inversion(end, rec.n, rec.a); break;
       case core::DrawKind::Multinomial: {
         const auto& probs = r.trace.trace.probs[rec.probs];

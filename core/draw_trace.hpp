@@ -65,7 +65,7 @@ struct DrawRecord {
   RandomStream stream{0, 0, 0, Flow::InflowNoise};  // state of the stream when the sampler was called
   std::int64_t n = 0;        // binomial, multinomial, binomial_inversion: n
   double a = 0.0;            // p (binomial, bernoulli), lambda, shape (gamma), mean (exp.), a (beta)
-  double b = 0.0;            // scale (gamma), b (beta)
+  double b = 0.0;            // scale (gamma), b (beta); binomial: 1 when drawn with a prepared rate (BinomialRate)
   std::uint32_t probs = 0;   // multinomial: index into DrawTrace::probs
   std::uint32_t words = 0;   // 32-bit words the call took from the stream (0: outcome known, no randomness)
   std::uint32_t blocks = 0;  // Philox blocks the call generated

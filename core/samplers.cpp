@@ -293,7 +293,7 @@ BinomialRate prepare_binomial(double p) noexcept {
 }
 
 std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, const BinomialRate& rate) noexcept {
-  CHAINSIM_DRAW_HOOK(DrawKind::Binomial, rs, n, rate.p, 0.0);
+  CHAINSIM_DRAW_HOOK(DrawKind::Binomial, rs, n, rate.p, 1.0);  // b = 1: with a prepared rate
   if (n <= 0 || !(rate.p > 0.0)) return 0;
   if (rate.p >= 1.0) return n;
   const std::int64_t k = static_cast<double>(n) * rate.rare < 10.0 ? binomial_inversion(rs, n, rate.rare, rate.log_q)
