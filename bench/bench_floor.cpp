@@ -162,10 +162,13 @@ struct Replay {
   std::vector<std::uint32_t> lane_word0, lane_word1;
   std::vector<std::uint32_t> lane_of, lane_blocks;
   std::size_t max_batch_lanes = 0;
+  // Rates of the binomial calls the kernel made with a prepared rate (see
+  // prepare_replay_rates); such a record's probs is 1 + its index here.
+  std::vector<core::BinomialRate> rates;
 };
 
 void plan_lanes(Replay& r);
-void prepare_replay_rates(std::vector<core::DrawRecord>& records);
+void prepare_replay_rates(Replay& r, std::vector<core::DrawRecord>& records);
 
 void verify_replay(const Replay& r);
 
@@ -189,8 +192,8 @@ const Replay& replay_for(const std::string& mode) {
       r->top.push_back(rec);
       r->parts[part_of(rec)].push_back(rec);
     }
-  prepare_replay_rates(r->top);
-  for (auto& part : r->parts) prepare_replay_rates(part);
+  prepare_replay_rates(*r, r->top);
+  for (auto& part : r->parts) prepare_replay_rates(*r, part);
   Config cfg = io::load_seed().scenarios.at(0);
   cfg.run.regions = mode == "national" ? RegionMode::National : RegionMode::SafetyRegions;
   r->spec = resolve(cfg);
@@ -214,26 +217,16 @@ std::int64_t replay_subset(const Replay& r, const core::DrawRecord& rec, core::R
   return groups.front();
 }
 
-// Binomial records drawn with a prepared rate (DrawRecord::b == 1) are marked
-// with probs = kPreparedRate and their b replaced by log1p(-min(p, 1 - p)) at
-// start-up, so that the timed replay, like the kernel, computes no log1p for them.
-constexpr std::uint32_t kPreparedRate = 1;
-
-void prepare_replay_rates(std::vector<core::DrawRecord>& records) {
+// The kernel draws the Dublin cohorts with a rate prepared once a week (one
+// log1p for all of them); the trace marks those calls (DrawRecord::b == 1).
+// Their rates are prepared here, before the timing, so that the replay, like
+// the kernel, computes no log1p per call.
+void prepare_replay_rates(Replay& r, std::vector<core::DrawRecord>& records) {
   for (core::DrawRecord& rec : records)
     if (rec.kind == core::DrawKind::Binomial && rec.b == 1.0) {
-      rec.probs = kPreparedRate;
-      rec.b = core::prepare_binomial(rec.a).log_q;
+      r.rates.push_back(core::prepare_binomial(rec.a));
+      rec.probs = static_cast<std::uint32_t>(r.rates.size());
     }
-}
-
-inline core::BinomialRate prepared_rate(const core::DrawRecord& rec) {
-  core::BinomialRate rate;
-  rate.p = rec.a;
-  rate.flip = rec.a > 0.5;
-  rate.rare = rate.flip ? 1.0 - rec.a : rec.a;
-  rate.log_q = rec.b;
-  return rate;
 }
 
 // One call again on stream `rs`; adds its result to acc (counts) or dacc (reals).
@@ -241,31 +234,28 @@ inline void replay_call(const Replay& r, const core::DrawRecord& rec, core::Rand
                         double& dacc) {
   std::int64_t counts[256];
   switch (rec.kind) {
-      case core::DrawKind::Normal: dacc += core::sample_normal(rs); break;
-      case core::DrawKind::Exponential: dacc += core::sample_exponential(rs, rec.a); break;
-      case core::DrawKind::Gamma: dacc += core::sample_gamma(rs, rec.a, rec.b); break;
-      case core::DrawKind::Beta: dacc += core::sample_beta(rs, rec.a, rec.b); break;
-      case core::DrawKind::Bernoulli: acc += core::sample_bernoulli(rs, rec.a); break;
-      case core::DrawKind::Poisson: acc += core::sample_poisson(rs, rec.a); break;
-      case core::DrawKind::Binomial:
-        // A call the kernel made with a prepared rate (the Dublin cohorts: one
-        // log1p a week for all of them) is replayed with one, prepared before
-        // the timing (rec.b holds its log_q; see prepare_replay_rates).
-        acc += rec.probs == kPreparedRate
-                   ? core::sample_binomial(rs, rec.n, prepared_rate(rec))
-                   : core::sample_binomial(rs, rec.n, rec.a);
-        break;
-      case core::DrawKind::BinomialInversion: acc += core::sample_binomial_inversion(rs, rec.n, rec.a); break;
-      case core::DrawKind::Multinomial: {
-        const auto& probs = r.trace.trace.probs[rec.probs];
-        const std::size_t k = std::min<std::size_t>(probs.size(), 256);
-        core::sample_multinomial(rs, rec.n, std::span<const double>(probs.data(), k),
-                                 std::span<std::int64_t>(counts, k));
-        acc += counts[0] + counts[k - 1];
-        break;
-      }
-      case core::DrawKind::Subset: acc += replay_subset(r, rec, rs); break;
-      case core::DrawKind::Count: break;
+    case core::DrawKind::Normal: dacc += core::sample_normal(rs); break;
+    case core::DrawKind::Exponential: dacc += core::sample_exponential(rs, rec.a); break;
+    case core::DrawKind::Gamma: dacc += core::sample_gamma(rs, rec.a, rec.b); break;
+    case core::DrawKind::Beta: dacc += core::sample_beta(rs, rec.a, rec.b); break;
+    case core::DrawKind::Bernoulli: acc += core::sample_bernoulli(rs, rec.a); break;
+    case core::DrawKind::Poisson: acc += core::sample_poisson(rs, rec.a); break;
+    case core::DrawKind::Binomial:
+      // With the rate the kernel prepared (prepare_replay_rates), or as drawn.
+      acc += rec.probs != 0 ? core::sample_binomial(rs, rec.n, r.rates[rec.probs - 1])
+                            : core::sample_binomial(rs, rec.n, rec.a);
+      break;
+    case core::DrawKind::BinomialInversion: acc += core::sample_binomial_inversion(rs, rec.n, rec.a); break;
+    case core::DrawKind::Multinomial: {
+      const auto& probs = r.trace.trace.probs[rec.probs];
+      const std::size_t k = std::min<std::size_t>(probs.size(), 256);
+      core::sample_multinomial(rs, rec.n, std::span<const double>(probs.data(), k),
+                               std::span<std::int64_t>(counts, k));
+      acc += counts[0] + counts[k - 1];
+      break;
+    }
+    case core::DrawKind::Subset: acc += replay_subset(r, rec, rs); break;
+    case core::DrawKind::Count: break;
   }
 }
 
@@ -358,29 +348,9 @@ std::int64_t replay_once(const Replay& r) {
 void verify_replay(const Replay& r) {
   for (const core::DrawRecord& rec : r.top) {
     core::RandomStream end = rec.stream;
-    std::int64_t counts[256];
-    switch (rec.kind) {
-      case core::DrawKind::Normal: core::sample_normal(end); break;
-      case core::DrawKind::Exponential: core::sample_exponential(end, rec.a); break;
-      case core::DrawKind::Gamma: core::sample_gamma(end, rec.a, rec.b); break;
-      case core::DrawKind::Beta: core::sample_beta(end, rec.a, rec.b); break;
-      case core::DrawKind::Bernoulli: core::sample_bernoulli(end, rec.a); break;
-      case core::DrawKind::Poisson: core::sample_poisson(end, rec.a); break;
-      case core::DrawKind::Binomial:
-        rec.probs == kPreparedRate ? core::sample_binomial(end, rec.n, prepared_rate(rec))
-                                   : core::sample_binomial(end, rec.n, rec.a);
-        break;
-      case core::DrawKind::BinomialInversion: core::sample_binomial_inversion(end, rec.n, rec.a); break;
-      case core::DrawKind::Multinomial: {
-        const auto& probs = r.trace.trace.probs[rec.probs];
-        const std::size_t k = std::min<std::size_t>(probs.size(), 256);
-        core::sample_multinomial(end, rec.n, std::span<const double>(probs.data(), k),
-                                 std::span<std::int64_t>(counts, k));
-        break;
-      }
-      case core::DrawKind::Subset: replay_subset(r, rec, end); break;
-      case core::DrawKind::Count: break;
-    }
+    std::int64_t acc = 0;
+    double dacc = 0.0;
+    replay_call(r, rec, end, acc, dacc);
     core::RandomStream s = rec.stream;
     std::uint32_t words = 0;
     while (std::memcmp(&s, &end, sizeof s) != 0 && words <= rec.words) {

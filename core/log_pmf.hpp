@@ -17,13 +17,15 @@ inline constexpr double k2Pi = 6.28318530717958647693;
 // x <= 10 the exact values are tabulated (f_c(0..9) of [H93b]); above that the
 // asymptotic series 1/(12x) - 1/(360x^3) + 1/(1260x^5) - 1/(1680x^7)
 // + 1/(1188x^9) is used, whose truncation error at x = 11 is below 7e-15.
+// kStirlerrTable[x - 1] = stirlerr(x) for x = 1..10 (also read by the SIMD
+// lanes of core/poisson_lanes.cpp, which must give the same bits).
+inline constexpr double kStirlerrTable[10] = {
+    0.08106146679532726, 0.04134069595540929, 0.02767792568499834,
+    0.02079067210376509, 0.01664469118982119, 0.01387612882307075,
+    0.01189670994589177, 0.01041126526197209, 0.009255462182712733,
+    0.008330563433362871};
 inline double stirlerr(double x) noexcept {
-  static constexpr double kTable[10] = {
-      0.08106146679532726, 0.04134069595540929, 0.02767792568499834,
-      0.02079067210376509, 0.01664469118982119, 0.01387612882307075,
-      0.01189670994589177, 0.01041126526197209, 0.009255462182712733,
-      0.008330563433362871};
-  if (x <= 10.0) return kTable[static_cast<int>(x) - 1];
+  if (x <= 10.0) return kStirlerrTable[static_cast<int>(x) - 1];
   const double r = 1.0 / x;
   const double r2 = r * r;
   return r * (1.0 / 12 - r2 * (1.0 / 360 - r2 * (1.0 / 1260 - r2 * (1.0 / 1680 - r2 / 1188))));

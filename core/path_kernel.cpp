@@ -35,6 +35,14 @@ constexpr std::uint32_t kRegionSplitBlocks = 32;
 // draws it would replace (measured: BM_PathWeek_National ~1 % slower).
 constexpr int kHousingLanesFrom = 4;
 
+// The traced kernel draws every region through sample_poisson, so that the
+// draw trace records each draw.
+#ifdef CHAINSIM_TRACE_DRAWS
+constexpr bool kHousingInLanes = false;
+#else
+constexpr bool kHousingInLanes = true;
+#endif
+
 // Per-region arrays read in lanes are padded to whole lane groups.
 static_assert(WeekStreams::kSubGroup % kPoissonLaneGroup == 0);
 std::size_t lane_padded(int n) {
@@ -154,8 +162,8 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       region_split_(spec.region_share),
       week_streams_(spec.dublin_deadline_weeks, spec.regions, kRegionSplitBlocks),
       housing_mean_(lane_padded(spec.regions), 0.0),
-      housing_supply_(lane_padded(spec.regions), 0),
-      housing_drawn_(lane_padded(spec.regions), 0),
+      housing_supply_(static_cast<std::size_t>(spec.regions), 0),
+      housing_drawn_(static_cast<std::size_t>(spec.regions), 0),
       scratch_state_(spec) {}
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
@@ -495,16 +503,13 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
       mean[r] = par.regional_realisation[static_cast<std::size_t>(r)] * quota[r] + programme[r];
     // The regions' first PTRS attempts are made side by side
     // (core/poisson_lanes.hpp); the draws they do not settle are made one by
-    // one. The results are sample_poisson's either way. The traced kernel
-    // draws every region through sample_poisson, so that the draw trace
-    // records each draw.
-    [[maybe_unused]] const std::uint32_t* housing_blocks = ws.week_streams_.first_blocks(Flow::HousingSupply);
-#ifndef CHAINSIM_TRACE_DRAWS
-    if (housing_blocks && R >= kHousingLanesFrom)
+    // one. The results are sample_poisson's either way.
+    const std::uint32_t* housing_blocks =
+        kHousingInLanes && R >= kHousingLanesFrom ? ws.week_streams_.first_blocks(Flow::HousingSupply) : nullptr;
+    if (housing_blocks)
       poisson_first_attempt_lanes(mean, static_cast<std::size_t>(R), housing_blocks, ws.week_streams_.stride(),
                                   supply, drawn);
     else
-#endif
       std::fill(ws.housing_drawn_.begin(), ws.housing_drawn_.end(), std::uint8_t{0});
     for (int r = 0; r < R; ++r) {
       const auto ru = static_cast<std::size_t>(r);

@@ -104,8 +104,8 @@ class PathWorkspace {
   SubsetScratch subset_;                  // Dublin leavers drawn as a subset
   WeekStreams week_streams_;              // the week's streams, first blocks computed together
   std::vector<double> housing_mean_;      // per region, padded to whole lane groups with zeros
-  std::vector<std::int64_t> housing_supply_;
-  std::vector<std::uint8_t> housing_drawn_;
+  std::vector<std::int64_t> housing_supply_;  // per region
+  std::vector<std::uint8_t> housing_drawn_;   // per region: settled in lanes
   PathState scratch_state_;               // for simulate_path
 };
 

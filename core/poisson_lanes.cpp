@@ -20,7 +20,9 @@
 // the scalar sampler, which repeats the first attempt and goes on.
 #include "core/poisson_lanes.hpp"
 
+#include "core/log_pmf.hpp"
 #include "core/philox_lanes.hpp"
+#include "core/samplers.hpp"
 
 #include <immintrin.h>
 
@@ -36,8 +38,6 @@ namespace {
 #define CHAINSIM_AVX512 __attribute__((target("avx512f"), always_inline)) inline
 
 constexpr double kTieMargin = 1e-10;  // relative; see the file comment
-constexpr double kMaxCount = 0x1.0p62;  // as samplers.cpp
-constexpr double kTwoPi = 6.28318530717958647693;  // as log_pmf.hpp
 
 CHAINSIM_AVX512 __m512d splat(double x) noexcept { return _mm512_set1_pd(x); }
 
@@ -81,10 +81,6 @@ CHAINSIM_AVX512 __m512d log_lanes(__m512d x) noexcept {
 // stirlerr(k) for k >= 1 (log_pmf.hpp), the same operations: the table for
 // k <= 10, the series above.
 CHAINSIM_AVX512 __m512d stirlerr_lanes(__m512d k) noexcept {
-  alignas(64) static constexpr double kTable[16] = {
-      0.08106146679532726, 0.04134069595540929, 0.02767792568499834, 0.02079067210376509,
-      0.01664469118982119, 0.01387612882307075, 0.01189670994589177, 0.01041126526197209,
-      0.009255462182712733, 0.008330563433362871, 0, 0, 0, 0, 0, 0};
   const __m512d r = _mm512_div_pd(splat(1.0), k);
   const __m512d r2 = _mm512_mul_pd(r, r);
   __m512d t = _mm512_sub_pd(splat(1.0 / 1680), _mm512_div_pd(r2, splat(1188.0)));
@@ -95,10 +91,10 @@ CHAINSIM_AVX512 __m512d stirlerr_lanes(__m512d k) noexcept {
   const __mmask8 small = _mm512_cmp_pd_mask(k, splat(10.0), _CMP_LE_OQ);
   if (!small) return series;
   // The table at k - 1 for the small lanes (clamped into the table for the others).
-  const __m512d idx = _mm512_min_pd(_mm512_max_pd(_mm512_sub_pd(k, splat(1.0)), splat(0.0)), splat(15.0));
+  const __m512d idx = _mm512_min_pd(_mm512_max_pd(_mm512_sub_pd(k, splat(1.0)), splat(0.0)), splat(9.0));
   alignas(64) double at[8], out[8];
   _mm512_store_pd(at, idx);
-  for (int j = 0; j < 8; ++j) out[j] = kTable[static_cast<int>(at[j])];
+  for (int j = 0; j < 8; ++j) out[j] = kStirlerrTable[static_cast<int>(at[j])];
   return _mm512_mask_blend_pd(small, series, _mm512_load_pd(out));
 }
 
@@ -186,7 +182,7 @@ __attribute__((target("avx512f"))) void ptrs_avx512(const double* lambda, std::s
         const __m512d kk = _mm512_mask_mov_pd(splat(1.0), positive, k);
         __m512d slack;
         const __m512d bd = bd0_lanes(kk, lam, positive, slack);
-        const __m512d half_log = _mm512_mul_pd(splat(0.5), log_lanes(_mm512_mul_pd(splat(kTwoPi), kk)));
+        const __m512d half_log = _mm512_mul_pd(splat(0.5), log_lanes(_mm512_mul_pd(splat(k2Pi), kk)));
         __m512d rhs = _mm512_sub_pd(_mm512_sub_pd(_mm512_sub_pd(_mm512_setzero_pd(), stirlerr_lanes(kk)), bd), half_log);
         rhs = _mm512_mask_sub_pd(rhs, zero, _mm512_setzero_pd(), lam);
         slack = _mm512_add_pd(slack, _mm512_add_pd(abs_lanes(half_log), abs_lanes(lhs)));

@@ -29,13 +29,6 @@
 namespace chainsim::core {
 namespace {
 
-
-// Largest k a rejection sampler will ever return; proposals beyond it have
-// probability far below 2^-1000 for the parameter ranges we support
-// (lambda, n <= ~1e9) and are rejected, which also keeps the double -> int64
-// conversion defined.
-constexpr double kMaxCount = 0x1.0p62;
-
 // Binomial by sequential-search inversion, for p <= 1/2 and n p < 10.
 // Starts at P(0) = (1-p)^n = exp(n log1p(-p)) >= exp(-15) here (because
 // -log(1-p) <= p + p^2 <= 1.5 p for p <= 1/2), so it never underflows; the

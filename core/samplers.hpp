@@ -14,6 +14,12 @@
 
 namespace chainsim::core {
 
+// Largest k a rejection sampler will ever return; proposals beyond it have
+// probability far below 2^-1000 for the parameter ranges we support
+// (lambda, n <= ~1e9) and are rejected, which also keeps the double -> int64
+// conversion defined.
+inline constexpr double kMaxCount = 0x1.0p62;
+
 // Standard normal N(0, 1).
 double sample_normal(RandomStream& rs) noexcept;
 

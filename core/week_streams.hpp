@@ -59,10 +59,10 @@ class WeekStreams {
   }
   std::size_t stride() const noexcept { return stride_; }
 
-  // Blocks computed per prepare() (for instrumentation and tests).
+ private:
+  // Lanes a prepare() computes.
   std::size_t lanes(bool with_cohorts) const noexcept { return with_cohorts ? all_lanes_ : lanes_without_cohorts_; }
 
- private:
   static constexpr std::uint32_t kFirstWeekly = static_cast<std::uint32_t>(Flow::InflowNoise);
   static constexpr std::uint32_t kLastWeekly = static_cast<std::uint32_t>(Flow::DublinLeaverCohorts);
   struct Range {
