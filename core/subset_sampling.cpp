@@ -46,13 +46,19 @@ void remove_uniform_subset(RandomStream& rs, std::span<std::int64_t> groups, std
     s.taken[t >> 6] |= std::uint64_t{1} << (t & 63);
     s.chosen.push_back(t);
   }
-  // Each member to its group: a guess by proportion, then a short walk
-  // (the Dublin cohorts have similar sizes, so the guess is mostly right).
+  // Each member to its group: the last g with cumulative[g] <= t (a group
+  // holding t is not empty, so cumulative[g + 1] > t), by a binary search
+  // whose steps depend only on G -- no branch on the data to mispredict,
+  // which the guess-and-walk this replaced did on most members.
+  const std::int64_t* cum = s.cumulative.data();
   for (const std::uint32_t t : s.chosen) {
     s.taken[t >> 6] = 0;  // restore the all-zero bitset
-    auto g = static_cast<std::size_t>(static_cast<std::uint64_t>(t) * G / static_cast<std::uint64_t>(N));
-    while (s.cumulative[g] > t) --g;
-    while (s.cumulative[g + 1] <= t) ++g;
+    std::size_t g = 0;
+    for (std::size_t len = G; len > 1;) {
+      const std::size_t half = len / 2;
+      g = cum[g + half] <= static_cast<std::int64_t>(t) ? g + half : g;
+      len -= half;
+    }
     --groups[g];
   }
 }
