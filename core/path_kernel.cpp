@@ -1,6 +1,7 @@
 #include "core/path_kernel.hpp"
 
 #include "core/binomial_inversion.hpp"
+#include "core/binomial_lanes.hpp"
 #include "core/poisson_lanes.hpp"
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
@@ -35,12 +36,14 @@ constexpr std::uint32_t kRegionSplitBlocks = 32;
 // draws it would replace (measured: BM_PathWeek_National ~1 % slower).
 constexpr int kHousingLanesFrom = 4;
 
-// The traced kernel draws every region through sample_poisson, so that the
-// draw trace records each draw.
+// The traced kernel draws every region and every Dublin cohort through
+// sample_poisson / sample_binomial, so that the draw trace records each draw.
 #ifdef CHAINSIM_TRACE_DRAWS
 constexpr bool kHousingInLanes = false;
+constexpr bool kCohortsInLanes = false;
 #else
 constexpr bool kHousingInLanes = true;
+constexpr bool kCohortsInLanes = true;
 #endif
 
 // Per-region arrays read in lanes are padded to whole lane groups.
@@ -164,6 +167,8 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       housing_mean_(lane_padded(spec.regions), 0.0),
       housing_supply_(static_cast<std::size_t>(spec.regions), 0),
       housing_drawn_(static_cast<std::size_t>(spec.regions), 0),
+      cohort_left_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
+      cohort_drawn_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
       scratch_state_(spec) {}
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
@@ -406,10 +411,23 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
       remove_uniform_subset(rs_who, D, leavers, ws.subset_);  // D[a] = those who stay
     }
     const BinomialRate leave_rate = prepare_binomial(few ? 0.0 : leave_p);
+    // The cohorts' draws by inversion are made side by side
+    // (core/binomial_lanes.hpp); the ones they do not settle one by one. The
+    // results are sample_binomial's either way.
+    std::uint8_t* cohort_drawn = ws.cohort_drawn_.data();
+    const std::uint32_t* cohort_blocks =
+        kCohortsInLanes && !few && leave_p > 0.0 ? ws.week_streams_.first_blocks(Flow::DublinLeavers) : nullptr;
+    if (cohort_blocks)
+      binomial_inversion_lanes(leave_rate, D.data(), static_cast<std::size_t>(d), cohort_blocks,
+                               ws.week_streams_.stride(), ws.cohort_left_.data(), cohort_drawn);
+    else
+      std::fill(ws.cohort_drawn_.begin(), ws.cohort_drawn_.end(), std::uint8_t{0});
     for (int a = d - 1; a >= 0; --a) {
       const std::int64_t n = D[static_cast<std::size_t>(a)];
       std::int64_t left = 0;
-      if (!few && n > 0 && leave_p > 0.0) {  // 1 - s = 0: no draw, everyone stays
+      if (cohort_drawn[a]) {
+        left = ws.cohort_left_[static_cast<std::size_t>(a)];
+      } else if (!few && n > 0 && leave_p > 0.0) {  // 1 - s = 0: no draw, everyone stays
         auto rs = stream(Flow::DublinLeavers, static_cast<std::uint32_t>(a));
         left = sample_binomial(rs, n, leave_rate);
       }

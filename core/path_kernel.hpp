@@ -106,6 +106,8 @@ class PathWorkspace {
   std::vector<double> housing_mean_;      // per region, padded to whole lane groups with zeros
   std::vector<std::int64_t> housing_supply_;  // per region
   std::vector<std::uint8_t> housing_drawn_;   // per region: settled in lanes
+  std::vector<std::int64_t> cohort_left_;     // per Dublin cohort: leavers drawn in lanes
+  std::vector<std::uint8_t> cohort_drawn_;    // per Dublin cohort: settled in lanes
   PathState scratch_state_;               // for simulate_path
 };
 

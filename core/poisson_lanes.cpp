@@ -20,11 +20,10 @@
 // the scalar sampler, which repeats the first attempt and goes on.
 #include "core/poisson_lanes.hpp"
 
+#include "core/avx512_lanes.hpp"
 #include "core/log_pmf.hpp"
 #include "core/philox_lanes.hpp"
 #include "core/samplers.hpp"
-
-#include <immintrin.h>
 
 #include <cmath>
 
@@ -35,27 +34,11 @@
 namespace chainsim::core {
 namespace {
 
-#define CHAINSIM_AVX512 __attribute__((target("avx512f"), always_inline)) inline
+using lanes::abs_lanes;
+using lanes::splat;
+using lanes::uniform_lanes;
 
 constexpr double kTieMargin = 1e-10;  // relative; see the file comment
-
-CHAINSIM_AVX512 __m512d splat(double x) noexcept { return _mm512_set1_pd(x); }
-
-// uniform() of the 52-bit words (hi << 32 | lo) >> 12, exactly as
-// RandomStream::uniform: the integer (< 2^52) to double through the exponent
-// bits of 2^52 (exact), + 0.5, * 2^-52.
-CHAINSIM_AVX512 __m512d uniform_lanes(const std::uint32_t* hi, const std::uint32_t* lo) noexcept {
-  const __m512i h = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(hi)));
-  const __m512i l = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(lo)));
-  const __m512i bits = _mm512_srli_epi64(_mm512_or_si512(_mm512_slli_epi64(h, 32), l), 12);
-  const __m512d two52 = splat(0x1.0p52);
-  const __m512d x = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(bits, _mm512_castpd_si512(two52))), two52);
-  return _mm512_mul_pd(_mm512_add_pd(x, splat(0.5)), splat(0x1.0p-52));
-}
-
-CHAINSIM_AVX512 __m512d abs_lanes(__m512d x) noexcept {
-  return _mm512_castsi512_pd(_mm512_and_si512(_mm512_castpd_si512(x), _mm512_set1_epi64(0x7FFFFFFFFFFFFFFF)));
-}
 
 // log(x) for positive normal x: x = 2^e m, m in [sqrt(1/2), sqrt(2)),
 // log m = 2 atanh(s) = 2 s sum_j s^(2j) / (2j + 1), s = (m - 1) / (m + 1),

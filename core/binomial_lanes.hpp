@@ -1,0 +1,35 @@
+#pragma once
+// The inversion binomial sampler (samplers.cpp) for many streams at once, in
+// SIMD lanes, with exactly the scalar sampler's results.
+//
+// In a week whose Dublin leavers are many, each of the 26 cohorts draws its
+// leavers Binomial(D[a], 1 - s) from its own stream, all with one prepared
+// rate; mostly n p < 10, where sample_binomial walks the CDF from 0 with one
+// uniform. Those draws were about a third of the national kernel, most of it
+// the walk's unpredictable exit branch. The lanes walk 8 cohorts side by side
+// with the scalar code's operations in its order (+, -, *, / are correctly
+// rounded in SIMD as in scalar code, and the start P(0) is std::exp's value),
+// so every lane ends where the scalar walk ends, on the same bits.
+#include "core/samplers.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace chainsim::core {
+
+// For lanes i < count: when sample_binomial(rs_i, n[i], rate) -- rs_i the
+// stream whose first Philox block has word k at first_blocks[k * stride + i]
+// -- would draw by inversion (n[i] > 0, 0 < rate.p < 1, n[i] * rate.rare < 10)
+// and its walk ends on the first uniform (it always does, but for rounding
+// with probability ~1e-15), sets out[i] to that result and settled[i] = 1;
+// else settled[i] = 0 (out[i] untouched) and the caller draws lane i with
+// sample_binomial. first_blocks is read for i up to count rounded up to 8.
+// Without AVX-512 (or with the lanes capped below it) no lane is settled.
+void binomial_inversion_lanes(const BinomialRate& rate, const std::int64_t* n, std::size_t count,
+                              const std::uint32_t* first_blocks, std::size_t stride, std::int64_t* out,
+                              std::uint8_t* settled) noexcept;
+
+// Whether binomial_inversion_lanes can settle any lane on this CPU.
+bool binomial_lanes_available() noexcept;
+
+}  // namespace chainsim::core
