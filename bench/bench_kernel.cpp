@@ -176,6 +176,38 @@ BENCHMARK(BM_PathWeek_National)->Unit(benchmark::kMicrosecond);
 void BM_PathWeek_Regional(benchmark::State& state) { path_weeks(state, RegionMode::SafetyRegions); }
 BENCHMARK(BM_PathWeek_Regional)->Unit(benchmark::kMicrosecond);
 
+// The same, kPathGroup paths side by side (core::advance_paths), as the
+// ensemble runs them; one item = one path-week, time per group.
+void path_group_weeks(benchmark::State& state, RegionMode mode) {
+  const core::ModelSpec& spec = seed_spec(mode);
+  const std::uint64_t seed = seed_of(mode);
+  constexpr std::size_t G = core::kPathGroup;
+  std::vector<core::PathWorkspace> ws(G, core::PathWorkspace(spec));
+  std::vector<core::PathState> states(G, core::PathState(spec));
+  std::vector<RowBuffer> bufs;
+  for (std::size_t i = 0; i < G; ++i) bufs.emplace_back(spec);
+  std::vector<core::PathSink> sinks;
+  for (auto& b : bufs) sinks.push_back(b.sink);
+  std::uint64_t path = 0;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < G; ++i) core::init_path(spec, seed, path + i, states[i]);
+    core::advance_paths(spec, seed, path, states, ws, spec.weeks, sinks);
+    path += G;
+    benchmark::DoNotOptimize(bufs[0].national.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(G) * spec.weeks);
+  state.counters["regions"] = spec.regions;
+  state.counters["weeks"] = spec.weeks;
+  state.counters["paths"] = static_cast<double>(G);
+}
+
+void BM_PathGroupWeek_National(benchmark::State& state) { path_group_weeks(state, RegionMode::National); }
+BENCHMARK(BM_PathGroupWeek_National)->Unit(benchmark::kMicrosecond);
+
+void BM_PathGroupWeek_Regional(benchmark::State& state) { path_group_weeks(state, RegionMode::SafetyRegions); }
+BENCHMARK(BM_PathGroupWeek_Regional)->Unit(benchmark::kMicrosecond);
+
 // ---------------------------------------------------------------------------
 // Ensemble driver.
 

@@ -2,6 +2,7 @@
 // (the items_per_second counter). Each benchmark draws from one long stream;
 // BM_FreshStream* add the per-flow cost of constructing a stream, which is how
 // the model uses them (one stream per (path, week, flow, sub)).
+#include "core/multinomial_lanes.hpp"
 #include "core/philox_lanes.hpp"
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
@@ -129,6 +130,47 @@ void BM_Multinomial25(benchmark::State& state, std::int64_t n) {
 BENCHMARK_CAPTURE(BM_Multinomial25, n100, 100);
 BENCHMARK_CAPTURE(BM_Multinomial25, n1e4, 10'000);
 BENCHMARK_CAPTURE(BM_Multinomial25, n1e6, 1'000'000);
+
+// The regional split of 8 paths' new permit holders (n each), one fresh stream
+// per path and week as in the kernel: path by path (sample_multinomial), or
+// side by side (core/multinomial_lanes.hpp, as core::advance_paths draws
+// them). Shares p_i ~ (i+1)^-1.3 as above; one item = one path's split.
+void multinomial_paths(benchmark::State& state, std::int64_t n, bool lanes) {
+  std::array<double, 25> probs{};
+  double s = 0;
+  for (std::size_t i = 0; i < probs.size(); ++i) s += probs[i] = std::pow(static_cast<double>(i + 1), -1.3);
+  for (auto& p : probs) p /= s;
+  const chainsim::core::MultinomialRates rates(probs);
+  std::array<std::array<std::int64_t, 25>, 8> counts{};
+  std::uint32_t week = 0;
+  for (auto _ : state) {
+    std::array<RandomStream, 8> rs;
+    for (std::uint32_t l = 0; l < 8; ++l) rs[l] = RandomStream(20240611, l, week, Flow::PermitHolderRegions);
+    ++week;
+    if (lanes) {
+      RandomStream* streams[8];
+      std::int64_t ns[8];
+      std::int64_t* out[8];
+      for (std::size_t l = 0; l < 8; ++l) {
+        streams[l] = &rs[l];
+        ns[l] = n;
+        out[l] = counts[l].data();
+      }
+      chainsim::core::sample_multinomial_lanes(streams, ns, 8, rates, out);
+    } else {
+      for (std::size_t l = 0; l < 8; ++l) chainsim::core::sample_multinomial(rs[l], n, rates, counts[l]);
+    }
+    benchmark::DoNotOptimize(counts.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(state.iterations() * 8);
+}
+void BM_MultinomialPaths25(benchmark::State& state, std::int64_t n) { multinomial_paths(state, n, false); }
+void BM_MultinomialLanes25(benchmark::State& state, std::int64_t n) { multinomial_paths(state, n, true); }
+BENCHMARK_CAPTURE(BM_MultinomialPaths25, n320, 320);
+BENCHMARK_CAPTURE(BM_MultinomialLanes25, n320, 320);
+BENCHMARK_CAPTURE(BM_MultinomialPaths25, n1e4, 10'000);
+BENCHMARK_CAPTURE(BM_MultinomialLanes25, n1e4, 10'000);
 
 // The Dublin step's two ways for one week of 26 cohorts of 100 persons (the
 // seed's size) with k leavers: a uniformly random k-subset (one item = the

@@ -2,14 +2,17 @@
 
 #include "core/binomial_inversion.hpp"
 #include "core/binomial_lanes.hpp"
+#include "core/multinomial_lanes.hpp"
 #include "core/poisson_lanes.hpp"
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
 #include "core/subset_sampling.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <span>
 
 namespace chainsim::core {
@@ -36,15 +39,19 @@ constexpr std::uint32_t kRegionSplitBlocks = 32;
 // draws it would replace (measured: BM_PathWeek_National ~1 % slower).
 constexpr int kHousingLanesFrom = 4;
 
-// The traced kernel draws every region and every Dublin cohort through
-// sample_poisson / sample_binomial, so that the draw trace records each draw.
+// The traced kernel draws every region, every Dublin cohort and every split
+// through sample_poisson / sample_binomial / sample_multinomial, so that the
+// draw trace records each draw.
 #ifdef CHAINSIM_TRACE_DRAWS
 constexpr bool kHousingInLanes = false;
 constexpr bool kCohortsInLanes = false;
+constexpr bool kSplitsInLanes = false;
 #else
 constexpr bool kHousingInLanes = true;
 constexpr bool kCohortsInLanes = true;
+constexpr bool kSplitsInLanes = true;
 #endif
+static_assert(kPathGroup <= kMultinomialLanes);
 
 // Per-region arrays read in lanes are padded to whole lane groups.
 static_assert(WeekStreams::kSubGroup % kPoissonLaneGroup == 0);
@@ -246,372 +253,421 @@ void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path
   advance_path(spec, seed, path, ws.scratch_state_, ws, spec.weeks, sink);
 }
 
-void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st,
-                  PathWorkspace& ws, int end_week, const PathSink& sink) {
-  const PathParameters& par = st.par_;
-  const int R = spec.regions;
-  const int d = spec.dublin_deadline_weeks;
-  const std::size_t L = spec.lag_weights.size();
-  const auto orders = st.pending_orders_.size();
+namespace detail {
 
-  std::int64_t W = st.queue_;
-  std::int64_t A = st.procedure_;
-  std::int64_t X = st.rejected_;
-  auto& D = st.dublin_;
-  auto& S = st.permit_;
-  double x = st.x_;
-  double j = st.j_;
-  std::int64_t adaptive_offset = st.adaptive_offset_;
-  int up_weeks = st.up_weeks_, down_weeks = st.down_weeks_;
-  bool cno_closed = st.cno_closed_;
-  int phaseout_count = st.phaseout_count_;
+// One path carried through its weeks: its state in locals, as the week's code
+// reads it, and the values of the week in progress. A week runs in two halves
+// around the regional split of its new permit holders, so that a group of
+// paths can make their splits side by side (advance_paths); one path alone
+// runs the halves back to back (advance_path). The same code, the same
+// results either way. (Members are named as in MODEL.md §4, like the locals
+// they were.)
+class PathWeeks {
+ public:
+  PathWeeks(const ModelSpec& spec_, std::uint64_t seed_, std::uint64_t path_, PathState& st_, PathWorkspace& ws_,
+            const PathSink& sink_) noexcept
+      : spec(spec_), seed(seed_), path(path_), st(st_), ws(ws_), sink(sink_), par(st_.par_), R(spec_.regions),
+        d(spec_.dublin_deadline_weeks), L(spec_.lag_weights.size()), orders(st_.pending_orders_.size()),
+        W(st_.queue_), A(st_.procedure_), X(st_.rejected_), D(st_.dublin_), S(st_.permit_), x(st_.x_), j(st_.j_),
+        adaptive_offset(st_.adaptive_offset_), up_weeks(st_.up_weeks_), down_weeks(st_.down_weeks_),
+        cno_closed(st_.cno_closed_), phaseout_count(st_.phaseout_count_) {}
 
-  auto put = [&](Var v, int t, std::int64_t value) {
+  // Capacity in effect and steps 1-4 of week t, up to the new permit holders.
+  void first_half(int t) noexcept;
+  // The week's new permit holders and the stream of their regional split; the
+  // split goes into split_counts() (sized R).
+  std::int64_t permit_holders_new() const noexcept { return new_permit; }
+  RandomStream split_stream() const noexcept { return stream(Flow::PermitHolderRegions); }
+  std::vector<std::int64_t>& split_counts() noexcept { return ws.new_permit_; }
+  // The split drawn for this path alone.
+  void split() noexcept;
+  // Steps 5-7b, the rules and the record of week t, after the split.
+  void second_half(int t) noexcept;
+  // Writes the locals back into the state; end_week is the first week not simulated.
+  void store(int end_week) noexcept;
+
+ private:
+  RandomStream stream(Flow f, std::uint32_t sub = 0) const noexcept { return ws.week_streams_.open(f, sub); }
+  void put(Var v, int t, std::int64_t value) const noexcept {
     if (sink.counts)
       sink.counts[static_cast<std::ptrdiff_t>(v) * sink.var_stride + (t - sink.first_week) * sink.week_stride] =
           to_out(value);
-  };
-  auto put_regional = [&](RegionalVar v, int t, const std::vector<std::int64_t>& values) {
+  }
+  void put_regional(RegionalVar v, int t, const std::vector<std::int64_t>& values) const noexcept {
     if (!sink.regional || static_cast<std::size_t>(v) >= sink.regional_count) return;
     std::int32_t* base = sink.regional + static_cast<std::ptrdiff_t>(v) * sink.reg_var_stride +
                          (t - sink.first_week) * sink.reg_week_stride;
     for (int r = 0; r < R; ++r) base[r * sink.reg_region_stride] = to_out(values[static_cast<std::size_t>(r)]);
-  };
-
-  for (int t = st.next_week_; t < end_week; ++t) {
-    const auto week = static_cast<std::uint32_t>(t);
-
-    // Whether the Dublin step draws its leavers per cohort or as one subset
-    // (step 3 below) is known now: D and the hazards do not change before it.
-    // The week's streams are opened from blocks computed together up front;
-    // the per-cohort ones only when they will be drawn from.
-    const double h_transfer = clamp01(par.transfer_hazard * spec.m_dublin[week]);
-    const double h_leave = clamp01(h_transfer + (1.0 - h_transfer) * spec.abscond_weekly);  // 1 - s
-    // Leaving is certain when s = 0 exactly (h = 1 or h_ab = 1), whatever the rounding above.
-    const double leave_p = (1.0 - h_transfer) * (1.0 - spec.abscond_weekly) > 0.0 ? h_leave : 1.0;
-    std::int64_t in_dublin = 0;
-    for (int a = 0; a < d; ++a) in_dublin += D[static_cast<std::size_t>(a)];
-    // When the week's expected leavers are few (at most kFewLeavers), step 3
-    // draws them as a subset (see there).
-    const bool few = leave_p > 0.0 && in_dublin > 0 && in_dublin < (std::int64_t{1} << 31) &&
-                     static_cast<double>(in_dublin) * leave_p <= kFewLeavers;
-    ws.week_streams_.prepare(seed, path, week, !few);
-    auto stream = [&](Flow f, std::uint32_t sub = 0) { return ws.week_streams_.open(f, sub); };
-
-    // ---- 7a. capacity in effect this week (before the flows) ----
-    const std::int64_t regular_base = spec.regular_capacity[static_cast<std::size_t>(t)];
-    // Orders take effect lead_weeks + 1 weeks after they are placed; the ring holds
-    // the changes due in each of the coming lead_weeks + 2 weeks.
-    std::int64_t& due = st.pending_orders_[static_cast<std::size_t>(t) % orders];
-    if (std::int64_t delta = due; delta != 0) {
-      // A removal never takes K_reg below the floor (nor lowers one already below it).
-      if (delta < 0 && regular_base + adaptive_offset + delta < spec.adaptive.floor)
-        delta = std::min<std::int64_t>(0, spec.adaptive.floor - (regular_base + adaptive_offset));
-      adaptive_offset += delta;
-      due = 0;
-    }
-    const std::int64_t k_reg = regular_base + adaptive_offset;
-    const bool cno_open = !cno_closed && t >= spec.cno_from_week && t < spec.cno_until_week &&
-                          spec.cno_places_per_region > 0;
-    const std::int64_t k_cno = cno_open ? spec.cno_places_per_region * spec.cno_regions : 0;
-    const std::int64_t k_tnv = spec.tnv_capacity[static_cast<std::size_t>(t)];
-    const std::int64_t K = k_reg + k_cno + k_tnv;
-
-    // ---- 1. inflow ----
-    {
-      auto rs = stream(Flow::InflowNoise);
-      x = spec.ar_phi * x + spec.ar_sigma * sample_normal(rs);
-    }
-    {
-      auto rs_b = stream(Flow::InflowShockOccurs);
-      double jump = 0.0;
-      if (sample_bernoulli(rs_b, spec.shock_probability)) {
-        auto rs_y = stream(Flow::InflowShockSize);
-        jump = sample_exponential(rs_y, spec.shock_mean);
-      }
-      j = spec.shock_decay * j + jump;
-    }
-    const double log_lambda = par.level + par.trend * (t / kWeeksPerYear) +
-                              spec.log_season[week] + x + j;
-    const double lambda =
-        std::min(kMaxWeeklyInflow, std::exp(log_lambda) * spec.m_inflow[week]);
-    std::int64_t F, Rp;
-    {
-      auto rs = stream(Flow::FirstApplications);
-      F = sample_poisson(rs, lambda);
-    }
-    {
-      auto rs = stream(Flow::RepeatApplications);
-      Rp = sample_poisson(rs, spec.repeat_share * lambda);
-    }
-    // Family reunification from the grants of the past L weeks. The ring holds
-    // G[t-L..t-1] starting at position t mod L (oldest first), in two pieces.
-    const std::size_t ring = L ? static_cast<std::size_t>(t) % L : 0;
-    std::int64_t N = 0, N_rec = 0;
-    if (L) {
-      const double* history = st.grant_history_.data();
-      const double* weights = ws.lag_weights_rev_.data();
-      const double lagged = lagged_grants(history + ring, weights, L - ring) +
-                            lagged_grants(history, weights + (L - ring), ring);
-      auto rs = stream(Flow::Nareis);
-      N = sample_poisson(rs, par.nareis_per_grant * spec.m_nareis[week] * lagged);
-      auto rs_in = stream(Flow::NareisIntoReception);
-      N_rec = sample_binomial(rs_in, N, spec.into_reception);
-    }
-
-    // ---- 2. registration ----
-    const std::int64_t pool = W + F + Rp;
-    const double rcap = spec.registration_capacity[week];
-    const std::int64_t reg =
-        rcap >= static_cast<double>(pool) ? pool : static_cast<std::int64_t>(std::floor(rcap));
-    W = pool - reg;
-    std::int64_t Dub;
-    {
-      auto rs = stream(Flow::DublinClaims);
-      Dub = sample_binomial(rs, reg, par.dublin_share);
-    }
-    A += reg - Dub;
-
-    // ---- 3. Dublin, oldest cohort first ----
-    // MODEL.md §4 step 3 draws, per cohort a, tr ~ Bin(D[a], h) and then
-    // ab ~ Bin(D[a] - tr, h_ab), with h = h_tr m_dublin(t) the same for every
-    // cohort this week. That is: each person independently is transferred
-    // (probability h), absconds ((1 - h) h_ab) or stays (s = (1 - h)(1 - h_ab)),
-    // so (tr, ab, rest) of a cohort is Multinomial(D[a]; h, (1 - h) h_ab, s),
-    // independently over cohorts. We draw the same law in fewer draws:
-    //   leavers L_a ~ Bin(D[a], 1 - s) per cohort (rest = D[a] - L_a, exact);
-    //   transfers ~ Bin(sum_a L_a, h / (1 - s)) once for all cohorts together,
-    //   absconded = sum_a L_a - transfers.
-    // Exact: given L_a, each leaver of cohort a is transferred with probability
-    // h / (1 - s) independently of everyone else, and this probability is the
-    // same for all cohorts, so the sum over cohorts of the per-cohort transfer
-    // counts is Bin(sum L_a, h / (1 - s)) — the one draw. Only the week's totals
-    // of transfers and absconded are outputs (and stocks depend only on the
-    // rest of each cohort), so the joint law of (D', transfers, absconded,
-    // expired) is identical to the per-cohort scheme: 27 draws instead of 52.
-    // MODEL.md §4 asks for exact draws from the named law, not for a stream
-    // layout; the streams are (DublinLeavers, sub = age) and
-    // (DublinTransferSplit, sub = 0).
-    // h_transfer, h_leave = 1 - s and leave_p are computed at the top of the week.
-    //
-    // When the week's expected leavers are few (at most kFewLeavers), the same
-    // law is drawn in another way: the total T ~ Bin(sum_a D[a], 1 - s), then
-    // which T of the sum_a D[a] persons leave, a uniformly random T-subset
-    // (given T, every subset is equally likely: the persons are exchangeable).
-    // That costs one binomial and about one 32-bit word per leaver instead of
-    // one binomial per cohort. Which way is taken depends only on the path's
-    // state, so results stay reproducible; the streams are DublinLeaversTotal
-    // and DublinLeaverCohorts.
-    // (`few`, decided at the top of the week.)
-    std::int64_t leavers = 0, expired = 0;
-    if (few) {
-      auto rs_total = stream(Flow::DublinLeaversTotal);
-      leavers = sample_binomial(rs_total, in_dublin, leave_p);
-      auto rs_who = stream(Flow::DublinLeaverCohorts);
-      remove_uniform_subset(rs_who, D, leavers, ws.subset_);  // D[a] = those who stay
-    }
-    const BinomialRate leave_rate = prepare_binomial(few ? 0.0 : leave_p);
-    // The cohorts' draws by inversion are made side by side
-    // (core/binomial_lanes.hpp); the ones they do not settle one by one. The
-    // results are sample_binomial's either way.
-    std::uint8_t* cohort_drawn = ws.cohort_drawn_.data();
-    const std::uint32_t* cohort_blocks =
-        kCohortsInLanes && !few && leave_p > 0.0 ? ws.week_streams_.first_blocks(Flow::DublinLeavers) : nullptr;
-    if (cohort_blocks)
-      binomial_inversion_lanes(leave_rate, D.data(), static_cast<std::size_t>(d), cohort_blocks,
-                               ws.week_streams_.stride(), ws.cohort_left_.data(), cohort_drawn);
-    else
-      std::fill(ws.cohort_drawn_.begin(), ws.cohort_drawn_.end(), std::uint8_t{0});
-    for (int a = d - 1; a >= 0; --a) {
-      const std::int64_t n = D[static_cast<std::size_t>(a)];
-      std::int64_t left = 0;
-      if (cohort_drawn[a]) {
-        left = ws.cohort_left_[static_cast<std::size_t>(a)];
-      } else if (!few && n > 0 && leave_p > 0.0) {  // 1 - s = 0: no draw, everyone stays
-        auto rs = stream(Flow::DublinLeavers, static_cast<std::uint32_t>(a));
-        left = sample_binomial(rs, n, leave_rate);
-      }
-      const std::int64_t rest = n - left;
-      leavers += left;
-      if (a == d - 1) {
-        expired = rest;
-        A += rest;
-      } else {
-        D[static_cast<std::size_t>(a + 1)] = rest;
-      }
-    }
-    std::int64_t transfers = 0;
-    if (leavers > 0) {
-      auto rs = stream(Flow::DublinTransferSplit);
-      transfers = sample_binomial(rs, leavers, clamp01(h_transfer / leave_p));
-    }
-    const std::int64_t absconded = leavers - transfers;
-    D[0] = Dub;
-
-    // ---- 4. decisions ----
-    std::int64_t C;
-    {
-      auto rs = stream(Flow::DecisionCapacity);
-      C = sample_poisson(rs, spec.decision_capacity[week]);
-    }
-    const std::int64_t dec = std::min(A, C);
-    std::int64_t Gr, Am, Ng;
-    {
-      auto rs = stream(Flow::Grants);
-      Gr = sample_binomial(rs, dec, par.grant_rate);
-    }
-    const std::int64_t Rj = dec - Gr;
-    A -= dec;
-    {
-      auto rs = stream(Flow::Minors);
-      Am = sample_binomial(rs, Gr, spec.minors_share);
-    }
-    {
-      auto rs = stream(Flow::GuardianPlacements);
-      Ng = sample_binomial(rs, Am, clamp01(spec.to_guardian * spec.m_guardian[week]));
-    }
-    // New permit holders (family members into reception and new grants) split over
-    // regions in one multinomial draw of their sum (MODEL.md §10).
-    const std::int64_t new_permit = N_rec + Gr - Ng;
-    auto& NS = ws.new_permit_;
-    if (R == 1) {
-      NS[0] = new_permit;
-    } else {
-      auto rs = stream(Flow::PermitHolderRegions);
-      sample_multinomial(rs, new_permit, ws.region_split_, NS);
-    }
-    for (int r = 0; r < R; ++r) S[static_cast<std::size_t>(r)] += NS[static_cast<std::size_t>(r)];
-    if (L) {
-      st.grant_history_[ring] = static_cast<double>(Gr);  // replaces G[t-L]
-    }
-
-    // ---- 5. rejected ----
-    // Each rejected person independently returns (h_r), leaves without verified
-    // departure ((1 - h_r) h_l) or stays. The leavers are one binomial with
-    // p = 1 - (1 - h_r)(1 - h_l), drawn by inversion, and are then split into
-    // returns and departures with p = h_r / (that): the same joint law as
-    // MODEL.md §4.5's two successive binomials, one monotone inversion instead
-    // of two. Inversion is monotone in n and p, so the stock that stays
-    // (X - leavers) never increases with the return multiplier or decreases
-    // with X on any path under common random numbers (MODEL.md §8).
-    X += Rj;
-    std::int64_t Rt = 0, Lv = 0;
-    {
-      const double h_r = clamp01(spec.return_weekly * spec.m_return[week]);
-      const double h_l = spec.leave_weekly;
-      const double leave = clamp01(h_r + h_l - h_r * h_l);
-      auto rs = stream(Flow::RejectedLeaving);
-      const std::int64_t leavers = sample_binomial_inversion(rs, X, leave);
-      if (leavers > 0) {
-        auto rs_split = stream(Flow::RejectedReturnSplit);
-        Rt = sample_binomial(rs_split, leavers, clamp01(h_r / leave));
-      }
-      Lv = leavers - Rt;
-    }
-    X -= Rt + Lv;
-
-    // ---- 6. housing, per region ----
-    std::int64_t housed_total = 0;
-    const double* quota = spec.quota_rate.data() + static_cast<std::size_t>(t) * R;
-    const double* programme = spec.programme_rate.data() + static_cast<std::size_t>(t) * R;
-    double* mean = ws.housing_mean_.data();  // zero past R (read in lanes)
-    std::int64_t* supply = ws.housing_supply_.data();
-    std::uint8_t* drawn = ws.housing_drawn_.data();
-    for (int r = 0; r < R; ++r)
-      mean[r] = par.regional_realisation[static_cast<std::size_t>(r)] * quota[r] + programme[r];
-    // The regions' first PTRS attempts are made side by side
-    // (core/poisson_lanes.hpp); the draws they do not settle are made one by
-    // one. The results are sample_poisson's either way.
-    const std::uint32_t* housing_blocks =
-        kHousingInLanes && R >= kHousingLanesFrom ? ws.week_streams_.first_blocks(Flow::HousingSupply) : nullptr;
-    if (housing_blocks)
-      poisson_first_attempt_lanes(mean, static_cast<std::size_t>(R), housing_blocks, ws.week_streams_.stride(),
-                                  supply, drawn);
-    else
-      std::fill(ws.housing_drawn_.begin(), ws.housing_drawn_.end(), std::uint8_t{0});
-    for (int r = 0; r < R; ++r) {
-      const auto ru = static_cast<std::size_t>(r);
-      if (!drawn[r]) {
-        auto rs = stream(Flow::HousingSupply, static_cast<std::uint32_t>(r));
-        supply[r] = sample_poisson(rs, mean[r]);
-      }
-      const std::int64_t housed = std::min(S[ru], supply[r]);
-      S[ru] -= housed;
-      ws.housed_[ru] = housed;
-      housed_total += housed;
-    }
-
-    // ---- 7b. occupancy, shortfall, cost, staffing ----
-    std::int64_t dublin_total = 0;
-    for (std::int64_t v : D) dublin_total += v;
-    std::int64_t permit_total = 0;
-    for (std::int64_t v : S) permit_total += v;
-    const std::int64_t O = W + dublin_total + A + X + permit_total;
-    const std::int64_t U = std::max<std::int64_t>(0, O - K);
-    const double cost = spec.cost_regular * static_cast<double>(k_reg) +
-                        spec.cost_cno * static_cast<double>(k_cno) +
-                        spec.cost_tnv * static_cast<double>(k_tnv) +
-                        spec.cost_shortfall * static_cast<double>(U);
-    const auto staff_days = static_cast<std::int64_t>(
-        std::llround(cno_open ? spec.cno_staff_per_region_per_day * 7.0 * spec.cno_regions : 0.0));
-
-    // ---- rules evaluated after the flows ----
-    if (cno_open && spec.cno_phaseout_weeks > 0) {
-      const double threshold = static_cast<double>(k_reg + k_tnv) * (1.0 - spec.cno_phaseout_margin);
-      phaseout_count = static_cast<double>(O) < threshold ? phaseout_count + 1 : 0;
-      if (phaseout_count >= spec.cno_phaseout_weeks) cno_closed = true;  // from next week, for good
-    }
-    if (spec.adaptive.enabled) {
-      const double k = static_cast<double>(K);
-      up_weeks = static_cast<double>(O) > spec.adaptive.upper * k ? up_weeks + 1 : 0;
-      down_weeks = static_cast<double>(O) < spec.adaptive.lower * k ? down_weeks + 1 : 0;
-      std::int64_t& order = st.pending_orders_[static_cast<std::size_t>(t + 1 + spec.adaptive.lead_weeks) % orders];
-      if (up_weeks >= spec.adaptive.weeks) {
-        order += spec.adaptive.step;
-        up_weeks = 0;
-      }
-      if (down_weeks >= spec.adaptive.weeks) {
-        order -= spec.adaptive.step;
-        down_weeks = 0;
-      }
-    }
-
-    // ---- record the week ----
-    put(Var::FirstApplications, t, F);
-    put(Var::RepeatApplications, t, Rp);
-    put(Var::Nareis, t, N);
-    put(Var::NareisDirect, t, N - N_rec);
-    put(Var::Registered, t, reg);
-    put(Var::RegistrationQueue, t, W);
-    put(Var::DublinClaims, t, Dub);
-    put(Var::Dublin, t, dublin_total);
-    put(Var::DublinTransfers, t, transfers);
-    put(Var::DublinAbsconded, t, absconded);
-    put(Var::DublinExpired, t, expired);
-    put(Var::Procedure, t, A);
-    put(Var::Decisions, t, dec);
-    put(Var::Grants, t, Gr);
-    put(Var::Rejections, t, Rj);
-    put(Var::Rejected, t, X);
-    put(Var::Returns, t, Rt);
-    put(Var::LeftUnverified, t, Lv);
-    put(Var::PermitHoldersNew, t, new_permit);
-    put(Var::PermitHolders, t, permit_total);
-    put(Var::Housed, t, housed_total);
-    put(Var::GuardianPlacements, t, Ng);
-    put(Var::Occupancy, t, O);
-    put(Var::CapacityRegular, t, k_reg);
-    put(Var::CapacityCno, t, k_cno);
-    put(Var::CapacityTnv, t, k_tnv);
-    put(Var::Capacity, t, K);
-    put(Var::Shortfall, t, U);
-    put(Var::CnoStaffDays, t, staff_days);
-    if (sink.cost) sink.cost[(t - sink.first_week) * sink.cost_week_stride] = cost;
-    put_regional(RegionalVar::PermitHolders, t, S);
-    put_regional(RegionalVar::Housed, t, ws.housed_);
-    put_regional(RegionalVar::PermitHoldersNew, t, NS);
   }
 
+  const ModelSpec& spec;
+  const std::uint64_t seed, path;
+  PathState& st;
+  PathWorkspace& ws;
+  const PathSink& sink;
+  const PathParameters& par;
+  const int R, d;
+  const std::size_t L, orders;
+
+  // The path's state, carried from week to week.
+  std::int64_t W, A, X;
+  std::vector<std::int64_t>& D;
+  std::vector<std::int64_t>& S;
+  double x, j;
+  std::int64_t adaptive_offset;
+  int up_weeks, down_weeks;
+  bool cno_closed;
+  int phaseout_count;
+
+  // The week in progress: set by first_half, read by second_half.
+  std::uint32_t week = 0;
+  std::size_t ring = 0;
+  std::int64_t k_reg = 0, k_cno = 0, k_tnv = 0, K = 0;
+  bool cno_open = false;
+  std::int64_t F = 0, Rp = 0, N = 0, N_rec = 0, reg = 0, Dub = 0;
+  std::int64_t transfers = 0, absconded = 0, expired = 0;
+  std::int64_t C = 0, dec = 0, Gr = 0, Rj = 0, Am = 0, Ng = 0, new_permit = 0;
+};
+
+void PathWeeks::first_half(int t) noexcept {
+  week = static_cast<std::uint32_t>(t);
+
+  // Whether the Dublin step draws its leavers per cohort or as one subset
+  // (step 3 below) is known now: D and the hazards do not change before it.
+  // The week's streams are opened from blocks computed together up front;
+  // the per-cohort ones only when they will be drawn from.
+  const double h_transfer = clamp01(par.transfer_hazard * spec.m_dublin[week]);
+  const double h_leave = clamp01(h_transfer + (1.0 - h_transfer) * spec.abscond_weekly);  // 1 - s
+  // Leaving is certain when s = 0 exactly (h = 1 or h_ab = 1), whatever the rounding above.
+  const double leave_p = (1.0 - h_transfer) * (1.0 - spec.abscond_weekly) > 0.0 ? h_leave : 1.0;
+  std::int64_t in_dublin = 0;
+  for (int a = 0; a < d; ++a) in_dublin += D[static_cast<std::size_t>(a)];
+  // When the week's expected leavers are few (at most kFewLeavers), step 3
+  // draws them as a subset (see there).
+  const bool few = leave_p > 0.0 && in_dublin > 0 && in_dublin < (std::int64_t{1} << 31) &&
+                   static_cast<double>(in_dublin) * leave_p <= kFewLeavers;
+  ws.week_streams_.prepare(seed, path, week, !few);
+
+  // ---- 7a. capacity in effect this week (before the flows) ----
+  const std::int64_t regular_base = spec.regular_capacity[static_cast<std::size_t>(t)];
+  // Orders take effect lead_weeks + 1 weeks after they are placed; the ring holds
+  // the changes due in each of the coming lead_weeks + 2 weeks.
+  std::int64_t& due = st.pending_orders_[static_cast<std::size_t>(t) % orders];
+  if (std::int64_t delta = due; delta != 0) {
+    // A removal never takes K_reg below the floor (nor lowers one already below it).
+    if (delta < 0 && regular_base + adaptive_offset + delta < spec.adaptive.floor)
+      delta = std::min<std::int64_t>(0, spec.adaptive.floor - (regular_base + adaptive_offset));
+    adaptive_offset += delta;
+    due = 0;
+  }
+  k_reg = regular_base + adaptive_offset;
+  cno_open = !cno_closed && t >= spec.cno_from_week && t < spec.cno_until_week &&
+                        spec.cno_places_per_region > 0;
+  k_cno = cno_open ? spec.cno_places_per_region * spec.cno_regions : 0;
+  k_tnv = spec.tnv_capacity[static_cast<std::size_t>(t)];
+  K = k_reg + k_cno + k_tnv;
+
+  // ---- 1. inflow ----
+  {
+    auto rs = stream(Flow::InflowNoise);
+    x = spec.ar_phi * x + spec.ar_sigma * sample_normal(rs);
+  }
+  {
+    auto rs_b = stream(Flow::InflowShockOccurs);
+    double jump = 0.0;
+    if (sample_bernoulli(rs_b, spec.shock_probability)) {
+      auto rs_y = stream(Flow::InflowShockSize);
+      jump = sample_exponential(rs_y, spec.shock_mean);
+    }
+    j = spec.shock_decay * j + jump;
+  }
+  const double log_lambda = par.level + par.trend * (t / kWeeksPerYear) +
+                            spec.log_season[week] + x + j;
+  const double lambda =
+      std::min(kMaxWeeklyInflow, std::exp(log_lambda) * spec.m_inflow[week]);
+  {
+    auto rs = stream(Flow::FirstApplications);
+    F = sample_poisson(rs, lambda);
+  }
+  {
+    auto rs = stream(Flow::RepeatApplications);
+    Rp = sample_poisson(rs, spec.repeat_share * lambda);
+  }
+  // Family reunification from the grants of the past L weeks. The ring holds
+  // G[t-L..t-1] starting at position t mod L (oldest first), in two pieces.
+  ring = L ? static_cast<std::size_t>(t) % L : 0;
+  N = 0;
+  N_rec = 0;
+  if (L) {
+    const double* history = st.grant_history_.data();
+    const double* weights = ws.lag_weights_rev_.data();
+    const double lagged = lagged_grants(history + ring, weights, L - ring) +
+                          lagged_grants(history, weights + (L - ring), ring);
+    auto rs = stream(Flow::Nareis);
+    N = sample_poisson(rs, par.nareis_per_grant * spec.m_nareis[week] * lagged);
+    auto rs_in = stream(Flow::NareisIntoReception);
+    N_rec = sample_binomial(rs_in, N, spec.into_reception);
+  }
+
+  // ---- 2. registration ----
+  const std::int64_t pool = W + F + Rp;
+  const double rcap = spec.registration_capacity[week];
+  reg =
+      rcap >= static_cast<double>(pool) ? pool : static_cast<std::int64_t>(std::floor(rcap));
+  W = pool - reg;
+  {
+    auto rs = stream(Flow::DublinClaims);
+    Dub = sample_binomial(rs, reg, par.dublin_share);
+  }
+  A += reg - Dub;
+
+  // ---- 3. Dublin, oldest cohort first ----
+  // MODEL.md §4 step 3 draws, per cohort a, tr ~ Bin(D[a], h) and then
+  // ab ~ Bin(D[a] - tr, h_ab), with h = h_tr m_dublin(t) the same for every
+  // cohort this week. That is: each person independently is transferred
+  // (probability h), absconds ((1 - h) h_ab) or stays (s = (1 - h)(1 - h_ab)),
+  // so (tr, ab, rest) of a cohort is Multinomial(D[a]; h, (1 - h) h_ab, s),
+  // independently over cohorts. We draw the same law in fewer draws:
+  //   leavers L_a ~ Bin(D[a], 1 - s) per cohort (rest = D[a] - L_a, exact);
+  //   transfers ~ Bin(sum_a L_a, h / (1 - s)) once for all cohorts together,
+  //   absconded = sum_a L_a - transfers.
+  // Exact: given L_a, each leaver of cohort a is transferred with probability
+  // h / (1 - s) independently of everyone else, and this probability is the
+  // same for all cohorts, so the sum over cohorts of the per-cohort transfer
+  // counts is Bin(sum L_a, h / (1 - s)) — the one draw. Only the week's totals
+  // of transfers and absconded are outputs (and stocks depend only on the
+  // rest of each cohort), so the joint law of (D', transfers, absconded,
+  // expired) is identical to the per-cohort scheme: 27 draws instead of 52.
+  // MODEL.md §4 asks for exact draws from the named law, not for a stream
+  // layout; the streams are (DublinLeavers, sub = age) and
+  // (DublinTransferSplit, sub = 0).
+  // h_transfer, h_leave = 1 - s and leave_p are computed at the top of the week.
+  //
+  // When the week's expected leavers are few (at most kFewLeavers), the same
+  // law is drawn in another way: the total T ~ Bin(sum_a D[a], 1 - s), then
+  // which T of the sum_a D[a] persons leave, a uniformly random T-subset
+  // (given T, every subset is equally likely: the persons are exchangeable).
+  // That costs one binomial and about one 32-bit word per leaver instead of
+  // one binomial per cohort. Which way is taken depends only on the path's
+  // state, so results stay reproducible; the streams are DublinLeaversTotal
+  // and DublinLeaverCohorts.
+  // (`few`, decided at the top of the week.)
+  std::int64_t leavers = 0;
+  expired = 0;
+  if (few) {
+    auto rs_total = stream(Flow::DublinLeaversTotal);
+    leavers = sample_binomial(rs_total, in_dublin, leave_p);
+    auto rs_who = stream(Flow::DublinLeaverCohorts);
+    remove_uniform_subset(rs_who, D, leavers, ws.subset_);  // D[a] = those who stay
+  }
+  const BinomialRate leave_rate = prepare_binomial(few ? 0.0 : leave_p);
+  // The cohorts' draws by inversion are made side by side
+  // (core/binomial_lanes.hpp); the ones they do not settle one by one. The
+  // results are sample_binomial's either way.
+  std::uint8_t* cohort_drawn = ws.cohort_drawn_.data();
+  const std::uint32_t* cohort_blocks =
+      kCohortsInLanes && !few && leave_p > 0.0 ? ws.week_streams_.first_blocks(Flow::DublinLeavers) : nullptr;
+  if (cohort_blocks)
+    binomial_inversion_lanes(leave_rate, D.data(), static_cast<std::size_t>(d), cohort_blocks,
+                             ws.week_streams_.stride(), ws.cohort_left_.data(), cohort_drawn);
+  else
+    std::fill(ws.cohort_drawn_.begin(), ws.cohort_drawn_.end(), std::uint8_t{0});
+  for (int a = d - 1; a >= 0; --a) {
+    const std::int64_t n = D[static_cast<std::size_t>(a)];
+    std::int64_t left = 0;
+    if (cohort_drawn[a]) {
+      left = ws.cohort_left_[static_cast<std::size_t>(a)];
+    } else if (!few && n > 0 && leave_p > 0.0) {  // 1 - s = 0: no draw, everyone stays
+      auto rs = stream(Flow::DublinLeavers, static_cast<std::uint32_t>(a));
+      left = sample_binomial(rs, n, leave_rate);
+    }
+    const std::int64_t rest = n - left;
+    leavers += left;
+    if (a == d - 1) {
+      expired = rest;
+      A += rest;
+    } else {
+      D[static_cast<std::size_t>(a + 1)] = rest;
+    }
+  }
+  transfers = 0;
+  if (leavers > 0) {
+    auto rs = stream(Flow::DublinTransferSplit);
+    transfers = sample_binomial(rs, leavers, clamp01(h_transfer / leave_p));
+  }
+  absconded = leavers - transfers;
+  D[0] = Dub;
+
+  // ---- 4. decisions ----
+  {
+    auto rs = stream(Flow::DecisionCapacity);
+    C = sample_poisson(rs, spec.decision_capacity[week]);
+  }
+  dec = std::min(A, C);
+  {
+    auto rs = stream(Flow::Grants);
+    Gr = sample_binomial(rs, dec, par.grant_rate);
+  }
+  Rj = dec - Gr;
+  A -= dec;
+  {
+    auto rs = stream(Flow::Minors);
+    Am = sample_binomial(rs, Gr, spec.minors_share);
+  }
+  {
+    auto rs = stream(Flow::GuardianPlacements);
+    Ng = sample_binomial(rs, Am, clamp01(spec.to_guardian * spec.m_guardian[week]));
+  }
+  // New permit holders (family members into reception and new grants) split over
+  // regions in one multinomial draw of their sum (MODEL.md §10).
+  new_permit = N_rec + Gr - Ng;
+}
+
+void PathWeeks::split() noexcept {
+  auto& NS = ws.new_permit_;
+  if (R == 1) {
+    NS[0] = new_permit;
+  } else {
+    auto rs = stream(Flow::PermitHolderRegions);
+    sample_multinomial(rs, new_permit, ws.region_split_, NS);
+  }
+}
+
+void PathWeeks::second_half(int t) noexcept {
+  auto& NS = ws.new_permit_;
+  for (int r = 0; r < R; ++r) S[static_cast<std::size_t>(r)] += NS[static_cast<std::size_t>(r)];
+  if (L) {
+    st.grant_history_[ring] = static_cast<double>(Gr);  // replaces G[t-L]
+  }
+
+  // ---- 5. rejected ----
+  // Each rejected person independently returns (h_r), leaves without verified
+  // departure ((1 - h_r) h_l) or stays. The leavers are one binomial with
+  // p = 1 - (1 - h_r)(1 - h_l), drawn by inversion, and are then split into
+  // returns and departures with p = h_r / (that): the same joint law as
+  // MODEL.md §4.5's two successive binomials, one monotone inversion instead
+  // of two. Inversion is monotone in n and p, so the stock that stays
+  // (X - leavers) never increases with the return multiplier or decreases
+  // with X on any path under common random numbers (MODEL.md §8).
+  X += Rj;
+  std::int64_t Rt = 0, Lv = 0;
+  {
+    const double h_r = clamp01(spec.return_weekly * spec.m_return[week]);
+    const double h_l = spec.leave_weekly;
+    const double leave = clamp01(h_r + h_l - h_r * h_l);
+    auto rs = stream(Flow::RejectedLeaving);
+    const std::int64_t leavers = sample_binomial_inversion(rs, X, leave);
+    if (leavers > 0) {
+      auto rs_split = stream(Flow::RejectedReturnSplit);
+      Rt = sample_binomial(rs_split, leavers, clamp01(h_r / leave));
+    }
+    Lv = leavers - Rt;
+  }
+  X -= Rt + Lv;
+
+  // ---- 6. housing, per region ----
+  std::int64_t housed_total = 0;
+  const double* quota = spec.quota_rate.data() + static_cast<std::size_t>(t) * R;
+  const double* programme = spec.programme_rate.data() + static_cast<std::size_t>(t) * R;
+  double* mean = ws.housing_mean_.data();  // zero past R (read in lanes)
+  std::int64_t* supply = ws.housing_supply_.data();
+  std::uint8_t* drawn = ws.housing_drawn_.data();
+  for (int r = 0; r < R; ++r)
+    mean[r] = par.regional_realisation[static_cast<std::size_t>(r)] * quota[r] + programme[r];
+  // The regions' first PTRS attempts are made side by side
+  // (core/poisson_lanes.hpp); the draws they do not settle are made one by
+  // one. The results are sample_poisson's either way.
+  const std::uint32_t* housing_blocks =
+      kHousingInLanes && R >= kHousingLanesFrom ? ws.week_streams_.first_blocks(Flow::HousingSupply) : nullptr;
+  if (housing_blocks)
+    poisson_first_attempt_lanes(mean, static_cast<std::size_t>(R), housing_blocks, ws.week_streams_.stride(),
+                                supply, drawn);
+  else
+    std::fill(ws.housing_drawn_.begin(), ws.housing_drawn_.end(), std::uint8_t{0});
+  for (int r = 0; r < R; ++r) {
+    const auto ru = static_cast<std::size_t>(r);
+    if (!drawn[r]) {
+      auto rs = stream(Flow::HousingSupply, static_cast<std::uint32_t>(r));
+      supply[r] = sample_poisson(rs, mean[r]);
+    }
+    const std::int64_t housed = std::min(S[ru], supply[r]);
+    S[ru] -= housed;
+    ws.housed_[ru] = housed;
+    housed_total += housed;
+  }
+
+  // ---- 7b. occupancy, shortfall, cost, staffing ----
+  std::int64_t dublin_total = 0;
+  for (std::int64_t v : D) dublin_total += v;
+  std::int64_t permit_total = 0;
+  for (std::int64_t v : S) permit_total += v;
+  const std::int64_t O = W + dublin_total + A + X + permit_total;
+  const std::int64_t U = std::max<std::int64_t>(0, O - K);
+  const double cost = spec.cost_regular * static_cast<double>(k_reg) +
+                      spec.cost_cno * static_cast<double>(k_cno) +
+                      spec.cost_tnv * static_cast<double>(k_tnv) +
+                      spec.cost_shortfall * static_cast<double>(U);
+  const auto staff_days = static_cast<std::int64_t>(
+      std::llround(cno_open ? spec.cno_staff_per_region_per_day * 7.0 * spec.cno_regions : 0.0));
+
+  // ---- rules evaluated after the flows ----
+  if (cno_open && spec.cno_phaseout_weeks > 0) {
+    const double threshold = static_cast<double>(k_reg + k_tnv) * (1.0 - spec.cno_phaseout_margin);
+    phaseout_count = static_cast<double>(O) < threshold ? phaseout_count + 1 : 0;
+    if (phaseout_count >= spec.cno_phaseout_weeks) cno_closed = true;  // from next week, for good
+  }
+  if (spec.adaptive.enabled) {
+    const double k = static_cast<double>(K);
+    up_weeks = static_cast<double>(O) > spec.adaptive.upper * k ? up_weeks + 1 : 0;
+    down_weeks = static_cast<double>(O) < spec.adaptive.lower * k ? down_weeks + 1 : 0;
+    std::int64_t& order = st.pending_orders_[static_cast<std::size_t>(t + 1 + spec.adaptive.lead_weeks) % orders];
+    if (up_weeks >= spec.adaptive.weeks) {
+      order += spec.adaptive.step;
+      up_weeks = 0;
+    }
+    if (down_weeks >= spec.adaptive.weeks) {
+      order -= spec.adaptive.step;
+      down_weeks = 0;
+    }
+  }
+
+  // ---- record the week ----
+  put(Var::FirstApplications, t, F);
+  put(Var::RepeatApplications, t, Rp);
+  put(Var::Nareis, t, N);
+  put(Var::NareisDirect, t, N - N_rec);
+  put(Var::Registered, t, reg);
+  put(Var::RegistrationQueue, t, W);
+  put(Var::DublinClaims, t, Dub);
+  put(Var::Dublin, t, dublin_total);
+  put(Var::DublinTransfers, t, transfers);
+  put(Var::DublinAbsconded, t, absconded);
+  put(Var::DublinExpired, t, expired);
+  put(Var::Procedure, t, A);
+  put(Var::Decisions, t, dec);
+  put(Var::Grants, t, Gr);
+  put(Var::Rejections, t, Rj);
+  put(Var::Rejected, t, X);
+  put(Var::Returns, t, Rt);
+  put(Var::LeftUnverified, t, Lv);
+  put(Var::PermitHoldersNew, t, new_permit);
+  put(Var::PermitHolders, t, permit_total);
+  put(Var::Housed, t, housed_total);
+  put(Var::GuardianPlacements, t, Ng);
+  put(Var::Occupancy, t, O);
+  put(Var::CapacityRegular, t, k_reg);
+  put(Var::CapacityCno, t, k_cno);
+  put(Var::CapacityTnv, t, k_tnv);
+  put(Var::Capacity, t, K);
+  put(Var::Shortfall, t, U);
+  put(Var::CnoStaffDays, t, staff_days);
+  if (sink.cost) sink.cost[(t - sink.first_week) * sink.cost_week_stride] = cost;
+  put_regional(RegionalVar::PermitHolders, t, S);
+  put_regional(RegionalVar::Housed, t, ws.housed_);
+  put_regional(RegionalVar::PermitHoldersNew, t, NS);
+}
+
+void PathWeeks::store(int end_week) noexcept {
   st.next_week_ = std::max(st.next_week_, end_week);
   st.queue_ = W;
   st.procedure_ = A;
@@ -624,5 +680,53 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
   st.cno_closed_ = cno_closed;
   st.phaseout_count_ = phaseout_count;
 }
+
+}  // namespace detail
+
+void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st,
+                  PathWorkspace& ws, int end_week, const PathSink& sink) {
+  detail::PathWeeks weeks(spec, seed, path, st, ws, sink);
+  for (int t = st.next_week_; t < end_week; ++t) {
+    weeks.first_half(t);
+    weeks.split();
+    weeks.second_half(t);
+  }
+  weeks.store(end_week);
+}
+
+void advance_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path, std::span<PathState> states,
+                   std::span<PathWorkspace> workspaces, int end_week, std::span<const PathSink> sinks) {
+  const std::size_t n = states.size();
+  assert(n <= kPathGroup && workspaces.size() >= n && sinks.size() >= n);
+  if (n == 0) return;
+  const int start = states[0].next_week_;
+  std::optional<detail::PathWeeks> paths[kPathGroup];
+  for (std::size_t i = 0; i < n; ++i) {
+    assert(states[i].next_week_ == start);
+    paths[i].emplace(spec, seed, first_path + i, states[i], workspaces[i], sinks[i]);
+  }
+  const bool split_in_lanes = kSplitsInLanes && spec.regions > 1 && n > 1 && binomial_lanes_available();
+  RandomStream split_streams[kPathGroup];
+  RandomStream* streams[kPathGroup];
+  std::int64_t new_permit[kPathGroup];
+  std::int64_t* counts[kPathGroup];
+  for (int t = start; t < end_week; ++t) {
+    for (std::size_t i = 0; i < n; ++i) paths[i]->first_half(t);
+    if (split_in_lanes) {
+      for (std::size_t i = 0; i < n; ++i) {
+        split_streams[i] = paths[i]->split_stream();
+        streams[i] = &split_streams[i];
+        new_permit[i] = paths[i]->permit_holders_new();
+        counts[i] = paths[i]->split_counts().data();
+      }
+      sample_multinomial_lanes(streams, new_permit, n, workspaces[0].region_split_, counts);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) paths[i]->split();
+    }
+    for (std::size_t i = 0; i < n; ++i) paths[i]->second_half(t);
+  }
+  for (std::size_t i = 0; i < n; ++i) paths[i]->store(end_week);
+}
+
 
 }  // namespace chainsim::core

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace chainsim::core {
@@ -54,6 +55,9 @@ struct PathParameters {
 // state gives exactly the same result as [0, T) in one go, which lets the
 // driver run long horizons in windows of weeks with bounded memory.
 class PathWorkspace;
+namespace detail {
+class PathWeeks;  // the week's code (path_kernel.cpp)
+}
 
 class PathState {
  public:
@@ -70,6 +74,9 @@ class PathState {
   friend void init_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&);
   friend void advance_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, PathWorkspace&,
                            int, const PathSink&);
+  friend void advance_paths(const ModelSpec&, std::uint64_t, std::uint64_t, std::span<PathState>,
+                            std::span<PathWorkspace>, int, std::span<const PathSink>);
+  friend class detail::PathWeeks;
   PathParameters par_;
   int next_week_ = 0;
   std::int64_t queue_ = 0;      // W
@@ -97,6 +104,9 @@ class PathWorkspace {
   friend void advance_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, PathWorkspace&, int,
                            const PathSink&);
   friend void simulate_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathWorkspace&, const PathSink&);
+  friend void advance_paths(const ModelSpec&, std::uint64_t, std::uint64_t, std::span<PathState>,
+                            std::span<PathWorkspace>, int, std::span<const PathSink>);
+  friend class detail::PathWeeks;
   std::vector<std::int64_t> new_permit_;  // per-region split of new permit holders
   std::vector<std::int64_t> housed_;      // per-region housed this week
   std::vector<double> lag_weights_rev_;   // w_L .. w_1 (oldest grant first)
@@ -121,6 +131,18 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
 // whose week index counts from sink.first_week.
 void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& state,
                   PathWorkspace& ws, int end_week, const PathSink& sink);
+
+// Paths advanced side by side by advance_paths, at most.
+inline constexpr std::size_t kPathGroup = 8;
+
+// Advances states[i], the state of path first_path + i, to end_week with
+// workspaces[i], writing its weeks to sinks[i], for i < states.size() <=
+// kPathGroup (workspaces and sinks at least as many; all states at the same
+// week): exactly what advance_path gives each. The paths go week by week side
+// by side, and their regional splits are drawn together in SIMD lanes
+// (core/multinomial_lanes.hpp), where one path's split is a chain of 24 draws.
+void advance_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path, std::span<PathState> states,
+                   std::span<PathWorkspace> workspaces, int end_week, std::span<const PathSink> sinks);
 
 // Simulates path `path` over spec.weeks weeks and writes its results to `sink`.
 void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,

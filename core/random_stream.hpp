@@ -78,6 +78,10 @@ class RandomStream {
  public:
   using Philox = r123::Philox4x32;
 
+  // A placeholder to assign a stream to (arrays of streams); it draws as the
+  // stream of seed 0, path 0, week 0, flow 0.
+  RandomStream() noexcept = default;
+
   RandomStream(std::uint64_t seed, std::uint64_t path, std::uint32_t week, Flow flow,
                std::uint32_t sub = 0) noexcept {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
@@ -118,6 +122,21 @@ class RandomStream {
     return (static_cast<double>(next_u64() >> 12) + 0.5) * 0x1.0p-52;
   }
 
+  // Steps back over the last `words` (at most 4) 32-bit words drawn, so that
+  // they are drawn again: for code that reads ahead and then finds it needed
+  // fewer (core/multinomial_lanes.cpp). Exactly the state before those draws,
+  // up to when a block is (re)computed.
+  void rewind(std::uint32_t words) noexcept {
+    if (words <= pos_) {
+      pos_ -= words;
+      return;
+    }
+    // Back into the previous block (the current one is block ctr - 1).
+    --ctr_.v[0];
+    load_block(ctr_.v[0] - 1);
+    pos_ = 4 - (words - pos_);
+  }
+
   // The same stream state, computing every further block itself: a copy that
   // does not refer to precomputed blocks, so it can outlive them (the draw
   // trace keeps such copies to replay draws).
@@ -137,13 +156,20 @@ class RandomStream {
 
  private:
   void refill() noexcept {
-    if (const std::uint32_t b = ctr_.v[0]; b < pre_count_) {
-      for (std::size_t k = 0; k < 4; ++k) block_.v[k] = pre_[k * pre_stride_ + b];
-    } else {
-      block_ = Philox{}(ctr_, key_);
-    }
+    load_block(ctr_.v[0]);
     ++ctr_.v[0];
     pos_ = 0;
+  }
+
+  // Block b of the stream into block_.
+  void load_block(std::uint32_t b) noexcept {
+    if (b < pre_count_) {
+      for (std::size_t k = 0; k < 4; ++k) block_.v[k] = pre_[k * pre_stride_ + b];
+    } else {
+      Philox::ctr_type c = ctr_;
+      c.v[0] = b;
+      block_ = Philox{}(c, key_);
+    }
   }
 
   Philox::ctr_type ctr_{};

@@ -66,6 +66,9 @@ class MultinomialRates {
   MultinomialRates() = default;
   explicit MultinomialRates(std::span<const double> probs);
   std::size_t size() const noexcept { return conditional_.size(); }
+  // The categories K, and the rate of category i < K - 1 given those before it.
+  std::size_t categories() const noexcept { return probs_.size(); }
+  const BinomialRate& conditional(std::size_t i) const noexcept { return conditional_[i]; }
 
  private:
   friend void sample_multinomial(RandomStream&, std::int64_t, const MultinomialRates&, std::span<std::int64_t>) noexcept;

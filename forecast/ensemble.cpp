@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <span>
 #include <stdexcept>
+#include <vector>
 
 namespace chainsim {
 namespace {
@@ -101,19 +103,24 @@ void EnsembleRunner::next_window(int weeks, Ensemble& window, const std::functio
   const std::int64_t block = options_.block_paths;
   std::atomic<std::int64_t> finished{0};
   parallel_for((options_.paths + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
-    core::PathWorkspace workspace(spec_);
+    std::vector<core::PathWorkspace> workspaces(core::kPathGroup, core::PathWorkspace(spec_));
+    std::vector<core::PathSink> sinks(core::kPathGroup);
     const std::int64_t last = std::min(options_.paths, (b + 1) * block);
-    // The block advances a few weeks at a time, path by path, rather than each
-    // path over the whole window: the window stores week t of neighbouring
-    // paths next to each other, so a path's ~30-100 values of a week land in
-    // as many cache lines and pages, which the block's next paths then reuse.
-    // One path over the whole window touched a new page with nearly every
-    // value (a TLB miss each). Results do not depend on the order.
+    // The block advances a few weeks at a time, group of paths by group (paths
+    // side by side, core::advance_paths), rather than each path over the whole
+    // window: the window stores week t of neighbouring paths next to each
+    // other, so a path's ~30-100 values of a week land in as many cache lines
+    // and pages, which the block's next paths then reuse. One path over the
+    // whole window touched a new page with nearly every value (a TLB miss
+    // each). Results do not depend on the order or the grouping.
     for (int from = first; from < end; from += kWeeksPerStep) {
       const int to = std::min(end, from + kWeeksPerStep);
-      for (std::int64_t p = b * block; p < last; ++p)
-        core::advance_path(spec_, options_.seed, static_cast<std::uint64_t>(p), states_[static_cast<std::size_t>(p)],
-                           workspace, to, window.sink_for(p));
+      for (std::int64_t p = b * block; p < last; p += static_cast<std::int64_t>(core::kPathGroup)) {
+        const auto n = static_cast<std::size_t>(std::min<std::int64_t>(last - p, core::kPathGroup));
+        for (std::size_t i = 0; i < n; ++i) sinks[i] = window.sink_for(p + static_cast<std::int64_t>(i));
+        core::advance_paths(spec_, options_.seed, static_cast<std::uint64_t>(p),
+                            std::span(states_).subspan(static_cast<std::size_t>(p), n), workspaces, to, sinks);
+      }
     }
     if (on_progress) on_progress(finished.fetch_add(last - b * block) + (last - b * block));
   });

@@ -59,8 +59,8 @@ struct PathRecord {
   }
 };
 
-inline PathRecord run_path(const core::ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
-                           core::PathWorkspace& ws) {
+// An empty record of spec's size, and the sink that fills it.
+inline PathRecord empty_record(const core::ModelSpec& spec) {
   PathRecord rec;
   rec.weeks = spec.weeks;
   rec.regions = spec.regions;
@@ -69,6 +69,10 @@ inline PathRecord run_path(const core::ModelSpec& spec, std::uint64_t seed, std:
   rec.regional.assign(static_cast<std::size_t>(spec.weeks) * core::kNumRegionalVars *
                           static_cast<std::size_t>(spec.regions),
                       0);
+  return rec;
+}
+
+inline core::PathSink sink_for(PathRecord& rec) {
   core::PathSink sink;
   sink.counts = rec.national.data();
   sink.var_stride = 1;
@@ -77,10 +81,30 @@ inline PathRecord run_path(const core::ModelSpec& spec, std::uint64_t seed, std:
   sink.cost_week_stride = 1;
   sink.regional = rec.regional.data();
   sink.reg_region_stride = 1;
-  sink.reg_var_stride = spec.regions;
-  sink.reg_week_stride = static_cast<std::ptrdiff_t>(core::kNumRegionalVars) * spec.regions;
-  core::simulate_path(spec, seed, path, ws, sink);
+  sink.reg_var_stride = rec.regions;
+  sink.reg_week_stride = static_cast<std::ptrdiff_t>(core::kNumRegionalVars) * rec.regions;
+  return sink;
+}
+
+inline PathRecord run_path(const core::ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
+                           core::PathWorkspace& ws) {
+  PathRecord rec = empty_record(spec);
+  core::simulate_path(spec, seed, path, ws, sink_for(rec));
   return rec;
+}
+
+// Paths first .. first + count - 1 (count <= core::kPathGroup) simulated side
+// by side by core::advance_paths; their final states in `states`.
+inline std::vector<PathRecord> run_path_group(const core::ModelSpec& spec, std::uint64_t seed, std::uint64_t first,
+                                              std::size_t count, std::vector<core::PathState>& states) {
+  std::vector<PathRecord> recs(count, empty_record(spec));
+  std::vector<core::PathSink> sinks;
+  for (auto& r : recs) sinks.push_back(sink_for(r));
+  states.assign(count, core::PathState(spec));
+  std::vector<core::PathWorkspace> ws(count, core::PathWorkspace(spec));
+  for (std::size_t i = 0; i < count; ++i) core::init_path(spec, seed, first + i, states[i]);
+  core::advance_paths(spec, seed, first, states, ws, spec.weeks, sinks);
+  return recs;
 }
 
 }  // namespace chainsim::testing

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace chainsim {
@@ -40,38 +41,57 @@ class Digest {
   std::uint64_t h_ = 0xcbf29ce484222325ULL;
 };
 
-// Every variable (national, regional, cost) of paths 0..63, 104 weeks.
-std::uint64_t digest_of(const Config& c) {
-  const core::ModelSpec spec = resolve(c);
-  core::PathWorkspace ws(spec);
-  Digest d;
-  for (std::uint64_t p = 0; p < 64; ++p) {
-    const testing::PathRecord rec = testing::run_path(spec, c.run.seed, p, ws);
-    d.add(std::span<const std::int32_t>(rec.national));
-    d.add(std::span<const double>(rec.cost));
-    d.add(std::span<const std::int32_t>(rec.regional));
-  }
-  return d.value();
+// Every variable (national, regional, cost) of paths 0..63, 104 weeks, and
+// the saved state (core::PathState::save: stocks, the inflow's AR(1) and surge
+// states, the grant history, the rules' counters, the path's parameters) of
+// each after its 104 weeks. The recorded counts miss a change that moves only
+// real-valued state by a few units in the last place (a uniform off by 2^-32
+// rarely changes a count); the states do not.
+struct Digests {
+  std::uint64_t counts, states;
+};
+
+void add_state(Digest& d, const core::PathState& state) {
+  core::ByteWriter bytes;
+  state.save(bytes);
+  d.add(std::span<const char>(bytes.bytes()));
 }
 
-// The saved state (core::PathState::save: stocks, the inflow's AR(1) and surge
-// states, the grant history, the rules' counters, the path's parameters) of
-// paths 0..63 after 104 weeks. The recorded counts above miss a change that
-// moves only real-valued state by a few units in the last place (a uniform
-// off by 2^-32 rarely changes a count); this does not.
-std::uint64_t state_digest_of(const Config& c) {
+// Path by path (simulate_path, advance_path).
+Digests digests_one_by_one(const Config& c) {
   const core::ModelSpec spec = resolve(c);
   core::PathWorkspace ws(spec);
   core::PathState state(spec);
-  Digest d;
+  Digest counts, states;
   for (std::uint64_t p = 0; p < 64; ++p) {
+    const testing::PathRecord rec = testing::run_path(spec, c.run.seed, p, ws);
+    counts.add(std::span<const std::int32_t>(rec.national));
+    counts.add(std::span<const double>(rec.cost));
+    counts.add(std::span<const std::int32_t>(rec.regional));
     core::init_path(spec, c.run.seed, p, state);
     core::advance_path(spec, c.run.seed, p, state, ws, spec.weeks, core::PathSink{});
-    core::ByteWriter bytes;
-    state.save(bytes);
-    d.add(std::span<const char>(bytes.bytes()));
+    add_state(states, state);
   }
-  return d.value();
+  return {counts.value(), states.value()};
+}
+
+// In groups side by side (advance_paths, as the ensemble runs them), of 8, 5
+// and 3 paths in turn: whole and partial groups.
+Digests digests_in_groups(const Config& c) {
+  const core::ModelSpec spec = resolve(c);
+  Digest counts, states;
+  const std::size_t sizes[] = {8, 5, 3};
+  std::vector<core::PathState> finals;
+  for (std::uint64_t p = 0, g = 0; p < 64; p += sizes[g % 3], ++g) {
+    const std::size_t n = sizes[g % 3];
+    for (const auto& rec : testing::run_path_group(spec, c.run.seed, p, n, finals)) {
+      counts.add(std::span<const std::int32_t>(rec.national));
+      counts.add(std::span<const double>(rec.cost));
+      counts.add(std::span<const std::int32_t>(rec.regional));
+    }
+    for (const auto& s : finals) add_state(states, s);
+  }
+  return {counts.value(), states.value()};
 }
 
 Config seed_scenario(std::size_t i, RegionMode mode) {
@@ -95,10 +115,14 @@ void expect_digests(RegionMode mode, const std::uint64_t (&counts)[3], const std
   for (core::PhiloxIsa isa : simd_sets()) {
     core::limit_simd(isa);
     for (std::size_t i = 0; i < 3; ++i) {
-      EXPECT_EQ(digest_of(seed_scenario(i, mode)), counts[i])
-          << "recorded values, scenario " << i << ", lanes " << core::philox_isa_name(isa);
-      EXPECT_EQ(state_digest_of(seed_scenario(i, mode)), states[i])
-          << "final states, scenario " << i << ", lanes " << core::philox_isa_name(isa);
+      const Config c = seed_scenario(i, mode);
+      for (const auto& [how, got] : {std::pair{"one by one", digests_one_by_one(c)},
+                                     std::pair{"in groups", digests_in_groups(c)}}) {
+        EXPECT_EQ(got.counts, counts[i]) << "recorded values, scenario " << i << ", paths " << how << ", lanes "
+                                         << core::philox_isa_name(isa);
+        EXPECT_EQ(got.states, states[i]) << "final states, scenario " << i << ", paths " << how << ", lanes "
+                                         << core::philox_isa_name(isa);
+      }
     }
   }
   core::limit_simd(core::PhiloxIsa::Avx512);

@@ -126,6 +126,35 @@ TEST(RandomStream, DistinctAcrossEveryCoordinate) {
 // The extremes of uniform(), k = 0 and k = 2^52 - 1 in (k + 1/2) 2^-52: both
 // exactly representable, strictly inside (0, 1), with finite logs. (An earlier
 // formula, (k + 1/2) 2^-53 with 53 bits, rounded its top value to exactly 1.0.)
+// rewind(w) steps back over the last w <= 4 words: the words drawn after it
+// are those drawn after the same number of words from a fresh stream, from
+// every position within and across blocks, with and without precomputed
+// blocks (which the stream recomputes when it steps back into one).
+TEST(RandomStream, RewindDrawsTheSameWordsAgain) {
+  std::vector<std::uint32_t> pre(4 * 3);
+  {
+    RandomStream fresh(77, 5, 9, Flow::PermitHolderRegions);
+    for (std::uint32_t b = 0; b < 3; ++b)
+      for (std::uint32_t k = 0; k < 4; ++k) pre[k * 3 + b] = fresh.next_u32();
+  }
+  for (bool precomputed : {false, true}) {
+    for (std::uint32_t drawn = 1; drawn <= 20; ++drawn) {
+      for (std::uint32_t back = 1; back <= std::min<std::uint32_t>(4, drawn); ++back) {
+        RandomStream rs = precomputed ? RandomStream(77, 5, 9, Flow::PermitHolderRegions, 0, pre.data(), 3, 3)
+                                      : RandomStream(77, 5, 9, Flow::PermitHolderRegions);
+        RandomStream ref(77, 5, 9, Flow::PermitHolderRegions);
+        for (std::uint32_t i = 0; i < drawn; ++i) rs.next_u32();
+        for (std::uint32_t i = 0; i < drawn - back; ++i) ref.next_u32();
+        rs.rewind(back);
+        for (int i = 0; i < 9; ++i)
+          ASSERT_EQ(rs.next_u32(), ref.next_u32())
+              << "drawn " << drawn << ", back " << back << ", word " << i << (precomputed ? ", precomputed" : "");
+        EXPECT_EQ(rs.blocks_used(), ref.blocks_used());
+      }
+    }
+  }
+}
+
 TEST(RandomStream, UniformExtremesInsideOpenInterval) {
   const double lo = (0.0 + 0.5) * 0x1.0p-52;
   const double hi = (static_cast<double>((1ULL << 52) - 1) + 0.5) * 0x1.0p-52;

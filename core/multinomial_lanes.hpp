@@ -1,0 +1,29 @@
+#pragma once
+// The regional split of new permit holders for several paths at once, with
+// exactly each path's sample_multinomial result.
+//
+// The split (24 conditional binomials over the 25 regions) was a third of the
+// regional kernel, and its draws are a chain: each binomial's n is what the
+// previous ones left. Within one path nothing can run beside it; across
+// paths it can. Category by category, each path's next binomial is drawn in
+// one lane (core/binomial_lanes.hpp: the inversion walk, or BTRD's first
+// attempt up to its step 3.1); the few the lanes do not settle (a rejected
+// attempt, BTRD's step 3.2) are drawn one by one. Every path reads its own stream exactly as sample_multinomial
+// would, so the results and the streams' positions are the same.
+#include "core/random_stream.hpp"
+#include "core/samplers.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace chainsim::core {
+
+inline constexpr std::size_t kMultinomialLanes = 8;
+
+// For l < count (at most kMultinomialLanes): the same as
+// sample_multinomial(*streams[l], n[l], rates, {counts[l], K}), K =
+// rates.categories(), including where each stream is left.
+void sample_multinomial_lanes(RandomStream* const* streams, const std::int64_t* n, std::size_t count,
+                              const MultinomialRates& rates, std::int64_t* const* counts) noexcept;
+
+}  // namespace chainsim::core
