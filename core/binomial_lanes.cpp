@@ -5,20 +5,24 @@
 //   q = 1 - p, s = p / q, a = (n + 1) s, r = exp(n log_q), u = uniform(),
 //   x = 0; while (u > r) { u -= r; ++x; r *= a / x - s;
 //                          if (x > n || !(r > 0)) restart with a new u }
-// and for n p >= 10 it runs BTRD (binomial_btrd), whose first attempt the
-// lanes follow through step 1 (one uniform) and steps 2 to 3.1 (two), where
+// and for n p >= 10 it runs BTRD (binomial_btrd), whose attempts the lanes
+// follow through step 1 (one uniform) and steps 2 to 3.1 (two), where
 // f(k)/f(m) is an exact product when |k - m| <= 15.
 // The lanes compute exp(n log_q) with the scalar code (so with glibc's exp)
 // and everything else with the scalar code's operations in its order: +, -,
 // *, /, sqrt, |.| and floor are correctly rounded in SIMD as in scalar code,
 // and -ffp-contract=off keeps the compiler from fusing them. So each lane
-// they settle ends on the scalar result. A walk that would restart, or a BTRD
-// attempt rejected or going on to step 3.2 (which needs log), is left to the
-// caller.
+// they settle ends on the scalar result. BTRD's attempts are independent (the
+// only thing carried from one to the next is log f(m), a function of n and
+// p), so a lane that was rejected can go on in sample_binomial from where its
+// stream is, and gets what the scalar sampler would: a walk that would
+// restart, an attempt going on to step 3.2 (which needs log: its lane steps
+// back to the attempt's start), or many rejections go on that way.
 #include "core/binomial_lanes.hpp"
 
 #include "core/avx512_lanes.hpp"
 #include "core/philox_lanes.hpp"
+#include "core/random_stream.hpp"
 
 #include <cmath>
 
@@ -132,11 +136,14 @@ __attribute__((target("avx512f"))) void inversion_avx512(const BinomialRate& rat
   _mm256_zeroupper();  // (see philox_lanes.cpp)
 }
 
-__attribute__((target("avx512f"))) BinomialAttempt first_attempt_avx512(const BinomialRate& rate,
-                                                                         const std::int64_t* n,
-                                                                         const double* uniforms1,
-                                                                         const double* uniforms2, unsigned lanes,
-                                                                         std::int64_t* out) noexcept {
+// At most this many attempts of each lane are made in lanes; a lane still
+// rejected then goes on in sample_binomial (BTRD accepts an attempt with
+// probability ~0.8 or more, so this is reached about once in 10^6 draws).
+constexpr int kMaxLaneAttempts = 8;
+
+__attribute__((target("avx512f"))) void draw_avx512(const BinomialRate& rate, const std::int64_t* n,
+                                                     RandomStream* const* streams, unsigned lanes,
+                                                     std::int64_t* out) noexcept {
   const double p = rate.rare;
   const double q = 1.0 - p;
   const double s = p / q;
@@ -155,21 +162,25 @@ __attribute__((target("avx512f"))) BinomialAttempt first_attempt_avx512(const Bi
       btrd |= 1u << j;
     }
   }
-  const __m512d u1 = _mm512_maskz_loadu_pd(static_cast<__mmask8>(lanes), uniforms1);
-  alignas(64) double ks[8];
-  BinomialAttempt result;
+  alignas(64) double ks[8] = {}, u1s[8] = {}, u2s[8] = {};
+  unsigned settled = 0;
+  unsigned scalar = 0;  // lanes left to sample_binomial, their streams at an attempt's start
+  // The inversion walks: one uniform each; a walk that would restart leaves
+  // its lane to sample_binomial after that uniform (the scalar walk's restart
+  // draws a new one).
   if (inverted) {
-    __m512d vn = _mm512_load_pd(nd), va = _mm512_load_pd(a), r = _mm512_load_pd(r0), u = u1, x;
+    for (unsigned j = 0; j < 8; ++j)
+      if ((inverted >> j) & 1u) u1s[j] = streams[j]->uniform();
+    __m512d vn = _mm512_load_pd(nd), va = _mm512_load_pd(a), r = _mm512_load_pd(r0), u = _mm512_load_pd(u1s), x;
     __mmask8 going = static_cast<__mmask8>(inverted), failed;
     walk<1>(&va, &vn, splat(s), &r, &u, &going, &x, &failed);
-    _mm512_store_pd(ks, x);
-    result.settled = inverted & ~static_cast<unsigned>(failed);
+    _mm512_mask_store_pd(ks, static_cast<__mmask8>(inverted), x);
+    settled |= inverted & ~static_cast<unsigned>(failed);
+    scalar |= failed;
   }
   if (btrd) {
-    // BTRD's set-up, step 1, and steps 2-3.1 of its first attempt
-    // (samplers.cpp, binomial_btrd), lanes outside `btrd` computing values
-    // never used.
-    const __mmask8 mb = static_cast<__mmask8>(btrd);
+    // BTRD's set-up (samplers.cpp, binomial_btrd), lanes outside `btrd`
+    // computing values never used.
     const __m512d vp = splat(p);
     const __m512d vn = _mm512_load_pd(nb);
     const __m512d np = _mm512_mul_pd(vn, vp);
@@ -178,50 +189,67 @@ __attribute__((target("avx512f"))) BinomialAttempt first_attempt_avx512(const Bi
     const __m512d ba = _mm512_add_pd(_mm512_add_pd(splat(-0.0873), _mm512_mul_pd(splat(0.0248), b)),
                                      _mm512_mul_pd(splat(0.01), vp));
     const __m512d c = _mm512_add_pd(np, splat(0.5));
+    const __m512d alpha = _mm512_mul_pd(_mm512_add_pd(splat(2.83), _mm512_div_pd(splat(5.1), b)), spq);
     const __m512d vr = _mm512_sub_pd(splat(0.92), _mm512_div_pd(splat(4.2), b));
     const __m512d urvr = _mm512_mul_pd(splat(0.86), vr);
     const __m512d two_a = _mm512_mul_pd(splat(2.0), ba);
-    const __mmask8 step1 = mb & _mm512_cmp_pd_mask(u1, urvr, _CMP_LE_OQ);
-    const __m512d u1_vr = _mm512_div_pd(u1, vr);  // step 1's and step 2's v / vr
+    const __m512d m = _mm512_roundscale_pd(_mm512_mul_pd(_mm512_add_pd(vn, splat(1.0)), vp),
+                                           _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    const __m512d vrr = splat(p / q);
+    const __m512d nr = _mm512_mul_pd(_mm512_add_pd(vn, splat(1.0)), vrr);
     __m512d k = _mm512_setzero_pd();
-    if (step1) {
-      const __m512d u = _mm512_sub_pd(u1_vr, splat(0.43));
-      const __m512d h = _mm512_div_pd(two_a, _mm512_sub_pd(splat(0.5), abs_lanes(u)));
-      k = _mm512_roundscale_pd(_mm512_add_pd(_mm512_mul_pd(_mm512_add_pd(h, b), u), c),
-                               _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-      result.settled |= step1;
-    }
-    const __mmask8 step2 = mb & static_cast<__mmask8>(~step1);
-    if (step2) {
-      const __m512d u2 = _mm512_maskz_loadu_pd(step2, uniforms2);
-      // v >= vr: u = u2 - 0.5 (v stays u1); else u = copysign(0.5, w) - w with
-      // w = v / vr - 0.93, and v = u2 vr.
+    __mmask8 pending = static_cast<__mmask8>(btrd);
+    for (int attempt = 0; pending && attempt < kMaxLaneAttempts; ++attempt) {
+      // Step 1 with the attempt's first uniform v.
+      for (unsigned j = 0; j < 8; ++j)
+        if ((pending >> j) & 1u) u1s[j] = streams[j]->uniform();
+      const __m512d u1 = _mm512_load_pd(u1s);
+      const __mmask8 step1 = pending & _mm512_cmp_pd_mask(u1, urvr, _CMP_LE_OQ);
+      const __m512d u1_vr = _mm512_div_pd(u1, vr);  // step 1's and step 2's v / vr
+      if (step1) {
+        const __m512d u = _mm512_sub_pd(u1_vr, splat(0.43));
+        const __m512d h = _mm512_div_pd(two_a, _mm512_sub_pd(splat(0.5), abs_lanes(u)));
+        k = _mm512_mask_mov_pd(k, step1,
+                               _mm512_roundscale_pd(_mm512_add_pd(_mm512_mul_pd(_mm512_add_pd(h, b), u), c),
+                                                    _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+        settled |= step1;
+      }
+      const __mmask8 step2 = pending & static_cast<__mmask8>(~step1);
+      pending = step2;
+      if (!step2) break;
+      // Step 2 with its second uniform: v >= vr: u = u2 - 0.5 (v stays);
+      // else u = copysign(0.5, w) - w with w = v / vr - 0.93, and v = u2 vr.
+      for (unsigned j = 0; j < 8; ++j)
+        if ((step2 >> j) & 1u) u2s[j] = streams[j]->uniform();
+      const __m512d u2 = _mm512_load_pd(u2s);
       const __mmask8 high = _mm512_cmp_pd_mask(u1, vr, _CMP_GE_OQ);
       const __m512d w = _mm512_sub_pd(u1_vr, splat(0.93));
       const __m512d sign = _mm512_castsi512_pd(
           _mm512_and_si512(_mm512_castpd_si512(w), _mm512_set1_epi64(static_cast<long long>(0x8000000000000000ULL))));
-      const __m512d half = _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(splat(0.5)), _mm512_castpd_si512(sign)));
-      __m512d u = _mm512_mask_sub_pd(_mm512_sub_pd(half, w), high, u2, splat(0.5));
+      const __m512d half =
+          _mm512_castsi512_pd(_mm512_or_si512(_mm512_castpd_si512(splat(0.5)), _mm512_castpd_si512(sign)));
+      const __m512d u = _mm512_mask_sub_pd(_mm512_sub_pd(half, w), high, u2, splat(0.5));
       __m512d v = _mm512_mask_mov_pd(_mm512_mul_pd(u2, vr), high, u1);
-      // Step 3.0.
+      // Step 3.0: k out of range rejects the attempt.
       const __m512d us = _mm512_sub_pd(splat(0.5), abs_lanes(u));
       const __m512d k3 = _mm512_roundscale_pd(
           _mm512_add_pd(_mm512_mul_pd(_mm512_add_pd(_mm512_div_pd(two_a, us), b), u), c),
           _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
       const __mmask8 in_range = step2 & _mm512_cmp_pd_mask(k3, splat(0.0), _CMP_GE_OQ) &
                                 _mm512_cmp_pd_mask(k3, vn, _CMP_LE_OQ);
-      const __m512d alpha =
-          _mm512_mul_pd(_mm512_add_pd(splat(2.83), _mm512_div_pd(splat(5.1), b)), spq);
       v = _mm512_div_pd(_mm512_mul_pd(v, alpha), _mm512_add_pd(_mm512_div_pd(ba, _mm512_mul_pd(us, us)), b));
-      const __m512d m = _mm512_roundscale_pd(_mm512_mul_pd(_mm512_add_pd(vn, splat(1.0)), vp),
-                                             _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
       const __m512d km = abs_lanes(_mm512_sub_pd(k3, m));
       const __mmask8 near = in_range & _mm512_cmp_pd_mask(km, splat(15.0), _CMP_LE_OQ);
+      // Steps 3.2-3.3 need log: those lanes go back to the attempt's start
+      // and on in sample_binomial.
+      const __mmask8 far = in_range & static_cast<__mmask8>(~near);
+      for (unsigned j = 0; j < 8; ++j)
+        if ((far >> j) & 1u) streams[j]->rewind(4);
+      scalar |= far;
+      pending = static_cast<__mmask8>(step2 & ~far);
       if (near) {
         // Step 3.1: f(k)/f(m) by f(i)/f(i-1) = nr / i - r, i from the lower
         // of k, m plus one up to the higher: f for k above m, v for k below.
-        const __m512d vrr = splat(p / q);
-        const __m512d nr = _mm512_mul_pd(_mm512_add_pd(vn, splat(1.0)), vrr);
         const __mmask8 up = near & _mm512_cmp_pd_mask(m, k3, _CMP_LT_OQ);
         const __mmask8 down = near & _mm512_cmp_pd_mask(m, k3, _CMP_GT_OQ);
         const __m512d lo = _mm512_mask_mov_pd(k3, up, m);  // the lower of k, m
@@ -237,19 +265,25 @@ __attribute__((target("avx512f"))) BinomialAttempt first_attempt_avx512(const Bi
         }
         const __mmask8 accept = near & _mm512_cmp_pd_mask(v, f, _CMP_LE_OQ);
         k = _mm512_mask_mov_pd(k, accept, k3);
-        result.settled |= accept;
-        result.two_uniforms |= accept;
+        settled |= accept;
+        pending = static_cast<__mmask8>(pending & ~accept);
       }
+      // The rest of `pending` was rejected: its next attempt starts here.
     }
+    scalar |= pending;  // still rejected after kMaxLaneAttempts
     _mm512_mask_store_pd(ks, static_cast<__mmask8>(btrd), k);
   }
-  for (unsigned j = 0; j < 8; ++j)
-    if ((result.settled >> j) & 1u) {
+  _mm256_zeroupper();  // (see philox_lanes.cpp) before the scalar code below
+  for (unsigned j = 0; j < 8; ++j) {
+    if ((settled >> j) & 1u) {
       const auto kx = static_cast<std::int64_t>(ks[j]);
       out[j] = rate.flip ? n[j] - kx : kx;
+    } else if ((scalar >> j) & 1u) {
+      // Its earlier attempts were rejected (the scalar sampler would have
+      // rejected them too): sample_binomial from here goes on as it would.
+      out[j] = sample_binomial(*streams[j], n[j], rate);
     }
-  _mm256_zeroupper();  // (see philox_lanes.cpp)
-  return result;
+  }
 }
 
 }  // namespace
@@ -266,10 +300,20 @@ void binomial_inversion_lanes(const BinomialRate& rate, const std::int64_t* n, s
   for (std::size_t i = 0; i < count; ++i) settled[i] = 0;
 }
 
-BinomialAttempt binomial_first_attempt_lanes(const BinomialRate& rate, const std::int64_t* n, const double* uniforms1,
-                                             const double* uniforms2, unsigned lanes, std::int64_t* out) noexcept {
-  if (!binomial_lanes_available() || !(rate.p > 0.0 && rate.p < 1.0)) return {};
-  return first_attempt_avx512(rate, n, uniforms1, uniforms2, lanes & 0xFFu, out);
+void sample_binomial_lanes(const BinomialRate& rate, const std::int64_t* n, RandomStream* const* streams,
+                           unsigned lanes, std::int64_t* out) noexcept {
+  lanes &= 0xFFu;
+  for (unsigned j = 0; j < 8; ++j)
+    if (((lanes >> j) & 1u) && n[j] <= 0) {
+      out[j] = 0;  // no trials: sample_binomial draws nothing
+      lanes &= ~(1u << j);
+    }
+  if (binomial_lanes_available() && rate.p > 0.0 && rate.p < 1.0) {
+    draw_avx512(rate, n, streams, lanes, out);
+    return;
+  }
+  for (unsigned j = 0; j < 8; ++j)
+    if ((lanes >> j) & 1u) out[j] = sample_binomial(*streams[j], n[j], rate);
 }
 
 }  // namespace chainsim::core

@@ -29,22 +29,14 @@ void binomial_inversion_lanes(const BinomialRate& rate, const std::int64_t* n, s
                               const std::uint32_t* first_blocks, std::size_t stride, std::int64_t* out,
                               std::uint8_t* settled) noexcept;
 
-// One Binomial(n[j], rate) draw for each lane j set in `lanes` (j < 8,
-// n[j] > 0), whose stream's next two uniform() values are uniforms1[j] and
-// uniforms2[j]: sets out[j] and bit j of `settled` where sample_binomial on
-// that stream returns within its first attempt -- the inversion walk ending
-// without restart (n p < 10, one uniform), or BTRD accepting at its step 1
-// (one uniform) or at step 3.1 (two; bit j of `two_uniforms`) -- to
-// sample_binomial's result. The caller leaves a settled lane's stream after
-// the uniforms it used, and draws the other lanes with sample_binomial from
-// their streams as they were before. Only 0 < rate.p < 1 (otherwise nothing
-// is settled: the scalar sampler draws nothing then).
-struct BinomialAttempt {
-  unsigned settled = 0;
-  unsigned two_uniforms = 0;
-};
-BinomialAttempt binomial_first_attempt_lanes(const BinomialRate& rate, const std::int64_t* n, const double* uniforms1,
-                                             const double* uniforms2, unsigned lanes, std::int64_t* out) noexcept;
+// For each lane j set in `lanes` (j < 8): out[j] = sample_binomial(*streams[j],
+// n[j], rate), each stream left where sample_binomial leaves it. The inversion
+// walks and BTRD's attempts up to its step 3.1 run in lanes; what they do not
+// settle (a walk that would restart, BTRD's steps 3.2-3.3, which need log) goes
+// on in sample_binomial from where the stream is. Without AVX-512 (or with the
+// lanes capped below it) every lane is drawn by sample_binomial.
+void sample_binomial_lanes(const BinomialRate& rate, const std::int64_t* n, RandomStream* const* streams,
+                           unsigned lanes, std::int64_t* out) noexcept;
 
 // Whether the functions above can settle any lane on this CPU.
 bool binomial_lanes_available() noexcept;
