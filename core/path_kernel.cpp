@@ -34,9 +34,9 @@ constexpr double kFewLeavers = 64.0;
 // only when the week's new permit holders are many.
 constexpr std::uint32_t kRegionSplitBlocks = 32;
 
-// The housing draws' first attempts are made in lanes from this many regions
-// on; for fewer (nationally: one) a lane group costs more than the scalar
-// draws it would replace (measured: BM_PathWeek_National ~1 % slower).
+// The housing draws are made in lanes from this many regions on; for fewer
+// (nationally: one) a lane group costs more than the scalar draws it would
+// replace (measured: BM_PathWeek_National ~1 % slower).
 constexpr int kHousingLanesFrom = 4;
 
 // The traced kernel draws every region, every Dublin cohort and every split
@@ -53,12 +53,8 @@ constexpr bool kSplitsInLanes = true;
 #endif
 static_assert(kPathGroup <= kMultinomialLanes);
 
-// Per-region arrays read in lanes are padded to whole lane groups.
+// The housing streams' first blocks are read in lane groups (WeekStreams pads them).
 static_assert(WeekStreams::kSubGroup % kPoissonLaneGroup == 0);
-std::size_t lane_padded(int n) {
-  const auto u = static_cast<std::size_t>(n);
-  return (u + kPoissonLaneGroup - 1) / kPoissonLaneGroup * kPoissonLaneGroup;
-}
 
 double clamp01(double p) noexcept { return std::min(1.0, std::max(0.0, p)); }
 
@@ -171,9 +167,8 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       lag_weights_rev_(spec.lag_weights.rbegin(), spec.lag_weights.rend()),
       region_split_(spec.region_share),
       week_streams_(spec.dublin_deadline_weeks, spec.regions, kRegionSplitBlocks),
-      housing_mean_(lane_padded(spec.regions), 0.0),
+      housing_mean_(static_cast<std::size_t>(spec.regions), 0.0),
       housing_supply_(static_cast<std::size_t>(spec.regions), 0),
-      housing_drawn_(static_cast<std::size_t>(spec.regions), 0),
       cohort_left_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
       cohort_drawn_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
       scratch_state_(spec) {}
@@ -569,27 +564,22 @@ void PathWeeks::second_half(int t) noexcept {
   std::int64_t housed_total = 0;
   const double* quota = spec.quota_rate.data() + static_cast<std::size_t>(t) * R;
   const double* programme = spec.programme_rate.data() + static_cast<std::size_t>(t) * R;
-  double* mean = ws.housing_mean_.data();  // zero past R (read in lanes)
+  double* mean = ws.housing_mean_.data();
   std::int64_t* supply = ws.housing_supply_.data();
-  std::uint8_t* drawn = ws.housing_drawn_.data();
   for (int r = 0; r < R; ++r)
     mean[r] = par.regional_realisation[static_cast<std::size_t>(r)] * quota[r] + programme[r];
-  // The regions' first PTRS attempts are made side by side
-  // (core/poisson_lanes.hpp); the draws they do not settle are made one by
-  // one. The results are sample_poisson's either way.
-  const std::uint32_t* housing_blocks =
-      kHousingInLanes && R >= kHousingLanesFrom ? ws.week_streams_.first_blocks(Flow::HousingSupply) : nullptr;
-  if (housing_blocks)
-    poisson_first_attempt_lanes(mean, static_cast<std::size_t>(R), housing_blocks, ws.week_streams_.stride(),
-                                supply, drawn);
-  else
-    std::fill(ws.housing_drawn_.begin(), ws.housing_drawn_.end(), std::uint8_t{0});
-  for (int r = 0; r < R; ++r) {
-    const auto ru = static_cast<std::size_t>(r);
-    if (!drawn[r]) {
+  // The regions' draws are made side by side (core/poisson_lanes.hpp); the
+  // results are sample_poisson's either way.
+  if (kHousingInLanes && R >= kHousingLanesFrom) {
+    sample_poisson_lanes(mean, static_cast<std::size_t>(R), ws.week_streams_, Flow::HousingSupply, supply);
+  } else {
+    for (int r = 0; r < R; ++r) {
       auto rs = stream(Flow::HousingSupply, static_cast<std::uint32_t>(r));
       supply[r] = sample_poisson(rs, mean[r]);
     }
+  }
+  for (int r = 0; r < R; ++r) {
+    const auto ru = static_cast<std::size_t>(r);
     const std::int64_t housed = std::min(S[ru], supply[r]);
     S[ru] -= housed;
     ws.housed_[ru] = housed;

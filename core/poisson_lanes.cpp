@@ -1,6 +1,8 @@
-// PTRS's first attempt in AVX-512 lanes (see poisson_lanes.hpp).
+// Poisson draws in AVX-512 lanes (see poisson_lanes.hpp).
 //
-// The scalar sampler (samplers.cpp, poisson_ptrs) computes, per attempt,
+// The scalar sampler (samplers.cpp) inverts for lambda < 10 (poisson_inversion:
+// P(0) = exp(-lambda), P(x) = P(x-1) lambda / x, one uniform) and otherwise
+// runs PTRS (poisson_ptrs), whose attempt computes
 //   slam = sqrt(lambda), b = 0.931 + 2.53 slam, a = -0.059 + 0.02483 b,
 //   inv_alpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2),
 //   u = uniform() - 0.5, v = uniform(), us = 0.5 - |u|,
@@ -8,22 +10,26 @@
 // accepts k if us >= 0.07 and v <= vr (the squeeze); rejects if k < 0, or
 // us < 0.013 and v > us, or k > 2^62; else accepts k if
 //   log(v inv_alpha / (a / us^2 + b)) <= poisson_logpmf(k, lambda).
-// The lanes do every operation up to the last test in the scalar code's
-// order; all of them are correctly rounded in SIMD as in scalar code (the
-// project compiles with -ffp-contract=off), so they give the same bits. The
-// last test needs log, whose glibc value the lanes cannot reproduce bit for
-// bit; they compute both sides with a vector log of relative error below
-// 1e-15 (tested against std::log) and decide only when the two sides differ
-// by more than kTieMargin times their magnitudes -- a million times the
-// largest difference the two logs can make -- which is then the scalar
-// sampler's decision too. Near-ties, rejections and lambda < 10 are left to
-// the scalar sampler, which repeats the first attempt and goes on.
+// The lanes do every operation but exp and log in the scalar code's order;
+// all of them are correctly rounded in SIMD as in scalar code (the project
+// compiles with -ffp-contract=off), so they give the same bits; exp(-lambda)
+// comes from glibc as in the scalar code. PTRS's last test needs log, whose
+// glibc value the lanes cannot reproduce bit for bit; they compute both sides
+// with a vector log of relative error below 1e-15 (tested against std::log)
+// and decide only when the two sides differ by more than kTieMargin times
+// their magnitudes -- a million times the largest difference the two logs can
+// make -- which is then the scalar sampler's decision too. PTRS's attempts
+// are independent, so a lane whose attempt is rejected makes the next one in
+// lanes; a near-tie, or a walk that would restart, goes on in sample_poisson
+// from that point of its stream, which gives the scalar result.
 #include "core/poisson_lanes.hpp"
 
 #include "core/avx512_lanes.hpp"
 #include "core/log_pmf.hpp"
 #include "core/philox_lanes.hpp"
+#include "core/random_stream.hpp"
 #include "core/samplers.hpp"
+#include "core/week_streams.hpp"
 
 #include <cmath>
 
@@ -116,9 +122,70 @@ CHAINSIM_AVX512 __m512d bd0_lanes(__m512d x, __m512d M, __mmask8 lanes, __m512d&
   return result;
 }
 
-__attribute__((target("avx512f"))) void ptrs_avx512(const double* lambda, std::size_t n, const std::uint32_t* blocks,
-                                                     std::size_t stride, std::int64_t* out,
-                                                     std::uint8_t* accepted) noexcept {
+// PTRS's set-up for a vector of means (every lane, whatever its mean).
+struct PtrsSetup {
+  __m512d lam, b, a, inv_alpha, vr;
+};
+
+CHAINSIM_AVX512 PtrsSetup ptrs_setup(__m512d lam) noexcept {
+  PtrsSetup s;
+  s.lam = lam;
+  const __m512d slam = _mm512_sqrt_pd(lam);
+  s.b = _mm512_add_pd(splat(0.931), _mm512_mul_pd(splat(2.53), slam));
+  s.a = _mm512_add_pd(splat(-0.059), _mm512_mul_pd(splat(0.02483), s.b));
+  s.inv_alpha = _mm512_add_pd(splat(1.1239), _mm512_div_pd(splat(1.1328), _mm512_sub_pd(s.b, splat(3.4))));
+  s.vr = _mm512_sub_pd(splat(0.9277), _mm512_div_pd(splat(3.6224), _mm512_sub_pd(s.b, splat(2.0))));
+  return s;
+}
+
+// One PTRS attempt of the lanes in `lanes` with the attempt's two uniforms
+// (u = first - 0.5, v = second), as the scalar code: sets k, the lanes it
+// accepts and the lanes it rejects; a lane in neither is a near-tie of the
+// final test.
+CHAINSIM_AVX512 void ptrs_attempt(const PtrsSetup& s, __m512d u1, __m512d v, __mmask8 lanes, __m512d& k,
+                                  __mmask8& accept, __mmask8& reject) noexcept {
+  const __m512d u = _mm512_sub_pd(u1, splat(0.5));
+  const __m512d us = _mm512_sub_pd(splat(0.5), abs_lanes(u));
+  const __m512d t = _mm512_add_pd(_mm512_div_pd(_mm512_mul_pd(splat(2.0), s.a), us), s.b);
+  k = _mm512_roundscale_pd(_mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(t, u), s.lam), splat(0.43)),
+                           _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  const __mmask8 squeeze =
+      lanes & _mm512_cmp_pd_mask(us, splat(0.07), _CMP_GE_OQ) & _mm512_cmp_pd_mask(v, s.vr, _CMP_LE_OQ);
+  const __mmask8 tails = _mm512_cmp_pd_mask(k, splat(0.0), _CMP_LT_OQ) |
+                         (_mm512_cmp_pd_mask(us, splat(0.013), _CMP_LT_OQ) & _mm512_cmp_pd_mask(v, us, _CMP_GT_OQ)) |
+                         _mm512_cmp_pd_mask(k, splat(kMaxCount), _CMP_GT_OQ);
+  accept = squeeze;
+  reject = lanes & static_cast<__mmask8>(~squeeze) & tails;
+  const __mmask8 test = lanes & static_cast<__mmask8>(~squeeze) & static_cast<__mmask8>(~tails);
+  if (!test) return;
+  // Left side: log(v inv_alpha / (a / us^2 + b)).
+  const __m512d q = _mm512_div_pd(_mm512_mul_pd(v, s.inv_alpha),
+                                  _mm512_add_pd(_mm512_div_pd(s.a, _mm512_mul_pd(us, us)), s.b));
+  const __m512d lhs = log_lanes(_mm512_mask_mov_pd(splat(1.0), test, q));
+  // Right side: poisson_logpmf(k, lambda) = -lambda at k = 0, else
+  // -stirlerr(k) - bd0(k, lambda) - 0.5 log(2 pi k).
+  const __mmask8 zero = test & _mm512_cmp_pd_mask(k, splat(0.0), _CMP_EQ_OQ);
+  const __mmask8 positive = test & static_cast<__mmask8>(~zero);
+  const __m512d kk = _mm512_mask_mov_pd(splat(1.0), positive, k);
+  __m512d slack;
+  const __m512d bd = bd0_lanes(kk, s.lam, positive, slack);
+  const __m512d half_log = _mm512_mul_pd(splat(0.5), log_lanes(_mm512_mul_pd(splat(k2Pi), kk)));
+  __m512d rhs = _mm512_sub_pd(_mm512_sub_pd(_mm512_sub_pd(_mm512_setzero_pd(), stirlerr_lanes(kk)), bd), half_log);
+  rhs = _mm512_mask_sub_pd(rhs, zero, _mm512_setzero_pd(), s.lam);
+  slack = _mm512_add_pd(slack, _mm512_add_pd(abs_lanes(half_log), abs_lanes(lhs)));
+  slack = _mm512_mask_mov_pd(slack, zero, abs_lanes(lhs));
+  const __m512d margin = _mm512_mul_pd(splat(kTieMargin), _mm512_add_pd(slack, splat(1.0)));
+  accept |= test & _mm512_cmp_pd_mask(lhs, _mm512_sub_pd(rhs, margin), _CMP_LE_OQ);
+  reject |= test & _mm512_cmp_pd_mask(lhs, _mm512_add_pd(rhs, margin), _CMP_GT_OQ);
+}
+
+// At most this many PTRS attempts of a lane are made in lanes; a lane still
+// rejected then goes on in sample_poisson (reached about once in 10^5 draws).
+constexpr int kMaxLaneAttempts = 6;
+
+__attribute__((target("avx512f"))) void draw_avx512(const double* lambda, std::size_t n, const WeekStreams& streams,
+                                                     Flow flow, const std::uint32_t* blocks, std::size_t stride,
+                                                     std::int64_t* out) noexcept {
   const std::uint32_t* w0 = blocks;
   const std::uint32_t* w1 = blocks + stride;
   const std::uint32_t* w2 = blocks + 2 * stride;
@@ -126,74 +193,116 @@ __attribute__((target("avx512f"))) void ptrs_avx512(const double* lambda, std::s
   for (std::size_t i = 0; i < n; i += 8) {
     const std::size_t lanes = n - i < 8 ? n - i : 8;
     const __mmask8 present = static_cast<__mmask8>((1u << lanes) - 1u);
-    const __m512d lam = _mm512_loadu_pd(lambda + i);
+    const __m512d lam = _mm512_maskz_loadu_pd(present, lambda + i);
     const __mmask8 ptrs = present & _mm512_cmp_pd_mask(lam, splat(10.0), _CMP_GE_OQ);
-    __mmask8 ok = 0;
-    alignas(64) double ks[8];
+    const __mmask8 inverted =
+        present & _mm512_cmp_pd_mask(lam, splat(0.0), _CMP_GT_OQ) & static_cast<__mmask8>(~ptrs);
+    // Lanes whose result is ks[j]; lambda <= 0 (or NaN) draws nothing: 0.
+    alignas(64) double ks[8] = {};
+    __mmask8 from_lanes = static_cast<__mmask8>(present & ~ptrs & ~inverted);
+    // Lanes drawn afterwards by sample_poisson on a stream opened afresh,
+    // skipping its first uniform where `skip_one`: a near-tie of the first
+    // attempt goes on from its start, a walk that would restart from after
+    // its uniform (the scalar walk's restart draws a new one).
+    __mmask8 from_start = 0, skip_one = 0;
+    if (inverted) {
+      // Inversion (poisson_inversion): P(0) = exp(-lambda) by the scalar
+      // code, then the walk P(x) = P(x-1) lambda / x, step by step as there.
+      alignas(64) double p0[8];
+      for (unsigned j = 0; j < 8; ++j) p0[j] = ((inverted >> j) & 1u) ? std::exp(-lambda[i + j]) : 1.0;
+      __m512d u = uniform_lanes(w0 + i, w1 + i);
+      __m512d pk = _mm512_load_pd(p0);
+      __m512d x = _mm512_setzero_pd();
+      __mmask8 going = inverted & _mm512_cmp_pd_mask(u, pk, _CMP_GT_OQ), failed = 0;
+      for (double step = 1.0; going; step += 1.0) {
+        const __m512d vk = splat(step);
+        const __m512d f = _mm512_div_pd(lam, vk);  // lambda / x, x = step for every walking lane
+        u = _mm512_mask_sub_pd(u, going, u, pk);
+        x = _mm512_mask_mov_pd(x, going, vk);
+        pk = _mm512_mask_mul_pd(pk, going, pk, f);
+        const __mmask8 bad = going & _mm512_cmp_pd_mask(pk, _mm512_setzero_pd(), _CMP_NGT_UQ);
+        failed |= bad;
+        going = static_cast<__mmask8>(going & ~bad & _mm512_cmp_pd_mask(u, pk, _CMP_GT_OQ));
+      }
+      _mm512_mask_store_pd(ks, inverted, x);
+      from_lanes |= inverted & static_cast<__mmask8>(~failed);
+      skip_one |= failed;
+    }
+    __mmask8 pending = 0;  // PTRS lanes whose last attempt was rejected
+    PtrsSetup setup{};
     if (ptrs) {
-      // The set-up and the attempt, as the scalar code (lanes outside `ptrs`
-      // compute garbage that is never used).
-      const __m512d slam = _mm512_sqrt_pd(lam);
-      const __m512d b = _mm512_add_pd(splat(0.931), _mm512_mul_pd(splat(2.53), slam));
-      const __m512d a = _mm512_add_pd(splat(-0.059), _mm512_mul_pd(splat(0.02483), b));
-      const __m512d inv_alpha = _mm512_add_pd(splat(1.1239), _mm512_div_pd(splat(1.1328), _mm512_sub_pd(b, splat(3.4))));
-      const __m512d vr = _mm512_sub_pd(splat(0.9277), _mm512_div_pd(splat(3.6224), _mm512_sub_pd(b, splat(2.0))));
-      const __m512d u = _mm512_sub_pd(uniform_lanes(w0 + i, w1 + i), splat(0.5));
-      const __m512d v = uniform_lanes(w2 + i, w3 + i);
-      const __m512d us = _mm512_sub_pd(splat(0.5), abs_lanes(u));
-      const __m512d t = _mm512_add_pd(_mm512_div_pd(_mm512_mul_pd(splat(2.0), a), us), b);
-      const __m512d k = _mm512_roundscale_pd(_mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(t, u), lam), splat(0.43)),
-                                             _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-      _mm512_store_pd(ks, k);
-      const __mmask8 squeeze =
-          ptrs & _mm512_cmp_pd_mask(us, splat(0.07), _CMP_GE_OQ) & _mm512_cmp_pd_mask(v, vr, _CMP_LE_OQ);
-      const __mmask8 rejected = _mm512_cmp_pd_mask(k, splat(0.0), _CMP_LT_OQ) |
-                                (_mm512_cmp_pd_mask(us, splat(0.013), _CMP_LT_OQ) &
-                                 _mm512_cmp_pd_mask(v, us, _CMP_GT_OQ)) |
-                                _mm512_cmp_pd_mask(k, splat(kMaxCount), _CMP_GT_OQ);
-      const __mmask8 test = ptrs & static_cast<__mmask8>(~squeeze) & static_cast<__mmask8>(~rejected);
-      ok = squeeze;
-      if (test) {
-        // Left side: log(v inv_alpha / (a / us^2 + b)).
-        const __m512d q = _mm512_div_pd(_mm512_mul_pd(v, inv_alpha),
-                                        _mm512_add_pd(_mm512_div_pd(a, _mm512_mul_pd(us, us)), b));
-        const __m512d lhs = log_lanes(_mm512_mask_mov_pd(splat(1.0), test, q));
-        // Right side: poisson_logpmf(k, lambda) = -lambda at k = 0, else
-        // -stirlerr(k) - bd0(k, lambda) - 0.5 log(2 pi k).
-        const __mmask8 zero = test & _mm512_cmp_pd_mask(k, splat(0.0), _CMP_EQ_OQ);
-        const __mmask8 positive = test & static_cast<__mmask8>(~zero);
-        const __m512d kk = _mm512_mask_mov_pd(splat(1.0), positive, k);
-        __m512d slack;
-        const __m512d bd = bd0_lanes(kk, lam, positive, slack);
-        const __m512d half_log = _mm512_mul_pd(splat(0.5), log_lanes(_mm512_mul_pd(splat(k2Pi), kk)));
-        __m512d rhs = _mm512_sub_pd(_mm512_sub_pd(_mm512_sub_pd(_mm512_setzero_pd(), stirlerr_lanes(kk)), bd), half_log);
-        rhs = _mm512_mask_sub_pd(rhs, zero, _mm512_setzero_pd(), lam);
-        slack = _mm512_add_pd(slack, _mm512_add_pd(abs_lanes(half_log), abs_lanes(lhs)));
-        slack = _mm512_mask_mov_pd(slack, zero, abs_lanes(lhs));
-        const __m512d margin = _mm512_mul_pd(splat(kTieMargin), _mm512_add_pd(slack, splat(1.0)));
-        ok |= test & _mm512_cmp_pd_mask(lhs, _mm512_sub_pd(rhs, margin), _CMP_LE_OQ);
+      setup = ptrs_setup(lam);
+      __m512d k;
+      __mmask8 accept, reject;
+      ptrs_attempt(setup, uniform_lanes(w0 + i, w1 + i), uniform_lanes(w2 + i, w3 + i), ptrs, k, accept, reject);
+      _mm512_mask_store_pd(ks, accept, k);
+      from_lanes |= accept;
+      from_start |= static_cast<__mmask8>(ptrs & ~accept & ~reject);
+      pending = reject;
+    }
+    // Rejected lanes make their next attempts in lanes, reading their streams
+    // past the first block (PTRS's attempts are independent, so what a lane
+    // does after its rejected attempts is what the scalar sampler would do).
+    RandomStream rs[8];
+    __mmask8 continued = 0;  // lanes finished below on rs[j] by sample_poisson
+    if (pending) {
+      alignas(64) double u1s[8] = {}, u2s[8] = {};
+      for (unsigned j = 0; j < 8; ++j)
+        if ((pending >> j) & 1u) {
+          rs[j] = streams.open(flow, static_cast<std::uint32_t>(i + j));
+          rs[j].next_u64();
+          rs[j].next_u64();
+        }
+      for (int attempt = 1; pending && attempt < kMaxLaneAttempts; ++attempt) {
+        for (unsigned j = 0; j < 8; ++j)
+          if ((pending >> j) & 1u) {
+            u1s[j] = rs[j].uniform();
+            u2s[j] = rs[j].uniform();
+          }
+        __m512d k;
+        __mmask8 accept, reject;
+        ptrs_attempt(setup, _mm512_load_pd(u1s), _mm512_load_pd(u2s), pending, k, accept, reject);
+        _mm512_mask_store_pd(ks, accept, k);
+        from_lanes |= accept;
+        const __mmask8 tie = static_cast<__mmask8>(pending & ~accept & ~reject);
+        for (unsigned j = 0; j < 8; ++j)
+          if ((tie >> j) & 1u) rs[j].rewind(4);  // back to the attempt's start
+        continued |= tie;
+        pending = reject;
+      }
+      continued |= pending;  // still rejected after kMaxLaneAttempts
+    }
+    _mm256_zeroupper();  // (see philox_lanes.cpp) before the scalar code below
+    for (unsigned j = 0; j < lanes; ++j) {
+      const unsigned bit = 1u << j;
+      if (from_lanes & bit) {
+        out[i + j] = static_cast<std::int64_t>(ks[j]);
+      } else if (continued & bit) {
+        out[i + j] = sample_poisson(rs[j], lambda[i + j]);
+      } else if ((from_start | skip_one) & bit) {
+        RandomStream fresh = streams.open(flow, static_cast<std::uint32_t>(i + j));
+        if (skip_one & bit) fresh.next_u64();
+        out[i + j] = sample_poisson(fresh, lambda[i + j]);
       }
     }
-    for (std::size_t j = 0; j < lanes; ++j) {
-      const bool yes = (ok >> j) & 1u;
-      accepted[i + j] = yes;
-      if (yes) out[i + j] = static_cast<std::int64_t>(ks[j]);
-    }
   }
-  _mm256_zeroupper();  // (see philox_lanes.cpp)
 }
 
 }  // namespace
 
 bool poisson_lanes_available() noexcept { return philox_best_isa() == PhiloxIsa::Avx512; }
 
-void poisson_first_attempt_lanes(const double* lambda, std::size_t n, const std::uint32_t* first_blocks,
-                                 std::size_t stride, std::int64_t* out, std::uint8_t* accepted) noexcept {
-  if (poisson_lanes_available()) {
-    ptrs_avx512(lambda, n, first_blocks, stride, out, accepted);
+void sample_poisson_lanes(const double* lambda, std::size_t n, const WeekStreams& streams, Flow flow,
+                          std::int64_t* out) noexcept {
+  const std::uint32_t* blocks = streams.first_blocks(flow);
+  if (blocks && poisson_lanes_available()) {
+    draw_avx512(lambda, n, streams, flow, blocks, streams.stride(), out);
     return;
   }
-  for (std::size_t i = 0; i < n; ++i) accepted[i] = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    RandomStream rs = streams.open(flow, static_cast<std::uint32_t>(i));
+    out[i] = sample_poisson(rs, lambda[i]);
+  }
 }
 
 __attribute__((target("avx512f"))) static void log_avx512(const double* x, double* out, std::size_t n) noexcept {
