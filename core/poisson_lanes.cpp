@@ -183,6 +183,47 @@ CHAINSIM_AVX512 void ptrs_attempt(const PtrsSetup& s, __m512d u1, __m512d v, __m
 // rejected then goes on in sample_poisson (reached about once in 10^5 draws).
 constexpr int kMaxLaneAttempts = 6;
 
+// PTRS attempts after the first for the lanes in `pending` (first sub of the
+// group: `sub`), whose first attempt was rejected: accepted ones set ks[j]
+// and join from_lanes; a near-tie (back to its attempt's start) or a lane
+// still rejected after kMaxLaneAttempts is finished here by sample_poisson
+// into out[j].
+__attribute__((target("avx512f"))) void further_attempts(const PtrsSetup& setup, const double* lambda,
+                                                          const WeekStreams& streams, Flow flow, std::uint32_t sub,
+                                                          __mmask8 pending, double* ks, __mmask8& from_lanes,
+                                                          std::int64_t* out) noexcept {
+  RandomStream rs[8];
+  alignas(64) double u1s[8] = {}, u2s[8] = {};
+  for (unsigned j = 0; j < 8; ++j)
+    if ((pending >> j) & 1u) {
+      rs[j] = streams.open(flow, sub + j);
+      rs[j].next_u64();  // past the first attempt
+      rs[j].next_u64();
+    }
+  __mmask8 continued = 0;
+  for (int attempt = 1; pending && attempt < kMaxLaneAttempts; ++attempt) {
+    for (unsigned j = 0; j < 8; ++j)
+      if ((pending >> j) & 1u) {
+        u1s[j] = rs[j].uniform();
+        u2s[j] = rs[j].uniform();
+      }
+    __m512d k;
+    __mmask8 accept, reject;
+    ptrs_attempt(setup, _mm512_load_pd(u1s), _mm512_load_pd(u2s), pending, k, accept, reject);
+    _mm512_mask_store_pd(ks, accept, k);
+    from_lanes |= accept;
+    const __mmask8 tie = static_cast<__mmask8>(pending & ~accept & ~reject);
+    for (unsigned j = 0; j < 8; ++j)
+      if ((tie >> j) & 1u) rs[j].rewind(4);  // back to the attempt's start
+    continued |= tie;
+    pending = reject;
+  }
+  continued |= pending;  // still rejected after kMaxLaneAttempts
+  _mm256_zeroupper();
+  for (unsigned j = 0; j < 8; ++j)
+    if ((continued >> j) & 1u) out[j] = sample_poisson(rs[j], lambda[j]);
+}
+
 __attribute__((target("avx512f"))) void draw_avx512(const double* lambda, std::size_t n, const WeekStreams& streams,
                                                      Flow flow, const std::uint32_t* blocks, std::size_t stride,
                                                      std::int64_t* out) noexcept {
@@ -243,42 +284,13 @@ __attribute__((target("avx512f"))) void draw_avx512(const double* lambda, std::s
     // Rejected lanes make their next attempts in lanes, reading their streams
     // past the first block (PTRS's attempts are independent, so what a lane
     // does after its rejected attempts is what the scalar sampler would do).
-    RandomStream rs[8];
-    __mmask8 continued = 0;  // lanes finished below on rs[j] by sample_poisson
-    if (pending) {
-      alignas(64) double u1s[8] = {}, u2s[8] = {};
-      for (unsigned j = 0; j < 8; ++j)
-        if ((pending >> j) & 1u) {
-          rs[j] = streams.open(flow, static_cast<std::uint32_t>(i + j));
-          rs[j].next_u64();
-          rs[j].next_u64();
-        }
-      for (int attempt = 1; pending && attempt < kMaxLaneAttempts; ++attempt) {
-        for (unsigned j = 0; j < 8; ++j)
-          if ((pending >> j) & 1u) {
-            u1s[j] = rs[j].uniform();
-            u2s[j] = rs[j].uniform();
-          }
-        __m512d k;
-        __mmask8 accept, reject;
-        ptrs_attempt(setup, _mm512_load_pd(u1s), _mm512_load_pd(u2s), pending, k, accept, reject);
-        _mm512_mask_store_pd(ks, accept, k);
-        from_lanes |= accept;
-        const __mmask8 tie = static_cast<__mmask8>(pending & ~accept & ~reject);
-        for (unsigned j = 0; j < 8; ++j)
-          if ((tie >> j) & 1u) rs[j].rewind(4);  // back to the attempt's start
-        continued |= tie;
-        pending = reject;
-      }
-      continued |= pending;  // still rejected after kMaxLaneAttempts
-    }
+    if (pending) further_attempts(setup, lambda + i, streams, flow, static_cast<std::uint32_t>(i), pending, ks,
+                                  from_lanes, out + i);
     _mm256_zeroupper();  // (see philox_lanes.cpp) before the scalar code below
     for (unsigned j = 0; j < lanes; ++j) {
       const unsigned bit = 1u << j;
       if (from_lanes & bit) {
         out[i + j] = static_cast<std::int64_t>(ks[j]);
-      } else if (continued & bit) {
-        out[i + j] = sample_poisson(rs[j], lambda[i + j]);
       } else if ((from_start | skip_one) & bit) {
         RandomStream fresh = streams.open(flow, static_cast<std::uint32_t>(i + j));
         if (skip_one & bit) fresh.next_u64();
