@@ -17,10 +17,15 @@
 //      in the kernel: the floor does exactly the kernel's sampling work, draw for
 //      draw, and nothing else. Stream set-up is included as a copy of the state
 //      (the kernel constructs one stream per flow; the cost is comparable).
-//   3. BM_Kernel_* runs the product kernel (core::simulate_path, chainsim_core,
-//      no hooks) on the same N paths into a row buffer, as bench_kernel does.
-//      At start-up every replayed call is checked to take exactly the words the
-//      traced call took.
+//   3. BM_Kernel_* runs the product kernel (chainsim_core, no hooks) on the same
+//      N paths as the ensemble runs it: side by side in groups of 8
+//      (core::advance_paths), each into a row buffer. At start-up every
+//      replayed call is checked to take exactly the words the traced call took.
+//      The kernel makes some kinds of draws several at a time in SIMD lanes (the
+//      Dublin cohorts' inversions, the housing draws, the paths' regional
+//      splits); the floor replays every call one by one through the scalar
+//      samplers. So the floor is the sampling work done the scalar way, and an
+//      efficiency above 1 says how much the lanes save over it.
 //   4. BM_Efficiency_* times both in each iteration, interleaved (so machine load
 //      affects both alike), and reports efficiency = floor time / kernel time.
 //   5. BM_FloorPart_*/k replays only the calls of one sampler and regime (the
@@ -398,10 +403,28 @@ struct RowBuffer {
   }
 };
 
-void kernel_once(const Replay& r, core::PathWorkspace& ws, RowBuffer& buf) {
-  for (std::int64_t p = 0; p < r.trace.paths; ++p) {
-    core::simulate_path(r.spec, r.trace.seed, static_cast<std::uint64_t>(p), ws, buf.sink);
-    benchmark::DoNotOptimize(buf.national.data());
+// The kernel as the ensemble runs it: the paths side by side in groups of
+// core::kPathGroup (core::advance_paths), each writing to its own row buffer.
+struct KernelGroup {
+  std::vector<core::PathWorkspace> ws;
+  std::vector<core::PathState> states;
+  std::vector<RowBuffer> bufs;
+  std::vector<core::PathSink> sinks;
+  explicit KernelGroup(const core::ModelSpec& spec)
+      : ws(core::kPathGroup, core::PathWorkspace(spec)), states(core::kPathGroup, core::PathState(spec)) {
+    for (std::size_t i = 0; i < core::kPathGroup; ++i) bufs.emplace_back(spec);
+    for (auto& b : bufs) sinks.push_back(b.sink);
+  }
+};
+
+void kernel_once(const Replay& r, KernelGroup& g) {
+  for (std::int64_t p = 0; p < r.trace.paths; p += static_cast<std::int64_t>(core::kPathGroup)) {
+    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(r.trace.paths - p, core::kPathGroup));
+    for (std::size_t i = 0; i < n; ++i)
+      core::init_path(r.spec, r.trace.seed, static_cast<std::uint64_t>(p) + i, g.states[i]);
+    core::advance_paths(r.spec, r.trace.seed, static_cast<std::uint64_t>(p), std::span(g.states).first(n), g.ws,
+                        r.spec.weeks, g.sinks);
+    benchmark::DoNotOptimize(g.bufs[0].national.data());
     benchmark::ClobberMemory();
   }
 }
@@ -435,9 +458,8 @@ void floor_bench(benchmark::State& state, const std::string& mode) {
 
 void kernel_bench(benchmark::State& state, const std::string& mode) {
   const Replay& r = replay_for(mode);
-  core::PathWorkspace ws(r.spec);
-  RowBuffer buf(r.spec);
-  for (auto _ : state) kernel_once(r, ws, buf);
+  KernelGroup g(r.spec);
+  for (auto _ : state) kernel_once(r, g);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * path_weeks(r)));
   set_common_counters(state, r);
 }
@@ -445,14 +467,13 @@ void kernel_bench(benchmark::State& state, const std::string& mode) {
 void efficiency_bench(benchmark::State& state, const std::string& mode) {
   using clock = std::chrono::steady_clock;
   const Replay& r = replay_for(mode);
-  core::PathWorkspace ws(r.spec);
-  RowBuffer buf(r.spec);
+  KernelGroup g(r.spec);
   double floor_s = 0.0, kernel_s = 0.0;
   for (auto _ : state) {
     const auto t0 = clock::now();
     benchmark::DoNotOptimize(replay_once(r));
     const auto t1 = clock::now();
-    kernel_once(r, ws, buf);
+    kernel_once(r, g);
     const auto t2 = clock::now();
     const double f = std::chrono::duration<double>(t1 - t0).count();
     const double k = std::chrono::duration<double>(t2 - t1).count();
