@@ -179,6 +179,10 @@ CHAINSIM_AVX512 void ptrs_attempt(const PtrsSetup& s, __m512d u1, __m512d v, __m
   reject |= test & _mm512_cmp_pd_mask(lhs, _mm512_add_pd(rhs, margin), _CMP_GT_OQ);
 }
 
+// A last lane group of at most this many lanes is drawn by sample_poisson: a
+// vector pass costs about what 4 scalar draws do (BM_PathGroupWeek_Regional).
+constexpr std::size_t kPoissonScalarTail = 2;
+
 // At most this many PTRS attempts of a lane are made in lanes; a lane still
 // rejected then goes on in sample_poisson (reached about once in 10^5 draws).
 constexpr int kMaxLaneAttempts = 6;
@@ -307,11 +311,15 @@ bool poisson_lanes_available() noexcept { return philox_best_isa() == PhiloxIsa:
 void sample_poisson_lanes(const double* lambda, std::size_t n, const WeekStreams& streams, Flow flow,
                           std::int64_t* out) noexcept {
   const std::uint32_t* blocks = streams.first_blocks(flow);
+  std::size_t first_scalar = 0;
   if (blocks && poisson_lanes_available()) {
-    draw_avx512(lambda, n, streams, flow, blocks, streams.stride(), out);
-    return;
+    // A last group of a few lanes costs a whole vector pass: those few are
+    // drawn one by one (25 regions: 3 groups of 8, and 1 by itself).
+    const std::size_t tail = n % kPoissonLaneGroup;
+    first_scalar = tail <= kPoissonScalarTail ? n - tail : n;
+    draw_avx512(lambda, first_scalar, streams, flow, blocks, streams.stride(), out);
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = first_scalar; i < n; ++i) {
     RandomStream rs = streams.open(flow, static_cast<std::uint32_t>(i));
     out[i] = sample_poisson(rs, lambda[i]);
   }
