@@ -141,32 +141,27 @@ __attribute__((target("avx512f"))) void inversion_avx512(const BinomialRate& rat
 // probability ~0.8 or more, so this is reached about once in 10^6 draws).
 constexpr int kMaxLaneAttempts = 8;
 
-// Lane j draws Bin(n[j], rates[j]) (0 < p < 1, n[j] > 0) from *streams[j].
-// rates[j].log_q is read only where the lane inverts (n p < 10).
-__attribute__((target("avx512f"))) void draw_avx512(const BinomialRate* rates, const std::int64_t* n,
+__attribute__((target("avx512f"))) void draw_avx512(const BinomialRate& rate, const std::int64_t* n,
                                                      RandomStream* const* streams, unsigned lanes,
                                                      std::int64_t* out) noexcept {
-  // Per lane: p (the rarer outcome's), s = p / q, and the set-up of its regime.
-  alignas(64) double pr[8], qr[8], sr[8], nd[8], a[8], r0[8], nb[8];
+  const double p = rate.rare;
+  const double q = 1.0 - p;
+  const double s = p / q;
+  alignas(64) double nd[8], a[8], r0[8], nb[8];
   unsigned inverted = 0, btrd = 0;
   for (unsigned j = 0; j < 8; ++j) {
-    pr[j] = 0.25;  // (lanes not drawn: any valid rate)
     nd[j] = 0.0;
     a[j] = 0.0;
     r0[j] = 1.0;
     nb[j] = 0.0;
-    if ((lanes >> j) & 1u) pr[j] = rates[j].rare;
-    qr[j] = 1.0 - pr[j];
-    sr[j] = pr[j] / qr[j];
     if (!((lanes >> j) & 1u)) continue;
-    if (inversion_setup(n[j], pr[j], sr[j], rates[j].log_q, nd[j], a[j], r0[j])) {
+    if (inversion_setup(n[j], p, s, rate.log_q, nd[j], a[j], r0[j])) {
       inverted |= 1u << j;
     } else {
       nb[j] = static_cast<double>(n[j]);
       btrd |= 1u << j;
     }
   }
-  const __m512d vs = _mm512_load_pd(sr);
   alignas(64) double ks[8] = {}, u1s[8] = {}, u2s[8] = {};
   unsigned settled = 0;
   unsigned scalar = 0;  // lanes left to sample_binomial, their streams at an attempt's start
@@ -178,7 +173,7 @@ __attribute__((target("avx512f"))) void draw_avx512(const BinomialRate* rates, c
       if ((inverted >> j) & 1u) u1s[j] = streams[j]->uniform();
     __m512d vn = _mm512_load_pd(nd), va = _mm512_load_pd(a), r = _mm512_load_pd(r0), u = _mm512_load_pd(u1s), x;
     __mmask8 going = static_cast<__mmask8>(inverted), failed;
-    walk<1>(&va, &vn, vs, &r, &u, &going, &x, &failed);
+    walk<1>(&va, &vn, splat(s), &r, &u, &going, &x, &failed);
     _mm512_mask_store_pd(ks, static_cast<__mmask8>(inverted), x);
     settled |= inverted & ~static_cast<unsigned>(failed);
     scalar |= failed;
@@ -186,10 +181,10 @@ __attribute__((target("avx512f"))) void draw_avx512(const BinomialRate* rates, c
   if (btrd) {
     // BTRD's set-up (samplers.cpp, binomial_btrd), lanes outside `btrd`
     // computing values never used.
-    const __m512d vp = _mm512_load_pd(pr);
+    const __m512d vp = splat(p);
     const __m512d vn = _mm512_load_pd(nb);
     const __m512d np = _mm512_mul_pd(vn, vp);
-    const __m512d spq = _mm512_sqrt_pd(_mm512_mul_pd(np, _mm512_load_pd(qr)));
+    const __m512d spq = _mm512_sqrt_pd(_mm512_mul_pd(np, splat(q)));
     const __m512d b = _mm512_add_pd(splat(1.15), _mm512_mul_pd(splat(2.53), spq));
     const __m512d ba = _mm512_add_pd(_mm512_add_pd(splat(-0.0873), _mm512_mul_pd(splat(0.0248), b)),
                                      _mm512_mul_pd(splat(0.01), vp));
@@ -200,7 +195,7 @@ __attribute__((target("avx512f"))) void draw_avx512(const BinomialRate* rates, c
     const __m512d two_a = _mm512_mul_pd(splat(2.0), ba);
     const __m512d m = _mm512_roundscale_pd(_mm512_mul_pd(_mm512_add_pd(vn, splat(1.0)), vp),
                                            _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    const __m512d vrr = vs;  // r = p / q
+    const __m512d vrr = splat(p / q);
     const __m512d nr = _mm512_mul_pd(_mm512_add_pd(vn, splat(1.0)), vrr);
     __m512d k = _mm512_setzero_pd();
     __mmask8 pending = static_cast<__mmask8>(btrd);
@@ -282,11 +277,11 @@ __attribute__((target("avx512f"))) void draw_avx512(const BinomialRate* rates, c
   for (unsigned j = 0; j < 8; ++j) {
     if ((settled >> j) & 1u) {
       const auto kx = static_cast<std::int64_t>(ks[j]);
-      out[j] = rates[j].flip ? n[j] - kx : kx;
+      out[j] = rate.flip ? n[j] - kx : kx;
     } else if ((scalar >> j) & 1u) {
       // Its earlier attempts were rejected (the scalar sampler would have
       // rejected them too): sample_binomial from here goes on as it would.
-      out[j] = sample_binomial(*streams[j], n[j], rates[j]);
+      out[j] = sample_binomial(*streams[j], n[j], rate);
     }
   }
 }
@@ -314,43 +309,11 @@ void sample_binomial_lanes(const BinomialRate& rate, const std::int64_t* n, Rand
       lanes &= ~(1u << j);
     }
   if (binomial_lanes_available() && rate.p > 0.0 && rate.p < 1.0) {
-    const BinomialRate rates[8] = {rate, rate, rate, rate, rate, rate, rate, rate};
-    draw_avx512(rates, n, streams, lanes, out);
+    draw_avx512(rate, n, streams, lanes, out);
     return;
   }
   for (unsigned j = 0; j < 8; ++j)
     if ((lanes >> j) & 1u) out[j] = sample_binomial(*streams[j], n[j], rate);
-}
-
-void sample_binomial_lanes(const double* p, const std::int64_t* n, RandomStream* const* streams, unsigned lanes,
-                           std::int64_t* out) noexcept {
-  lanes &= 0xFFu;
-  if (!binomial_lanes_available()) {
-    for (unsigned j = 0; j < 8; ++j)
-      if ((lanes >> j) & 1u) out[j] = sample_binomial(*streams[j], n[j], p[j]);
-    return;
-  }
-  // sample_binomial's own cases first: no trials or a certain outcome draw
-  // nothing. The others get their rate as sample_binomial would use it
-  // (log1p only where the lane inverts).
-  BinomialRate rates[8];
-  unsigned drawn = 0;
-  for (unsigned j = 0; j < 8; ++j) {
-    if (!((lanes >> j) & 1u)) continue;
-    if (n[j] <= 0 || !(p[j] > 0.0)) {
-      out[j] = 0;
-    } else if (p[j] >= 1.0) {
-      out[j] = n[j];
-    } else {
-      BinomialRate& r = rates[j];
-      r.p = p[j];
-      r.flip = p[j] > 0.5;
-      r.rare = r.flip ? 1.0 - p[j] : p[j];
-      r.log_q = static_cast<double>(n[j]) * r.rare < 10.0 ? std::log1p(-r.rare) : 0.0;
-      drawn |= 1u << j;
-    }
-  }
-  if (drawn) draw_avx512(rates, n, streams, drawn, out);
 }
 
 }  // namespace chainsim::core

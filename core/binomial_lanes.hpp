@@ -38,11 +38,6 @@ void binomial_inversion_lanes(const BinomialRate& rate, const std::int64_t* n, s
 void sample_binomial_lanes(const BinomialRate& rate, const std::int64_t* n, RandomStream* const* streams,
                            unsigned lanes, std::int64_t* out) noexcept;
 
-// The same with a rate of its own per lane: out[j] = sample_binomial(
-// *streams[j], n[j], p[j]) for each lane j set in `lanes`.
-void sample_binomial_lanes(const double* p, const std::int64_t* n, RandomStream* const* streams, unsigned lanes,
-                           std::int64_t* out) noexcept;
-
 // Whether the functions above can settle any lane on this CPU.
 bool binomial_lanes_available() noexcept;
 

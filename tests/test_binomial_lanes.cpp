@@ -10,7 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -134,35 +133,6 @@ TEST(BinomialLanes, DrawsEqualTheScalarSampler) {
         ASSERT_EQ(out[l], sample_binomial(scalar, n[l], rate)) << "p " << p << " n " << n[l];
         ASSERT_EQ(scalar.next_u64(), lane_rs[l].next_u64()) << "p " << p << " n " << n[l] << ": stream left elsewhere";
       }
-    }
-  }
-}
-
-// The same with a rate per lane (sample_binomial_lanes(p, ...), as the week's
-// chain of draws is made for a group of paths): rates from 0 to 1 (both
-// included, certain outcomes drawing nothing), n from 0 past both regimes.
-// 40,000 lanes. Deterministic.
-TEST(BinomialLanes, DrawsWithARatePerLaneEqualTheScalarSampler) {
-  std::mt19937_64 gen(8);
-  const double rates[] = {0.0, 1e-4, 0.01, 0.0371, 0.12, 0.3, 0.5, 0.62, 0.9, 0.999, 1.0};
-  std::uniform_int_distribution<std::size_t> pick(0, std::size(rates) - 1);
-  std::uniform_int_distribution<int> magnitude(0, 5);
-  for (std::uint32_t group = 0; group < 5000; ++group) {
-    double p[8];
-    std::int64_t n[8], out[8];
-    RandomStream lane_rs[8];
-    RandomStream* streams[8];
-    for (std::uint32_t l = 0; l < 8; ++l) {
-      p[l] = rates[pick(gen)];
-      n[l] = std::uniform_int_distribution<std::int64_t>(0, static_cast<std::int64_t>(std::pow(10.0, magnitude(gen))))(gen);
-      lane_rs[l] = RandomStream(41, group, l, Flow::Grants);
-      streams[l] = &lane_rs[l];
-    }
-    sample_binomial_lanes(p, n, streams, 0xFFu, out);
-    for (std::uint32_t l = 0; l < 8; ++l) {
-      RandomStream scalar(41, group, l, Flow::Grants);
-      ASSERT_EQ(out[l], sample_binomial(scalar, n[l], p[l])) << "p " << p[l] << " n " << n[l];
-      ASSERT_EQ(scalar.next_u64(), lane_rs[l].next_u64()) << "p " << p[l] << " n " << n[l] << ": stream left elsewhere";
     }
   }
 }
