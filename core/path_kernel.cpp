@@ -53,8 +53,14 @@ constexpr bool kSplitsInLanes = true;
 #endif
 static_assert(kPathGroup <= kMultinomialLanes);
 
-// The housing streams' first blocks are read in lane groups (WeekStreams pads them).
+// The housing streams' first blocks are read in lane groups (WeekStreams pads
+// them); the means are padded too, so that even a masked vector load of the
+// last group stays inside the array.
 static_assert(WeekStreams::kSubGroup % kPoissonLaneGroup == 0);
+std::size_t lane_padded(int n) {
+  const auto u = static_cast<std::size_t>(n);
+  return (u + kPoissonLaneGroup - 1) / kPoissonLaneGroup * kPoissonLaneGroup;
+}
 
 double clamp01(double p) noexcept { return std::min(1.0, std::max(0.0, p)); }
 
@@ -167,7 +173,7 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       lag_weights_rev_(spec.lag_weights.rbegin(), spec.lag_weights.rend()),
       region_split_(spec.region_share),
       week_streams_(spec.dublin_deadline_weeks, spec.regions, kRegionSplitBlocks),
-      housing_mean_(static_cast<std::size_t>(spec.regions), 0.0),
+      housing_mean_(lane_padded(spec.regions), 0.0),
       housing_supply_(static_cast<std::size_t>(spec.regions), 0),
       cohort_left_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
       cohort_drawn_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),

@@ -113,7 +113,7 @@ class PathWorkspace {
   MultinomialRates region_split_;         // the population shares, prepared once
   SubsetScratch subset_;                  // Dublin leavers drawn as a subset
   WeekStreams week_streams_;              // the week's streams, first blocks computed together
-  std::vector<double> housing_mean_;      // per region
+  std::vector<double> housing_mean_;      // per region, padded to whole lane groups
   std::vector<std::int64_t> housing_supply_;  // per region
   std::vector<std::int64_t> cohort_left_;     // per Dublin cohort: leavers drawn in lanes
   std::vector<std::uint8_t> cohort_drawn_;    // per Dublin cohort: settled in lanes
