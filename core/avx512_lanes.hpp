@@ -8,6 +8,13 @@
 
 #include <cstdint>
 
+// For the files that include this (and only those): gcc 12's AVX-512
+// intrinsics trip -Wmaybe-uninitialized once inlined (GCC bug 105593, see
+// philox_lanes.cpp), and -Wpsabi notes vectors passed by value, which never
+// leave these files.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 // Inlined into functions with target("avx512f") only.
 #define CHAINSIM_AVX512 __attribute__((target("avx512f"), always_inline)) inline
 

@@ -26,10 +26,6 @@
 
 #include <cmath>
 
-// (See philox_lanes.cpp: gcc 12's AVX-512 intrinsics trip -Wmaybe-uninitialized.)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wpsabi"
-
 namespace chainsim::core {
 namespace {
 

@@ -1,15 +1,19 @@
 #pragma once
-// The inversion binomial sampler (samplers.cpp) for many streams at once, in
-// SIMD lanes, with exactly the scalar sampler's results.
+// Binomial draws for many streams at once, in SIMD lanes, with exactly the
+// scalar sampler's results.
 //
-// In a week whose Dublin leavers are many, each of the 26 cohorts draws its
-// leavers Binomial(D[a], 1 - s) from its own stream, all with one prepared
-// rate; mostly n p < 10, where sample_binomial walks the CDF from 0 with one
-// uniform. Those draws were about a third of the national kernel, most of it
-// the walk's unpredictable exit branch. The lanes walk 8 cohorts side by side
-// with the scalar code's operations in its order (+, -, *, / are correctly
-// rounded in SIMD as in scalar code, and the start P(0) is std::exp's value),
-// so every lane ends where the scalar walk ends, on the same bits.
+// - binomial_inversion_lanes: in a week whose Dublin leavers are many, each
+//   of the 26 cohorts draws its leavers Binomial(D[a], 1 - s) from its own
+//   stream, all with one prepared rate; mostly n p < 10, where
+//   sample_binomial walks the CDF from 0 with one uniform. Those draws were
+//   about a third of the national kernel, most of it the walk's unpredictable
+//   exit branch. The lanes walk 8 cohorts side by side.
+// - sample_binomial_lanes: one draw for each of up to 8 paths side by side
+//   (the regional split's conditional binomials, core/multinomial_lanes.hpp):
+//   the inversion walk, or BTRD's attempts up to its step 3.1.
+// Both use the scalar code's operations in its order (+, -, *, /, sqrt, floor
+// are correctly rounded in SIMD as in scalar code, and P(0) is std::exp's
+// value), so every lane ends where the scalar sampler ends, on the same bits.
 #include "core/samplers.hpp"
 
 #include <cstddef>
