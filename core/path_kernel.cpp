@@ -327,7 +327,7 @@ class PathWeeks {
   bool cno_open = false;
   std::int64_t F = 0, Rp = 0, N = 0, N_rec = 0, reg = 0, Dub = 0;
   std::int64_t transfers = 0, absconded = 0, expired = 0;
-  std::int64_t C = 0, dec = 0, Gr = 0, Rj = 0, Am = 0, Ng = 0, new_permit = 0;
+  std::int64_t C = 0, dec = 0, Gr = 0, Rj = 0, Ng = 0, new_permit = 0;
 };
 
 void PathWeeks::first_half(int t) noexcept {
@@ -511,13 +511,17 @@ void PathWeeks::first_half(int t) noexcept {
   }
   Rj = dec - Gr;
   A -= dec;
-  {
-    auto rs = stream(Flow::Minors);
-    Am = sample_binomial(rs, Gr, spec.minors_share);
-  }
+  // MODEL.md §4 step 4 draws the unaccompanied minors Am ~ Bin(Gr, a_amv) and
+  // of them Ng ~ Bin(Am, q_guardian(t)) into the guardian organisation. Am is
+  // no output and nothing else reads it, and a binomial thinned by a binomial
+  // is a binomial: each of the Gr grants independently is a minor who goes to
+  // the guardian with probability a_amv q_guardian(t). So Ng is drawn once,
+  // Ng ~ Bin(Gr, a_amv q_guardian(t)): the same law in one draw instead of
+  // two (a deliberate change of what is drawn; BENCHMARKS.md, session 8). The
+  // stream is (GuardianPlacements, sub = 0); Minors is drawn no more.
   {
     auto rs = stream(Flow::GuardianPlacements);
-    Ng = sample_binomial(rs, Am, clamp01(spec.to_guardian * spec.m_guardian[week]));
+    Ng = sample_binomial(rs, Gr, spec.minors_share * clamp01(spec.to_guardian * spec.m_guardian[week]));
   }
   // New permit holders (family members into reception and new grants) split over
   // regions in one multinomial draw of their sum (MODEL.md §10).

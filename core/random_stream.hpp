@@ -45,7 +45,7 @@ enum class Flow : std::uint32_t {
   DublinTransferSplit,  // sub = 0
   DecisionCapacity,
   Grants,
-  Minors,
+  Minors,  // drawn no more: minors and their guardian placements are one draw (kernel, step 4)
   GuardianPlacements,
   PermitHolderRegions,
   // Rejected step (MODEL.md §4 step 5): all leavers by monotone inversion, then

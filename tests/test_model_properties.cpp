@@ -504,6 +504,40 @@ TEST(KnownDistribution, DublinWeekWithSmallAndEmptyCohorts) {
   expect_covariance(o.transfers, o.absconded, -N * c.h() * c.absconds(), "cov(transfers, absconded)");
 }
 
+TEST(KnownDistribution, GuardianPlacementsAreBinomialOfTheGrants) {
+  // MODEL.md §4 step 4: Am ~ Bin(Gr, a_amv), Ng ~ Bin(Am, q_guardian(t)); the
+  // kernel draws Ng ~ Bin(Gr, a_amv q_guardian(t)) at once (the same law).
+  // One week, Gr fixed at 1,000 (1,000 in procedure, ample decision capacity,
+  // grant rate 1): Ng by chi-square over 200,000 paths against the two-step
+  // law's Binomial, for the seed's shares (p = 0.03, inversion) and large
+  // ones with a guardian multiplier (p = 0.405, BTRD). False-alarm rate: 2
+  // tests at alpha = 1e-4 (z = 3.719), 2e-4 in all.
+  const int paths = 200'000;
+  std::uint64_t seed = 31;
+  for (const auto& [share, to_guardian, multiplier] : {std::tuple{0.06, 0.5, 1.0}, std::tuple{0.45, 0.6, 1.5}}) {
+    core::ModelSpec spec = testing::minimal_spec(1);
+    spec.initial_procedure = 1000;
+    spec.decision_capacity = {1e7};
+    spec.grant_rate = {1.0, 0.0};
+    spec.minors_share = share;
+    spec.to_guardian = to_guardian;
+    spec.m_guardian = {multiplier};
+    const double p = share * std::min(1.0, to_guardian * multiplier);
+    core::PathWorkspace ws(spec);
+    std::vector<std::int64_t> ng;
+    for (int path = 0; path < paths; ++path) {
+      const PathRecord rec = testing::run_path(spec, seed, static_cast<std::uint64_t>(path), ws);
+      ASSERT_EQ(rec.at(Var::Grants, 0), 1000);
+      ng.push_back(rec.at(Var::GuardianPlacements, 0));
+    }
+    ++seed;
+    const auto [chi2, cells] = binomial_chi_square(ng, 1000, p);
+    ASSERT_GE(cells, 11);
+    EXPECT_LT(chi2, chi_square_critical(cells - 1, 3.719))
+        << "p " << p << ": cells " << cells << " mean " << mean_of(as_double(ng)) << " vs " << 1000 * p;
+  }
+}
+
 TEST(DublinStep, CertainOutcomesAndTheEdgesOfTheSplit) {
   const int paths = 200;
   const std::int64_t N = 26 * 50 + 3, last = 50;
