@@ -45,6 +45,7 @@
 // path the build recorded.
 #include "bench/bench_context.hpp"
 #include "bench/draw_trace_file.hpp"
+#include "bench/kernel_runs.hpp"
 #include "core/binomial_inversion.hpp"
 #include "core/draw_trace.hpp"
 #include "core/path_kernel.hpp"
@@ -379,52 +380,13 @@ std::uint32_t philox_once(const Replay& r) {
   return acc;
 }
 
-// One path's results in a row buffer, as in bench_kernel.
-struct RowBuffer {
-  std::vector<std::int32_t> national;
-  std::vector<double> cost;
-  std::vector<std::int32_t> regional;
-  core::PathSink sink;
-  explicit RowBuffer(const core::ModelSpec& spec) {
-    const auto T = static_cast<std::size_t>(spec.weeks);
-    const auto R = static_cast<std::size_t>(spec.regions);
-    national.assign(T * core::kNumVars, 0);
-    cost.assign(T, 0.0);
-    regional.assign(T * core::kNumRegionalVars * R, 0);
-    sink.counts = national.data();
-    sink.var_stride = 1;
-    sink.week_stride = static_cast<std::ptrdiff_t>(core::kNumVars);
-    sink.cost = cost.data();
-    sink.cost_week_stride = 1;
-    sink.regional = regional.data();
-    sink.reg_region_stride = 1;
-    sink.reg_var_stride = spec.regions;
-    sink.reg_week_stride = static_cast<std::ptrdiff_t>(core::kNumRegionalVars * R);
-  }
-};
 
 // The kernel as the ensemble runs it: the paths side by side in groups of
 // core::kPathGroup (core::advance_paths), each writing to its own row buffer.
-struct KernelGroup {
-  std::vector<core::PathWorkspace> ws;
-  std::vector<core::PathState> states;
-  std::vector<RowBuffer> bufs;
-  std::vector<core::PathSink> sinks;
-  explicit KernelGroup(const core::ModelSpec& spec)
-      : ws(core::kPathGroup, core::PathWorkspace(spec)), states(core::kPathGroup, core::PathState(spec)) {
-    for (std::size_t i = 0; i < core::kPathGroup; ++i) bufs.emplace_back(spec);
-    for (auto& b : bufs) sinks.push_back(b.sink);
-  }
-};
-
-void kernel_once(const Replay& r, KernelGroup& g) {
+void kernel_once(const Replay& r, bench::PathGroup& g) {
   for (std::int64_t p = 0; p < r.trace.paths; p += static_cast<std::int64_t>(core::kPathGroup)) {
-    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(r.trace.paths - p, core::kPathGroup));
-    for (std::size_t i = 0; i < n; ++i)
-      core::init_path(r.spec, r.trace.seed, static_cast<std::uint64_t>(p) + i, g.states[i]);
-    core::advance_paths(r.spec, r.trace.seed, static_cast<std::uint64_t>(p), std::span(g.states).first(n), g.ws,
-                        r.spec.weeks, g.sinks);
-    benchmark::DoNotOptimize(g.bufs[0].national.data());
+    g.run(r.trace.seed, static_cast<std::uint64_t>(p), static_cast<std::size_t>(r.trace.paths - p));
+    benchmark::DoNotOptimize(g.first_national());
     benchmark::ClobberMemory();
   }
 }
@@ -458,7 +420,7 @@ void floor_bench(benchmark::State& state, const std::string& mode) {
 
 void kernel_bench(benchmark::State& state, const std::string& mode) {
   const Replay& r = replay_for(mode);
-  KernelGroup g(r.spec);
+  bench::PathGroup g(r.spec);
   for (auto _ : state) kernel_once(r, g);
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * path_weeks(r)));
   set_common_counters(state, r);
@@ -467,7 +429,7 @@ void kernel_bench(benchmark::State& state, const std::string& mode) {
 void efficiency_bench(benchmark::State& state, const std::string& mode) {
   using clock = std::chrono::steady_clock;
   const Replay& r = replay_for(mode);
-  KernelGroup g(r.spec);
+  bench::PathGroup g(r.spec);
   double floor_s = 0.0, kernel_s = 0.0;
   for (auto _ : state) {
     const auto t0 = clock::now();

@@ -10,6 +10,7 @@
 // compiler and the compile flags this file can see.
 //
 // Quick run: bench_kernel --benchmark_min_time=0.05
+#include "bench/kernel_runs.hpp"
 #include "core/binomial_inversion.hpp"
 #include "core/model_spec.hpp"
 #include "core/path_kernel.hpp"
@@ -127,38 +128,11 @@ bool quick() {
   return q && std::string(q) == "1";
 }
 
-// One path's results in a row buffer: national [t * kNumVars + v], cost [t],
-// regional [(t * kNumRegionalVars + v) * R + r].
-struct RowBuffer {
-  std::vector<std::int32_t> national;
-  std::vector<double> cost;
-  std::vector<std::int32_t> regional;
-  core::PathSink sink;
-
-  explicit RowBuffer(const core::ModelSpec& spec) {
-    const auto T = static_cast<std::size_t>(spec.weeks);
-    const auto R = static_cast<std::size_t>(spec.regions);
-    national.assign(T * core::kNumVars, 0);
-    cost.assign(T, 0.0);
-    regional.assign(T * core::kNumRegionalVars * R, 0);
-    sink.counts = national.data();
-    sink.var_stride = 1;
-    sink.week_stride = static_cast<std::ptrdiff_t>(core::kNumVars);
-    sink.cost = cost.data();
-    sink.cost_week_stride = 1;
-    sink.regional = regional.data();
-    sink.reg_region_stride = 1;
-    sink.reg_var_stride = spec.regions;
-    sink.reg_week_stride = static_cast<std::ptrdiff_t>(core::kNumRegionalVars * R);
-    sink.regional_count = core::kNumRegionalVars;
-  }
-};
-
 void path_weeks(benchmark::State& state, RegionMode mode) {
   const core::ModelSpec& spec = seed_spec(mode);
   const std::uint64_t seed = seed_of(mode);
   core::PathWorkspace ws(spec);
-  RowBuffer buf(spec);
+  bench::RowBuffer buf(spec);
   std::uint64_t path = 0;
   for (auto _ : state) {
     core::simulate_path(spec, seed, path++, ws, buf.sink);
@@ -182,18 +156,12 @@ void path_group_weeks(benchmark::State& state, RegionMode mode) {
   const core::ModelSpec& spec = seed_spec(mode);
   const std::uint64_t seed = seed_of(mode);
   constexpr std::size_t G = core::kPathGroup;
-  std::vector<core::PathWorkspace> ws(G, core::PathWorkspace(spec));
-  std::vector<core::PathState> states(G, core::PathState(spec));
-  std::vector<RowBuffer> bufs;
-  for (std::size_t i = 0; i < G; ++i) bufs.emplace_back(spec);
-  std::vector<core::PathSink> sinks;
-  for (auto& b : bufs) sinks.push_back(b.sink);
+  bench::PathGroup group(spec);
   std::uint64_t path = 0;
   for (auto _ : state) {
-    for (std::size_t i = 0; i < G; ++i) core::init_path(spec, seed, path + i, states[i]);
-    core::advance_paths(spec, seed, path, states, ws, spec.weeks, sinks);
+    group.run(seed, path, G);
     path += G;
-    benchmark::DoNotOptimize(bufs[0].national.data());
+    benchmark::DoNotOptimize(group.first_national());
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(G) * spec.weeks);

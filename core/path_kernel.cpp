@@ -363,7 +363,7 @@ void PathWeeks::first_half(int t) noexcept {
   }
   k_reg = regular_base + adaptive_offset;
   cno_open = !cno_closed && t >= spec.cno_from_week && t < spec.cno_until_week &&
-                        spec.cno_places_per_region > 0;
+             spec.cno_places_per_region > 0;
   k_cno = cno_open ? spec.cno_places_per_region * spec.cno_regions : 0;
   k_tnv = spec.tnv_capacity[static_cast<std::size_t>(t)];
   K = k_reg + k_cno + k_tnv;
@@ -413,8 +413,7 @@ void PathWeeks::first_half(int t) noexcept {
   // ---- 2. registration ----
   const std::int64_t pool = W + F + Rp;
   const double rcap = spec.registration_capacity[week];
-  reg =
-      rcap >= static_cast<double>(pool) ? pool : static_cast<std::int64_t>(std::floor(rcap));
+  reg = rcap >= static_cast<double>(pool) ? pool : static_cast<std::int64_t>(std::floor(rcap));
   W = pool - reg;
   {
     auto rs = stream(Flow::DublinClaims);
@@ -471,12 +470,10 @@ void PathWeeks::first_half(int t) noexcept {
   if (cohort_blocks)
     binomial_inversion_lanes(leave_rate, D.data(), static_cast<std::size_t>(d), cohort_blocks,
                              ws.week_streams_.stride(), ws.cohort_left_.data(), cohort_drawn);
-  else
-    std::fill(ws.cohort_drawn_.begin(), ws.cohort_drawn_.end(), std::uint8_t{0});
   for (int a = d - 1; a >= 0; --a) {
     const std::int64_t n = D[static_cast<std::size_t>(a)];
     std::int64_t left = 0;
-    if (cohort_drawn[a]) {
+    if (cohort_blocks && cohort_drawn[a]) {
       left = ws.cohort_left_[static_cast<std::size_t>(a)];
     } else if (!few && n > 0 && leave_p > 0.0) {  // 1 - s = 0: no draw, everyone stays
       auto rs = stream(Flow::DublinLeavers, static_cast<std::uint32_t>(a));
