@@ -99,86 +99,74 @@ std::array<T, 64> around(double centre) {
 
 enum class Lib { Chainsim, Libstdcxx, Boost, Boost64, Gsl };
 
-// ---- binomial ----
+// Every implementation's generator, on the same stream.
+struct Generators {
+  PhiloxBits bits;
+  PhiloxBits64 bits64;
+  GslRng gsl;
+};
+
+// Times draw(parameter) with the parameters cycled; one item per draw.
+template <typename Param, typename Draw>
+void time_draws(benchmark::State& state, const std::array<Param, 64>& params, Draw draw) {
+  std::size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(draw(params[i++ & 63]));
+  state.SetItemsProcessed(state.iterations());
+}
+
 template <Lib lib>
 void BM_Binomial(benchmark::State& state, double n, double p) {
-  const auto ns = around<std::int64_t>(n);
-  std::size_t i = 0;
-  PhiloxBits bits;
-  PhiloxBits64 bits64;
-  GslRng gsl;
+  Generators g;
   std::binomial_distribution<std::int64_t> std_dist;
-  for (auto _ : state) {
-    const std::int64_t ni = ns[i++ & 63];
-    std::int64_t k = 0;
-    if constexpr (lib == Lib::Chainsim) k = chainsim::core::sample_binomial(bits.rs, ni, p);
-    if constexpr (lib == Lib::Libstdcxx) k = std_dist(bits, decltype(std_dist)::param_type(ni, p));
-    if constexpr (lib == Lib::Boost) k = boost::random::binomial_distribution<std::int64_t, double>(ni, p)(bits);
-    if constexpr (lib == Lib::Boost64) k = boost::random::binomial_distribution<std::int64_t, double>(ni, p)(bits64);
-    if constexpr (lib == Lib::Gsl) k = gsl_ran_binomial(gsl.r, p, static_cast<unsigned>(ni));
-    benchmark::DoNotOptimize(k);
-  }
-  state.SetItemsProcessed(state.iterations());
+  using Boost = boost::random::binomial_distribution<std::int64_t, double>;
+  time_draws(state, around<std::int64_t>(n), [&](std::int64_t ni) -> std::int64_t {
+    if constexpr (lib == Lib::Chainsim) return chainsim::core::sample_binomial(g.bits.rs, ni, p);
+    if constexpr (lib == Lib::Libstdcxx) return std_dist(g.bits, decltype(std_dist)::param_type(ni, p));
+    if constexpr (lib == Lib::Boost) return Boost(ni, p)(g.bits);
+    if constexpr (lib == Lib::Boost64) return Boost(ni, p)(g.bits64);
+    if constexpr (lib == Lib::Gsl) return gsl_ran_binomial(g.gsl.r, p, static_cast<unsigned>(ni));
+  });
 }
 
-// ---- Poisson ----
 template <Lib lib>
 void BM_Poisson(benchmark::State& state, double lambda) {
-  const auto lambdas = around<double>(lambda);
-  std::size_t i = 0;
-  PhiloxBits bits;
-  PhiloxBits64 bits64;
-  GslRng gsl;
+  Generators g;
   std::poisson_distribution<std::int64_t> std_dist;
-  for (auto _ : state) {
-    const double l = lambdas[i++ & 63];
-    std::int64_t k = 0;
-    if constexpr (lib == Lib::Chainsim) k = chainsim::core::sample_poisson(bits.rs, l);
-    if constexpr (lib == Lib::Libstdcxx) k = std_dist(bits, decltype(std_dist)::param_type(l));
-    if constexpr (lib == Lib::Boost) k = boost::random::poisson_distribution<std::int64_t, double>(l)(bits);
-    if constexpr (lib == Lib::Boost64) k = boost::random::poisson_distribution<std::int64_t, double>(l)(bits64);
-    if constexpr (lib == Lib::Gsl) k = gsl_ran_poisson(gsl.r, l);
-    benchmark::DoNotOptimize(k);
-  }
-  state.SetItemsProcessed(state.iterations());
+  using Boost = boost::random::poisson_distribution<std::int64_t, double>;
+  time_draws(state, around<double>(lambda), [&](double l) -> std::int64_t {
+    if constexpr (lib == Lib::Chainsim) return chainsim::core::sample_poisson(g.bits.rs, l);
+    if constexpr (lib == Lib::Libstdcxx) return std_dist(g.bits, decltype(std_dist)::param_type(l));
+    if constexpr (lib == Lib::Boost) return Boost(l)(g.bits);
+    if constexpr (lib == Lib::Boost64) return Boost(l)(g.bits64);
+    if constexpr (lib == Lib::Gsl) return gsl_ran_poisson(g.gsl.r, l);
+  });
 }
 
-// ---- normal (GSL: its ziggurat, the fastest of its normals) ----
+// GSL: its ziggurat, the fastest of its normals. No parameter.
 template <Lib lib>
 void BM_Normal(benchmark::State& state) {
-  PhiloxBits bits;
-  GslRng gsl;
+  Generators g;
   std::normal_distribution<double> std_dist;
   boost::random::normal_distribution<double> boost_dist;
-  for (auto _ : state) {
-    double z = 0;
-    if constexpr (lib == Lib::Chainsim) z = chainsim::core::sample_normal(bits.rs);
-    if constexpr (lib == Lib::Libstdcxx) z = std_dist(bits);
-    if constexpr (lib == Lib::Boost) z = boost_dist(bits);
-    if constexpr (lib == Lib::Gsl) z = gsl_ran_gaussian_ziggurat(gsl.r, 1.0);
-    benchmark::DoNotOptimize(z);
-  }
-  state.SetItemsProcessed(state.iterations());
+  time_draws(state, std::array<double, 64>{}, [&](double) -> double {
+    if constexpr (lib == Lib::Chainsim) return chainsim::core::sample_normal(g.bits.rs);
+    if constexpr (lib == Lib::Libstdcxx) return std_dist(g.bits);
+    if constexpr (lib == Lib::Boost) return boost_dist(g.bits);
+    if constexpr (lib == Lib::Gsl) return gsl_ran_gaussian_ziggurat(g.gsl.r, 1.0);
+  });
 }
 
-// ---- gamma (the priors' shapes) ----
+// The priors' shapes (scale 1).
 template <Lib lib>
 void BM_Gamma(benchmark::State& state, double shape) {
-  const auto shapes = around<double>(shape);
-  std::size_t i = 0;
-  PhiloxBits bits;
-  GslRng gsl;
+  Generators g;
   std::gamma_distribution<double> std_dist;
-  for (auto _ : state) {
-    const double a = shapes[i++ & 63];
-    double g = 0;
-    if constexpr (lib == Lib::Chainsim) g = chainsim::core::sample_gamma(bits.rs, a, 1.0);
-    if constexpr (lib == Lib::Libstdcxx) g = std_dist(bits, decltype(std_dist)::param_type(a, 1.0));
-    if constexpr (lib == Lib::Boost) g = boost::random::gamma_distribution<double>(a, 1.0)(bits);
-    if constexpr (lib == Lib::Gsl) g = gsl_ran_gamma(gsl.r, a, 1.0);
-    benchmark::DoNotOptimize(g);
-  }
-  state.SetItemsProcessed(state.iterations());
+  time_draws(state, around<double>(shape), [&](double a) -> double {
+    if constexpr (lib == Lib::Chainsim) return chainsim::core::sample_gamma(g.bits.rs, a, 1.0);
+    if constexpr (lib == Lib::Libstdcxx) return std_dist(g.bits, decltype(std_dist)::param_type(a, 1.0));
+    if constexpr (lib == Lib::Boost) return boost::random::gamma_distribution<double>(a, 1.0)(g.bits);
+    if constexpr (lib == Lib::Gsl) return gsl_ran_gamma(g.gsl.r, a, 1.0);
+  });
 }
 
 // ---- multinomial over 25 regions (chainsim and GSL have one; shares ~ (i+1)^-1.3) ----
@@ -194,15 +182,14 @@ void BM_Multinomial25(benchmark::State& state, double n) {
   std::array<std::int64_t, 25> counts{};
   std::array<unsigned, 25> gsl_counts{};
   std::size_t i = 0;
-  PhiloxBits bits;
-  GslRng gsl;
+  Generators g;
   for (auto _ : state) {
     const std::int64_t ni = ns[i++ & 63];
     if constexpr (lib == Lib::Chainsim) {
-      chainsim::core::sample_multinomial(bits.rs, ni, rates, counts);
+      chainsim::core::sample_multinomial(g.bits.rs, ni, rates, counts);
       benchmark::DoNotOptimize(counts.data());
     } else {
-      gsl_ran_multinomial(gsl.r, probs.size(), static_cast<unsigned>(ni), probs.data(), gsl_counts.data());
+      gsl_ran_multinomial(g.gsl.r, probs.size(), static_cast<unsigned>(ni), probs.data(), gsl_counts.data());
       benchmark::DoNotOptimize(gsl_counts.data());
     }
     benchmark::ClobberMemory();
