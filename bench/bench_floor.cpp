@@ -26,8 +26,14 @@
 //      splits); the floor replays every call one by one through the scalar
 //      samplers. So the floor is the sampling work done the scalar way, and an
 //      efficiency above 1 says how much the lanes save over it.
-//   4. BM_Efficiency_* times both in each iteration, interleaved (so machine load
-//      affects both alike), and reports efficiency = floor time / kernel time.
+//   3b. BM_FloorLanes_* replays the same calls the way the kernel makes them:
+//      paths in groups of 8 week by week, each path-week's streams from a
+//      core::WeekStreams, the cohorts, housing draws and splits through the
+//      kernel's lane functions (bench/floor_lanes.hpp). The tighter floor: the
+//      kernel's own way of sampling with the model logic taken out.
+//   4. BM_Efficiency_* times the three in each iteration, interleaved (so machine
+//      load affects all alike), and reports efficiency = floor time / kernel time
+//      and efficiency_lanes = lanes floor time / kernel time.
 //   5. BM_FloorPart_*/k replays only the calls of one sampler and regime (the
 //      label names it): where the floor's time goes. BM_FloorPhilox_* generates
 //      only the words the floor's streams produce, with no sampler arithmetic.
@@ -45,6 +51,7 @@
 // path the build recorded.
 #include "bench/bench_context.hpp"
 #include "bench/draw_trace_file.hpp"
+#include "bench/floor_lanes.hpp"
 #include "bench/kernel_runs.hpp"
 #include "core/binomial_inversion.hpp"
 #include "core/draw_trace.hpp"
@@ -171,12 +178,16 @@ struct Replay {
   // Rates of the binomial calls the kernel made with a prepared rate (see
   // prepare_replay_rates); such a record's probs is 1 + its index here.
   std::vector<core::BinomialRate> rates;
+  // The replay in lanes (made once `rates` is complete: it refers to it).
+  std::unique_ptr<bench::LaneReplay> lanes;
 };
 
 void plan_lanes(Replay& r);
 void prepare_replay_rates(Replay& r, std::vector<core::DrawRecord>& records);
 
 void verify_replay(const Replay& r);
+std::int64_t replay_records(const Replay& r, const std::vector<core::DrawRecord>& records);
+std::int64_t lanes_once(const Replay& r);
 
 const Replay& replay_for(const std::string& mode) {
   static std::map<std::string, std::unique_ptr<Replay>> cache;
@@ -204,6 +215,7 @@ const Replay& replay_for(const std::string& mode) {
   cfg.run.regions = mode == "national" ? RegionMode::National : RegionMode::SafetyRegions;
   r->spec = resolve(cfg);
   plan_lanes(*r);
+  r->lanes = std::make_unique<bench::LaneReplay>(r->top, r->trace.trace.probs, r->rates, r->spec, r->trace.seed);
   verify_replay(*r);
   if (r->spec.weeks != r->trace.weeks || r->spec.regions != r->trace.regions || cfg.run.seed != r->trace.seed)
     throw std::runtime_error("trace does not match the seed scenario of this build");
@@ -367,8 +379,18 @@ void verify_replay(const Replay& r) {
       throw std::runtime_error(std::string("replay of a ") + core::draw_kind_name(rec.kind) +
                                " call took other words than the traced call");
   }
-  if (replay_once(r) != replay_records(r, r.top))
+  const std::int64_t scalar = replay_records(r, r.top);
+  if (replay_once(r) != scalar)
     throw std::runtime_error("the replay with first blocks in lanes differs from the replay without");
+  if (lanes_once(r) != scalar) throw std::runtime_error("the replay in lanes differs from the scalar replay");
+}
+
+// The replay in lanes (bench/floor_lanes.hpp); the calls it does not make in
+// lanes are made by replay_call, as in the scalar replay.
+std::int64_t lanes_once(const Replay& r) {
+  return r.lanes->run([&r](const core::DrawRecord& rec, core::RandomStream& rs, std::int64_t& acc, double& dacc) {
+    replay_call(r, rec, rs, acc, dacc);
+  });
 }
 
 // The Philox part alone: the same streams, the same number of words, no sampler.
@@ -418,6 +440,13 @@ void floor_bench(benchmark::State& state, const std::string& mode) {
   state.counters["streams/pw"] = c.streams;
 }
 
+void floor_lanes_bench(benchmark::State& state, const std::string& mode) {
+  const Replay& r = replay_for(mode);
+  for (auto _ : state) benchmark::DoNotOptimize(lanes_once(r));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * path_weeks(r)));
+  set_common_counters(state, r);
+}
+
 void kernel_bench(benchmark::State& state, const std::string& mode) {
   const Replay& r = replay_for(mode);
   bench::PathGroup g(r.spec);
@@ -430,24 +459,30 @@ void efficiency_bench(benchmark::State& state, const std::string& mode) {
   using clock = std::chrono::steady_clock;
   const Replay& r = replay_for(mode);
   bench::PathGroup g(r.spec);
-  double floor_s = 0.0, kernel_s = 0.0;
+  double floor_s = 0.0, lanes_s = 0.0, kernel_s = 0.0;
   for (auto _ : state) {
     const auto t0 = clock::now();
     benchmark::DoNotOptimize(replay_once(r));
     const auto t1 = clock::now();
-    kernel_once(r, g);
+    benchmark::DoNotOptimize(lanes_once(r));
     const auto t2 = clock::now();
+    kernel_once(r, g);
+    const auto t3 = clock::now();
     const double f = std::chrono::duration<double>(t1 - t0).count();
-    const double k = std::chrono::duration<double>(t2 - t1).count();
+    const double fl = std::chrono::duration<double>(t2 - t1).count();
+    const double k = std::chrono::duration<double>(t3 - t2).count();
     floor_s += f;
+    lanes_s += fl;
     kernel_s += k;
-    state.SetIterationTime(f + k);
+    state.SetIterationTime(f + fl + k);
   }
   const double pw = static_cast<double>(state.iterations()) * path_weeks(r);
   set_common_counters(state, r);
   state.counters["floor_pw_per_s"] = floor_s > 0 ? pw / floor_s : 0.0;
   state.counters["kernel_pw_per_s"] = kernel_s > 0 ? pw / kernel_s : 0.0;
   state.counters["efficiency"] = kernel_s > 0 ? floor_s / kernel_s : 0.0;
+  state.counters["floor_lanes_pw_per_s"] = lanes_s > 0 ? pw / lanes_s : 0.0;
+  state.counters["efficiency_lanes"] = kernel_s > 0 ? lanes_s / kernel_s : 0.0;
 }
 
 // One part of the floor (Arg = Part): time per path-week spent in that sampler
@@ -484,14 +519,18 @@ void BM_FloorPhilox_Regional(benchmark::State& s) { philox_bench(s, "regional");
 
 void BM_Floor_National(benchmark::State& s) { floor_bench(s, "national"); }
 void BM_Floor_Regional(benchmark::State& s) { floor_bench(s, "regional"); }
+void BM_FloorLanes_National(benchmark::State& s) { floor_lanes_bench(s, "national"); }
+void BM_FloorLanes_Regional(benchmark::State& s) { floor_lanes_bench(s, "regional"); }
 void BM_Kernel_National(benchmark::State& s) { kernel_bench(s, "national"); }
 void BM_Kernel_Regional(benchmark::State& s) { kernel_bench(s, "regional"); }
 void BM_Efficiency_National(benchmark::State& s) { efficiency_bench(s, "national"); }
 void BM_Efficiency_Regional(benchmark::State& s) { efficiency_bench(s, "regional"); }
 BENCHMARK(BM_Floor_National)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FloorLanes_National)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Kernel_National)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Efficiency_National)->Unit(benchmark::kMillisecond)->UseManualTime();
 BENCHMARK(BM_Floor_Regional)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FloorLanes_Regional)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Kernel_Regional)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Efficiency_Regional)->Unit(benchmark::kMillisecond)->UseManualTime();
 BENCHMARK(BM_FloorPart_National)->DenseRange(0, kNumParts - 1)->Unit(benchmark::kMillisecond);

@@ -29,16 +29,6 @@ constexpr double kMaxWeeklyInflow = 1e8;
 // them); 64 and 128 gave the same kernel speed on the seed (BENCHMARKS.md).
 constexpr double kFewLeavers = 64.0;
 
-// Blocks of the regional split's stream (PermitHolderRegions) computed up front
-// with the week's other first blocks (core/week_streams.hpp); it draws more
-// only when the week's new permit holders are many.
-constexpr std::uint32_t kRegionSplitBlocks = 32;
-
-// The housing draws are made in lanes from this many regions on; for fewer
-// (nationally: one) a lane group costs more than the scalar draws it would
-// replace (measured: BM_PathWeek_National ~1 % slower).
-constexpr int kHousingLanesFrom = 4;
-
 // The traced kernel draws every region, every Dublin cohort and every split
 // through sample_poisson / sample_binomial / sample_multinomial, so that the
 // draw trace records each draw.

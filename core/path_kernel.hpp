@@ -134,6 +134,17 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
 // Paths advanced side by side by advance_paths, at most.
 inline constexpr std::size_t kPathGroup = 8;
 
+// Blocks of the regional split's stream (PermitHolderRegions) computed up front
+// with the week's other first blocks (core/week_streams.hpp); it draws more
+// only when the week's new permit holders are many.
+inline constexpr std::uint32_t kRegionSplitBlocks = 32;
+
+// The housing draws are made in lanes from this many regions on; for fewer
+// (nationally: one) a lane group costs more than the scalar draws it would
+// replace (measured: BM_PathWeek_National ~1 % slower). (Public for
+// bench_floor, whose replay in lanes makes the draws as the kernel does.)
+inline constexpr int kHousingLanesFrom = 4;
+
 // Advances states[i], the state of path first_path + i, to end_week with
 // workspaces[i], writing its weeks to sinks[i], for i < states.size() <=
 // kPathGroup (workspaces and sinks at least as many; all states at the same
