@@ -130,7 +130,7 @@ class LaneReplay {
     while (i < end) {
       const core::DrawRecord& rec = top_[i];
       if (is_cohort(rec)) {
-        i = cohorts(pw, l, i, end, acc);
+        i = cohorts(l, i, end, acc);
       } else if (is_housing(rec) && regions_ >= core::kHousingLanesFrom) {
         i = housing(l, i, end, acc);
       } else {
@@ -143,7 +143,7 @@ class LaneReplay {
   }
 
   // The week's cohort draws (consecutive records) in lanes, the rest one by one.
-  std::size_t cohorts(const PathWeek&, std::size_t l, std::size_t i, std::size_t end, std::int64_t& acc) {
+  std::size_t cohorts(std::size_t l, std::size_t i, std::size_t end, std::int64_t& acc) {
     const core::WeekStreams& ws = streams_[l];
     const core::BinomialRate& rate = rates_[top_[i].probs - 1];
     std::fill(cohort_n_.begin(), cohort_n_.end(), 0);
