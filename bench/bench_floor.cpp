@@ -152,10 +152,8 @@ Part part_of(const core::DrawRecord& r) {
 // The first blocks of one path-week's fresh streams, computed together in SIMD
 // lanes as the kernel computes them (core/week_streams.hpp): records
 // [begin, end) of Replay::top, lanes [first_lane, first_lane + lanes).
-struct LaneBatch {
-  std::size_t begin = 0, end = 0;
+struct LaneBatch : bench::PathWeekRecords {
   std::size_t first_lane = 0, lanes = 0;
-  std::uint32_t week = 0, path = 0;
 };
 
 // Blocks of one stream computed in lanes at most (the kernel's region split
@@ -215,7 +213,9 @@ const Replay& replay_for(const std::string& mode) {
   cfg.run.regions = mode == "national" ? RegionMode::National : RegionMode::SafetyRegions;
   r->spec = resolve(cfg);
   plan_lanes(*r);
-  r->lanes = std::make_unique<bench::LaneReplay>(r->top, r->trace.trace.probs, r->rates, r->spec, r->trace.seed);
+  const std::vector<bench::PathWeekRecords> path_weeks(r->batches.begin(), r->batches.end());
+  r->lanes = std::make_unique<bench::LaneReplay>(r->top, path_weeks, r->trace.trace.probs, r->rates, r->spec,
+                                                 r->trace.seed);
   verify_replay(*r);
   if (r->spec.weeks != r->trace.weeks || r->spec.regions != r->trace.regions || cfg.run.seed != r->trace.seed)
     throw std::runtime_error("trace does not match the seed scenario of this build");
@@ -343,9 +343,8 @@ void for_each_lane_stream(const Replay& r, F&& f) {
         core::RandomStream rs = rec.stream;
         f(rec, rs);
       } else {
-        const std::uint32_t flow_sub = rec.stream.counter().v[1];
-        core::RandomStream rs(r.trace.seed, b.path, b.week, static_cast<core::Flow>(flow_sub >> 16),
-                              flow_sub & 0xFFFFu, blocks.data() + r.lane_of[i], stride, r.lane_blocks[i]);
+        core::RandomStream rs(r.trace.seed, b.path, b.week, bench::flow_of(rec), bench::sub_of(rec),
+                              blocks.data() + r.lane_of[i], stride, r.lane_blocks[i]);
         f(rec, rs);
       }
     }

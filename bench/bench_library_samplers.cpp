@@ -31,6 +31,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <new>
 #include <random>
 #include <string>
@@ -46,22 +47,19 @@ const bool kContext = chainsim::bench::record_context("1");
 
 RandomStream bench_stream() { return RandomStream(20240611, 1, 1, Flow::Grants); }
 
-// Philox words as a C++ UniformRandomBitGenerator (libstdc++, Boost).
+// Philox words as a C++ UniformRandomBitGenerator (libstdc++, Boost), 32 bits
+// at a time, or 64 (two Philox words each): Boost then makes its uniforms from
+// 64 bits, as RandomStream::uniform does from 52, instead of 32.
+template <typename Word>
 struct PhiloxBits {
-  using result_type = std::uint32_t;
+  static_assert(std::is_same_v<Word, std::uint32_t> || std::is_same_v<Word, std::uint64_t>);
+  using result_type = Word;
   static constexpr result_type min() { return 0; }
-  static constexpr result_type max() { return 0xffffffffu; }
-  result_type operator()() noexcept { return rs.next_u32(); }
-  RandomStream rs = bench_stream();
-};
-
-// The same as 64-bit words (two Philox words each): Boost then makes its
-// uniforms from 64 bits, as RandomStream::uniform does from 52, instead of 32.
-struct PhiloxBits64 {
-  using result_type = std::uint64_t;
-  static constexpr result_type min() { return 0; }
-  static constexpr result_type max() { return ~std::uint64_t{0}; }
-  result_type operator()() noexcept { return rs.next_u64(); }
+  static constexpr result_type max() { return std::numeric_limits<Word>::max(); }
+  result_type operator()() noexcept {
+    if constexpr (sizeof(Word) == 4) return rs.next_u32();
+    else return rs.next_u64();
+  }
   RandomStream rs = bench_stream();
 };
 
@@ -101,8 +99,8 @@ enum class Lib { Chainsim, Libstdcxx, Boost, Boost64, Gsl };
 
 // Every implementation's generator, on the same stream.
 struct Generators {
-  PhiloxBits bits;
-  PhiloxBits64 bits64;
+  PhiloxBits<std::uint32_t> bits;
+  PhiloxBits<std::uint64_t> bits64;
   GslRng gsl;
 };
 

@@ -34,21 +34,36 @@
 
 namespace chainsim::bench {
 
+// The records [begin, end) of a trace's model calls that one path made in one
+// week (week core::kSetupWeek: its set-up calls), from the stream counters'
+// words 3 (path) and 2 (week).
+struct PathWeekRecords {
+  std::size_t begin = 0, end = 0;
+  std::uint32_t week = 0, path = 0;
+};
+
+// The flow and sub of a record's stream (the counter's word 1).
+inline core::Flow flow_of(const core::DrawRecord& rec) {
+  return static_cast<core::Flow>(rec.stream.counter().v[1] >> 16);
+}
+inline std::uint32_t sub_of(const core::DrawRecord& rec) { return rec.stream.counter().v[1] & 0xFFFFu; }
+
 class LaneReplay {
  public:
   // `top`: a trace's model calls (depth 0) in call order, path by path, each
-  // path's set-up calls first and then its weeks in order; a cohort's binomial
-  // drawn with a prepared rate has probs = 1 + its index in `rates`.
-  LaneReplay(const std::vector<core::DrawRecord>& top, const std::vector<std::vector<double>>& probs,
-             const std::vector<core::BinomialRate>& rates, const core::ModelSpec& spec, std::uint64_t seed)
+  // path's set-up calls first and then its weeks in order, `path_weeks` their
+  // ranges; a cohort's binomial drawn with a prepared rate has probs = 1 + its
+  // index in `rates`.
+  LaneReplay(const std::vector<core::DrawRecord>& top, std::span<const PathWeekRecords> path_weeks,
+             const std::vector<std::vector<double>>& probs, const std::vector<core::BinomialRate>& rates,
+             const core::ModelSpec& spec, std::uint64_t seed)
       : top_(top), rates_(rates), seed_(seed), regions_(spec.regions), cohorts_(spec.dublin_deadline_weeks) {
-    for (std::size_t i = 0; i < top.size();) {
-      const auto& c = top[i].stream.counter();
-      PathWeek pw{c.v[3], c.v[2], i, i, kNone};
-      for (; i < top.size() && top[i].stream.counter().v[3] == pw.path && top[i].stream.counter().v[2] == pw.week;
-           ++i)
+    for (const PathWeekRecords& range : path_weeks) {
+      PathWeek pw{range, kNone, false};
+      for (std::size_t i = range.begin; i < range.end; ++i) {
         if (top[i].kind == core::DrawKind::Multinomial) pw.split = i;
-      pw.end = i;
+        pw.cohorts = pw.cohorts || is_cohort(top[i]);
+      }
       if (paths_.empty() || paths_.back().front().path != pw.path) paths_.emplace_back();
       paths_.back().push_back(pw);
     }
@@ -84,7 +99,7 @@ class LaneReplay {
         // group's splits in lanes, each path's rest of the week.
         for (std::size_t l = 0; l < n; ++l) {
           const PathWeek& pw = paths_[first + l][w];
-          if (pw.week != core::kSetupWeek) streams_[l].prepare(seed_, pw.path, pw.week, has_cohorts(pw));
+          if (pw.week != core::kSetupWeek) streams_[l].prepare(seed_, pw.path, pw.week, pw.cohorts);
           calls(pw, l, pw.begin, pw.split == kNone ? pw.end : pw.split, scalar, acc, dacc);
         }
         split_group(first, n, w, acc);
@@ -99,28 +114,17 @@ class LaneReplay {
 
  private:
   static constexpr std::size_t kNone = ~std::size_t{0};
-  struct PathWeek {
-    std::uint32_t path, week;  // the counter's words 3 and 2
-    std::size_t begin, end;    // records [begin, end) of top_
-    std::size_t split;         // the multinomial record, or kNone
+  struct PathWeek : PathWeekRecords {
+    std::size_t split;  // the multinomial record, or kNone
+    bool cohorts;       // the week draws its Dublin cohorts one by one (in lanes)
   };
 
-  static core::Flow flow_of(const core::DrawRecord& rec) {
-    return static_cast<core::Flow>(rec.stream.counter().v[1] >> 16);
-  }
-  static std::uint32_t sub_of(const core::DrawRecord& rec) { return rec.stream.counter().v[1] & 0xFFFFu; }
   static bool is_cohort(const core::DrawRecord& rec) {
     return rec.kind == core::DrawKind::Binomial && rec.probs != 0 && flow_of(rec) == core::Flow::DublinLeavers;
   }
   static bool is_housing(const core::DrawRecord& rec) {
     return rec.kind == core::DrawKind::Poisson && flow_of(rec) == core::Flow::HousingSupply;
   }
-  bool has_cohorts(const PathWeek& pw) const {
-    for (std::size_t i = pw.begin; i < pw.end; ++i)
-      if (is_cohort(top_[i])) return true;
-    return false;
-  }
-
   // Records [i, end) of path-week pw (path slot l): cohorts and housing in
   // lanes, every other call through `scalar` on the stream the kernel opens.
   template <class Scalar>
