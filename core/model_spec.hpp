@@ -25,6 +25,30 @@ struct AdaptiveSpec {
   std::int64_t floor = 0;
 };
 
+// A housing programme whose delivery is uncertain: its weekly supply as
+// announced, per week and region ([t * R + r]), scaled per path by a delivered
+// share and shifted by a start delay (docs/model.md, "Programme delivery").
+struct ProgrammeSpec {
+  std::vector<double> rate;   // as announced, [t * R + r]
+  PriorSpec delivered;        // share delivered ~ Beta (sd 0: fixed)
+  PriorSpec delay_weeks;      // start delay ~ Gamma, rounded down (sd 0: fixed)
+};
+
+// Decision capacity that follows the backlog (docs/model.md, "Decision capacity").
+struct DecisionResponseSpec {
+  bool enabled = false;
+  double target_weeks = 1.0;
+  double adjust_weeks = 1.0;
+  double max_per_week = 0.0;
+};
+
+// The quota rule for half-years without a configured quota.
+struct QuotaRuleSpec {
+  bool enabled = false;
+  double share = 1.0;
+  int lookback_weeks = 26;
+};
+
 struct ModelSpec {
   int weeks = 0;                     // T
   int regions = 1;                   // R: 1 (national) or 25
@@ -37,6 +61,9 @@ struct ModelSpec {
   std::int64_t initial_rejected = 0;
   std::vector<std::int64_t> initial_permit_holders;  // per region (largest remainders)
   double initial_grants_per_week = 0.0;              // grant history before week 0
+  double initial_uncertainty_sd = 0.0;               // log sd of per-path factors on the stocks
+  bool track_waiting = false;                        // waiting-time ages of permit holders
+  std::vector<std::int64_t> initial_waiting_over_14; // per region, when track_waiting
 
   // Inflow (MODEL.md §4.1).
   PriorSpec level;            // alpha ~ normal
@@ -48,6 +75,7 @@ struct ModelSpec {
   double shock_mean = 0.0;    // kappa
   double shock_decay = 0.0;   // psi
   double repeat_share = 0.0;
+  PriorSpec start_deviation;  // x at week 0 ~ normal
   std::vector<double> log_season;   // per week: log season factor of the week's month
   std::vector<double> m_inflow;     // per week multipliers (1 outside lever periods)
   std::vector<double> m_nareis;
@@ -65,6 +93,10 @@ struct ModelSpec {
   // Decisions.
   std::vector<double> decision_capacity;  // c(t) per week
   PriorSpec grant_rate;       // g ~ Beta
+  DecisionResponseSpec decision_response;
+  double decision_capacity_sd = 0.0;  // per-path productivity factor, log sd
+  double withdrawn_share = 0.0;       // w
+  double grant_drift_weekly_sd = 0.0; // per week, on logit(g)
   double minors_share = 0.0;  // a_amv
   double to_guardian = 0.0;   // q_guardian before the guardian multiplier
 
@@ -81,7 +113,19 @@ struct ModelSpec {
   PriorSpec realisation;             // rho ~ Beta
   double regional_sd = 0.0;          // tau
   std::vector<double> quota_rate;       // [t * R + r] = H(half(t)) p_r / weeks_in_half(t)
-  std::vector<double> programme_rate;   // [t * R + r] weekly programme supply
+  std::vector<double> programme_rate;   // [t * R + r] weekly programme supply (programmes as announced)
+  std::vector<ProgrammeSpec> uncertain_programmes;  // programmes with uncertain delivery (not in programme_rate)
+  double half_year_sd = 0.0;            // realisation factor per half-year and region, log sd
+  bool carry_over = false;              // unmet quota carried to the next half-year
+  QuotaRuleSpec quota_rule;
+  // Per week: the half-year's index (0 = the half-year of week 0), whether the
+  // week is the first of its half-year (in the run), the Mondays in the
+  // half-year, and the half-year's national quota (NaN: set by the rule).
+  std::vector<int> half_index;
+  std::vector<std::uint8_t> half_start;
+  std::vector<double> half_weeks;
+  std::vector<double> half_quota;
+  double first_half_fraction = 1.0;  // share of week 0's half-year from week 0 on (its Mondays)
 
   // Capacity.
   std::vector<std::int64_t> regular_capacity;  // per week: regular + scheduled changes

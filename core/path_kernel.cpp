@@ -101,7 +101,27 @@ PathState::PathState(const ModelSpec& spec)
     : dublin_(static_cast<std::size_t>(spec.dublin_deadline_weeks)),
       permit_(static_cast<std::size_t>(spec.regions)),
       grant_history_(spec.lag_weights.size()),
-      pending_orders_(static_cast<std::size_t>(spec.adaptive.lead_weeks + 2)) {}
+      pending_orders_(static_cast<std::size_t>(spec.adaptive.lead_weeks + 2)),
+      with_response_(spec.decision_response.enabled),
+      with_drift_(spec.grant_drift_weekly_sd > 0.0),
+      with_housing_(spec.half_year_sd > 0.0 || spec.carry_over || spec.quota_rule.enabled),
+      with_recent_(spec.quota_rule.enabled),
+      with_waiting_(spec.track_waiting),
+      with_programmes_(!spec.uncertain_programmes.empty()),
+      with_productivity_(spec.decision_capacity_sd > 0.0) {
+  const auto R = static_cast<std::size_t>(spec.regions);
+  if (with_housing_) {
+    half_factor_.assign(R, 1.0);
+    half_task_.assign(R, 0.0);
+    backlog_.assign(R, 0.0);
+    quota_housed_.assign(R, 0);
+  }
+  if (with_recent_) recent_new_.assign(static_cast<std::size_t>(spec.quota_rule.lookback_weeks), 0.0);
+  if (with_waiting_) {
+    waiting_.assign(R * kWaitSlots, 0);
+    waiting_over_.assign(R, 0);
+  }
+}
 
 void PathState::save(ByteWriter& out) const {
   out.put(par_.grant_rate);
@@ -128,6 +148,25 @@ void PathState::save(ByteWriter& out) const {
   out.put_vector(pending_orders_);
   out.put(cno_closed_);
   out.put(phaseout_count_);
+  // The later mechanisms' state, each only when on (see the header).
+  if (with_productivity_) out.put(par_.decision_productivity);
+  if (with_programmes_) {
+    out.put_vector(par_.programme_delivered);
+    out.put_vector(par_.programme_delay);
+  }
+  if (with_response_) out.put(decision_capacity_);
+  if (with_drift_) out.put(grant_drift_);
+  if (with_housing_) {
+    out.put_vector(half_factor_);
+    out.put_vector(half_task_);
+    out.put_vector(backlog_);
+    out.put_vector(quota_housed_);
+  }
+  if (with_recent_) out.put_vector(recent_new_);
+  if (with_waiting_) {
+    out.put_vector(waiting_);
+    out.put_vector(waiting_over_);
+  }
 }
 
 void PathState::restore(ByteReader& in) {
@@ -155,6 +194,24 @@ void PathState::restore(ByteReader& in) {
   in.get_vector_sized(pending_orders_, pending_orders_.size());
   cno_closed_ = in.get<bool>();
   phaseout_count_ = in.get<int>();
+  if (with_productivity_) par_.decision_productivity = in.get<double>();
+  if (with_programmes_) {
+    in.get_vector_sized(par_.programme_delivered, par_.programme_delivered.size());
+    in.get_vector_sized(par_.programme_delay, par_.programme_delay.size());
+  }
+  if (with_response_) decision_capacity_ = in.get<double>();
+  if (with_drift_) grant_drift_ = in.get<double>();
+  if (with_housing_) {
+    in.get_vector_sized(half_factor_, half_factor_.size());
+    in.get_vector_sized(half_task_, half_task_.size());
+    in.get_vector_sized(backlog_, backlog_.size());
+    in.get_vector_sized(quota_housed_, quota_housed_.size());
+  }
+  if (with_recent_) in.get_vector_sized(recent_new_, recent_new_.size());
+  if (with_waiting_) {
+    in.get_vector_sized(waiting_, waiting_.size());
+    in.get_vector_sized(waiting_over_, waiting_over_.size());
+  }
 }
 
 PathWorkspace::PathWorkspace(const ModelSpec& spec)
@@ -167,6 +224,7 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       housing_supply_(static_cast<std::size_t>(spec.regions), 0),
       cohort_left_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
       cohort_drawn_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
+      quota_mean_(static_cast<std::size_t>(spec.regions), 0.0),
       scratch_state_(spec) {}
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
@@ -203,6 +261,28 @@ PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, s
     p.level = spec.level.mean + spec.level.sd * z1;
     p.trend = spec.trend.mean + spec.trend.sd * (c * z1 + std::sqrt(1.0 - c * c) * z2);
   }
+  if (spec.decision_capacity_sd > 0.0) {
+    // Mean-one log-normal factor on the decision capacity (the IND's uncertain productivity).
+    RandomStream rs(seed, path, kSetupWeek, Flow::PriorDecisionProductivity);
+    const double sd = spec.decision_capacity_sd;
+    p.decision_productivity = std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
+  }
+  const std::size_t n_programmes = spec.uncertain_programmes.size();
+  p.programme_delivered.assign(n_programmes, 1.0);
+  p.programme_delay.assign(n_programmes, 0);
+  for (std::size_t i = 0; i < n_programmes; ++i) {
+    const ProgrammeSpec& g = spec.uncertain_programmes[i];
+    const auto sub = static_cast<std::uint32_t>(i);
+    {
+      RandomStream rs(seed, path, kSetupWeek, Flow::PriorProgrammeDelivery, sub);
+      p.programme_delivered[i] = draw_beta_prior(rs, g.delivered);
+    }
+    {
+      RandomStream rs(seed, path, kSetupWeek, Flow::PriorProgrammeDelay, sub);
+      const double delay = g.delay_weeks.mean > 0.0 ? draw_gamma_prior(rs, g.delay_weeks) : 0.0;
+      p.programme_delay[i] = static_cast<int>(std::min(delay, 1e6));  // whole weeks, rounded down
+    }
+  }
   p.regional_realisation.assign(static_cast<std::size_t>(spec.regions), p.realisation);
   if (spec.regions > 1 && spec.regional_sd > 0.0) {
     const double tau = spec.regional_sd;
@@ -236,6 +316,65 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
   st.up_weeks_ = st.down_weeks_ = 0;
   st.cno_closed_ = false;
   st.phaseout_count_ = 0;
+
+  // ---- the mechanisms added after the first model ----
+  if (spec.start_deviation.mean != 0.0 || spec.start_deviation.sd > 0.0) {
+    // The inflow starts at its recent observed level: x at week 0.
+    RandomStream rs(seed, path, kSetupWeek, Flow::PriorInflowStart);
+    st.x_ = spec.start_deviation.mean + (spec.start_deviation.sd > 0.0 ? spec.start_deviation.sd * sample_normal(rs) : 0.0);
+  }
+  if (spec.track_waiting) {
+    // Those who have waited more than 14 weeks, and the rest spread evenly
+    // over the entry weeks -14..-1 (slots 1..14), the remainder to the youngest.
+    for (int r = 0; r < spec.regions; ++r) {
+      const auto ru = static_cast<std::size_t>(r);
+      const std::int64_t over = std::min(st.permit_[ru], spec.initial_waiting_over_14[ru]);
+      st.waiting_over_[ru] = over;
+      std::int64_t* slots = st.waiting_.data() + ru * kWaitSlots;
+      const std::int64_t rest = st.permit_[ru] - over;
+      slots[0] = 0;
+      for (int k = 1; k < kWaitSlots; ++k) slots[k] = rest / (kWaitSlots - 1);
+      for (std::int64_t k = 0; k < rest % (kWaitSlots - 1); ++k) ++slots[kWaitSlots - 1 - k];
+    }
+  }
+  if (spec.initial_uncertainty_sd > 0.0) {
+    // The stocks at the origin are estimates: each is scaled by its own
+    // mean-one log-normal factor and rounded to whole persons.
+    const double sd = spec.initial_uncertainty_sd;
+    const auto factor = [&](std::uint32_t which) {
+      RandomStream rs(seed, path, kSetupWeek, Flow::PriorInitialState, which);
+      return std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
+    };
+    const auto scaled = [](std::int64_t n, double f) {
+      return static_cast<std::int64_t>(std::llround(static_cast<double>(n) * f));
+    };
+    const std::int64_t dublin = scaled(spec.initial_dublin, factor(0));
+    std::fill(st.dublin_.begin(), st.dublin_.end(), dublin / d);
+    for (std::int64_t a = 0; a < dublin % d; ++a) ++st.dublin_[static_cast<std::size_t>(a)];
+    st.procedure_ = scaled(spec.initial_procedure, factor(1));
+    st.rejected_ = scaled(spec.initial_rejected, factor(2));
+    const double f = factor(3);
+    for (std::size_t r = 0; r < st.permit_.size(); ++r) st.permit_[r] = scaled(st.permit_[r], f);
+    if (spec.track_waiting) {
+      for (std::size_t i = 0; i < st.waiting_.size(); ++i) st.waiting_[i] = scaled(st.waiting_[i], f);
+      for (std::size_t r = 0; r < st.permit_.size(); ++r) {
+        st.waiting_over_[r] = scaled(st.waiting_over_[r], f);
+        std::int64_t sum = st.waiting_over_[r];
+        for (int k = 0; k < kWaitSlots; ++k) sum += st.waiting_[r * kWaitSlots + static_cast<std::size_t>(k)];
+        st.permit_[r] = sum;  // the ages' rounding decides the total
+      }
+    }
+  }
+  if (st.with_response_) st.decision_capacity_ = spec.weeks > 0 ? spec.decision_capacity[0] : 0.0;
+  st.grant_drift_ = 0.0;
+  if (st.with_housing_) {
+    std::fill(st.half_factor_.begin(), st.half_factor_.end(), 1.0);
+    std::fill(st.half_task_.begin(), st.half_task_.end(), 0.0);
+    std::fill(st.backlog_.begin(), st.backlog_.end(), 0.0);
+    std::fill(st.quota_housed_.begin(), st.quota_housed_.end(), 0);
+  }
+  // Before week 0 the new permit holders are taken as the grants per week.
+  if (st.with_recent_) std::fill(st.recent_new_.begin(), st.recent_new_.end(), spec.initial_grants_per_week);
 }
 
 void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathWorkspace& ws,
@@ -318,7 +457,48 @@ class PathWeeks {
   std::int64_t F = 0, Rp = 0, N = 0, N_rec = 0, reg = 0, Dub = 0;
   std::int64_t transfers = 0, absconded = 0, expired = 0;
   std::int64_t C = 0, dec = 0, Gr = 0, Rj = 0, Ng = 0, new_permit = 0;
+  std::int64_t Wd = 0;  // closed without a decision
+
+  // The first week of a half-year: the previous half-year's unmet quota, the
+  // new quota and the half-year's realisation factors (docs/model.md, "Housing quota").
+  void start_half(int t) noexcept;
+  // The weeks a half-year's task is spread over (week 0's half-year: those from week 0 on).
+  double half_span(int t) const noexcept {
+    const double w = spec.half_weeks[static_cast<std::size_t>(t)];
+    return spec.half_index[static_cast<std::size_t>(t)] == 0 ? w * spec.first_half_fraction : w;
+  }
 };
+
+void PathWeeks::start_half(int t) noexcept {
+  const auto tu = static_cast<std::size_t>(t);
+  double H = spec.half_quota[tu];
+  if (std::isnan(H)) {
+    // The rule: share x the expected new permit holders of the half-year,
+    // from the mean of the last lookback weeks.
+    double sum = 0.0;
+    for (double v : st.recent_new_) sum += v;
+    const double per_week = st.recent_new_.empty() ? 0.0 : sum / static_cast<double>(st.recent_new_.size());
+    H = spec.quota_rule.share * per_week * spec.half_weeks[tu];
+  }
+  const double span_share = spec.half_index[tu] == 0 ? spec.first_half_fraction : 1.0;
+  for (int r = 0; r < R; ++r) {
+    const auto ru = static_cast<std::size_t>(r);
+    // Unmet quota carries over, but never more than the permit holders waiting.
+    double backlog = 0.0;
+    if (t > 0 && spec.carry_over) {
+      const double unmet = st.half_task_[ru] - static_cast<double>(st.quota_housed_[ru]);
+      backlog = std::clamp(unmet, 0.0, static_cast<double>(S[ru]));
+    }
+    st.backlog_[ru] = backlog;
+    st.half_task_[ru] = H * spec.region_share[ru] * span_share + backlog;
+    st.quota_housed_[ru] = 0;
+    if (spec.half_year_sd > 0.0) {
+      auto rs = stream(Flow::HousingHalfYear, static_cast<std::uint32_t>(r));
+      const double sd = spec.half_year_sd;
+      st.half_factor_[ru] = std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
+    }
+  }
+}
 
 void PathWeeks::first_half(int t) noexcept {
   week = static_cast<std::uint32_t>(t);
@@ -357,6 +537,8 @@ void PathWeeks::first_half(int t) noexcept {
   k_cno = cno_open ? spec.cno_places_per_region * spec.cno_regions : 0;
   k_tnv = spec.tnv_capacity[static_cast<std::size_t>(t)];
   K = k_reg + k_cno + k_tnv;
+
+  if (st.with_housing_ && spec.half_start[week]) start_half(t);
 
   // ---- 1. inflow ----
   {
@@ -487,17 +669,46 @@ void PathWeeks::first_half(int t) noexcept {
   D[0] = Dub;
 
   // ---- 4. decisions ----
+  // The decision capacity: as configured, or following the backlog A with a
+  // lag (partial adjustment towards A / target_weeks, never below the
+  // configured capacity nor above max_per_week), times the path's productivity.
+  double capacity_mean = spec.decision_capacity[week];
+  if (st.with_response_) {
+    const DecisionResponseSpec& resp = spec.decision_response;
+    const double target = static_cast<double>(A) / resp.target_weeks;
+    double c = st.decision_capacity_ + (target - st.decision_capacity_) / resp.adjust_weeks;
+    c = std::clamp(c, capacity_mean, std::max(capacity_mean, resp.max_per_week));
+    st.decision_capacity_ = c;
+    capacity_mean = c;
+  }
+  if (st.with_productivity_) capacity_mean *= par.decision_productivity;
   {
     auto rs = stream(Flow::DecisionCapacity);
-    C = sample_poisson(rs, spec.decision_capacity[week]);
+    C = sample_poisson(rs, std::min(capacity_mean, kMaxWeeklyInflow));
   }
-  dec = std::min(A, C);
+  // The cases closed this week; a share of them without a decision
+  // (withdrawn or otherwise closed: they leave reception).
+  const std::int64_t closures = std::min(A, C);
+  Wd = 0;
+  if (spec.withdrawn_share > 0.0 && closures > 0) {
+    auto rs = stream(Flow::Withdrawn);
+    Wd = sample_binomial(rs, closures, spec.withdrawn_share);
+  }
+  dec = closures - Wd;
+  double grant_rate = par.grant_rate;
+  if (st.with_drift_ && grant_rate > 0.0 && grant_rate < 1.0) {
+    // logit(g_t) = logit(g) + u_t, u a random walk from 0.
+    auto rs = stream(Flow::GrantDrift);
+    st.grant_drift_ += spec.grant_drift_weekly_sd * sample_normal(rs);
+    const double logit = std::log(grant_rate / (1.0 - grant_rate)) + st.grant_drift_;
+    grant_rate = 1.0 / (1.0 + std::exp(-logit));
+  }
   {
     auto rs = stream(Flow::Grants);
-    Gr = sample_binomial(rs, dec, par.grant_rate);
+    Gr = sample_binomial(rs, dec, grant_rate);
   }
   Rj = dec - Gr;
-  A -= dec;
+  A -= closures;
   // MODEL.md §4 step 4 draws the unaccompanied minors Am ~ Bin(Gr, a_amv) and
   // of them Ng ~ Bin(Am, q_guardian(t)) into the guardian organisation. Am is
   // no output and nothing else reads it, and a binomial thinned by a binomial
@@ -531,6 +742,16 @@ void PathWeeks::second_half(int t) noexcept {
   if (L) {
     st.grant_history_[ring] = static_cast<double>(Gr);  // replaces G[t-L]
   }
+  if (st.with_recent_) st.recent_new_[static_cast<std::size_t>(t) % st.recent_new_.size()] = static_cast<double>(new_permit);
+  if (st.with_waiting_) {
+    // Those who entered kWaitSlots weeks ago have now waited more than 14 weeks.
+    const std::size_t slot = static_cast<std::size_t>(t) % kWaitSlots;
+    for (std::size_t r = 0; r < static_cast<std::size_t>(R); ++r) {
+      std::int64_t& entered = st.waiting_[r * kWaitSlots + slot];
+      st.waiting_over_[r] += entered;
+      entered = NS[r];
+    }
+  }
 
   // ---- 5. rejected ----
   // Each rejected person independently returns (h_r), leaves without verified
@@ -563,8 +784,36 @@ void PathWeeks::second_half(int t) noexcept {
   const double* programme = spec.programme_rate.data() + static_cast<std::size_t>(t) * R;
   double* mean = ws.housing_mean_.data();
   std::int64_t* supply = ws.housing_supply_.data();
-  for (int r = 0; r < R; ++r)
-    mean[r] = par.regional_realisation[static_cast<std::size_t>(r)] * quota[r] + programme[r];
+  const double* extra = nullptr;  // uncertain programmes' supply of this path and week
+  if (st.with_programmes_) {
+    double* e = ws.quota_mean_.data();  // borrowed as scratch; rewritten below when housing is on
+    std::fill(e, e + R, 0.0);
+    for (std::size_t i = 0; i < spec.uncertain_programmes.size(); ++i) {
+      const int from = t - par.programme_delay[i];
+      if (from < 0) continue;
+      const double share = par.programme_delivered[i];
+      const double* rate = spec.uncertain_programmes[i].rate.data() + static_cast<std::size_t>(from) * R;
+      for (int r = 0; r < R; ++r) e[r] += share * rate[r];
+    }
+    extra = e;
+  }
+  if (!st.with_housing_) {
+    for (int r = 0; r < R; ++r)
+      mean[r] = par.regional_realisation[static_cast<std::size_t>(r)] * quota[r] + programme[r];
+    if (extra)
+      for (int r = 0; r < R; ++r) mean[r] += extra[r];
+  } else {
+    // The half-year's task (quota share and carried backlog) spread over its
+    // weeks, realised at the path's regional rate times the half-year's factor.
+    const double span = half_span(t);
+    for (int r = 0; r < R; ++r) {
+      const auto ru = static_cast<std::size_t>(r);
+      const double programmes = programme[r] + (extra ? extra[r] : 0.0);
+      const double q = par.regional_realisation[ru] * st.half_factor_[ru] * st.half_task_[ru] / span;
+      ws.quota_mean_[ru] = q;
+      mean[r] = q + programmes;
+    }
+  }
   // The regions' draws are made side by side (core/poisson_lanes.hpp); the
   // results are sample_poisson's either way.
   if (kHousingInLanes && R >= kHousingLanesFrom) {
@@ -578,6 +827,33 @@ void PathWeeks::second_half(int t) noexcept {
   for (int r = 0; r < R; ++r) {
     const auto ru = static_cast<std::size_t>(r);
     const std::int64_t housed = std::min(S[ru], supply[r]);
+    if (st.with_housing_ && spec.carry_over) {
+      // What counts towards the quota: the quota's part of the supply (a
+      // Poisson supply split by its two means is a binomial thinning, exact),
+      // housed before the programmes' part. Programme relocations do not count.
+      std::int64_t quota_supply = supply[r];
+      const double q = ws.quota_mean_[ru];
+      if (supply[r] > 0 && mean[r] > q) {
+        auto rs = stream(Flow::HousingQuotaShare, static_cast<std::uint32_t>(r));
+        quota_supply = sample_binomial(rs, supply[r], clamp01(q / mean[r]));
+      }
+      st.quota_housed_[ru] += std::min(S[ru], quota_supply);
+    }
+    if (st.with_waiting_) {
+      // Housed longest-waiting first.
+      std::int64_t left = housed;
+      std::int64_t& over = st.waiting_over_[ru];
+      const std::int64_t from_over = std::min(over, left);
+      over -= from_over;
+      left -= from_over;
+      std::int64_t* slots = st.waiting_.data() + ru * kWaitSlots;
+      for (int k = 1; k <= kWaitSlots && left > 0; ++k) {
+        std::int64_t& n = slots[static_cast<std::size_t>(t + k) % kWaitSlots];
+        const std::int64_t take = std::min(n, left);
+        n -= take;
+        left -= take;
+      }
+    }
     S[ru] -= housed;
     ws.housed_[ru] = housed;
     housed_total += housed;
@@ -590,6 +866,10 @@ void PathWeeks::second_half(int t) noexcept {
   for (std::int64_t v : S) permit_total += v;
   const std::int64_t O = W + dublin_total + A + X + permit_total;
   const std::int64_t U = std::max<std::int64_t>(0, O - K);
+  // Who sleeps where: regular places first, then TNV, then CNO; the rest (U) without a place.
+  const std::int64_t occupied_regular = std::min(O, k_reg);
+  const std::int64_t occupied_tnv = std::min(O - occupied_regular, k_tnv);
+  const std::int64_t occupied_cno = std::min(O - occupied_regular - occupied_tnv, k_cno);
   const double cost = spec.cost_regular * static_cast<double>(k_reg) +
                       spec.cost_cno * static_cast<double>(k_cno) +
                       spec.cost_tnv * static_cast<double>(k_tnv) +
@@ -648,6 +928,21 @@ void PathWeeks::second_half(int t) noexcept {
   put(Var::Capacity, t, K);
   put(Var::Shortfall, t, U);
   put(Var::CnoStaffDays, t, staff_days);
+  put(Var::Withdrawn, t, Wd);
+  put(Var::DecisionCapacity, t, C);
+  put(Var::OccupiedRegular, t, occupied_regular);
+  put(Var::OccupiedTnv, t, occupied_tnv);
+  put(Var::OccupiedCno, t, occupied_cno);
+  {
+    std::int64_t waiting_over = 0;
+    if (st.with_waiting_)
+      for (std::int64_t v : st.waiting_over_) waiting_over += v;
+    put(Var::PermitHoldersWaitingOver14Weeks, t, waiting_over);
+    double backlog = 0.0;
+    if (st.with_housing_)
+      for (double v : st.backlog_) backlog += v;
+    put(Var::HousingBacklog, t, static_cast<std::int64_t>(std::llround(backlog)));
+  }
   if (sink.cost) sink.cost[(t - sink.first_week) * sink.cost_week_stride] = cost;
   put_regional(RegionalVar::PermitHolders, t, S);
   put_regional(RegionalVar::Housed, t, ws.housed_);

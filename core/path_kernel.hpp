@@ -47,6 +47,10 @@ struct PathParameters {
   double level = 0.0;             // alpha
   double trend = 0.0;             // beta
   std::vector<double> regional_realisation;  // rho_r
+  // Mechanisms added after the first model (each drawn only when it is on).
+  double decision_productivity = 1.0;        // kappa, decision capacity factor
+  std::vector<double> programme_delivered;   // per uncertain programme: share delivered
+  std::vector<int> programme_delay;          // per uncertain programme: start delay, weeks
 };
 
 // Everything that carries one path from one week to the next: the stocks,
@@ -92,7 +96,26 @@ class PathState {
   std::vector<std::int64_t> pending_orders_;  // ring by effective week, size lead_weeks + 2
   bool cno_closed_ = false;
   int phaseout_count_ = 0;
+
+  // State of the mechanisms added after the first model. Each part exists,
+  // and is saved, only when its mechanism is on, so that a state saved with
+  // every mechanism off has the first model's bytes.
+  bool with_response_ = false, with_drift_ = false, with_housing_ = false, with_recent_ = false,
+       with_waiting_ = false, with_programmes_ = false, with_productivity_ = false;
+  double decision_capacity_ = 0.0;       // c of the last week (response)
+  double grant_drift_ = 0.0;             // u: logit(g_t) = logit(g) + u
+  std::vector<double> half_factor_;      // per region: the half-year's realisation factor
+  std::vector<double> half_task_;        // per region: the half-year's task (quota share + backlog)
+  std::vector<double> backlog_;          // per region: unmet quota carried into this half-year
+  std::vector<std::int64_t> quota_housed_;  // per region: housed against the quota this half-year
+  std::vector<double> recent_new_;       // ring of the last lookback weeks' new permit holders (quota rule)
+  std::vector<std::int64_t> waiting_;    // [r * kWaitSlots + slot]: permit holders by entry week mod kWaitSlots
+  std::vector<std::int64_t> waiting_over_;  // per region: waited more than 14 weeks
 };
+
+// Permit holders' waiting is tracked by entry week modulo this many slots:
+// ages 0..14 weeks; those older are counted together ("more than 14 weeks").
+inline constexpr int kWaitSlots = 15;
 
 // Scratch memory reused from path to path (one per worker or block), so the
 // hot loop never allocates. Holds nothing that outlives a call.
@@ -117,6 +140,7 @@ class PathWorkspace {
   std::vector<std::int64_t> housing_supply_;  // per region
   std::vector<std::int64_t> cohort_left_;     // per Dublin cohort: leavers drawn in lanes
   std::vector<std::uint8_t> cohort_drawn_;    // per Dublin cohort: settled in lanes
+  std::vector<double> quota_mean_;            // per region: the quota's part of the housing mean
   PathState scratch_state_;               // for simulate_path
 };
 

@@ -27,6 +27,13 @@ enum class Flow : std::uint32_t {
   PriorNareisPerGrant,
   PriorInflowLevelTrend,
   PriorRegionalRealisation,
+  // Mechanisms added after the first model (docs/model.md, "Changes from the
+  // first specification"); drawn only when their mechanism is on.
+  PriorInflowStart,             // x at week 0
+  PriorInitialState,            // sub = 0 Dublin, 1 procedure, 2 rejected, 3 permit holders
+  PriorDecisionProductivity,
+  PriorProgrammeDelivery,       // sub = programme
+  PriorProgrammeDelay,          // sub = programme
   // drawn every week
   InflowNoise = 32,
   InflowShockOccurs,
@@ -58,7 +65,14 @@ enum class Flow : std::uint32_t {
   // leavers, then which cohorts they come from.
   DublinLeaversTotal,
   DublinLeaverCohorts,
+  // Weekly flows of the mechanisms added after the first model.
+  Withdrawn,
+  GrantDrift,
+  HousingHalfYear,    // sub = region, in the first week of a half-year
+  HousingQuotaShare,  // sub = region
 };
+static_assert(static_cast<std::uint32_t>(Flow::PriorInflowStart) == 8);
+static_assert(static_cast<std::uint32_t>(Flow::Withdrawn) == 52);
 
 // The numbers are part of the output format: pin the ones around the Dublin
 // and rejected steps, whose ids were renamed when their draws were combined.

@@ -41,8 +41,19 @@ enum class Var : std::size_t {
   Shortfall,
   CostEur,
   CnoStaffDays,
+  // Added after the first model (appended: the indices above are part of the
+  // output format).
+  Withdrawn,
+  DecisionCapacity,
+  OccupiedRegular,
+  OccupiedTnv,
+  OccupiedCno,
+  PermitHoldersWaitingOver14Weeks,
+  HousingBacklog,
   Count
 };
+// The variables of the first model, in the order above.
+inline constexpr std::size_t kNumFirstModelVars = static_cast<std::size_t>(Var::Withdrawn);
 inline constexpr std::size_t kNumVars = static_cast<std::size_t>(Var::Count);
 
 // Variables also reported per region (safety region), in this order.
@@ -90,6 +101,13 @@ inline constexpr std::array<VarInfo, kNumVars> kVarInfo{{
     {"shortfall", "persons in reception above capacity at end of week", "persons", Kind::Stock, true},
     {"cost_eur", "reception cost of the week", "EUR", Kind::Money, false},
     {"cno_staff_days", "CNO staff-days in the week", "staff-days", Kind::Staff, true},
+    {"withdrawn", "applications closed without a first-instance decision in the week (withdrawn, otherwise closed)", "persons", Kind::Flow, true},
+    {"decision_capacity", "decision capacity of the week (cases the IND can close)", "persons", Kind::Flow, true},
+    {"occupied_regular", "persons in regular reception places at end of week", "persons", Kind::Stock, true},
+    {"occupied_tnv", "persons in large temporary facilities (TNV) at end of week", "persons", Kind::Stock, true},
+    {"occupied_cno", "persons in crisis emergency reception (CNO) at end of week", "persons", Kind::Stock, true},
+    {"permit_holders_waiting_over_14_weeks", "permit holders in reception who have waited more than 14 weeks, at end of week", "persons", Kind::Stock, true},
+    {"housing_backlog", "unmet housing quota carried over from earlier half-years (achterstand)", "persons", Kind::Stock, true},
 }};
 
 inline constexpr std::array<RegionalVar, kNumRegionalVars> kRegionalVars{

@@ -48,6 +48,11 @@ struct HousingProgramme {
   std::optional<double> persons;          // total persons, or
   std::optional<double> persons_per_year; // a rate (open-ended unless weeks/to given)
   std::string region;                     // "" = national, else a code like "VR01"
+  // Delivery uncertainty (docs/model.md, "Programme delivery"): the share of
+  // the announced persons actually delivered (Beta) and the start delay in
+  // weeks (Gamma, rounded down), drawn once per path. {1, 0} and {0, 0}: as announced.
+  Prior delivered{1.0, 0.0};
+  Prior delay_weeks{0.0, 0.0};
 };
 
 struct CapacityChange {
@@ -87,6 +92,13 @@ struct Config {
     std::int64_t rejected = 0;
     std::int64_t permit_holders = 0;
     double grants_per_week = 0.0;
+    // Log sd of a per-path factor on each initial stock (Dublin, procedure,
+    // rejected, permit holders): the stocks at the origin are estimates. 0: exact.
+    double uncertainty_sd = 0.0;
+    // Permit holders at the origin who have waited more than 14 weeks; present
+    // switches on the tracking of waiting times (output
+    // permit_holders_waiting_over_14_weeks).
+    std::optional<std::int64_t> permit_holders_over_14_weeks;
   } initial;
 
   struct Inflow {
@@ -100,6 +112,9 @@ struct Config {
     double shock_mean = 0.0;     // kappa
     double shock_decay = 0.0;    // psi
     double repeat_share = 0.0;
+    // The AR(1) deviation x at week 0 (normal, drawn per path): the recent
+    // observed deviation of log inflow from the long-run line. {0, 0}: x starts at 0.
+    Prior start_deviation;
   } inflow;
 
   struct Registration {
@@ -116,6 +131,17 @@ struct Config {
   struct Decisions {
     TimeVarying capacity_per_week;
     Prior grant_rate;
+    // Decision capacity that follows the backlog (docs/model.md, "Decision
+    // capacity"): absent = the configured capacity as it is.
+    struct Response {
+      bool enabled = false;
+      double target_weeks = 26.0;  // capacity aims at clearing the backlog in this many weeks
+      double adjust_weeks = 13.0;  // mean lag of the adjustment (partial adjustment 1/adjust_weeks a week)
+      double max_per_week = 0.0;   // capacity never above this
+    } response;
+    double capacity_sd = 0.0;      // log sd of a per-path productivity factor (mean 1)
+    double withdrawn_share = 0.0;  // share of case closures without a decision (withdrawn, otherwise closed)
+    double grant_drift_sd = 0.0;   // sd per sqrt(year) of a random walk on logit(grant rate)
   } decisions;
 
   struct Rejected {
@@ -142,6 +168,17 @@ struct Config {
     std::map<std::string, double> taakstelling;  // "2022-H2" -> persons
     double taakstelling_default = 0.0;
     std::vector<HousingProgramme> programmes;
+    // Log sd of the realisation factor of each half-year and region (mean 1). 0: none.
+    double half_year_sd = 0.0;
+    // Unmet quota of a half-year added to the next half-year's task.
+    bool carry_over = false;
+    // The quota of a half-year without its own entry set from the expected new
+    // permit holders (docs/model.md, "Housing quota") instead of `default`.
+    struct QuotaRule {
+      bool enabled = false;
+      double share = 1.0;       // quota = share x expected new permit holders of the half-year
+      int lookback_weeks = 26;  // expected = mean weekly new permit holders over these weeks x weeks in the half
+    } quota_rule;
   } housing;
 
   struct Capacity {

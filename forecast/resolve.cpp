@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace chainsim {
@@ -79,6 +80,11 @@ core::ModelSpec resolve(const Config& c) {
   s.initial_rejected = c.initial.rejected;
   s.initial_permit_holders = apportion(c.initial.permit_holders, s.region_share);
   s.initial_grants_per_week = c.initial.grants_per_week;
+  s.initial_uncertainty_sd = c.initial.uncertainty_sd;
+  if (c.initial.permit_holders_over_14_weeks) {
+    s.track_waiting = true;
+    s.initial_waiting_over_14 = apportion(*c.initial.permit_holders_over_14_weeks, s.region_share);
+  }
 
   // Inflow.
   s.level = prior(c.inflow.level);
@@ -90,6 +96,7 @@ core::ModelSpec resolve(const Config& c) {
   s.shock_mean = c.inflow.shock_mean;
   s.shock_decay = c.inflow.shock_decay;
   s.repeat_share = c.inflow.repeat_share;
+  s.start_deviation = prior(c.inflow.start_deviation);
   s.log_season.resize(Tu);
   for (int t = 0; t < T; ++t)
     s.log_season[static_cast<std::size_t>(t)] =
@@ -110,6 +117,14 @@ core::ModelSpec resolve(const Config& c) {
   s.decision_capacity = expand(c.decisions.capacity_per_week.periods,
                                c.decisions.capacity_per_week.base, start, T);
   s.grant_rate = prior(c.decisions.grant_rate);
+  {
+    const auto& r = c.decisions.response;
+    s.decision_response = {r.enabled, r.target_weeks, r.adjust_weeks, r.max_per_week};
+  }
+  s.decision_capacity_sd = c.decisions.capacity_sd;
+  s.withdrawn_share = c.decisions.withdrawn_share;
+  // A random walk with sd sigma per sqrt(year) has sd sigma / sqrt(52.1775) a week.
+  s.grant_drift_weekly_sd = c.decisions.grant_drift_sd / std::sqrt(kWeeksPerYear);
   s.minors_share = c.minors.share_of_grants;
   s.to_guardian = c.minors.to_guardian;
   s.return_weekly = c.rejected.return_weekly;
@@ -127,14 +142,36 @@ core::ModelSpec resolve(const Config& c) {
   s.regional_sd = c.housing.regional_sd;
   s.quota_rate.assign(Tu * Ru, 0.0);
   s.programme_rate.assign(Tu * Ru, 0.0);
+  s.half_year_sd = c.housing.half_year_sd;
+  s.carry_over = c.housing.carry_over;
+  s.quota_rule = {c.housing.quota_rule.enabled, c.housing.quota_rule.share, c.housing.quota_rule.lookback_weeks};
+  s.half_index.assign(Tu, 0);
+  s.half_start.assign(Tu, 0);
+  s.half_weeks.assign(Tu, 0.0);
+  s.half_quota.assign(Tu, 0.0);
   for (int t = 0; t < T; ++t) {
     const Date monday = monday_of(start, t);
-    const auto it = c.housing.taakstelling.find(half_label(monday));
-    const double H = it != c.housing.taakstelling.end() ? it->second : c.housing.taakstelling_default;
+    const std::string half = half_label(monday);
+    const auto it = c.housing.taakstelling.find(half);
+    const bool configured = it != c.housing.taakstelling.end();
+    const double H = configured ? it->second : c.housing.taakstelling_default;
     const double per_week = H / mondays_in_half(monday);
+    const auto tu = static_cast<std::size_t>(t);
+    const bool first = t == 0 || half != half_label(monday_of(start, t - 1));
+    s.half_start[tu] = first ? 1 : 0;
+    s.half_index[tu] = t == 0 ? 0 : s.half_index[tu - 1] + (first ? 1 : 0);
+    s.half_weeks[tu] = mondays_in_half(monday);
+    s.half_quota[tu] = configured || !s.quota_rule.enabled ? H : std::numeric_limits<double>::quiet_NaN();
     for (int r = 0; r < R; ++r)
       s.quota_rate[static_cast<std::size_t>(t) * Ru + static_cast<std::size_t>(r)] =
           per_week * s.region_share[static_cast<std::size_t>(r)];
+  }
+  {
+    // The Mondays of week 0's half-year from week 0 on, whatever the horizon.
+    const std::string half0 = half_label(start);
+    int left = 0;
+    while (half_label(monday_of(start, left)) == half0) ++left;
+    s.first_half_fraction = static_cast<double>(left) / mondays_in_half(start);
   }
   for (const HousingProgramme& p : c.housing.programmes) {
     const int from = week_of(start, p.from);
@@ -162,10 +199,19 @@ core::ModelSpec resolve(const Config& c) {
       if (idx < 0) throw ResolveError("housing.programme.region", "unknown safety region " + p.region);
       weight[static_cast<std::size_t>(idx)] = 1.0;
     }
+    // A programme whose delivery is uncertain keeps its own table (as
+    // announced), scaled and shifted per path by the kernel.
+    const bool uncertain = p.delivered.sd > 0.0 || p.delivered.mean != 1.0 || p.delay_weeks.mean != 0.0 ||
+                           p.delay_weeks.sd > 0.0;
+    std::vector<double>* table = &s.programme_rate;
+    if (uncertain) {
+      s.uncertain_programmes.push_back({std::vector<double>(Tu * Ru, 0.0), prior(p.delivered), prior(p.delay_weeks)});
+      table = &s.uncertain_programmes.back().rate;
+    }
     const WeekRange w = clip(from, until, T);
     for (int t = w.begin; t < w.end; ++t)
       for (std::size_t r = 0; r < Ru; ++r)
-        s.programme_rate[static_cast<std::size_t>(t) * Ru + r] += weekly * weight[r];
+        (*table)[static_cast<std::size_t>(t) * Ru + r] += weekly * weight[r];
   }
 
   // Capacity.

@@ -212,7 +212,7 @@ class Reader {
   void initial() {
     const Table t = root_.sub("initial");
     t.allow_only({"registration_queue", "dublin", "procedure", "rejected", "permit_holders",
-                  "grants_per_week"});
+                  "grants_per_week", "uncertainty_sd", "permit_holders_over_14_weeks"});
     auto& i = c_.initial;
     i.registration_queue = t.integer("registration_queue", 0, kMaxCount);
     i.dublin = t.integer("dublin", 0, kMaxCount);
@@ -220,6 +220,23 @@ class Reader {
     i.rejected = t.integer("rejected", 0, kMaxCount);
     i.permit_holders = t.integer("permit_holders", 0, kMaxCount);
     i.grants_per_week = t.number("grants_per_week", kNonNegative);
+    i.uncertainty_sd = optional_number(t, "uncertainty_sd", Range{0.0, 2.0}, 0.0);
+    if (t.find("permit_holders_over_14_weeks") != nullptr) {
+      i.permit_holders_over_14_weeks = t.integer("permit_holders_over_14_weeks", 0, kMaxCount);
+      if (*i.permit_holders_over_14_weeks > i.permit_holders) {
+        fail(*t.find("permit_holders_over_14_weeks"), t.key("permit_holders_over_14_weeks"),
+             "at most initial.permit_holders (" + std::to_string(i.permit_holders) + ")");
+      }
+    }
+  }
+
+  // A key that may be absent (a mechanism added after the first model: absent
+  // means off, as in the first model).
+  double optional_number(const Table& t, std::string_view k, const Range& r, double absent) const {
+    return t.find(k) != nullptr ? t.number(k, r) : absent;
+  }
+  Prior optional_prior(const Table& t, std::string_view k, PriorKind kind, Prior absent) const {
+    return t.find(k) != nullptr ? prior(t, k, kind) : absent;
   }
 
   Prior prior(const Table& t, std::string_view k, PriorKind kind) const {
@@ -268,7 +285,8 @@ class Reader {
   void inflow() {
     const Table t = root_.sub("inflow");
     t.allow_only({"level", "trend_per_year", "level_trend_correlation", "season", "ar_phi",
-                  "ar_sigma", "shock_probability", "shock_mean", "shock_decay", "repeat_share"});
+                  "ar_sigma", "shock_probability", "shock_mean", "shock_decay", "repeat_share",
+                  "start_deviation"});
     auto& f = c_.inflow;
     f.level = prior(t, "level", PriorKind::Normal);
     f.trend_per_year = prior(t, "trend_per_year", PriorKind::Normal);
@@ -288,6 +306,7 @@ class Reader {
     f.shock_mean = t.number("shock_mean", f.shock_probability > 0.0 ? kPositive : kNonNegative);
     f.shock_decay = t.number("shock_decay", Range{0.0, 1.0, false, true});
     f.repeat_share = t.number("repeat_share", kNonNegative);  // a ratio, may exceed 1
+    f.start_deviation = optional_prior(t, "start_deviation", PriorKind::Normal, Prior{});
   }
 
   // The flat sections: registration, dublin, decisions, rejected, nareis, minors, costs.
@@ -304,9 +323,22 @@ class Reader {
     c_.dublin.deadline_weeks = static_cast<int>(d.integer("deadline_weeks", 1, 104));
 
     const Table dec = root_.sub("decisions");
-    dec.allow_only({"capacity_per_week", "grant_rate"});
+    dec.allow_only({"capacity_per_week", "grant_rate", "response", "capacity_sd", "withdrawn_share",
+                    "grant_drift_sd"});
     c_.decisions.capacity_per_week = capacity(dec, "capacity_per_week", decisions_default_);
     c_.decisions.grant_rate = prior(dec, "grant_rate", PriorKind::Beta);
+    if (dec.find("response") != nullptr) {
+      const Table rt = dec.sub("response");
+      rt.allow_only({"enabled", "target_weeks", "adjust_weeks", "max_per_week"});
+      auto& resp = c_.decisions.response;
+      resp.enabled = read_bool(rt.need("enabled", "true or false"), rt.key("enabled"));
+      resp.target_weeks = rt.number("target_weeks", Range{1.0, 1040.0});
+      resp.adjust_weeks = rt.number("adjust_weeks", Range{1.0, 1040.0});
+      resp.max_per_week = rt.number("max_per_week", kNonNegative);
+    }
+    c_.decisions.capacity_sd = optional_number(dec, "capacity_sd", Range{0.0, 2.0}, 0.0);
+    c_.decisions.withdrawn_share = optional_number(dec, "withdrawn_share", kUnit, 0.0);
+    c_.decisions.grant_drift_sd = optional_number(dec, "grant_drift_sd", Range{0.0, 5.0}, 0.0);
 
     const Table rej = root_.sub("rejected");
     rej.allow_only({"return_weekly", "leave_weekly"});
@@ -412,10 +444,20 @@ class Reader {
 
   void housing() {
     const Table t = root_.sub("housing");
-    t.allow_only({"realisation", "regional_sd", "taakstelling", "programme"});
+    t.allow_only({"realisation", "regional_sd", "taakstelling", "programme", "half_year_sd", "carry_over",
+                  "quota_rule"});
     auto& h = c_.housing;
     h.realisation = prior(t, "realisation", PriorKind::Beta);
     h.regional_sd = t.number("regional_sd", kNonNegative);
+    h.half_year_sd = optional_number(t, "half_year_sd", Range{0.0, 2.0}, 0.0);
+    if (const toml::node* co = t.find("carry_over")) h.carry_over = read_bool(*co, t.key("carry_over"));
+    if (t.find("quota_rule") != nullptr) {
+      const Table qr = t.sub("quota_rule");
+      qr.allow_only({"enabled", "share", "lookback_weeks"});
+      h.quota_rule.enabled = read_bool(qr.need("enabled", "true or false"), qr.key("enabled"));
+      h.quota_rule.share = qr.number("share", Range{0.0, 10.0});
+      h.quota_rule.lookback_weeks = static_cast<int>(qr.integer("lookback_weeks", 1, 520));
+    }
 
     const Table q = t.sub("taakstelling");
     for (const auto& [k, v] : q.view->kids) {
@@ -443,7 +485,8 @@ class Reader {
       if (!e.is_table()) fail(e, ekey, "a programme table");
       const View ev = View::of(e);
       const Table p{&ev, ekey};
-      p.allow_only({"name", "from", "weeks", "to", "persons", "persons_per_year", "region"});
+      p.allow_only({"name", "from", "weeks", "to", "persons", "persons_per_year", "region", "delivered",
+                    "delay_weeks"});
       HousingProgramme g;
       g.name = read_string(p.need("name", "a string"), p.key("name"));
       g.from = p.date("from");
@@ -475,6 +518,8 @@ class Reader {
           fail(*r, p.key("region"), "a safety-region code VR01..VR25 (leave out for national)");
         }
       }
+      g.delivered = optional_prior(p, "delivered", PriorKind::Beta, Prior{1.0, 0.0});
+      g.delay_weeks = optional_prior(p, "delay_weeks", PriorKind::Gamma, Prior{0.0, 0.0});
       h.programmes.push_back(std::move(g));
     }
   }
@@ -693,6 +738,9 @@ std::string section_text(const Config& c, const std::string& name, const std::st
     kv("rejected", i64(c.initial.rejected));
     kv("permit_holders", i64(c.initial.permit_holders));
     kv("grants_per_week", num(c.initial.grants_per_week));
+    kv("uncertainty_sd", num(c.initial.uncertainty_sd));
+    if (c.initial.permit_holders_over_14_weeks)
+      kv("permit_holders_over_14_weeks", i64(*c.initial.permit_holders_over_14_weeks));
   } else if (name == "inflow") {
     const auto& f = c.inflow;
     kv("level", prior_text(f.level));
@@ -705,6 +753,7 @@ std::string section_text(const Config& c, const std::string& name, const std::st
     kv("shock_mean", num(f.shock_mean));
     kv("shock_decay", num(f.shock_decay));
     kv("repeat_share", num(f.repeat_share));
+    kv("start_deviation", prior_text(f.start_deviation));
   } else if (name == "registration") {
     kv("capacity_per_week", capacity_text(c.registration.capacity_per_week));
   } else if (name == "dublin") {
@@ -715,6 +764,13 @@ std::string section_text(const Config& c, const std::string& name, const std::st
   } else if (name == "decisions") {
     kv("capacity_per_week", capacity_text(c.decisions.capacity_per_week));
     kv("grant_rate", prior_text(c.decisions.grant_rate));
+    const auto& resp = c.decisions.response;
+    kv("response", std::string("{ enabled = ") + (resp.enabled ? "true" : "false") +
+                       ", target_weeks = " + num(resp.target_weeks) + ", adjust_weeks = " +
+                       num(resp.adjust_weeks) + ", max_per_week = " + num(resp.max_per_week) + " }");
+    kv("capacity_sd", num(c.decisions.capacity_sd));
+    kv("withdrawn_share", num(c.decisions.withdrawn_share));
+    kv("grant_drift_sd", num(c.decisions.grant_drift_sd));
   } else if (name == "rejected") {
     kv("return_weekly", num(c.rejected.return_weekly));
     kv("leave_weekly", num(c.rejected.leave_weekly));
@@ -734,6 +790,11 @@ std::string section_text(const Config& c, const std::string& name, const std::st
     std::string q = "{ ";
     for (const auto& [k, v] : h.taakstelling) q += quote_string(k) + " = " + num(v) + ", ";
     kv("taakstelling", q + "default = " + num(h.taakstelling_default) + " }");
+    kv("half_year_sd", num(h.half_year_sd));
+    kv("carry_over", h.carry_over ? "true" : "false");
+    kv("quota_rule", std::string("{ enabled = ") + (h.quota_rule.enabled ? "true" : "false") +
+                         ", share = " + num(h.quota_rule.share) +
+                         ", lookback_weeks = " + i64(h.quota_rule.lookback_weeks) + " }");
     // An empty list cannot be written as [[...]] tables.
     if (h.programmes.empty()) kv("programme", "[]");
     for (const auto& g : h.programmes) {
@@ -745,6 +806,8 @@ std::string section_text(const Config& c, const std::string& name, const std::st
       if (g.persons) kv("persons", num(*g.persons));
       if (g.persons_per_year) kv("persons_per_year", num(*g.persons_per_year));
       if (!g.region.empty()) kv("region", quote_string(g.region));
+      kv("delivered", prior_text(g.delivered));
+      kv("delay_weeks", prior_text(g.delay_weeks));
     }
   } else if (name == "capacity") {
     const auto& k = c.capacity;

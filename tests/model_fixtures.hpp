@@ -5,6 +5,7 @@
 #include "core/model_spec.hpp"
 #include "core/path_kernel.hpp"
 #include "core/variables.hpp"
+#include "forecast/config.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -38,6 +39,27 @@ inline core::ModelSpec minimal_spec(int T) {
   s.regular_capacity.assign(static_cast<std::size_t>(T), 1000000000);
   s.tnv_capacity.assign(static_cast<std::size_t>(T), 0);
   return s;
+}
+
+// The configuration with every mechanism added after the first model switched
+// off (docs/model.md, "Changes from the first specification"): the engine
+// then gives the first model's results.
+inline Config first_model(Config c) {
+  c.inflow.start_deviation = Prior{};
+  c.initial.uncertainty_sd = 0.0;
+  c.initial.permit_holders_over_14_weeks.reset();
+  c.decisions.response.enabled = false;
+  c.decisions.capacity_sd = 0.0;
+  c.decisions.withdrawn_share = 0.0;
+  c.decisions.grant_drift_sd = 0.0;
+  c.housing.half_year_sd = 0.0;
+  c.housing.carry_over = false;
+  c.housing.quota_rule.enabled = false;
+  for (auto& g : c.housing.programmes) {
+    g.delivered = Prior{1.0, 0.0};
+    g.delay_weeks = Prior{0.0, 0.0};
+  }
+  return c;
 }
 
 // Every variable of one path: national [t * kNumVars + v], cost [t],
