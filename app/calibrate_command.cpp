@@ -124,7 +124,8 @@ Config inflow_config(const Config& base, const calib::InflowFit& fit, Date start
   return c;
 }
 
-std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* report_md, std::string* fit_csv) {
+std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* report_md, std::string* fit_csv,
+                            const std::string& data_dir) {
   const InflowData in = load_inflow(rows);
   const auto bridge = bridge_quarters(in, kOrigin, 2);
   const calib::InflowFit f = calib::fit_inflow(in.monthly, in.first_month, kOrigin, bridge);
@@ -224,7 +225,7 @@ std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* r
   // ---- the configuration ---------------------------------------------------
   std::ostringstream t;
   const std::string season_src = "least squares on log weekly rate, " + mfile + " eurostat_first_time_applicants vintage 2020-10-06 " + span;
-  t << "# Seed scenario of June 2022, calibrated by `chainsim calibrate` on ../shared/data (docs/calibration.md).\n"
+  t << "# Seed scenario of June 2022, calibrated by `chainsim calibrate` on " << data_dir << " (docs/calibration.md).\n"
        "# Every value says where it comes from: seed = the seed letter; data = file, series, computation;\n"
        "# not in data = an assumption the data cannot inform (listed in docs/calibration.md).\n"
        "[run]\n"
@@ -233,7 +234,7 @@ std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* r
        "weeks   = 260\n"
        "paths   = 10000\n"
        "seed    = 20220620\n"
-       "regions = \"safety-regions\"    # \"national\" or \"safety-regions\" (25, ../data/nl_safety_regions.csv)\n"
+       "regions = \"safety-regions\"    # \"national\" or \"safety-regions\" (25, data/nl_safety_regions.csv)\n"
        "\n"
        "[output]\n"
        "path      = \"seed-2022-06.h5\"\n"
@@ -317,7 +318,7 @@ std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* r
        "share_of_grants = 0.06                         # not in data (assumption)\n"
        "to_guardian     = 0.5                          # not in data (assumption); lever: extended foster care to 21\n\n"
        "[housing]\n"
-       "realisation    = { mean = 0.85, sd = 0.07 }    # not in data: only one realisation quarter (2022-Q1) and no 2022-H1 task in ../data\n"
+       "realisation    = { mean = 0.85, sd = 0.07 }    # not in data: only one realisation quarter (2022-Q1) and no 2022-H1 task in data/\n"
        "regional_sd    = 0.10                          # τ, not in data\n"
        "taakstelling   = { \"2022-H1\" = 10000, \"2022-H2\" = 13500, default = 13500 }  # 2022-H2: data (nl_taakstelling.csv, set April 2022); 2022-H1: earlier default, not in data\n";
   // The rest of the seed is unchanged (seed letter, costs, levers, scenarios).
@@ -438,7 +439,7 @@ return = [{ from = 2023-01-02, value = 1.5 }]
 void calibrate(const CalibrateOptions& o, std::ostream& log) {
   const auto rows = io::read_data_dir(o.data_dir);
   std::string md, csv;
-  const std::string toml = calibrated_toml(rows, &md, &csv);
+  const std::string toml = calibrated_toml(rows, &md, &csv, o.data_dir.generic_string());
   const std::filesystem::path dir = o.report_dir.empty() ? o.out.parent_path() : o.report_dir;
   if (!dir.empty()) std::filesystem::create_directories(dir);
   if (o.out.has_parent_path()) std::filesystem::create_directories(o.out.parent_path());

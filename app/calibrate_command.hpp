@@ -1,7 +1,7 @@
 #pragma once
-// `chainsim calibrate DATA_DIR`: fits the inflow model to the monthly first-time
-// applications and derives the chain's other parameters from ../shared/data,
-// writing a configuration in which every value carries its source, plus a
+// `chainsim calibrate [DATA_DIR]`: fits the inflow model to the monthly first-time
+// applications and derives the chain's other parameters from the data directory
+// (the repository's data/ unless another is given; data/README.md), writing a configuration in which every value carries its source, plus a
 // Markdown report and the CSV of the fitted series (scripts/calibration-report
 // draws the PNG). docs/calibration.md documents every derivation.
 #include "forecast/calibration.hpp"
@@ -50,8 +50,9 @@ struct CalibrateOptions {
 // Writes out, <report_dir>/calibration.md and <report_dir>/calibration_fit.csv.
 void calibrate(const CalibrateOptions& options, std::ostream& log);
 
-// The calibrated configuration text (what `calibrate` writes to `out`).
+// The calibrated configuration text (what `calibrate` writes to `out`). Its
+// header names `data_dir`, the directory the rows were read from, as given.
 std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* report_md = nullptr,
-                            std::string* fit_csv = nullptr);
+                            std::string* fit_csv = nullptr, const std::string& data_dir = "data");
 
 }  // namespace chainsim::app

@@ -25,6 +25,12 @@
 #ifndef CHAINSIM_VERSION
 #define CHAINSIM_VERSION "unknown"
 #endif
+// The repository's data/ directory, compiled in (app/CMakeLists.txt), so that
+// `chainsim calibrate` and `chainsim backtest` work from a plain clone without
+// naming it.
+#ifndef CHAINSIM_DATA_DIR
+#define CHAINSIM_DATA_DIR "data"
+#endif
 
 namespace {
 
@@ -99,16 +105,17 @@ int run_main(int argc, char** argv) {
   print->add_option("config", print_path, "configuration file (TOML); default: the embedded seed scenario");
 
   app::CalibrateOptions cal;
-  std::string cal_data, cal_out = "calibrated.toml", cal_report;
+  const std::string data_help = std::string("data directory (default: the repository's data/, ") + CHAINSIM_DATA_DIR + ")";
+  std::string cal_data = CHAINSIM_DATA_DIR, cal_out = "calibrated.toml", cal_report;
   CLI::App* calibrate = app.add_subcommand("calibrate", "fit the model to the data in DATA_DIR and write a configuration with sources");
-  calibrate->add_option("data_dir", cal_data, "data directory (../shared/data)")->required();
+  calibrate->add_option("data_dir", cal_data, data_help);
   calibrate->add_option("--out", cal_out, "configuration to write (default calibrated.toml)");
   calibrate->add_option("--report-dir", cal_report, "where calibration.md and calibration_fit.csv go (default: beside --out)");
 
   app::BacktestOptions bt;
-  std::string bt_data, bt_out = "validation";
+  std::string bt_data = CHAINSIM_DATA_DIR, bt_out = "validation";
   CLI::App* backtest = app.add_subcommand("backtest", "rolling-origin evaluation of the monthly inflow forecast");
-  backtest->add_option("data_dir", bt_data, "data directory (../shared/data)")->required();
+  backtest->add_option("data_dir", bt_data, data_help);
   backtest->add_option("--out-dir", bt_out, "directory for backtest_scores.csv, backtest_detail.csv, backtest.md");
   backtest->add_option("--paths", bt.paths, "paths per origin (default 2000)")->check(CLI::Range(10, 1000000));
   backtest->add_option("--origins", bt.max_origins, "only the first N origins (0 = all)")->check(CLI::Range(0, 100));

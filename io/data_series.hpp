@@ -1,5 +1,6 @@
 #pragma once
-// Reading the project's historical data (../shared/data/): tidy long CSV files
+// Reading the project's historical data (the repository's data/, described in
+// data/README.md): tidy long CSV files
 // with the header series,geo,period,value,unit,source,vintage,flag,note (the
 // cost file lacks vintage and flag). RFC 4180 quoting: fields may be quoted,
 // contain commas, doubled quotes and line breaks. Rows keep file and line so

@@ -1,4 +1,26 @@
-// Implementation notes. "Recipe" = shared/research/reliability-ecosystem.md section A.
+// Implementation notes. The files must open in ncdump, netCDF4-python, h5py and xarray
+// (engines "netcdf4" and "h5netcdf") without custom code, and identical calls must give
+// identical bytes. The recipe that achieves this, which the comments below refer to:
+//  1. Creation order: link and attribute creation order tracked and indexed on the root
+//     group, attribute creation order on every dataset, as netCDF-C does for every object it
+//     writes (netCDF-C needs it to modify a file; large attributes such as the embedded
+//     configuration then go to dense storage instead of hitting the 64 KiB object-header
+//     limit).
+//  2. Dimensions: every coordinate is an HDF5 dimension scale named after its link, written
+//     before the variables that use it, with a scalar int32 `_Netcdf4Dimid` (0, 1, 2, ...) on
+//     every scale; every variable has a scale attached on every axis. netCDF-C and h5netcdf
+//     reject a variable with some axes labelled and others not, and h5netcdf names a
+//     dimension after the scale's link, not its NAME attribute.
+//  3. Types: text as scalar variable-length UTF-8 strings (the form h5py writes for a str,
+//     which every reader returns as str); no bool (h5netcdf refuses it as "not netCDF"; int8
+//     with flag_values instead); no _FillValue on integer counts (xarray turns an integer
+//     variable with _FillValue into float64).
+//  4. Reproducibility: no access/modification timestamps on any object. HDF5 stamps them by
+//     default, so two identical runs would otherwise differ in bytes.
+//  5. Compatibility: library format bounds EARLIEST..V18, so HDF5 1.8-era tools read the files;
+//     never LATEST, which only single-writer/multiple-reader mode needs and we do not use.
+//  6. Locking: HDF5's file locking fails on some network file systems (NFS, Lustre); the
+//     error message then says how to switch it off.
 //
 // Debian's HDF5 1.10.8 is built with H5_USE_18_API_DEFAULT, so unversioned names map to the
 // 1.8 API; every call here names its version (H5Dcreate2, H5Eset_auto2, ...) explicitly.
@@ -60,7 +82,7 @@ std::string hdf5_detail() {
       },
       &detail);
   H5Eclose_stack(stack);
-  // File locking fails on some network file systems (recipe A.6).
+  // File locking fails on some network file systems (recipe 6).
   if (detail.find("lock") != std::string::npos)
     detail += " (on NFS/Lustre, try HDF5_USE_FILE_LOCKING=FALSE)";
   return detail;
@@ -188,7 +210,7 @@ const char* type_name(int tag) {
 }
 
 // Variable-length UTF-8 string: netCDF-4's NC_STRING and what h5py writes for a Python str
-// (recipe A.3 step 5), so h5py, netCDF4 and xarray all return str.
+// (recipe 3), so h5py, netCDF4 and xarray all return str.
 Handle vlen_utf8(const Ctx& c) {
   Handle t = c.type(H5Tcopy(H5T_C_S1));
   c.ok(H5Tset_size(t, H5T_VARIABLE));
@@ -264,7 +286,7 @@ std::string object_path(const std::string& object) {
 // ---- Property lists -----------------------------------------------------------------------
 
 // Dataset creation: attribute creation order tracked+indexed as netCDF-C does for every
-// object (recipe A.3 steps 3-4), and no access/modification timestamps (A.5).
+// object (recipe 1), and no access/modification timestamps (recipe 4).
 Handle dataset_plist(const Ctx& c) {
   Handle p = c.plist(H5Pcreate(H5P_DATASET_CREATE));
   c.ok(H5Pset_attr_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED));
@@ -286,8 +308,8 @@ Handle attr_plist(const Ctx& c) {
 }
 
 // File access: H5F_CLOSE_SEMI makes H5Fclose fail while an object is still open instead of
-// silently leaving the file open and unflushed (A.3 step 2); EARLIEST..V18 keeps the format
-// readable by HDF5 1.8-era tools, as netCDF-C itself does (never LATEST, A.3/A.6).
+// silently leaving the file open and unflushed; EARLIEST..V18 keeps the format readable by
+// HDF5 1.8-era tools, as netCDF-C itself does (never LATEST; recipe 5).
 Handle file_access_plist(const Ctx& c) {
   Handle p = c.plist(H5Pcreate(H5P_FILE_ACCESS));
   c.ok(H5Pset_fclose_degree(p, H5F_CLOSE_SEMI));
@@ -624,8 +646,8 @@ File File::create(const std::filesystem::path& p) {
   ErrorSilencer quiet;
   const std::string f = p.string(), op = "create file";
   const Ctx c{f, kRoot, op};
-  // Recipe A.3 step 1: link and attribute creation order tracked+indexed (netCDF-C does
-  // this for every group), and no timestamps on the root group (A.5: with creation-order
+  // Recipe 1: link and attribute creation order tracked+indexed (netCDF-C does this for
+  // every group), and no timestamps on the root group (recipe 4: with creation-order
   // tracking the root gets a v2 object header that would otherwise store times).
   Handle fcpl = c.plist(H5Pcreate(H5P_FILE_CREATE));
   c.ok(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED));
@@ -700,7 +722,7 @@ std::int64_t File::open_object(const std::string& object, const std::string& ope
   return check(H5Oopen(id_, p.c_str(), H5P_DEFAULT), f, object, operation);
 }
 
-// Dimension scale (recipe A.3 step 3): H5DSset_scale names it after its link, and
+// Dimension scale (recipe 2): H5DSset_scale names it after its link, and
 // `_Netcdf4Dimid` (scalar int32) on every scale fixes the dimension ids for netCDF-C.
 void File::finish_dimension(const std::string& name, std::int64_t dataset, std::size_t size,
                             const DimOptions& opt) {
@@ -767,7 +789,7 @@ void File::define_dimension(const std::string& name, std::span<const std::string
   c.ok(ds.close());
 }
 
-// netCDF-C's "dimension without variable" (recipe A.3 step 3): a float dataset of the
+// netCDF-C's "dimension without variable" (recipe 2): a float dataset of the
 // dimension's length, never written (so no storage), whose NAME is the fixed phrase
 // followed by the length in "%10d"; readers then list the dimension but no variable.
 void File::define_dimension_without_coords(const std::string& name, std::size_t size) {
@@ -794,7 +816,7 @@ void File::define_dimension_without_coords(const std::string& name, std::size_t 
 
 // ==== File: variables ======================================================================
 
-// Creates the dataset of a variable (recipe A.3 step 4): chunking and filters, fill value
+// Creates the dataset of a variable (recipe 2): chunking and filters, fill value
 // only when asked, scales attached on every axis (all or none, or netCDF-C and h5netcdf
 // reject it), then _FillValue and the user's attributes. Returns the open dataset.
 std::int64_t File::create_dataset(const std::string& name, const std::vector<std::string>& dims,
@@ -837,7 +859,8 @@ std::int64_t File::create_dataset(const std::string& name, const std::vector<std
     const auto h = to_hsize(opt.chunk);
     c.ok(H5Pset_chunk(dcpl, static_cast<int>(rank), h.data()));
     // Filter order as netCDF-C applies them: shuffle, deflate, then the checksum of the
-    // compressed chunk. Only these filters decode everywhere without plugins (A.4).
+    // compressed chunk. Only these filters decode everywhere without plugins
+    // (szip is read-only in most builds; zstd and blosc need plugins).
     if (opt.shuffle) c.ok(H5Pset_shuffle(dcpl));
     if (opt.deflate_level > 0) c.ok(H5Pset_deflate(dcpl, static_cast<unsigned>(opt.deflate_level)));
     if (opt.fletcher32) c.ok(H5Pset_fletcher32(dcpl));

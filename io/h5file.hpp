@@ -1,13 +1,15 @@
 // Thin, typed RAII wrapper over the HDF5 C API that writes netCDF-4-compatible files.
 //
 // It knows nothing of the model: it writes named dimensions (HDF5 dimension scales),
-// variables on those dimensions, and attributes, following the recipe in
-// shared/research/reliability-ecosystem.md section A.3, so that ncdump, netCDF4-python,
-// h5py and xarray (engines "netcdf4" and "h5netcdf") see named dimensions, decoded
-// dates and str attributes without custom code. Identical calls give byte-identical files
-// (A.5: no object timestamps anywhere).
+// variables on those dimensions, and attributes, following the recipe listed at the top of
+// h5file.cpp (netCDF-C's own layout), so that ncdump, netCDF4-python, h5py and xarray
+// (engines "netcdf4" and "h5netcdf") see named dimensions, decoded dates and str attributes
+// without custom code. Identical calls give byte-identical files (no object timestamps
+// anywhere).
 //
-// Not thread-safe: keep every call on one writer thread (A.4).
+// Not thread-safe: keep every call on one writer thread. A thread-safe HDF5 build puts every
+// call behind one global lock anyway, and a build without thread safety must not be called
+// from two threads at once.
 #pragma once
 
 #include "io/h5_chunk_codec.hpp"
@@ -43,7 +45,7 @@ class Error : public std::runtime_error {
 };
 
 // Element types of numeric variables and attributes. All are valid netCDF-4 types
-// (bool is not: h5netcdf refuses it; use int8 with flag_values, A.2).
+// (bool is not: h5netcdf refuses it; use int8 with flag_values).
 template <class T>
 concept Element = std::same_as<T, std::int8_t> || std::same_as<T, std::uint8_t> ||
                   std::same_as<T, std::int16_t> || std::same_as<T, std::int32_t> ||
@@ -64,11 +66,11 @@ struct DimOptions {
 struct VarOptions {
   // Chunk shape, one entry per dimension; empty = contiguous. Required for filters.
   std::vector<std::size_t> chunk{};
-  int deflate_level = 0;  // 0 = off, 1..9 (A.4: 1..4 is the useful range)
+  int deflate_level = 0;  // 0 = off, 1..9 (1..4 is the useful range; above, time grows for little gain)
   bool shuffle = false;   // byte shuffle before deflate (integer counts compress far better)
   bool fletcher32 = false;  // checksum per chunk, verified transparently by every reader
   // No _FillValue unless given: xarray turns integer variables with a _FillValue into
-  // float64 (A.2). When given, it is stored both as the dataset's fill value and as a
+  // float64. When given, it is stored both as the dataset's fill value and as a
   // `_FillValue` attribute of the variable's own type, as netCDF-C does; it must be
   // exactly representable in that type.
   std::optional<double> fill_value{};
@@ -205,7 +207,7 @@ class File {
   // --- Attributes --------------------------------------------------------------------------
   // `object` is "" or "/" for the file (root group), else a variable or coordinate name.
   // An existing attribute of that name is replaced. Text is stored as a scalar
-  // variable-length UTF-8 string (the form h5py writes for a Python str; A.3 step 5) and
+  // variable-length UTF-8 string (the form h5py writes for a Python str) and
   // must be valid UTF-8 without NUL bytes.
   void set_attribute(const std::string& object, const std::string& name, std::string_view value);
   template <Element T>

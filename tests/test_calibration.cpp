@@ -5,6 +5,7 @@
 #include "app/backtest_command.hpp"
 #include "app/calibrate_command.hpp"
 #include "forecast/calibration.hpp"
+#include "forecast/embedded_data.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/resolve.hpp"
 #include "io/config_toml.hpp"
@@ -27,8 +28,10 @@ using std::chrono::sys_days;
 
 namespace {
 
-std::filesystem::path shared_data() {
-  return std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / ".." / ".." / ".." / "shared" / "data";
+// The repository's data/ directory (tests/data is CHAINSIM_TEST_DATA_DIR). The data are
+// part of the repository, so a missing file is a failure, not a reason to skip.
+std::filesystem::path repo_data() {
+  return std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / ".." / ".." / "data";
 }
 
 std::string slurp(const std::filesystem::path& p) {
@@ -171,12 +174,12 @@ TEST(Calibration, EmpiricalLevelErrorWidensOnlyWhenTheLevelShifts) {
 }
 
 TEST(Calibration, CalibrateIsReproducibleByteForByte) {
-  if (!std::filesystem::exists(shared_data() / "nl_asylum_applications_monthly.csv"))
-    GTEST_SKIP() << "shared data not found at " << shared_data();
+  ASSERT_TRUE(std::filesystem::exists(repo_data() / "nl_asylum_applications_monthly.csv"))
+      << "data not found at " << repo_data();
   const auto dir = std::filesystem::temp_directory_path() / ("chainsim_calib_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   for (const char* name : {"a", "b"}) {
-    const std::string cmd = std::string(CHAINSIM_BINARY) + " calibrate " + shared_data().string() + " --out " +
+    const std::string cmd = std::string(CHAINSIM_BINARY) + " calibrate " + repo_data().string() + " --out " +
                             (dir / name / "calibrated.toml").string() + " > /dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
@@ -195,11 +198,18 @@ TEST(Calibration, CalibrateIsReproducibleByteForByte) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Calibration, EmbeddedSeedIsTheCalibrationOfTheRepositoryData) {
+  // docs/calibration.md: forecast/seed.toml is `chainsim calibrate data` verbatim, comments
+  // included, so every value of the seed traces back to a row of data/.
+  const auto rows = io::read_data_dir(repo_data());
+  EXPECT_EQ(app::calibrated_toml(rows, nullptr, nullptr, "data"), std::string(embedded::seed_toml()));
+}
+
 TEST(Backtest, ReducedBacktestRuns) {
-  if (!std::filesystem::exists(shared_data() / "nl_asylum_applications_monthly.csv"))
-    GTEST_SKIP() << "shared data not found at " << shared_data();
+  ASSERT_TRUE(std::filesystem::exists(repo_data() / "nl_asylum_applications_monthly.csv"))
+      << "data not found at " << repo_data();
   app::BacktestOptions o;
-  o.data_dir = shared_data();
+  o.data_dir = repo_data();
   o.out_dir = std::filesystem::temp_directory_path() / ("chainsim_bt_" + std::to_string(::getpid()));
   o.paths = 100;
   o.max_origins = 2;
