@@ -123,6 +123,12 @@ PathState::PathState(const ModelSpec& spec)
   }
 }
 
+PathState::Stocks PathState::stocks() const {
+  std::int64_t dublin = 0;
+  for (std::int64_t v : dublin_) dublin += v;
+  return {queue_, dublin, procedure_, rejected_, permit_};
+}
+
 void PathState::save(ByteWriter& out) const {
   out.put(par_.grant_rate);
   out.put(par_.dublin_share);

@@ -68,6 +68,12 @@ class PathState {
   explicit PathState(const ModelSpec& spec);
   int next_week() const noexcept { return next_week_; }
   const PathParameters& parameters() const noexcept { return par_; }
+  // The stocks now (at the start of week next_week()).
+  struct Stocks {
+    std::int64_t queue, dublin, procedure, rejected;
+    std::vector<std::int64_t> permit_holders;  // per region
+  };
+  Stocks stocks() const;
 
   // Saves and restores everything (checkpoints); restore checks the sizes
   // against the specification the state was made for.

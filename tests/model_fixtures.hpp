@@ -62,6 +62,26 @@ inline Config first_model(Config c) {
   return c;
 }
 
+// Every mechanism added after the first model switched on, with values of
+// the seed's order of magnitude (for tests of conservation and the like).
+inline Config all_mechanisms_on(Config c) {
+  c.inflow.start_deviation = Prior{0.3, 0.1};
+  c.initial.uncertainty_sd = 0.1;
+  c.initial.permit_holders_over_14_weeks = c.initial.permit_holders / 2;
+  c.decisions.response = {true, 26.0, 13.0, 2000.0};
+  c.decisions.capacity_sd = 0.2;
+  c.decisions.withdrawn_share = 0.1;
+  c.decisions.grant_drift_sd = 0.3;
+  c.housing.half_year_sd = 0.2;
+  c.housing.carry_over = true;
+  c.housing.quota_rule = {true, 1.0, 26};
+  for (auto& g : c.housing.programmes) {
+    g.delivered = Prior{0.6, 0.2};
+    g.delay_weeks = Prior{4.0, 2.0};
+  }
+  return c;
+}
+
 // Every variable of one path: national [t * kNumVars + v], cost [t],
 // regional [(t * kNumRegionalVars + v) * R + r].
 struct PathRecord {

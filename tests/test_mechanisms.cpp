@@ -1,0 +1,305 @@
+// The mechanisms added after the first model (docs/model.md, "Changes from
+// the first specification"), each against a closed form or a brute-force
+// re-computation from the recorded flows. Each runs alone, on the seed
+// scenario in national mode with every other later mechanism off.
+//
+// Statistical checks are z-tests at |z| < 4 with fixed seeds: a false alarm
+// has probability about 6e-5 per check (normal approximation of sums of many
+// independent draws).
+#include "core/path_kernel.hpp"
+#include "forecast/resolve.hpp"
+#include "io/config_toml.hpp"
+#include "model_fixtures.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <utility>
+#include <vector>
+
+namespace chainsim {
+namespace {
+
+using core::Var;
+using testing::PathRecord;
+
+constexpr double kZ = 4.0;
+
+Config national_first_model(int weeks) {
+  Config c = testing::first_model(io::load_seed().scenarios.at(0));
+  c.run.regions = RegionMode::National;
+  c.run.weeks = weeks;
+  return c;
+}
+
+std::vector<PathRecord> run_paths(const core::ModelSpec& spec, std::uint64_t seed, int paths) {
+  core::PathWorkspace ws(spec);
+  std::vector<PathRecord> out;
+  for (int p = 0; p < paths; ++p) out.push_back(testing::run_path(spec, seed, static_cast<std::uint64_t>(p), ws));
+  return out;
+}
+
+// E[exp(a + b Z)] for Z ~ N(0, 1).
+double lognormal_mean(double a, double b) { return std::exp(a + 0.5 * b * b); }
+
+TEST(InflowStart, FirstWeekMeanIsThatOfTheDrawnStartingDeviation) {
+  // No AR noise, no surges, no trend: log lambda_0 = level + season_0 + phi x_0,
+  // x_0 ~ N(m, s). Then E[F_0] = exp(level + season_0) E[exp(phi x_0)] and
+  // Var[F_0] = E[lambda] + Var[lambda] (a Poisson mixture).
+  Config c = national_first_model(1);
+  c.inflow.ar_sigma = 0.0;
+  c.inflow.shock_probability = 0.0;
+  c.inflow.level = {5.9, 0.0};
+  c.inflow.trend_per_year = {0.0, 0.0};
+  c.inflow.level_trend_correlation = 0.0;
+  c.inflow.start_deviation = {0.5, 0.3};
+  const core::ModelSpec spec = resolve(c);
+  const double phi = c.inflow.ar_phi;
+  const double base = 5.9 + spec.log_season[0];
+  const double mean = lognormal_mean(base + phi * 0.5, phi * 0.3);
+  const double second = lognormal_mean(2.0 * (base + phi * 0.5), 2.0 * phi * 0.3);
+  const double var = mean + (second - mean * mean);
+  const int n = 20000;
+  double sum = 0.0;
+  for (const auto& rec : run_paths(spec, 7, n)) sum += static_cast<double>(rec.at(Var::FirstApplications, 0));
+  const double z = (sum / n - mean) / std::sqrt(var / n);
+  EXPECT_LT(std::abs(z), kZ) << "mean " << sum / n << " expected " << mean;
+
+  // A fixed start (sd 0): F_0 ~ Poisson(exp(level + season_0 + phi m)).
+  c.inflow.start_deviation = {0.5, 0.0};
+  const double lambda = std::exp(base + phi * 0.5);
+  double fixed = 0.0;
+  for (const auto& rec : run_paths(resolve(c), 7, 4000)) fixed += static_cast<double>(rec.at(Var::FirstApplications, 0));
+  EXPECT_LT(std::abs((fixed / 4000 - lambda) / std::sqrt(lambda / 4000)), kZ);
+}
+
+TEST(DecisionCapacity, FollowsTheBacklogWithALagAsTheRuleSays) {
+  // Re-computes the rule from the recorded flows: the backlog before the
+  // decisions, the partial adjustment, the clamp; then C ~ Poisson(c).
+  Config c = national_first_model(156);
+  c.decisions.response = {true, 20.0, 8.0, 5000.0};
+  const core::ModelSpec spec = resolve(c);
+  const int n = 300;
+  double deviation = 0.0, variance = 0.0;
+  double last_year_c = 0.0;
+  for (int p = 0; p < n; ++p) {
+    core::PathWorkspace ws(spec);
+    const PathRecord rec = testing::run_path(spec, c.run.seed, static_cast<std::uint64_t>(p), ws);
+    core::PathState st(spec);
+    core::init_path(spec, c.run.seed, static_cast<std::uint64_t>(p), st);
+    std::int64_t A = st.stocks().procedure;
+    double cap = spec.decision_capacity[0];
+    for (int t = 0; t < spec.weeks; ++t) {
+      const std::int64_t backlog =
+          A + rec.at(Var::Registered, t) - rec.at(Var::DublinClaims, t) + rec.at(Var::DublinExpired, t);
+      const double floor = spec.decision_capacity[static_cast<std::size_t>(t)];
+      cap = std::clamp(cap + (static_cast<double>(backlog) / 20.0 - cap) / 8.0, floor, std::max(floor, 5000.0));
+      deviation += static_cast<double>(rec.at(Var::DecisionCapacity, t)) - cap;
+      variance += cap;
+      if (t >= 104) last_year_c += cap / 52.0 / n;
+      A = rec.at(Var::Procedure, t);
+    }
+  }
+  EXPECT_LT(std::abs(deviation / std::sqrt(variance)), kZ);
+  // The seed's inflow outgrows its 297 decisions a week: the capacity follows.
+  EXPECT_GT(last_year_c, 1.2 * spec.decision_capacity[0]);
+}
+
+TEST(Withdrawals, AreABinomialShareOfTheClosures) {
+  Config c = national_first_model(104);
+  c.decisions.withdrawn_share = 0.2;
+  const core::ModelSpec spec = resolve(c);
+  double withdrawn = 0.0, closures = 0.0;
+  for (const auto& rec : run_paths(spec, 11, 400))
+    for (int t = 0; t < spec.weeks; ++t) {
+      withdrawn += static_cast<double>(rec.at(Var::Withdrawn, t));
+      closures += static_cast<double>(rec.at(Var::Withdrawn, t) + rec.at(Var::Decisions, t));
+    }
+  ASSERT_GT(closures, 0.0);
+  EXPECT_LT(std::abs((withdrawn - 0.2 * closures) / std::sqrt(closures * 0.2 * 0.8)), kZ);
+}
+
+TEST(GrantDrift, GrantShareFollowsTheLogitRandomWalk) {
+  // g fixed at 0.75; logit(g_t) = logit(0.75) + u_t with u_t ~ N(0, (t+1) s^2 / 52.1775)
+  // after t + 1 weekly steps. E[g_t] by quadrature of the logistic over that normal.
+  Config c = national_first_model(104);
+  c.decisions.grant_rate = {0.75, 0.0};
+  c.decisions.grant_drift_sd = 0.6;
+  const core::ModelSpec spec = resolve(c);
+  const int t = 103;
+  const double sd = 0.6 * std::sqrt((t + 1) / 52.1775);
+  double expected = 0.0, weight = 0.0;
+  for (int i = -4000; i <= 4000; ++i) {
+    const double z = i / 500.0;
+    const double w = std::exp(-0.5 * z * z);
+    expected += w / (1.0 + std::exp(-(std::log(3.0) + sd * z)));
+    weight += w;
+  }
+  expected /= weight;
+  std::vector<double> shares;
+  for (const auto& rec : run_paths(spec, 13, 3000))
+    if (rec.at(Var::Decisions, t) > 0)
+      shares.push_back(static_cast<double>(rec.at(Var::Grants, t)) / static_cast<double>(rec.at(Var::Decisions, t)));
+  double m = 0.0, v = 0.0;
+  for (double s : shares) m += s;
+  m /= static_cast<double>(shares.size());
+  for (double s : shares) v += (s - m) * (s - m);
+  v /= static_cast<double>(shares.size() - 1);
+  EXPECT_LT(std::abs((m - expected) / std::sqrt(v / static_cast<double>(shares.size()))), kZ)
+      << "mean share " << m << " expected " << expected;
+  // Without drift the mean stays at 0.75, clearly apart from the drifted mean.
+  EXPECT_GT(0.75 - expected, 0.01);
+}
+
+// National, nobody runs out of permit holders to house: the quota is what binds.
+Config housing_case() {
+  Config c = national_first_model(156);
+  c.initial.permit_holders = 500000;
+  c.housing.programmes.clear();
+  c.housing.realisation = {0.5, 0.0};
+  return c;
+}
+
+// Sum of x over weeks [a, b).
+std::int64_t sum_weeks(const PathRecord& rec, Var v, int a, int b) {
+  std::int64_t s = 0;
+  for (int t = a; t < b; ++t) s += rec.at(v, t);
+  return s;
+}
+
+TEST(HousingQuota, UnmetQuotaCarriesOverExactly) {
+  // task_h = H_h (x the share of week 0's half-year from week 0 on) + backlog_h;
+  // backlog_{h+1} = task_h - housed_h while permit holders are plenty.
+  Config c = housing_case();
+  c.housing.carry_over = true;
+  const core::ModelSpec spec = resolve(c);
+  for (const auto& rec : run_paths(spec, 17, 20)) {
+    double backlog = 0.0;
+    int start = 0;
+    for (int t = 1; t < spec.weeks; ++t) {
+      if (!spec.half_start[static_cast<std::size_t>(t)]) continue;
+      const double share = spec.half_index[static_cast<std::size_t>(start)] == 0 ? spec.first_half_fraction : 1.0;
+      const double task = spec.half_quota[static_cast<std::size_t>(start)] * share + backlog;
+      backlog = task - static_cast<double>(sum_weeks(rec, Var::Housed, start, t));
+      EXPECT_NEAR(static_cast<double>(rec.at(Var::HousingBacklog, t)), backlog, 0.5 + 1e-9) << "week " << t;
+      start = t;
+    }
+    EXPECT_GT(backlog, 1000.0);  // realisation 0.5: half of each task is left over
+  }
+}
+
+TEST(HousingQuota, RuleSetsTheQuotaFromRecentNewPermitHolders) {
+  // Half-years without their own quota: H = share x (mean new permit holders
+  // of the lookback weeks before the half-year) x its Mondays. Read back through
+  // the carry-over identity task_h = backlog_{h+1} + housed_h.
+  Config c = housing_case();
+  c.housing.carry_over = true;
+  c.housing.quota_rule = {true, 1.5, 13};
+  const core::ModelSpec spec = resolve(c);
+  int checked = 0;
+  for (const auto& rec : run_paths(spec, 19, 20)) {
+    int start = 0;
+    for (int t = 1; t < spec.weeks; ++t) {
+      if (!spec.half_start[static_cast<std::size_t>(t)]) continue;
+      const auto su = static_cast<std::size_t>(start);
+      if (std::isnan(spec.half_quota[su]) && start >= 13) {
+        const double recent = static_cast<double>(sum_weeks(rec, Var::PermitHoldersNew, start - 13, start)) / 13.0;
+        const double H = 1.5 * recent * spec.half_weeks[su];
+        const double task = static_cast<double>(rec.at(Var::HousingBacklog, t) + sum_weeks(rec, Var::Housed, start, t));
+        EXPECT_NEAR(task, H + static_cast<double>(rec.at(Var::HousingBacklog, start)), 1.0 + 1e-9) << "week " << start;
+        ++checked;
+      }
+      start = t;
+    }
+  }
+  EXPECT_GT(checked, 40);
+}
+
+TEST(ProgrammeDelivery, DeliveredShareAndStartDelay) {
+  Config c = national_first_model(40);
+  c.initial.permit_holders = 500000;
+  c.housing.taakstelling.clear();
+  c.housing.taakstelling_default = 0.0;
+  HousingProgramme g;
+  g.name = "test";
+  g.from = c.run.start + std::chrono::days(14);  // week 2
+  g.weeks = 6;
+  g.persons = 6000.0;
+  g.delivered = {0.5, 0.0};
+  g.delay_weeks = {10.0, 0.0};
+  c.housing.programmes = {g};
+  const core::ModelSpec spec = resolve(c);
+  double in_window = 0.0;
+  const int n = 200;
+  for (const auto& rec : run_paths(spec, 23, n))
+    for (int t = 0; t < spec.weeks; ++t) {
+      const bool delivering = t >= 12 && t < 18;  // weeks 2..7 shifted by 10
+      if (!delivering) EXPECT_EQ(rec.at(Var::Housed, t), 0) << "week " << t;
+      else in_window += static_cast<double>(rec.at(Var::Housed, t));
+    }
+  // Poisson(0.5 x 1000) a week for six weeks.
+  EXPECT_LT(std::abs((in_window - n * 3000.0) / std::sqrt(n * 3000.0)), kZ);
+
+  // An uncertain share: E[total] = mean x persons, Var = sd^2 persons^2 + E[total].
+  c.housing.programmes[0].delivered = {0.6, 0.15};
+  c.housing.programmes[0].delay_weeks = {0.0, 0.0};
+  const core::ModelSpec spec2 = resolve(c);
+  double total = 0.0;
+  const int n2 = 2000;
+  for (const auto& rec : run_paths(spec2, 29, n2)) total += static_cast<double>(sum_weeks(rec, Var::Housed, 0, spec2.weeks));
+  const double var = 0.15 * 0.15 * 6000.0 * 6000.0 + 3600.0;
+  EXPECT_LT(std::abs((total / n2 - 3600.0) / std::sqrt(var / n2)), kZ);
+}
+
+TEST(WaitingTimes, FirstInFirstOutAsRecomputedFromTheFlows) {
+  // An independent first-in-first-out queue of (entry week, persons), fed with
+  // the recorded new permit holders and emptied by the recorded housed.
+  Config c = national_first_model(104);
+  c.initial.permit_holders_over_14_weeks = 5000;
+  const core::ModelSpec spec = resolve(c);
+  for (const auto& rec : run_paths(spec, 31, 30)) {
+    std::deque<std::pair<int, std::int64_t>> queue;  // oldest first
+    queue.emplace_back(-100, 5000);
+    const std::int64_t rest = c.initial.permit_holders - 5000;
+    for (int e = -14; e <= -1; ++e) {
+      // rest / 14 each; the remainder one each to the youngest entry weeks.
+      const std::int64_t extra = (-e) <= rest % 14 ? 1 : 0;
+      queue.emplace_back(e, rest / 14 + extra);
+    }
+    for (int t = 0; t < spec.weeks; ++t) {
+      queue.emplace_back(t, rec.at(Var::PermitHoldersNew, t));
+      std::int64_t housed = rec.at(Var::Housed, t);
+      while (housed > 0) {
+        const std::int64_t take = std::min(housed, queue.front().second);
+        queue.front().second -= take;
+        housed -= take;
+        if (queue.front().second == 0) queue.pop_front();
+      }
+      std::int64_t over = 0;
+      for (const auto& [entered, persons] : queue)
+        if (t - entered > 14) over += persons;
+      ASSERT_EQ(rec.at(Var::PermitHoldersWaitingOver14Weeks, t), over) << "week " << t;
+    }
+  }
+}
+
+TEST(InitialState, UncertainStocksAreUnbiased) {
+  Config c = national_first_model(1);
+  c.initial.uncertainty_sd = 0.2;
+  const core::ModelSpec spec = resolve(c);
+  const int n = 5000;
+  double sum = 0.0;
+  core::PathState st(spec);
+  for (int p = 0; p < n; ++p) {
+    core::init_path(spec, c.run.seed, static_cast<std::uint64_t>(p), st);
+    sum += static_cast<double>(st.stocks().procedure);
+  }
+  const double A0 = static_cast<double>(spec.initial_procedure);
+  const double sd = A0 * std::sqrt(std::exp(0.04) - 1.0);
+  EXPECT_LT(std::abs((sum / n - A0) / (sd / std::sqrt(n))), kZ);
+}
+
+}  // namespace
+}  // namespace chainsim
