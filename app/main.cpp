@@ -9,6 +9,7 @@
 #include "app/signals.hpp"
 #include "core/philox_lanes.hpp"
 #include "forecast/provenance.hpp"
+#include "io/config_docs.hpp"
 #include "io/config_toml.hpp"
 #include "io/errors.hpp"
 #include "io/h5file.hpp"
@@ -141,6 +142,15 @@ int run_main(int argc, char** argv) {
     app::Log log(ov.quiet && !run->count("--log-level") ? app::LogLevel::Error : app::parse_log_level(log_level),
                  ::isatty(STDERR_FILENO) != 0);
     ScenarioSet set = load(config_path);
+    // Calibrated values a user file inherits without stating them (issue: a
+    // file with its own level and trend priors ran with the seed's calibrated
+    // level-trend correlation without a word).
+    if (const auto inherited = io::inherited_calibrated_keys(set); !inherited.empty()) {
+      std::string keys;
+      for (const auto& k : inherited) keys += (keys.empty() ? "" : ", ") + k;
+      log.info(config_path + " does not state these calibrated keys; they keep the seed's calibrated values "
+               "(chainsim print-config " + config_path + " shows each with its source): " + keys);
+    }
     app::apply_overrides(set, ov);
     app::install_stop_handlers();
     app::run_scenarios(set, ov, std::cout, log);
@@ -148,7 +158,9 @@ int run_main(int argc, char** argv) {
     const ScenarioSet set = load(validate_path);
     std::cout << validate_path << ": valid (" << set.names.size() << " scenario(s))\n";
   } else if (*print) {
-    std::cout << load(print_path).resolved_toml;
+    // Each key with its unit and where its value comes from (the user's file
+    // and line, or the seed's note on its source); loads back as it is.
+    std::cout << io::annotate(load(print_path)) << "\n";
   } else if (*calibrate) {
     cal.data_dir = cal_data;
     cal.out = cal_out;

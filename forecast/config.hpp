@@ -226,6 +226,9 @@ struct ScenarioSet {
   std::string resolved_toml;            // the resolved configuration as TOML text
   std::vector<std::string> names;       // names[0] == "baseline"
   std::vector<Config> scenarios;        // scenarios[0] is the base
+  // Where each key of the base was set, by "section.key": "file:line" for a
+  // key of the user's file; keys taken from the seed are absent.
+  std::map<std::string, std::string> user_keys;
 };
 
 }  // namespace chainsim

@@ -617,6 +617,21 @@ double seed_capacity(const toml::table& seed, std::string_view section) {
   return n["value"].value<double>().value_or(0.0);
 }
 
+// The keys of a merged view that do not come from the seed, with file:line.
+// A table's entries are walked; any other value is one key (arrays of tables
+// included: they replace the seed's list as a whole).
+void record_user_keys(const View& v, const std::string& prefix, std::map<std::string, std::string>& out) {
+  for (const auto& [k, kid] : v.kids) {
+    const std::string key = prefix.empty() ? k : prefix + "." + k;
+    if (kid.is_table() && !kid.kids.empty()) {
+      record_user_keys(kid, key, out);
+    } else if (kid.node != nullptr && !from_seed(*kid.node)) {
+      const auto& src = kid.node->source();
+      out[key] = (src.path ? *src.path : std::string("?")) + ":" + std::to_string(src.begin.line);
+    }
+  }
+}
+
 // Base = seed (without its scenarios) + user file (if any); scenarios are the
 // user's, or the seed's when there is no user file.
 ScenarioSet resolve(const toml::table& seed, const toml::table* user, std::string source) {
@@ -634,6 +649,7 @@ ScenarioSet resolve(const toml::table& seed, const toml::table* user, std::strin
 
   ScenarioSet set;
   set.source = std::move(source);
+  record_user_keys(base, "", set.user_keys);
   set.names.push_back("baseline");
   set.scenarios.push_back(Reader(base, "", false, reg_default, dec_default).read());
 
