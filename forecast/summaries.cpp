@@ -71,6 +71,11 @@ std::string period_metric_description(PeriodMetric m) {
     case PeriodMetric::DublinTransfers: return "Dublin transfers in the period";
     case PeriodMetric::Returns: return "verified returns in the period";
     case PeriodMetric::CostEur: return "reception cost of the period";
+    case PeriodMetric::PlacesOccupiedEnd:
+      return "persons in a reception place (regular, TNV, CNO) at the end of the period";
+    case PeriodMetric::WithoutPlaceEnd: return "persons in the chain without a reception place at the end of the period";
+    case PeriodMetric::WaitingOver14End:
+      return "permit holders who have waited more than 14 weeks for housing at the end of the period";
     case PeriodMetric::Count: break;
   }
   return "";
@@ -209,13 +214,21 @@ void ScenarioSummarizer::add(const Ensemble& w) {
       const auto occ = w.column(Var::Occupancy, last);
       const auto ph = w.column(Var::PermitHolders, last);
       const auto cap = w.column(Var::Capacity, last);
+      const auto short_end = w.column(Var::Shortfall, last);
+      const auto waiting = w.column(Var::PermitHoldersWaitingOver14Weeks, last);
       double* occ_end = row(PeriodMetric::OccupancyEnd);
       double* ph_end = row(PeriodMetric::PermitHoldersEnd);
       double* cap_end = row(PeriodMetric::CapacityEnd);
+      double* placed_end = row(PeriodMetric::PlacesOccupiedEnd);
+      double* without_end = row(PeriodMetric::WithoutPlaceEnd);
+      double* waiting_end = row(PeriodMetric::WaitingOver14End);
       for (std::size_t p = 0; p < P; ++p) {
         occ_end[p] = occ[p];
         ph_end[p] = ph[p];
         cap_end[p] = cap[p];
+        placed_end[p] = static_cast<double>(occ[p]) - short_end[p];
+        without_end[p] = short_end[p];
+        waiting_end[p] = waiting[p];
       }
     }
   });

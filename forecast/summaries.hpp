@@ -51,12 +51,17 @@ enum class PeriodMetric : std::size_t {
   DublinTransfers,
   Returns,
   CostEur,
+  // Added after the first model (appended: the order above is part of the output format).
+  PlacesOccupiedEnd,     // persons in a reception place (regular, TNV, CNO) at the period's last week
+  WithoutPlaceEnd,       // persons without a place (the shortfall) at the period's last week
+  WaitingOver14End,      // permit holders who have waited more than 14 weeks, at the period's last week
   Count
 };
 inline constexpr std::size_t kNumPeriodMetrics = static_cast<std::size_t>(PeriodMetric::Count);
 inline constexpr std::array<const char*, kNumPeriodMetrics> kPeriodMetricNames{
     "peak_occupancy", "occupancy",  "permit_holders", "capacity", "shortfall_weeks", "shortfall_person_weeks",
-    "inflow",         "housed",     "dublin_transfers", "returns", "cost_eur"};
+    "inflow",         "housed",     "dublin_transfers", "returns", "cost_eur",
+    "places_occupied", "without_place", "permit_holders_waiting_over_14_weeks"};
 
 // What a period metric is ("peak weekly occupancy in the period") and its CF units.
 std::string period_metric_description(PeriodMetric m);

@@ -85,7 +85,9 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
       "shortfall_probability,shortfall_person_weeks";
   for (double a : risk_levels) c += ",capacity_needed_" + alpha_label(a);
   c += ",permit_holders_p50,permit_holders_p05,permit_holders_p95,housed_p50,"
-       "inflow_p50,inflow_p05,inflow_p95,dublin_transfers_p50,returns_p50,cost_eur_mean\n";
+       "inflow_p50,inflow_p05,inflow_p95,dublin_transfers_p50,returns_p50,cost_eur_mean,"
+       "places_occupied_p50,places_occupied_p05,places_occupied_p95,without_place_p50,without_place_p95,"
+       "waiting_over_14_weeks_p50,waiting_over_14_weeks_p95\n";
   for (std::size_t k = 0; k < periods.size(); ++k) {
     const PeriodInfo& p = periods[k];
     for (const ScenarioSummary& s : scenarios) {
@@ -100,7 +102,10 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
       for (double v : {q(ps, M::PermitHoldersEnd, k, 1), q(ps, M::PermitHoldersEnd, k, 0),
                        q(ps, M::PermitHoldersEnd, k, 2), q(ps, M::Housed, k, 1), q(ps, M::Inflow, k, 1),
                        q(ps, M::Inflow, k, 0), q(ps, M::Inflow, k, 2), q(ps, M::DublinTransfers, k, 1),
-                       q(ps, M::Returns, k, 1), mean(ps, M::CostEur, k)})
+                       q(ps, M::Returns, k, 1), mean(ps, M::CostEur, k), q(ps, M::PlacesOccupiedEnd, k, 1),
+                       q(ps, M::PlacesOccupiedEnd, k, 0), q(ps, M::PlacesOccupiedEnd, k, 2),
+                       q(ps, M::WithoutPlaceEnd, k, 1), q(ps, M::WithoutPlaceEnd, k, 2),
+                       q(ps, M::WaitingOver14End, k, 1), q(ps, M::WaitingOver14End, k, 2)})
         c += "," + num(v);
       c += "\n";
     }
@@ -108,28 +113,36 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
 
   // ---- planning table, Markdown ----
   std::string& md = out.planning_md;
-  md = "| period | scenario | occupancy at end: median [90 % interval] | capacity | P(shortfall) |";
+  md = "| period | scenario | occupancy at end: median [90 % interval] | in a reception place [90 %] | "
+       "without a place: median (95 %) | capacity | P(shortfall) |";
   for (double a : risk_levels) md += " capacity needed (" + alpha_label(a) + " %) |";
-  md += " permit holders waiting [90 %] | housed | inflow [90 %] | Dublin transfers | returns | cost (EUR m) |\n";
-  md += "|---|---|---|---|---|";
+  md += " permit holders waiting [90 %] | of them > 14 weeks | housed | inflow [90 %] | Dublin transfers | returns | "
+        "cost (EUR m) |\n";
+  md += "|---|---|---|---|---|---|---|";
   for (std::size_t a = 0; a < A; ++a) md += "---|";
-  md += "---|---|---|---|---|---|\n";
+  md += "---|---|---|---|---|---|---|\n";
   for (std::size_t k = 0; k < periods.size(); ++k) {
     const PeriodInfo& p = periods[k];
     for (const ScenarioSummary& s : scenarios) {
       const PeriodStats& ps = s.periods;
       md += "| " + p.label + (p.partial ? "*" : "") + " | " + s.name + " | " + persons(q(ps, M::OccupancyEnd, k, 1)) +
             " [" + persons(q(ps, M::OccupancyEnd, k, 0)) + " – " + persons(q(ps, M::OccupancyEnd, k, 2)) + "] | " +
-            persons(mean(ps, M::CapacityEnd, k)) + " | " + fixed(100 * ps.shortfall_probability[k], 1) + " % |";
+            persons(q(ps, M::PlacesOccupiedEnd, k, 1)) + " [" + persons(q(ps, M::PlacesOccupiedEnd, k, 0)) + " – " +
+            persons(q(ps, M::PlacesOccupiedEnd, k, 2)) + "] | " + persons(q(ps, M::WithoutPlaceEnd, k, 1)) + " (" +
+            persons(q(ps, M::WithoutPlaceEnd, k, 2)) + ") | " + persons(mean(ps, M::CapacityEnd, k)) + " | " + fixed(100 * ps.shortfall_probability[k], 1) + " % |";
       for (std::size_t a = 0; a < A; ++a) md += " " + persons(ps.capacity_needed[k * A + a]) + " |";
       md += " " + persons(q(ps, M::PermitHoldersEnd, k, 1)) + " [" + persons(q(ps, M::PermitHoldersEnd, k, 0)) + " – " +
-            persons(q(ps, M::PermitHoldersEnd, k, 2)) + "] | " + persons(q(ps, M::Housed, k, 1)) + " | " +
+            persons(q(ps, M::PermitHoldersEnd, k, 2)) + "] | " + persons(q(ps, M::WaitingOver14End, k, 1)) + " | " +
+            persons(q(ps, M::Housed, k, 1)) + " | " +
             persons(q(ps, M::Inflow, k, 1)) + " [" + persons(q(ps, M::Inflow, k, 0)) + " – " +
             persons(q(ps, M::Inflow, k, 2)) + "] | " + persons(q(ps, M::DublinTransfers, k, 1)) + " | " +
             persons(q(ps, M::Returns, k, 1)) + " | " + fixed(mean(ps, M::CostEur, k) / 1e6, 1) + " |\n";
     }
   }
-  md += "\nOccupancy and permit holders at the period's last week; housed, inflow (first and repeat "
+  md += "\nOccupancy (everyone in the chain, with or without a bed), persons in a reception place (regular, TNV "
+        "and CNO places: comparable with COA's published occupancy), persons without a place and permit holders at "
+        "the period's last week; \"> 14 weeks\": permit holders who have waited longer than 14 weeks (median; 0 when "
+        "the scenario does not track waiting times); housed, inflow (first and repeat "
         "applications and family reunification), Dublin transfers and returns are period totals (medians over "
         "paths); capacity and cost are means. P(shortfall): probability that occupancy exceeds capacity in some "
         "week of the period. Capacity needed (x %): the smallest capacity that the peak occupancy of the period "
