@@ -182,7 +182,8 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       const int om = calib::month_index(y, half ? 7 : 1);
       const Date origin = calib::first_day(om);
       const Date start = monday_on_or_before(origin);
-      const int weeks = week_of(start, calib::first_day(om + H)) + 1;
+      // Through the month after the horizon: a date up to H + 1/2 months on rounds to H.
+      const int weeks = week_of(start, calib::first_day(om + H + 1)) + 1;
       // Inflow: exactly as the inflow backtest calibrates an origin.
       const auto bridge = bridge_quarters(in, origin, 2);
       std::vector<double> monthly(in.monthly.begin(),
