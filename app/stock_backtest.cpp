@@ -14,6 +14,7 @@
 #include <map>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 #include <tuple>
 
 namespace chainsim::app {
@@ -105,6 +106,17 @@ std::map<std::string, double> housing_tasks(const std::vector<io::DataRow>& rows
   return out;
 }
 
+// A rule that finds too little data before an origin throws
+// std::invalid_argument; the user sees which file and series lack it.
+template <class F>
+auto needing(const std::string& file, const std::string& series, const std::string& origin, F&& f) {
+  try {
+    return f();
+  } catch (const std::invalid_argument& e) {
+    throw io::ConfigError(file, 0, series, "", std::string(e.what()) + " (stock backtest origin " + origin + ")");
+  }
+}
+
 // Monday on or before d (1970-01-01 was a Thursday).
 Date monday_on_or_before(Date d) {
   const auto days = d.time_since_epoch().count();
@@ -191,9 +203,13 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       const calib::InflowFit fit = calib::fit_inflow(monthly, in.first_month, origin, bridge);
       const Config calibrated = inflow_config(seed, fit, start, weeks, o.stock_paths, true);
       // Stocks and rates known at the origin.
-      const stock::OriginStocks st = stock::stocks_at_origin(occupancy, permits, origin);
+      const std::string label = calib::month_label(om);
+      const stock::OriginStocks st =
+          needing(kOccupancyFile, "coa_occupancy_* / coa_permit_holders_in_reception", label,
+                  [&] { return stock::stocks_at_origin(occupancy, permits, origin); });
       stock::OriginSetup setup;
-      setup.decisions = stock::decision_rates(quarters, years, origin);
+      setup.decisions = needing("nl_decisions.csv", "eurostat_first_instance_decisions_* / unhcr_dec_*_fi", label,
+                                [&] { return stock::decision_rates(quarters, years, origin); });
       stock::ChainRates rates;
       rates.first_applications_per_week = std::exp(fit.alpha) * fit.season[static_cast<std::size_t>(month_of(origin) - 1)];
       rates.repeat_share = calibrated.inflow.repeat_share;
@@ -209,7 +225,6 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       setup.housing = stock::housing_task(tasks, origin, new_permit_week);
       const Config c = stock::stock_origin_config(calibrated, setup);
 
-      const std::string label = calib::month_label(om);
       const std::string permit_rule =
           st.permit_from_share
               ? "share " + fixed(st.permit_share, 4) + " = " + st.permit_point.period + " point " +
@@ -292,8 +307,9 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
           std::vector<double> x[3];
           const auto col = e.column(kTargets[t].var, week);
           x[0].assign(col.begin(), col.end());
-          const stock::NaiveSpread sp =
-              stock::naive_log_sd(obs, year_end, origin, stock::months_between(last->date, ob.date));
+          const stock::NaiveSpread sp = needing(kOccupancyFile, ob.series, label, [&] {
+            return stock::naive_log_sd(obs, year_end, origin, stock::months_between(last->date, ob.date));
+          });
           x[1] = stock::lognormal_members(last->value, sp.sd, o.stock_paths);
           x[2] = {last->value};
           for (int m = 0; m < 3; ++m) {

@@ -2,16 +2,23 @@
 // dates of published periods, one observation per week, the initial state of
 // an origin and its apportionment, the decision and housing rules, the naive
 // random walk's spread and the scores. Expected values are closed forms.
+#include "app/backtest_command.hpp"
 #include "forecast/calendar.hpp"
 #include "forecast/forecast_score.hpp"
 #include "forecast/initial_state.hpp"
 #include "forecast/stock_observations.hpp"
 #include "forecast/stock_origin.hpp"
 #include "io/config_toml.hpp"
+#include "io/errors.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
 
 using namespace chainsim;
 using namespace chainsim::stock;
@@ -267,4 +274,74 @@ TEST(ForecastScore, PitCoverageAndCrps) {
   const auto m = lognormal_members(100, 0.5, 1001);
   EXPECT_DOUBLE_EQ(m[500], 100.0);
   EXPECT_NEAR(std::log(m[0] / 100), -std::log(m[1000] / 100), 1e-12);
+}
+
+namespace {
+
+std::filesystem::path shared_data() {
+  return std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / ".." / ".." / ".." / "shared" / "data";
+}
+
+// A copy of the shared data whose occupancy file is `occupancy_csv`.
+std::filesystem::path data_with_occupancy(const std::string& name, const std::string& occupancy_csv) {
+  const auto dir = std::filesystem::temp_directory_path() / ("chainsim_stock_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const auto& e : std::filesystem::directory_iterator(shared_data()))
+    if (e.path().extension() == ".csv") std::filesystem::copy_file(e.path(), dir / e.path().filename());
+  std::filesystem::remove(dir / "nl_coa_occupancy.csv");
+  std::ofstream(dir / "nl_coa_occupancy.csv") << occupancy_csv;
+  return dir;
+}
+
+app::BacktestOptions one_origin(const std::filesystem::path& data) {
+  app::BacktestOptions o;
+  o.data_dir = data;
+  o.out_dir = data / "out";
+  o.paths = o.stock_paths = 20;
+  o.max_origins = 1;
+  o.horizon = 3;
+  return o;
+}
+
+}  // namespace
+
+// Bad or missing stock data stop the backtest with an error that names the
+// file, the key and what was expected, not an internal error.
+TEST(StockBacktest, BadOccupancyDataNamesFileKeyAndExpectation) {
+  if (!std::filesystem::exists(shared_data() / "nl_coa_occupancy.csv"))
+    GTEST_SKIP() << "shared data not found at " << shared_data();
+  const std::string header = "series,geo,period,value,unit,source,vintage,flag,note\n";
+  const std::string ok =
+      "coa_occupancy_31dec,NL,2019,27316,persons,x,,,\n"
+      "coa_occupancy_year,NL,2018,22498,persons,x,,,\n"
+      "coa_occupancy_point,NL,2020-06-01,27305,persons,x,,,\n"
+      "coa_permit_holders_in_reception,NL,2019-11-11,5595,persons,x,,,\n";
+  std::ostringstream log;
+  {
+    const auto dir = data_with_occupancy("period", header + ok + "coa_occupancy_point,NL,2021-13,27000,persons,x,,,\n");
+    try {
+      app::backtest(one_origin(dir), log);
+      ADD_FAILURE() << "no error";
+    } catch (const io::ConfigError& e) {
+      EXPECT_EQ(e.file, "nl_coa_occupancy.csv");
+      EXPECT_EQ(e.line, 6);
+      EXPECT_EQ(e.key, "coa_occupancy_point.period");
+      EXPECT_EQ(e.found, "2021-13");
+      EXPECT_NE(e.allowed.find("YYYY-MM-DD"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove_all(dir);
+  }
+  {
+    // Nothing before the first origin (2015-01-01).
+    const auto dir = data_with_occupancy("early", header + ok);
+    try {
+      app::backtest(one_origin(dir), log);
+      ADD_FAILURE() << "no error";
+    } catch (const io::ConfigError& e) {
+      EXPECT_EQ(e.file, "nl_coa_occupancy.csv");
+      EXPECT_NE(std::string(e.what()).find("2015-01"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove_all(dir);
+  }
 }
