@@ -1,6 +1,7 @@
 #include "app/backtest_command.hpp"
 
 #include "app/calibrate_command.hpp"
+#include "app/stock_backtest.hpp"
 #include "forecast/calibration.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/resolve.hpp"
@@ -31,6 +32,7 @@ constexpr int kNumMethods = 5;
 struct Acc {
   int n = 0;
   double c50 = 0, c80 = 0, c95 = 0, crps = 0, ae = 0, ape = 0;
+  double pit_above = 0;  // PIT > 0.5 (mid-point rule for ties), for the stock tables only
 };
 
 // Deterministic log-normal "ensemble": exact quantiles at (i + 1/2)/P.
@@ -65,6 +67,8 @@ void score(std::vector<double>& x, double y, Acc& a, std::ostream& detail) {
   a.crps += cr;
   a.ae += std::abs(q[0] - y);
   a.ape += std::abs(q[0] - y) / y;
+  const auto lo = std::lower_bound(x.begin(), x.end(), y), hi = std::upper_bound(x.begin(), x.end(), y);
+  a.pit_above += (static_cast<double>(lo - x.begin()) + 0.5 * static_cast<double>(hi - lo)) / static_cast<double>(x.size()) > 0.5;
   for (double v : q) detail << "," << fixed(v, 1);
   detail << "," << fixed(cr, 2) << "\n";
 }
@@ -290,6 +294,17 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
   write(o.out_dir / "backtest_quarterly_detail.csv", qdetail.str());
   write(o.out_dir / "backtest.md", md.str());
   log << md.str();
+  if (o.stocks) {
+    // The inflow rows of the stock tables: the engine at 6, 12 and 24 months.
+    std::vector<InflowTableRow> rows_md;
+    for (int h : {6, 12, 24}) {
+      if (h > H) continue;
+      const Acc& a = acc[0][static_cast<std::size_t>(h - 1)];
+      const HorizonScore &e = get(0, h), &rw = get(kNaive + 1, h), &sn = get(kNaive, h);
+      rows_md.push_back({h, e.n, e.cov50, e.cov80, a.n ? a.pit_above / a.n : 0.0, e.crps, rw.crps, sn.crps});
+    }
+    stock_backtest(o, rows, in, rows_md, log);
+  }
   return out;
 }
 

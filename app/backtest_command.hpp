@@ -8,6 +8,9 @@
 // 2021 origins cannot be scored on months). Baselines: seasonal naive, random
 // walk (both log-normal around the naive point, sd from the calibration window)
 // and the engine without parameter uncertainty.
+// It then backtests the reception stocks (app/stock_backtest.hpp): the whole
+// chain from origins 1 January and 1 July 2015..2021, scored on COA occupancy
+// and permit holders in reception.
 #include "forecast/parallel.hpp"
 
 #include <filesystem>
@@ -24,6 +27,11 @@ struct BacktestOptions {
   int first_year = 2011, last_year = 2021;  // origins Jan 1 and Jul 1 of these years
   int max_origins = 0;                      // 0 = all (a reduced run keeps the first N)
   int horizon = 24;
+  // The stock backtest (max_origins applies to it too).
+  bool stocks = true;
+  int stock_first_year = 2015, stock_last_year = 2021;  // origins Jan 1 and Jul 1 of these years
+  std::int64_t stock_paths = 1000;
+  int stock_horizon_months = 30;  // observations up to this many months after an origin are scored
   Parallelism parallelism;
 };
 
@@ -35,7 +43,9 @@ struct HorizonScore {
 };
 
 // Runs the backtest; writes backtest_scores.csv, backtest_detail.csv and
-// backtest.md into out_dir and returns the scores by method and horizon.
+// backtest.md into out_dir and returns the inflow scores by method and
+// horizon; with options.stocks also the stock backtest's files
+// (backtest_stock_*.csv, backtest_stock_scores.md).
 std::vector<HorizonScore> backtest(const BacktestOptions& options, std::ostream& log);
 
 }  // namespace chainsim::app

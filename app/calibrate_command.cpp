@@ -1,5 +1,6 @@
 #include "app/calibrate_command.hpp"
 
+#include "forecast/initial_state.hpp"
 #include "io/errors.hpp"
 #include "io/planning_table.hpp"
 
@@ -211,14 +212,13 @@ std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* r
   const std::int64_t permit0 = 14000;  // seed letter
   const double abscond = 0.01;         // not informed by data
   const int deadline = 26;
-  const double h_tr = 1.0 - std::pow(1.0 - ptr, 1.0 / deadline);
-  double stay = 0;
-  for (int a = 0; a < deadline; ++a) stay += std::pow((1.0 - h_tr) * (1.0 - abscond), a);
   const int jun = 5;  // June (origin month)
   const double first_week_rate = std::exp(f.alpha) * f.season[jun];
-  const double reg_week = first_week_rate * (1.0 + repeat_share);
-  const auto dublin0 = static_cast<std::int64_t>(std::llround(reg_week * dub_a * stay));
-  const auto rejected0 = static_cast<std::int64_t>(std::llround(rejected(2021) / kWpy / exit_total));
+  // Steady-state rules shared with the stock backtest (forecast/initial_state.hpp).
+  const DublinSteadyState dss = steady_state_dublin(first_week_rate, repeat_share, dub_a, ptr, abscond, deadline);
+  const double h_tr = dss.transfer_hazard, stay = dss.expected_weeks, reg_week = dss.registrations_per_week;
+  const std::int64_t dublin0 = dss.stock;
+  const std::int64_t rejected0 = steady_state_rejected(rejected(2021) / kWpy, exit_total);
   const auto nonpermit = static_cast<std::int64_t>(std::llround(occ.value)) - permit0;
   const std::int64_t procedure0 = nonpermit - dublin0 - rejected0;
 

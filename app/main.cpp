@@ -115,10 +115,14 @@ int run_main(int argc, char** argv) {
 
   app::BacktestOptions bt;
   std::string bt_data = CHAINSIM_DATA_DIR, bt_out = "validation";
-  CLI::App* backtest = app.add_subcommand("backtest", "rolling-origin evaluation of the monthly inflow forecast");
+  bool bt_no_stocks = false;
+  CLI::App* backtest = app.add_subcommand("backtest", "rolling-origin evaluation of the inflow forecast and the reception stocks");
   backtest->add_option("data_dir", bt_data, data_help);
-  backtest->add_option("--out-dir", bt_out, "directory for backtest_scores.csv, backtest_detail.csv, backtest.md");
-  backtest->add_option("--paths", bt.paths, "paths per origin (default 2000)")->check(CLI::Range(10, 1000000));
+  backtest->add_option("--out-dir", bt_out, "directory for backtest_*.csv, backtest.md and backtest_stock_scores.md");
+  std::int64_t bt_paths = 0;
+  backtest->add_option("--paths", bt_paths, "paths per origin (default 2000 for inflow, 1000 for stocks; when given, both)")
+      ->check(CLI::Range(10, 1000000));
+  backtest->add_flag("--no-stocks", bt_no_stocks, "backtest only the inflow, not the reception stocks");
   backtest->add_option("--origins", bt.max_origins, "only the first N origins (0 = all)")->check(CLI::Range(0, 100));
   backtest->add_option("--threads", bt.parallelism.threads, "worker threads (default: all cores)")->check(CLI::Range(1, 4096));
 
@@ -169,6 +173,8 @@ int run_main(int argc, char** argv) {
   } else if (*backtest) {
     bt.data_dir = bt_data;
     bt.out_dir = bt_out;
+    if (backtest->count("--paths")) bt.paths = bt.stock_paths = bt_paths;
+    bt.stocks = !bt_no_stocks;
     app::backtest(bt, std::cout);
   }
   return exit_code::kOk;

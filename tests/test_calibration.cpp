@@ -212,6 +212,7 @@ TEST(Backtest, ReducedBacktestRuns) {
   o.data_dir = repo_data();
   o.out_dir = std::filesystem::temp_directory_path() / ("chainsim_bt_" + std::to_string(::getpid()));
   o.paths = 100;
+  o.stock_paths = 100;
   o.max_origins = 2;
   o.horizon = 12;
   std::ostringstream log;
@@ -225,5 +226,43 @@ TEST(Backtest, ReducedBacktestRuns) {
   }
   EXPECT_TRUE(std::filesystem::exists(o.out_dir / "backtest_scores.csv"));
   EXPECT_TRUE(std::filesystem::exists(o.out_dir / "backtest.md"));
+  // The stock backtest (origins 2015-01 and 2015-07).
+  for (const char* f : {"backtest_stock_detail.csv", "backtest_stock_origins.csv", "backtest_stock_components.csv",
+                        "backtest_stock_scores.md"})
+    EXPECT_TRUE(std::filesystem::exists(o.out_dir / f)) << f;
+  std::istringstream sc(slurp(o.out_dir / "backtest_stock_scores.csv"));
+  std::string line;
+  std::getline(sc, line);
+  EXPECT_EQ(line, "target,method,horizon_bin,n,cov50,cov80,pit_above_half,crps,mae_median,bias_median,rel_bias_median");
+  int rows = 0, scored = 0;
+  while (std::getline(sc, line)) {
+    std::vector<std::string> f;
+    std::istringstream ls(line);
+    for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+    ASSERT_EQ(f.size(), 11u) << line;
+    ++rows;
+    if (std::stoi(f[3]) == 0) continue;
+    ++scored;
+    for (int k : {4, 5, 6}) {  // coverage of 50 % and 80 %, share of PIT > 0.5
+      EXPECT_GE(std::stod(f[k]), 0.0) << line;
+      EXPECT_LE(std::stod(f[k]), 1.0) << line;
+    }
+    const double crps = std::stod(f[7]);
+    EXPECT_TRUE(std::isfinite(crps) && crps >= 0.0) << line;
+  }
+  EXPECT_EQ(rows, 2 * 3 * 4);  // targets x methods x bins
+  EXPECT_GT(scored, 0);
+  // Hand-checked row: origin 2015-01, occupancy on 31 December 2015 (NJI
+  // 47,636); persistence is the last value before the origin, NJI's 24,929 of
+  // 31 December 2014, so its CRPS is the absolute error 22,707.
+  const std::string detail = slurp(o.out_dir / "backtest_stock_detail.csv");
+  EXPECT_EQ(detail.substr(0, detail.find('\n')),
+            "origin,target,date,period,series,horizon_months,horizon_bin,method,observed,median,q05,q10,q25,q75,q90,q95,"
+            "pit,crps");
+  const std::string row =
+      "2015-01,occupancy,2015-12-31,2015,coa_occupancy_31dec,12,12,persistence,47636,24929.0,24929.0,24929.0,"
+      "24929.0,24929.0,24929.0,24929.0,1.0000,22707.00\n";
+  EXPECT_NE(detail.find(row), std::string::npos) << "row not found: " << row;
+  EXPECT_DOUBLE_EQ(47636.0 - 24929.0, 22707.0);
   std::filesystem::remove_all(o.out_dir);
 }
