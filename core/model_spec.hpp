@@ -116,6 +116,7 @@ struct ModelSpec {
   std::vector<double> programme_rate;   // [t * R + r] weekly programme supply (programmes as announced)
   std::vector<ProgrammeSpec> uncertain_programmes;  // programmes with uncertain delivery (not in programme_rate)
   double half_year_sd = 0.0;            // realisation factor per half-year and region, log sd
+  int min_wait_weeks = 0;               // housed only after this many weeks (needs track_waiting)
   bool carry_over = false;              // unmet quota carried to the next half-year
   QuotaRuleSpec quota_rule;
   // Per week: the half-year's index (0 = the half-year of week 0), whether the

@@ -832,7 +832,16 @@ void PathWeeks::second_half(int t) noexcept {
   }
   for (int r = 0; r < R; ++r) {
     const auto ru = static_cast<std::size_t>(r);
-    const std::int64_t housed = std::min(S[ru], supply[r]);
+    // Who can be housed: everyone waiting, or only those who have waited at
+    // least min_wait_weeks (matching with a home takes time).
+    std::int64_t can_go = S[ru];
+    if (st.with_waiting_ && spec.min_wait_weeks > 0) {
+      can_go = st.waiting_over_[ru];
+      const std::int64_t* slots = st.waiting_.data() + ru * kWaitSlots;
+      for (int a = spec.min_wait_weeks; a < kWaitSlots; ++a)
+        can_go += slots[static_cast<std::size_t>(t + kWaitSlots - a) % kWaitSlots];
+    }
+    const std::int64_t housed = std::min(can_go, supply[r]);
     if (st.with_housing_ && spec.carry_over) {
       // What counts towards the quota: the quota's part of the supply (a
       // Poisson supply split by its two means is a binomial thinning, exact),
@@ -843,7 +852,7 @@ void PathWeeks::second_half(int t) noexcept {
         auto rs = stream(Flow::HousingQuotaShare, static_cast<std::uint32_t>(r));
         quota_supply = sample_binomial(rs, supply[r], clamp01(q / mean[r]));
       }
-      st.quota_housed_[ru] += std::min(S[ru], quota_supply);
+      st.quota_housed_[ru] += std::min(can_go, quota_supply);
     }
     if (st.with_waiting_) {
       // Housed longest-waiting first.

@@ -168,6 +168,9 @@ struct Config {
     std::map<std::string, double> taakstelling;  // "2022-H2" -> persons
     double taakstelling_default = 0.0;
     std::vector<HousingProgramme> programmes;
+    // Permit holders are housed only after this many weeks in reception (matching
+    // with a home takes time); needs the waiting times (initial.permit_holders_over_14_weeks). 0: at once.
+    int min_wait_weeks = 0;
     // Log sd of the realisation factor of each half-year and region (mean 1). 0: none.
     double half_year_sd = 0.0;
     // Unmet quota of a half-year added to the next half-year's task.

@@ -143,6 +143,7 @@ core::ModelSpec resolve(const Config& c) {
   s.quota_rate.assign(Tu * Ru, 0.0);
   s.programme_rate.assign(Tu * Ru, 0.0);
   s.half_year_sd = c.housing.half_year_sd;
+  s.min_wait_weeks = c.housing.min_wait_weeks;
   s.carry_over = c.housing.carry_over;
   s.quota_rule = {c.housing.quota_rule.enabled, c.housing.quota_rule.share, c.housing.quota_rule.lookback_weeks};
   s.half_index.assign(Tu, 0);

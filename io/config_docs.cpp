@@ -12,7 +12,7 @@ namespace {
 
 // Units of the configuration's keys (docs/configuration.md has the prose).
 // "1" marks a dimensionless share, rate or factor.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 78> kUnits{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 79> kUnits{{
     {"run.start", "date (a Monday)"},
     {"run.weeks", "weeks"},
     {"run.paths", "paths"},
@@ -61,6 +61,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 78> kUnits{{
     {"housing.regional_sd", "log sd"},
     {"housing.taakstelling", "persons per half-year"},
     {"housing.half_year_sd", "log sd"},
+    {"housing.min_wait_weeks", "weeks"},
     {"housing.quota_rule", "share, weeks"},
     {"housing.programme.from", "date"},
     {"housing.programme.weeks", "weeks"},

@@ -445,12 +445,19 @@ class Reader {
   void housing() {
     const Table t = root_.sub("housing");
     t.allow_only({"realisation", "regional_sd", "taakstelling", "programme", "half_year_sd", "carry_over",
-                  "quota_rule"});
+                  "quota_rule", "min_wait_weeks"});
     auto& h = c_.housing;
     h.realisation = prior(t, "realisation", PriorKind::Beta);
     h.regional_sd = t.number("regional_sd", kNonNegative);
     h.half_year_sd = optional_number(t, "half_year_sd", Range{0.0, 2.0}, 0.0);
     if (const toml::node* co = t.find("carry_over")) h.carry_over = read_bool(*co, t.key("carry_over"));
+    if (const toml::node* mw = t.find("min_wait_weeks")) {
+      h.min_wait_weeks = static_cast<int>(t.integer("min_wait_weeks", 0, 14));
+      if (h.min_wait_weeks > 0 && !c_.initial.permit_holders_over_14_weeks) {
+        fail(*mw, t.key("min_wait_weeks"),
+             "0 unless the waiting times are tracked (set initial.permit_holders_over_14_weeks)");
+      }
+    }
     if (t.find("quota_rule") != nullptr) {
       const Table qr = t.sub("quota_rule");
       qr.allow_only({"enabled", "share", "lookback_weeks"});
@@ -808,6 +815,7 @@ std::string section_text(const Config& c, const std::string& name, const std::st
     kv("taakstelling", q + "default = " + num(h.taakstelling_default) + " }");
     kv("half_year_sd", num(h.half_year_sd));
     kv("carry_over", h.carry_over ? "true" : "false");
+    kv("min_wait_weeks", i64(h.min_wait_weeks));
     kv("quota_rule", std::string("{ enabled = ") + (h.quota_rule.enabled ? "true" : "false") +
                          ", share = " + num(h.quota_rule.share) +
                          ", lookback_weeks = " + i64(h.quota_rule.lookback_weeks) + " }");

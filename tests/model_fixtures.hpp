@@ -55,6 +55,7 @@ inline Config first_model(Config c) {
   c.housing.half_year_sd = 0.0;
   c.housing.carry_over = false;
   c.housing.quota_rule.enabled = false;
+  c.housing.min_wait_weeks = 0;
   for (auto& g : c.housing.programmes) {
     g.delivered = Prior{1.0, 0.0};
     g.delay_weeks = Prior{0.0, 0.0};
@@ -75,6 +76,7 @@ inline Config all_mechanisms_on(Config c) {
   c.housing.half_year_sd = 0.2;
   c.housing.carry_over = true;
   c.housing.quota_rule = {true, 1.0, 26};
+  c.housing.min_wait_weeks = 8;
   for (auto& g : c.housing.programmes) {
     g.delivered = Prior{0.6, 0.2};
     g.delay_weeks = Prior{4.0, 2.0};

@@ -253,11 +253,13 @@ TEST(ProgrammeDelivery, DeliveredShareAndStartDelay) {
   EXPECT_LT(std::abs((total / n2 - 3600.0) / std::sqrt(var / n2)), kZ);
 }
 
-TEST(WaitingTimes, FirstInFirstOutAsRecomputedFromTheFlows) {
-  // An independent first-in-first-out queue of (entry week, persons), fed with
-  // the recorded new permit holders and emptied by the recorded housed.
+// An independent first-in-first-out queue of (entry week, persons), fed with
+// the recorded new permit holders and emptied by the recorded housed; with a
+// minimum wait, nobody younger than it may leave.
+void expect_first_in_first_out(int min_wait) {
   Config c = national_first_model(104);
   c.initial.permit_holders_over_14_weeks = 5000;
+  c.housing.min_wait_weeks = min_wait;
   const core::ModelSpec spec = resolve(c);
   for (const auto& rec : run_paths(spec, 31, 30)) {
     std::deque<std::pair<int, std::int64_t>> queue;  // oldest first
@@ -272,6 +274,7 @@ TEST(WaitingTimes, FirstInFirstOutAsRecomputedFromTheFlows) {
       queue.emplace_back(t, rec.at(Var::PermitHoldersNew, t));
       std::int64_t housed = rec.at(Var::Housed, t);
       while (housed > 0) {
+        ASSERT_GE(t - queue.front().first, min_wait) << "housed before the minimum wait, week " << t;
         const std::int64_t take = std::min(housed, queue.front().second);
         queue.front().second -= take;
         housed -= take;
@@ -283,6 +286,19 @@ TEST(WaitingTimes, FirstInFirstOutAsRecomputedFromTheFlows) {
       ASSERT_EQ(rec.at(Var::PermitHoldersWaitingOver14Weeks, t), over) << "week " << t;
     }
   }
+}
+
+TEST(WaitingTimes, FirstInFirstOutAsRecomputedFromTheFlows) { expect_first_in_first_out(0); }
+
+TEST(WaitingTimes, NobodyIsHousedBeforeTheMinimumWait) {
+  expect_first_in_first_out(10);
+  // And the minimum wait binds: with it, fewer are housed in the first weeks.
+  Config c = national_first_model(20);
+  c.initial.permit_holders_over_14_weeks = 0;
+  const PathRecord free = run_paths(resolve(c), 3, 1).front();
+  c.housing.min_wait_weeks = 14;
+  const PathRecord bound = run_paths(resolve(c), 3, 1).front();
+  EXPECT_LT(sum_weeks(bound, Var::Housed, 0, 20), sum_weeks(free, Var::Housed, 0, 20));
 }
 
 TEST(InitialState, UncertainStocksAreUnbiased) {
