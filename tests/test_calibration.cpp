@@ -315,6 +315,42 @@ TEST(Calibration, PooledSharesAndSourceDisagreementInClosedForm) {
   EXPECT_DOUBLE_EQ(calib::realisation_from_backlogs(100, 0, 0), 1.0);
 }
 
+// Issue 16: the seed switches every mechanism on, and the scenario without
+// crisis measures drops all of the letter's crisis measures.
+TEST(Calibration, SeedSwitchesTheMechanismsOnAndNoCrisisMeasuresDropsThem) {
+  const ScenarioSet set = io::load_seed();
+  const Config& c = set.scenarios[0];
+  EXPECT_GT(c.inflow.start_deviation.sd, 0.0);
+  EXPECT_TRUE(c.decisions.response.enabled);
+  EXPECT_GT(c.decisions.response.max_per_week, c.decisions.capacity_per_week.base);
+  EXPECT_GT(c.decisions.capacity_sd, 0.0);
+  EXPECT_GT(c.decisions.withdrawn_share, 0.0);
+  EXPECT_GT(c.decisions.grant_drift_sd, 0.0);
+  EXPECT_GT(c.initial.uncertainty_sd, 0.0);
+  ASSERT_TRUE(c.initial.permit_holders_over_14_weeks.has_value());
+  EXPECT_LE(*c.initial.permit_holders_over_14_weeks, c.initial.permit_holders);
+  EXPECT_GT(c.housing.half_year_sd, 0.0);
+  EXPECT_TRUE(c.housing.carry_over);
+  EXPECT_TRUE(c.housing.quota_rule.enabled);
+  EXPECT_EQ(c.housing.taakstelling.at("2022-H2"), 13500);  // the base quota stays as set in April 2022
+  for (const HousingProgramme& p : c.housing.programmes) {
+    EXPECT_LT(p.delivered.mean, 1.0) << p.name;
+    EXPECT_GT(p.delivered.sd, 0.0) << p.name;
+    EXPECT_GT(p.delay_weeks.mean, 0.0) << p.name;
+  }
+  EXPECT_GE(c.capacity.tnv.size(), 2u);  // "enkele" locations
+  EXPECT_FALSE(c.capacity.changes.empty());
+  ASSERT_EQ(set.names[1], "no-crisis-measures");
+  const Config& none = set.scenarios[1];
+  EXPECT_EQ(none.capacity.cno.places_per_region, 0);
+  EXPECT_TRUE(none.capacity.tnv.empty());
+  for (const HousingProgramme& p : none.housing.programmes) {
+    EXPECT_EQ(p.name.find("accelerated relocation"), std::string::npos);
+    EXPECT_EQ(p.name.find("increase"), std::string::npos);
+  }
+  EXPECT_EQ(none.capacity.changes.size(), c.capacity.changes.size());
+}
+
 TEST(Calibration, CalibrateIsReproducibleByteForByte) {
   ASSERT_TRUE(std::filesystem::exists(repo_data() / "nl_asylum_applications_monthly.csv"))
       << "data not found at " << repo_data();
