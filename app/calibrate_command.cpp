@@ -779,6 +779,13 @@ return = [{ from = 2023-01-02, value = 1.5 }]
       << "| log residual sd: quarterly, yearly means, lag-1 autocorrelation | " << fixed(dr.log_sd, 4) << ", "
       << fixed(dr.log_sd_annual, 4) << ", " << fixed(dr.log_ac1, 3) << " |\n"
       << "| highest quarterly rate (max_per_week in decisions) | " << fixed(max_decisions_week, 1) << " |\n\n"
+      << "Best (T, k) for each θ (θ: T, k, RMSE): ";
+    for (std::size_t i = 0; i < dr.profile.size(); ++i) {
+      const auto& p = dr.profile[i];
+      r << (i ? "; " : "") << fixed(p.inflow_share, 2) << ": " << fixed(p.target_weeks, 0) << ", " << fixed(p.adjust_weeks, 0)
+        << ", " << fixed(p.rmse, 1);
+    }
+    r << "\n\n"
       << "| quarter | decisions/week | predicted | first applications/week | backlog index at start |\n|---|---|---|---|---|\n";
     for (std::size_t q = 0; q < dd.totals.size(); ++q)
       r << "| " << quarter_label(dd.first_quarter_month + 3 * static_cast<int>(q)) << " | " << fixed(dd.series.decisions[q], 1)

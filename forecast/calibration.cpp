@@ -378,21 +378,30 @@ DecisionResponseFit fit_decision_response(const DecisionSeries& d, const Decisio
     const std::vector<double> A = backlog_index(d, theta);
     if (*std::min_element(A.begin(), A.end()) < 0.0) continue;
     ++best.feasible_shares;
+    DecisionResponseFit::ProfilePoint here{theta, 0.0, 0.0, std::numeric_limits<double>::infinity()};
+    double here_sse = std::numeric_limits<double>::infinity();
     for (double T : grid.target_weeks)
       for (double k : grid.adjust_weeks) {
         double sse = 0.0;
-        for (std::size_t q = 1; q < n && sse < best_sse; ++q) {
+        for (std::size_t q = 1; q < n && sse < here_sse; ++q) {
           const double p = decisions_one_quarter(d.decisions[q - 1], A[q], d.inflow[q], d.weeks_per_quarter, T, k,
                                                  theta, grid.max_per_week);
           sse += (d.decisions[q] - p) * (d.decisions[q] - p);
         }
-        if (sse < best_sse) {
-          best_sse = sse;
-          best.inflow_share = theta;
-          best.target_weeks = T;
-          best.adjust_weeks = k;
+        if (sse < here_sse) {
+          here_sse = sse;
+          here.target_weeks = T;
+          here.adjust_weeks = k;
         }
       }
+    here.rmse = std::sqrt(here_sse / static_cast<double>(n - 1));
+    best.profile.push_back(here);
+    if (here_sse < best_sse) {
+      best_sse = here_sse;
+      best.inflow_share = theta;
+      best.target_weeks = here.target_weeks;
+      best.adjust_weeks = here.adjust_weeks;
+    }
   }
   if (best.feasible_shares == 0)
     throw std::invalid_argument("decision response: every inflow share of the grid makes the backlog index negative");

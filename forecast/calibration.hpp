@@ -154,6 +154,12 @@ struct DecisionResponseFit {
   double log_sd_annual = 0;       // sd of the means of consecutive 4-quarter blocks of those logs
   double log_ac1 = 0;             // their lag-1 autocorrelation
   int feasible_shares = 0;        // theta values with a non-negative index
+  // The best (T, k) and RMSE for each feasible theta: how well the data pin
+  // theta and T down separately (they trade off along a ridge).
+  struct ProfilePoint {
+    double inflow_share, target_weeks, adjust_weeks, rmse;
+  };
+  std::vector<ProfilePoint> profile;
 };
 
 // The index of step 1 (n + 1 values: the start of every quarter and the end).

@@ -279,6 +279,11 @@ TEST(Calibration, DecisionResponseFitRecoversKnownTargetAndAdjustment) {
   EXPECT_LT(f.rmse, 1e-6);
   EXPECT_LT(f.log_sd, 1e-9);
   for (int q = 0; q < 40; ++q) EXPECT_NEAR(f.backlog[static_cast<std::size_t>(q)], A[static_cast<std::size_t>(q)], 1e-6);
+  // The profile: one best (T, k) per feasible share, the true share's exact.
+  ASSERT_EQ(f.profile.size(), static_cast<std::size_t>(f.feasible_shares));
+  for (const auto& p : f.profile)
+    if (p.inflow_share == theta) EXPECT_LT(p.rmse, 1e-6);
+    else EXPECT_GT(p.rmse, 1e-3);
   // A grid without a feasible share (the index would go negative) is refused.
   calib::DecisionResponseGrid none = grid;
   none.inflow_share = {0.0};
