@@ -81,8 +81,21 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
     const int mo = (first_month + i) % 12;
     return mo == k ? 1.0 : (mo == 11 ? -1.0 : 0.0);
   };
+  // Columns: [1, tau, 11 season effects], or [1, 11 season effects] without a trend.
+  const int P = opt.trend ? 13 : 12, S0 = opt.trend ? 2 : 1;
   std::vector<char> excluded(static_cast<std::size_t>(n_all), 0), onset(static_cast<std::size_t>(n_all), 0);
   Eigen::VectorXd b;
+  const auto fill_row = [&](Eigen::MatrixXd& X, Eigen::Index r, int i) {
+    X(r, 0) = 1.0;
+    if (opt.trend) X(r, 1) = tau(i);
+    for (int k = 0; k < 11; ++k) X(r, S0 + k) = season_col(i, k);
+  };
+  // Trend line plus season (log weekly rate) of month i under the coefficients b.
+  const auto deterministic = [&](int i) {
+    double fit = b(0) + (opt.trend ? b(1) * tau(i) : 0.0);
+    for (int k = 0; k < 11; ++k) fit += b(S0 + k) * season_col(i, k);
+    return fit;
+  };
   std::vector<double> u(static_cast<std::size_t>(n_all), nan);
   std::vector<int> rows;
   for (int iter = 0; iter < 10; ++iter) {
@@ -91,21 +104,17 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
       if (!std::isnan(y[static_cast<std::size_t>(i)]) && !excluded[static_cast<std::size_t>(i)]) rows.push_back(i);
     if (rows.size() < 36) throw std::invalid_argument("fewer than 36 usable months of first applications");
     const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
-    Eigen::MatrixXd X(n, 13);
+    Eigen::MatrixXd X(n, P);
     Eigen::VectorXd Y(n);
     for (Eigen::Index r = 0; r < n; ++r) {
       const int i = rows[static_cast<std::size_t>(r)];
-      X(r, 0) = 1.0;
-      X(r, 1) = tau(i);
-      for (int k = 0; k < 11; ++k) X(r, 2 + k) = season_col(i, k);
+      fill_row(X, r, i);
       Y(r) = y[static_cast<std::size_t>(i)];
     }
     b = X.colPivHouseholderQr().solve(Y);
     for (int i = 0; i < n_all; ++i) {
       if (std::isnan(y[static_cast<std::size_t>(i)])) continue;
-      double fit = b(0) + b(1) * tau(i);
-      for (int k = 0; k < 11; ++k) fit += b(2 + k) * season_col(i, k);
-      u[static_cast<std::size_t>(i)] = y[static_cast<std::size_t>(i)] - fit;
+      u[static_cast<std::size_t>(i)] = y[static_cast<std::size_t>(i)] - deterministic(i);
     }
     // AR(1) on pairs of consecutive included months.
     double sxy = 0, sxx = 0;
@@ -148,27 +157,25 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
   // Final quantities (from the last fit, whose exclusions match `excluded`
   // unless the iteration limit was hit).
   f.intercept = b(0);
-  f.slope = b(1);
+  f.slope = opt.trend ? b(1) : 0.0;
   double logsum = 0;
   std::array<double, 12> s{};
-  for (int k = 0; k < 11; ++k) s[static_cast<std::size_t>(k)] = b(2 + k), logsum += b(2 + k);
+  for (int k = 0; k < 11; ++k) s[static_cast<std::size_t>(k)] = b(S0 + k), logsum += b(S0 + k);
   s[11] = -logsum;
   // Season indexed by calendar month (January = 0).
   for (int k = 0; k < 12; ++k) f.season[static_cast<std::size_t>(k)] = std::exp(s[static_cast<std::size_t>(k)]);
   // Newey-West covariance of (intercept, slope).
   {
     const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
-    Eigen::MatrixXd X(n, 13);
+    Eigen::MatrixXd X(n, P);
     Eigen::VectorXd e(n);
     for (Eigen::Index r = 0; r < n; ++r) {
       const int i = rows[static_cast<std::size_t>(r)];
-      X(r, 0) = 1.0;
-      X(r, 1) = tau(i);
-      for (int k = 0; k < 11; ++k) X(r, 2 + k) = season_col(i, k);
+      fill_row(X, r, i);
       e(r) = u[static_cast<std::size_t>(i)];
     }
     const Eigen::MatrixXd XtXi = (X.transpose() * X).inverse();
-    Eigen::MatrixXd S = Eigen::MatrixXd::Zero(13, 13);
+    Eigen::MatrixXd S = Eigen::MatrixXd::Zero(P, P);
     for (Eigen::Index r = 0; r < n; ++r) S += e(r) * e(r) * X.row(r).transpose() * X.row(r);
     for (int L = 1; L <= opt.hac_lag; ++L) {
       const double w = 1.0 - L / (opt.hac_lag + 1.0);
@@ -177,11 +184,11 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
         S += w * (G + G.transpose());
       }
     }
-    const double dof = static_cast<double>(n) / std::max(1.0, static_cast<double>(n - 13));
+    const double dof = static_cast<double>(n) / std::max(1.0, static_cast<double>(n - P));
     const Eigen::MatrixXd V = dof * XtXi * S * XtXi;
     f.se_intercept = std::sqrt(V(0, 0));
-    f.se_slope = std::sqrt(V(1, 1));
-    f.corr = V(0, 1) / (f.se_intercept * f.se_slope);
+    f.se_slope = opt.trend ? std::sqrt(V(1, 1)) : 0.0;
+    f.corr = opt.trend ? V(0, 1) / (f.se_intercept * f.se_slope) : 0.0;
   }
   f.months = static_cast<int>(std::count_if(y.begin(), y.end(), [](double v) { return !std::isnan(v); }));
   // Surges.
@@ -237,10 +244,7 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
     for (const Aggregate& a : recent) {
       double days = 0, det = 0;
       for (int m = a.first_month; m < a.first_month + a.months; ++m) {
-        const int i = m - first_month;
-        double fit = b(0) + b(1) * tau(i);
-        for (int k = 0; k < 11; ++k) fit += b(2 + k) * season_col(i, k);
-        det += fit;
+        det += deterministic(m - first_month);
         days += days_in_month(m);
       }
       det /= a.months;
@@ -256,17 +260,25 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
   for (int h = 1; h <= opt.level_horizon_months; ++h) avg += std::pow(f.phi_month, f.gap_months + h);
   avg /= std::max(1, opt.level_horizon_months);
   f.deviation_eff = f.deviation * avg;
+  // The deviation at the origin itself, for an engine that starts x there:
+  // the AR(1) forecast d * phi_m^g; its variance is that of d (sigma_m^2 /
+  // local_months, as in the level's sd) carried over the gap, plus the
+  // innovations of the g months between the data's end and the origin.
+  {
+    const double decay = std::pow(f.phi_month, f.gap_months);
+    const double s2 = f.sigma_month * f.sigma_month;
+    const double innovations = f.phi_month < 1.0 ? s2 * (1.0 - decay * decay) / (1.0 - f.phi_month * f.phi_month)
+                                                 : s2 * f.gap_months;
+    f.start_deviation = f.deviation * decay;
+    f.start_deviation_sd = std::sqrt(s2 / opt.local_months * decay * decay + innovations);
+  }
   f.alpha = f.intercept + f.deviation_eff;
   f.alpha_sd = std::sqrt(f.se_intercept * f.se_intercept + f.sigma_month * f.sigma_month / opt.local_months);
   f.alpha_sd_model = f.alpha_sd;
   f.beta = f.slope;
   f.beta_sd = f.se_slope;
   f.fitted.assign(static_cast<std::size_t>(n_all), nan);
-  for (int i = 0; i < n_all; ++i) {
-    double fit = b(0) + b(1) * tau(i);
-    for (int k = 0; k < 11; ++k) fit += b(2 + k) * season_col(i, k);
-    f.fitted[static_cast<std::size_t>(i)] = std::exp(fit);
-  }
+  for (int i = 0; i < n_all; ++i) f.fitted[static_cast<std::size_t>(i)] = std::exp(deterministic(i));
   f.residual = u;
   return f;
 }
@@ -325,6 +337,139 @@ InflowFit fit_inflow(std::span<const double> monthly, int first_month, sys_days 
   const double extra = f.level_error_scale * f.level_error_scale - model_log_variance(f, H);
   if (extra > 0.0) f.alpha_sd = std::sqrt(f.alpha_sd_model * f.alpha_sd_model + extra);
   return f;
+}
+
+bool keep_trend(double slope, double se) noexcept {
+  return se > 0.0 && std::abs(slope / se) >= kTrendMinT;
+}
+
+std::vector<double> backlog_index(const DecisionSeries& d, double inflow_share) {
+  const std::size_t n = d.decisions.size();
+  std::vector<double> a(n + 1, 0.0);
+  // Cumulative net inflow from the start of quarter 0, then shifted so that
+  // the start of the anchor quarter has the anchor's value.
+  for (std::size_t q = 0; q < n; ++q)
+    a[q + 1] = a[q] + d.weeks_per_quarter * (inflow_share * d.inflow[q] - d.decisions[q]);
+  const double shift = d.anchor_backlog - a[static_cast<std::size_t>(d.anchor_quarter)];
+  for (double& v : a) v += shift;
+  return a;
+}
+
+double decisions_one_quarter(double c_start, double backlog_start, double inflow_per_week, int weeks,
+                             double target_weeks, double adjust_weeks, double inflow_share,
+                             double max_per_week) noexcept {
+  double c = c_start, A = backlog_start, sum = 0.0;
+  for (int w = 0; w < weeks; ++w) {
+    c = std::clamp(c + (A / target_weeks - c) / adjust_weeks, 0.0, max_per_week);
+    sum += c;
+    A = std::max(0.0, A + inflow_share * inflow_per_week - c);
+  }
+  return sum / weeks;
+}
+
+DecisionResponseFit fit_decision_response(const DecisionSeries& d, const DecisionResponseGrid& grid) {
+  const std::size_t n = d.decisions.size();
+  if (n < 3 || d.inflow.size() != n || d.weeks_per_quarter < 1 || d.anchor_quarter < 0 ||
+      static_cast<std::size_t>(d.anchor_quarter) > n)
+    throw std::invalid_argument("decision response: need at least 3 quarters of inflow and decisions, and an anchor inside them");
+  DecisionResponseFit best;
+  double best_sse = std::numeric_limits<double>::infinity();
+  for (double theta : grid.inflow_share) {
+    const std::vector<double> A = backlog_index(d, theta);
+    if (*std::min_element(A.begin(), A.end()) < 0.0) continue;
+    ++best.feasible_shares;
+    DecisionResponseFit::ProfilePoint here{theta, 0.0, 0.0, std::numeric_limits<double>::infinity()};
+    double here_sse = std::numeric_limits<double>::infinity();
+    for (double T : grid.target_weeks)
+      for (double k : grid.adjust_weeks) {
+        double sse = 0.0;
+        for (std::size_t q = 1; q < n && sse < here_sse; ++q) {
+          const double p = decisions_one_quarter(d.decisions[q - 1], A[q], d.inflow[q], d.weeks_per_quarter, T, k,
+                                                 theta, grid.max_per_week);
+          sse += (d.decisions[q] - p) * (d.decisions[q] - p);
+        }
+        if (sse < here_sse) {
+          here_sse = sse;
+          here.target_weeks = T;
+          here.adjust_weeks = k;
+        }
+      }
+    here.rmse = std::sqrt(here_sse / static_cast<double>(n - 1));
+    best.profile.push_back(here);
+    if (here_sse < best_sse) {
+      best_sse = here_sse;
+      best.inflow_share = theta;
+      best.target_weeks = here.target_weeks;
+      best.adjust_weeks = here.adjust_weeks;
+    }
+  }
+  if (best.feasible_shares == 0)
+    throw std::invalid_argument("decision response: every inflow share of the grid makes the backlog index negative");
+  best.backlog = backlog_index(d, best.inflow_share);
+  best.predicted.assign(n, std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> r;
+  double sse = 0.0;
+  for (std::size_t q = 1; q < n; ++q) {
+    const double p = decisions_one_quarter(d.decisions[q - 1], best.backlog[q], d.inflow[q], d.weeks_per_quarter,
+                                           best.target_weeks, best.adjust_weeks, best.inflow_share, grid.max_per_week);
+    best.predicted[q] = p;
+    sse += (d.decisions[q] - p) * (d.decisions[q] - p);
+    if (d.decisions[q] > 0.0 && p > 0.0) r.push_back(std::log(d.decisions[q] / p));
+  }
+  best.rmse = std::sqrt(sse / static_cast<double>(n - 1));
+  const auto sd = [](const std::vector<double>& v) {
+    if (v.size() < 2) return 0.0;
+    const double m = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    double s2 = 0.0;
+    for (double x : v) s2 += (x - m) * (x - m);
+    return std::sqrt(s2 / static_cast<double>(v.size() - 1));
+  };
+  best.log_sd = sd(r);
+  std::vector<double> blocks;
+  for (std::size_t i = 0; i + 4 <= r.size(); i += 4) blocks.push_back((r[i] + r[i + 1] + r[i + 2] + r[i + 3]) / 4.0);
+  best.log_sd_annual = sd(blocks);
+  if (r.size() >= 2) {
+    const double m = std::accumulate(r.begin(), r.end(), 0.0) / static_cast<double>(r.size());
+    double num = 0.0, den = 0.0;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      den += (r[i] - m) * (r[i] - m);
+      if (i > 0) num += (r[i] - m) * (r[i - 1] - m);
+    }
+    best.log_ac1 = den > 0.0 ? num / den : 0.0;
+  }
+  return best;
+}
+
+double logit_drift_sd(std::span<const double> rates, int h) {
+  if (h < 1) throw std::invalid_argument("logit drift: the horizon must be at least 1 year");
+  double s2 = 0.0;
+  int n = 0;
+  const auto logit = [](double p) { return std::log(p / (1.0 - p)); };
+  for (std::size_t y = 0; y + static_cast<std::size_t>(h) < rates.size(); ++y) {
+    const double a = rates[y], b = rates[y + static_cast<std::size_t>(h)];
+    if (!(a > 0.0 && a < 1.0 && b > 0.0 && b < 1.0)) continue;
+    s2 += (logit(b) - logit(a)) * (logit(b) - logit(a));
+    ++n;
+  }
+  if (n == 0) throw std::invalid_argument("logit drift: no pair of years with rates in (0, 1)");
+  return std::sqrt(s2 / n / h);
+}
+
+double pooled_ratio(std::span<const double> num, std::span<const double> den) {
+  const double a = std::accumulate(num.begin(), num.end(), 0.0), b = std::accumulate(den.begin(), den.end(), 0.0);
+  if (!(b > 0.0)) throw std::invalid_argument("pooled ratio: the denominators sum to 0");
+  return a / b;
+}
+
+double rms_log_ratio(std::span<const std::array<double, 2>> pairs) {
+  if (pairs.empty()) throw std::invalid_argument("rms log ratio: no pairs");
+  double s2 = 0.0;
+  for (const auto& p : pairs) s2 += std::log(p[0] / p[1]) * std::log(p[0] / p[1]);
+  return std::sqrt(s2 / static_cast<double>(pairs.size()));
+}
+
+double realisation_from_backlogs(double task, double backlog_in, double backlog_out) noexcept {
+  return (task + backlog_in - backlog_out) / (task + backlog_in);
 }
 
 std::vector<double> weeks_to_months(sys_days start, std::span<const double> weekly, int first_month, int months) {

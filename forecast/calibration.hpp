@@ -26,6 +26,10 @@
 //     mean of phi_m^(g + h), h = 1..level_horizon_months, g = months from the
 //     end of the data to the origin (the AR(1) forecast of the deviation averaged
 //     over the horizon). sd(alpha)^2 = se(intercept)^2 + sigma_m^2 / local_months.
+//  7b. For an engine that starts x at the origin instead (inflow.start_deviation):
+//     x0 = d * phi_m^g, var(x0) = phi_m^(2g) sigma_m^2 / local_months
+//     + sigma_m^2 (1 - phi_m^(2g)) / (1 - phi_m^2); the level is then the trend
+//     line alone with sd se(intercept).
 //  8. Empirical level error: steps 1-7 are repeated at every month o inside the
 //     window with the data before o only, and the log error of the forecast of
 //     month o + level_horizon_months - 1 is recorded. When the square of their
@@ -69,6 +73,9 @@ struct InflowFitOptions {
   // Fewest inner origins for the empirical level error (step 8); 0 switches
   // step 8 off.
   int min_error_origins = 12;
+  // false: no trend column (slope, its se and the correlation are 0), for
+  // data whose slope is not distinguishable from 0 (keep_trend).
+  bool trend = true;
 };
 
 struct InflowFit {
@@ -86,6 +93,7 @@ struct InflowFit {
   std::vector<int> excluded_months;          // onsets and episodes
   double surge_p_week = 0, surge_kappa = 0, surge_psi_month = 0, surge_psi_week = 0;
   double deviation = 0, deviation_eff = 0, gap_months = 0;  // d, d_eff, g
+  double start_deviation = 0, start_deviation_sd = 0;  // x at the origin: d * phi_m^g, and its sd (step 7b)
   double alpha = 0, alpha_sd = 0;            // level at the origin and its sd (after step 8)
   double alpha_sd_model = 0;                 // sd of the level before step 8
   int level_error_origins = 0;               // inner origins scored in step 8
@@ -101,6 +109,85 @@ struct InflowFit {
 // than 36 months are usable.
 InflowFit fit_inflow(std::span<const double> monthly, int first_month, std::chrono::sys_days origin,
                      std::span<const Aggregate> recent = {}, const InflowFitOptions& options = {});
+
+// The trend rule of the seed (docs/calibration.md): the slope is kept only when
+// the data distinguish it from 0, |slope / se| >= kTrendMinT with the
+// Newey-West se; otherwise the inflow is refitted without a trend.
+inline constexpr double kTrendMinT = 2.0;
+bool keep_trend(double slope, double se) noexcept;
+
+// ---- Decision capacity that follows the backlog (decisions.response) ----
+//
+// The kernel's rule, per week: c <- c + (A / T - c) / k, clamped to at most
+// max_per_week. Fitted on quarterly totals (docs/calibration.md):
+//  1. Backlog index at the start of quarter q: A_q = anchor + W * sum over the
+//     quarters between the anchor and q of (theta F_j - D_j), F first
+//     applications and D decisions per week, W weeks per quarter; theta is the
+//     share of a first application that reaches the decision queue (after
+//     Dublin, repeat applications and closures without decision), a parameter.
+//  2. One quarter ahead: from c = D_{q-1} and A = A_q, W weeks of the rule with
+//     A <- A + theta F_q - c; the prediction is the mean of c over the W weeks.
+//  3. Least squares of D_q on the prediction over q = 1..n-1, on the grid of
+//     (theta, T, k); theta values that make the index negative are skipped.
+//     Ties keep the first in grid order (theta, then T, then k).
+struct DecisionSeries {
+  std::vector<double> inflow;     // first applications per week, quarter q (quarter total / W)
+  std::vector<double> decisions;  // first-instance decisions per week, quarter q
+  int weeks_per_quarter = 13;     // W
+  int anchor_quarter = 0;         // the index at the start of this quarter is anchor_backlog
+  double anchor_backlog = 0.0;
+};
+
+struct DecisionResponseGrid {
+  std::vector<double> inflow_share;  // theta
+  std::vector<double> target_weeks;  // T
+  std::vector<double> adjust_weeks;  // k (>= 1)
+  double max_per_week = 1e300;
+};
+
+struct DecisionResponseFit {
+  double inflow_share = 0, target_weeks = 0, adjust_weeks = 0;
+  std::vector<double> backlog;    // index at the start of each quarter (n + 1 values)
+  std::vector<double> predicted;  // one quarter ahead; NaN for quarter 0
+  double rmse = 0;                // persons per week
+  double log_sd = 0;              // sd of log(D_q / predicted_q)
+  double log_sd_annual = 0;       // sd of the means of consecutive 4-quarter blocks of those logs
+  double log_ac1 = 0;             // their lag-1 autocorrelation
+  int feasible_shares = 0;        // theta values with a non-negative index
+  // The best (T, k) and RMSE for each feasible theta: how well the data pin
+  // theta and T down separately (they trade off along a ridge).
+  struct ProfilePoint {
+    double inflow_share, target_weeks, adjust_weeks, rmse;
+  };
+  std::vector<ProfilePoint> profile;
+};
+
+// The index of step 1 (n + 1 values: the start of every quarter and the end).
+std::vector<double> backlog_index(const DecisionSeries& d, double inflow_share);
+// Step 2 for one quarter.
+double decisions_one_quarter(double c_start, double backlog_start, double inflow_per_week, int weeks,
+                             double target_weeks, double adjust_weeks, double inflow_share,
+                             double max_per_week) noexcept;
+// Throws std::invalid_argument when no theta of the grid keeps the index >= 0
+// or the series are shorter than 3 quarters or of different lengths.
+DecisionResponseFit fit_decision_response(const DecisionSeries& d, const DecisionResponseGrid& grid);
+
+// ---- Grant-rate drift (decisions.grant_drift_sd) ----
+// sd per sqrt(year) of a random walk on logit(rate), from the changes over
+// `horizon_years`: sqrt(mean_y (logit r[y+h] - logit r[y])^2 / h), y over every
+// year with both values (rates[i] is year i; NaN = missing). Mean about 0, as
+// a random walk's increments have no drift.
+double logit_drift_sd(std::span<const double> rates, int horizon_years);
+
+// ---- Small pooled quantities ----
+// sum(num) / sum(den).
+double pooled_ratio(std::span<const double> num, std::span<const double> den);
+// Root mean square of log(a / b) over pairs of values of the same stock.
+double rms_log_ratio(std::span<const std::array<double, 2>> pairs);
+// Share of a half-year's task (quota plus the backlog carried into it) that was
+// realised, from the backlogs at its start and at the next half-year's start:
+// (task + backlog_in - backlog_out) / (task + backlog_in).
+double realisation_from_backlogs(double task, double backlog_in, double backlog_out) noexcept;
 
 // Weekly values (week t starts at start + 7t) apportioned to calendar months by
 // days: each week's value is spread evenly over its seven days. Returns totals of

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include <unistd.h>
@@ -80,7 +81,7 @@ const sys_days start{std::chrono::year{2000} / std::chrono::January / 3};  // Mo
 const sys_days origin{std::chrono::year{2020} / std::chrono::January / 1};
 const int m0 = calib::month_index(2000, 1);
 
-std::vector<double> simulated_monthly_series() {
+std::vector<double> simulated_monthly_series(double trend = beta) {
   Config c = io::load_seed().scenarios[0];
   const int weeks = static_cast<int>((origin - start).count() / 7) + 1;
   c.run.start = start;
@@ -88,7 +89,8 @@ std::vector<double> simulated_monthly_series() {
   c.run.paths = 1;
   c.run.regions = RegionMode::National;
   c.inflow.level = {alpha, 0.0};
-  c.inflow.trend_per_year = {beta, 0.0};
+  c.inflow.trend_per_year = {trend, 0.0};
+  c.inflow.start_deviation = {};  // x starts at 0, as the fit assumes of the first month
   c.inflow.season = season;
   c.inflow.ar_phi = phi;
   c.inflow.ar_sigma = sigma;
@@ -171,6 +173,187 @@ TEST(Calibration, EmpiricalLevelErrorWidensOnlyWhenTheLevelShifts) {
   const calib::InflowFit h = calib::fit_inflow(shifted, m0, origin, {}, off);
   EXPECT_EQ(h.alpha_sd, g.alpha_sd_model);
   EXPECT_EQ(h.level_error_origins, 0);
+}
+
+// The trend rule: a slope is kept only at |slope / se| >= 2.
+TEST(Calibration, TrendRuleKeepsOnlyASlopeOfAtLeastTwoStandardErrors) {
+  EXPECT_TRUE(calib::keep_trend(0.04, 0.02));
+  EXPECT_TRUE(calib::keep_trend(-0.05, 0.02));
+  EXPECT_FALSE(calib::keep_trend(0.0399, 0.02));
+  EXPECT_FALSE(calib::keep_trend(0.034, 0.0177));  // the seed's data: t = 1.92
+  EXPECT_FALSE(calib::keep_trend(0.1, 0.0));
+}
+
+// Without a trend column the fit has no slope, and on a series whose true
+// trend is 0 its level is the true one (within 2 Newey-West se); with a real
+// trend of 0.02 a year over 20 years the rule keeps the trend.
+TEST(Calibration, FitWithoutTrendRecoversTheLevelOfAFlatSeries) {
+  const auto flat = simulated_monthly_series(0.0);
+  calib::InflowFitOptions o;
+  o.trend = false;
+  o.min_error_origins = 0;
+  const calib::InflowFit f = calib::fit_inflow(flat, m0, origin, {}, o);
+  EXPECT_EQ(f.slope, 0.0);
+  EXPECT_EQ(f.se_slope, 0.0);
+  EXPECT_EQ(f.corr, 0.0);
+  double lg = 0;
+  for (double s : season) lg += std::log(s);
+  lg /= 12.0;
+  EXPECT_NEAR(f.intercept, alpha + lg, 2 * f.se_intercept) << "se " << f.se_intercept;
+  EXPECT_NEAR(f.phi_week, phi, 0.03);
+  const calib::InflowFit g = calib::fit_inflow(simulated_monthly_series(), m0, origin);
+  EXPECT_TRUE(calib::keep_trend(g.slope, g.se_slope)) << g.slope << " se " << g.se_slope;
+}
+
+// Step 7b: the deviation at the origin is d phi_m^g and its variance
+// phi_m^2g sigma_m^2 / local_months + sigma_m^2 (1 - phi_m^2g) / (1 - phi_m^2).
+TEST(Calibration, StartDeviationIsTheArForecastOfTheRecentDeviation) {
+  const auto monthly = simulated_monthly_series();
+  // The last 18 months held back from the monthly fit; the series' own
+  // quarter ending 6 months before the origin stands for the recent data.
+  const std::vector<double> early(monthly.begin(), monthly.end() - 18);
+  const int q_first = m0 + static_cast<int>(monthly.size()) - 9;
+  double total = 0;
+  for (int m = q_first; m < q_first + 3; ++m) total += monthly[static_cast<std::size_t>(m - m0)];
+  const std::vector<calib::Aggregate> recent{{q_first, 3, total}};
+  calib::InflowFitOptions o;
+  o.min_error_origins = 0;
+  const calib::InflowFit f = calib::fit_inflow(early, m0, origin, recent, o);
+  EXPECT_NEAR(f.gap_months, 6.0, 1e-9);
+  const double decay = std::pow(f.phi_month, 6.0);
+  EXPECT_NEAR(f.start_deviation, f.deviation * decay, 1e-12);
+  const double s2 = f.sigma_month * f.sigma_month;
+  const double var = decay * decay * s2 / o.local_months + s2 * (1 - decay * decay) / (1 - f.phi_month * f.phi_month);
+  EXPECT_NEAR(f.start_deviation_sd, std::sqrt(var), 1e-12);
+}
+
+TEST(Calibration, BacklogIndexIsAnchoredCumulativeNetInflow) {
+  calib::DecisionSeries d;
+  d.inflow = {10.0, 20.0};
+  d.decisions = {5.0, 5.0};
+  d.weeks_per_quarter = 13;
+  d.anchor_quarter = 1;
+  d.anchor_backlog = 100.0;
+  // theta = 0.5: net 0 a week in quarter 0, 5 a week in quarter 1.
+  EXPECT_EQ(calib::backlog_index(d, 0.5), (std::vector<double>{100.0, 100.0, 165.0}));
+  // theta = 1: net 5 and 15 a week; the anchor holds the start of quarter 1.
+  EXPECT_EQ(calib::backlog_index(d, 1.0), (std::vector<double>{35.0, 100.0, 295.0}));
+}
+
+// With k = 1 the capacity is A / T every week; with no inflow A shrinks by
+// the factor (1 - 1/T) a week, so the mean over W weeks is A (1 - (1 - 1/T)^W) / W.
+TEST(Calibration, OneQuarterOfThePartialAdjustmentRuleInClosedForm) {
+  const double A = 26000, T = 52;
+  EXPECT_NEAR(calib::decisions_one_quarter(123.0, A, 0.0, 13, T, 1.0, 1.0, 1e300),
+              A * (1 - std::pow(1 - 1 / T, 13)) / 13, 1e-9);
+  // The cap binds every week: the mean is the cap.
+  EXPECT_DOUBLE_EQ(calib::decisions_one_quarter(123.0, A, 0.0, 13, T, 1.0, 1.0, 300.0), 300.0);
+  // A very slow adjustment keeps the starting capacity.
+  EXPECT_NEAR(calib::decisions_one_quarter(300.0, A, 0.0, 13, T, 1e12, 1.0, 1e300), 300.0, 1e-6);
+}
+
+// The fit recovers the target, the adjustment and the inflow share of a
+// series generated by its own one-quarter map (so the residuals are 0).
+TEST(Calibration, DecisionResponseFitRecoversKnownTargetAndAdjustment) {
+  const double T = 52, k = 13, theta = 0.8, max = 1e300;
+  calib::DecisionSeries d;
+  d.weeks_per_quarter = 13;
+  // First applications per week: calm, a surge, calm again.
+  for (int q = 0; q < 40; ++q) d.inflow.push_back(q >= 12 && q < 18 ? 900.0 : 300.0 + 20.0 * (q % 4));
+  std::vector<double> A{20000.0};
+  d.decisions.push_back(250.0);
+  for (int q = 1; q < 40; ++q) {
+    A.push_back(A.back() + 13 * (theta * d.inflow[q - 1] - d.decisions.back()));
+    d.decisions.push_back(calib::decisions_one_quarter(d.decisions.back(), A.back(), d.inflow[q], 13, T, k, theta, max));
+  }
+  d.anchor_quarter = 30;
+  d.anchor_backlog = A[30];
+  calib::DecisionResponseGrid grid;
+  grid.inflow_share = {0.7, 0.75, 0.8, 0.85, 0.9};
+  for (double t = 20; t <= 100; t += 4) grid.target_weeks.push_back(t);
+  for (double a = 1; a <= 30; a += 1) grid.adjust_weeks.push_back(a);
+  const calib::DecisionResponseFit f = calib::fit_decision_response(d, grid);
+  EXPECT_DOUBLE_EQ(f.target_weeks, T);
+  EXPECT_DOUBLE_EQ(f.adjust_weeks, k);
+  EXPECT_DOUBLE_EQ(f.inflow_share, theta);
+  EXPECT_LT(f.rmse, 1e-6);
+  EXPECT_LT(f.log_sd, 1e-9);
+  for (int q = 0; q < 40; ++q) EXPECT_NEAR(f.backlog[static_cast<std::size_t>(q)], A[static_cast<std::size_t>(q)], 1e-6);
+  // The profile: one best (T, k) per feasible share, the true share's exact.
+  ASSERT_EQ(f.profile.size(), static_cast<std::size_t>(f.feasible_shares));
+  for (const auto& p : f.profile)
+    if (p.inflow_share == theta) EXPECT_LT(p.rmse, 1e-6);
+    else EXPECT_GT(p.rmse, 1e-3);
+  // A grid without a feasible share (the index would go negative) is refused.
+  calib::DecisionResponseGrid none = grid;
+  none.inflow_share = {0.0};
+  d.anchor_quarter = 0;
+  d.anchor_backlog = 0.0;
+  EXPECT_THROW(calib::fit_decision_response(d, none), std::invalid_argument);
+}
+
+// sqrt(mean (logit change over h years)^2 / h) of known logit paths.
+TEST(Calibration, LogitDriftSdOfKnownSeries) {
+  const auto rate = [](double l) { return 1.0 / (1.0 + std::exp(-l)); };
+  std::vector<double> linear, zigzag;
+  for (int y = 0; y < 12; ++y) {
+    linear.push_back(rate(-1.0 + 0.3 * y));
+    zigzag.push_back(rate(y % 2 ? 1.0 : 0.0));
+  }
+  EXPECT_NEAR(calib::logit_drift_sd(linear, 1), 0.3, 1e-12);
+  EXPECT_NEAR(calib::logit_drift_sd(linear, 5), 1.5 / std::sqrt(5.0), 1e-12);
+  EXPECT_NEAR(calib::logit_drift_sd(zigzag, 1), 1.0, 1e-12);
+  EXPECT_NEAR(calib::logit_drift_sd(zigzag, 2), 0.0, 1e-12);  // swings that revert
+  // A missing year drops the pairs that need it: 0.3 still.
+  linear[4] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_NEAR(calib::logit_drift_sd(linear, 1), 0.3, 1e-12);
+  EXPECT_THROW(calib::logit_drift_sd(linear, 0), std::invalid_argument);
+}
+
+TEST(Calibration, PooledSharesAndSourceDisagreementInClosedForm) {
+  const std::vector<double> closed{1000, 3000}, all{10000, 10000};
+  EXPECT_DOUBLE_EQ(calib::pooled_ratio(closed, all), 0.2);
+  const std::vector<std::array<double, 2>> pairs{{std::exp(1.0), 1.0}, {1.0, std::exp(1.0)}, {5.0, 5.0}, {2.0, 2.0}};
+  EXPECT_NEAR(calib::rms_log_ratio(pairs), std::sqrt(0.5), 1e-12);
+  // 2016-H2: task 23,000, backlog 5,283 in and 6,082 out.
+  EXPECT_DOUBLE_EQ(calib::realisation_from_backlogs(23000, 5283, 6082), 22201.0 / 28283.0);
+  EXPECT_DOUBLE_EQ(calib::realisation_from_backlogs(100, 0, 0), 1.0);
+}
+
+// Issue 16: the seed switches every mechanism on, and the scenario without
+// crisis measures drops all of the letter's crisis measures.
+TEST(Calibration, SeedSwitchesTheMechanismsOnAndNoCrisisMeasuresDropsThem) {
+  const ScenarioSet set = io::load_seed();
+  const Config& c = set.scenarios[0];
+  EXPECT_GT(c.inflow.start_deviation.sd, 0.0);
+  EXPECT_TRUE(c.decisions.response.enabled);
+  EXPECT_GT(c.decisions.response.max_per_week, c.decisions.capacity_per_week.base);
+  EXPECT_GT(c.decisions.capacity_sd, 0.0);
+  EXPECT_GT(c.decisions.withdrawn_share, 0.0);
+  EXPECT_GT(c.decisions.grant_drift_sd, 0.0);
+  EXPECT_GT(c.initial.uncertainty_sd, 0.0);
+  ASSERT_TRUE(c.initial.permit_holders_over_14_weeks.has_value());
+  EXPECT_LE(*c.initial.permit_holders_over_14_weeks, c.initial.permit_holders);
+  EXPECT_GT(c.housing.half_year_sd, 0.0);
+  EXPECT_TRUE(c.housing.carry_over);
+  EXPECT_TRUE(c.housing.quota_rule.enabled);
+  EXPECT_EQ(c.housing.taakstelling.at("2022-H2"), 13500);  // the base quota stays as set in April 2022
+  for (const HousingProgramme& p : c.housing.programmes) {
+    EXPECT_LT(p.delivered.mean, 1.0) << p.name;
+    EXPECT_GT(p.delivered.sd, 0.0) << p.name;
+    EXPECT_GT(p.delay_weeks.mean, 0.0) << p.name;
+  }
+  EXPECT_GE(c.capacity.tnv.size(), 2u);  // "enkele" locations
+  EXPECT_FALSE(c.capacity.changes.empty());
+  ASSERT_EQ(set.names[1], "no-crisis-measures");
+  const Config& none = set.scenarios[1];
+  EXPECT_EQ(none.capacity.cno.places_per_region, 0);
+  EXPECT_TRUE(none.capacity.tnv.empty());
+  for (const HousingProgramme& p : none.housing.programmes) {
+    EXPECT_EQ(p.name.find("accelerated relocation"), std::string::npos);
+    EXPECT_EQ(p.name.find("increase"), std::string::npos);
+  }
+  EXPECT_EQ(none.capacity.changes.size(), c.capacity.changes.size());
 }
 
 TEST(Calibration, CalibrateIsReproducibleByteForByte) {

@@ -45,13 +45,16 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(c.output.quantiles.size(), 7u);
   EXPECT_EQ(c.output.periods.size(), 3u);
   EXPECT_EQ(c.initial.permit_holders, 14000);
-  EXPECT_DOUBLE_EQ(c.inflow.level.mean, 5.9836);  // calibrated seed (chainsim calibrate)
-  EXPECT_DOUBLE_EQ(c.inflow.level.sd, 0.4770);
-  EXPECT_DOUBLE_EQ(c.inflow.season[9], 1.257);
-  EXPECT_DOUBLE_EQ(c.inflow.ar_phi, 0.9598);
+  EXPECT_DOUBLE_EQ(c.inflow.level.mean, 5.5817);  // calibrated seed (chainsim calibrate)
+  EXPECT_DOUBLE_EQ(c.inflow.level.sd, 0.0863);
+  EXPECT_DOUBLE_EQ(c.inflow.trend_per_year.mean, 0.0);  // the slope is not distinguished from 0
+  EXPECT_DOUBLE_EQ(c.inflow.start_deviation.mean, 0.6002);
+  EXPECT_DOUBLE_EQ(c.inflow.season[9], 1.250);
+  EXPECT_DOUBLE_EQ(c.inflow.ar_phi, 0.9765);
   EXPECT_DOUBLE_EQ(c.registration.capacity_per_week.base, 1000000);
   EXPECT_TRUE(c.registration.capacity_per_week.periods.empty());
-  EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.base, 297);
+  EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.base, 349);  // closures: 297 decisions / (1 - withdrawn share)
+  EXPECT_TRUE(c.decisions.response.enabled);
   EXPECT_DOUBLE_EQ(c.dublin.share.mean, 0.3571);
   EXPECT_DOUBLE_EQ(c.dublin.share.sd, 0.0780);
   EXPECT_EQ(c.dublin.deadline_weeks, 26);
@@ -61,7 +64,7 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(c.housing.taakstelling, (std::map<std::string, double>{{"2022-H1", 10000},
                                                                      {"2022-H2", 13500}}));
   EXPECT_DOUBLE_EQ(c.housing.taakstelling_default, 13500);
-  ASSERT_EQ(c.housing.programmes.size(), 1u);
+  ASSERT_EQ(c.housing.programmes.size(), 5u);  // the relocation, flex homes 2022 (2), flex and transformation from 2024
   const HousingProgramme& p = c.housing.programmes[0];
   EXPECT_EQ(p.name, "accelerated relocation to intermediate facilities");
   EXPECT_EQ(p.from, ymd(2022, 6, 27));
@@ -71,18 +74,22 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(p.region, "");
 
   EXPECT_EQ(c.capacity.regular, 42000);
-  EXPECT_TRUE(c.capacity.changes.empty());
+  ASSERT_EQ(c.capacity.changes.size(), 7u);  // COA's capacity decision of May 2022: 45,000, then +1,000 a month to 51,000
+  EXPECT_EQ(c.capacity.changes[0].at, ymd(2022, 7, 1));
+  EXPECT_EQ(c.capacity.changes[0].delta, 3000);
+  EXPECT_EQ(c.capacity.changes[6].at, ymd(2022, 12, 31));
   EXPECT_EQ(c.capacity.cno.places_per_region, 225);
   EXPECT_EQ(c.capacity.cno.from, ymd(2022, 7, 1));
   EXPECT_EQ(c.capacity.cno.weeks, 26);
   EXPECT_DOUBLE_EQ(c.capacity.cno.staff_per_region_per_day, 30);
   EXPECT_DOUBLE_EQ(c.capacity.cno.phaseout_margin, 0.05);
   EXPECT_EQ(c.capacity.cno.phaseout_weeks, 4);
-  ASSERT_EQ(c.capacity.tnv.size(), 1u);
+  ASSERT_EQ(c.capacity.tnv.size(), 3u);  // "enkele" locations: three, a month apart
   EXPECT_EQ(c.capacity.tnv[0].name, "cruise ship 1");
   EXPECT_EQ(c.capacity.tnv[0].places, 1000);
-  EXPECT_EQ(c.capacity.tnv[0].from, ymd(2022, 8, 1));
+  EXPECT_EQ(c.capacity.tnv[0].from, ymd(2022, 7, 1));
   EXPECT_EQ(c.capacity.tnv[0].weeks, 26);
+  EXPECT_EQ(c.capacity.tnv[2].from, ymd(2022, 9, 1));
   EXPECT_FALSE(c.capacity.adaptive.enabled);
   EXPECT_DOUBLE_EQ(c.capacity.adaptive.upper, 0.98);
   EXPECT_EQ(c.capacity.adaptive.floor, 30000);
@@ -100,10 +107,10 @@ TEST(ConfigSeed, HasItsScenarios) {
   const Config& none = s.scenarios[1];
   EXPECT_EQ(none.capacity.cno.places_per_region, 0);
   EXPECT_EQ(none.capacity.cno.from, base.capacity.cno.from);  // the rest of the table is inherited
-  ASSERT_EQ(none.housing.programmes.size(), 1u);
-  EXPECT_EQ(none.housing.programmes[0].name, "none");
-  EXPECT_EQ(none.housing.programmes[0].persons, 0.0);
-  EXPECT_EQ(none.capacity.tnv.size(), 1u);
+  // Without the crisis measures: no relocation, no extra flex homes, no cruise ships.
+  ASSERT_EQ(none.housing.programmes.size(), 3u);
+  EXPECT_EQ(none.housing.programmes[0].name, "flex homes 2022, planned");
+  EXPECT_TRUE(none.capacity.tnv.empty());
   EXPECT_TRUE(none.levers.dublin.empty());
 
   const Config& restored = s.scenarios[2];
@@ -145,7 +152,7 @@ TEST(ConfigMerge, PartialFileOverridesOnlyItsKeysAndArraysReplace) {
   EXPECT_EQ(c.run.name, seed.run.name);
   EXPECT_DOUBLE_EQ(c.dublin.share.mean, 0.3);
   EXPECT_DOUBLE_EQ(c.dublin.share.sd, 0.0780);  // tables merge key by key
-  EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.base, 297);
+  EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.base, 349);
   ASSERT_EQ(c.decisions.capacity_per_week.periods.size(), 1u);
   EXPECT_EQ(c.decisions.capacity_per_week.periods[0].to, ymd(2023, 7, 3));
   EXPECT_DOUBLE_EQ(c.decisions.capacity_per_week.periods[0].value, 900);
@@ -161,7 +168,7 @@ TEST(ConfigMerge, PartialFileOverridesOnlyItsKeysAndArraysReplace) {
   ASSERT_EQ(c.levers.inflow.size(), 1u);
   EXPECT_TRUE(c.levers.dublin.empty());
   EXPECT_EQ(c.capacity.cno.places_per_region, seed.capacity.cno.places_per_region);
-  EXPECT_EQ(c.housing.programmes.size(), 1u);
+  EXPECT_EQ(c.housing.programmes.size(), seed.housing.programmes.size());
 
   const Config& sc = s.scenarios[1];
   EXPECT_TRUE(sc.housing.programmes.empty());
@@ -198,7 +205,7 @@ capacity_per_week = 650
       "[decisions]\ncapacity_per_week = [{ from = 2022-07-04, value = 900 }]\n", "sched.toml")
                           .scenarios[0];
   EXPECT_DOUBLE_EQ(only.registration.capacity_per_week.base, 1000000);
-  EXPECT_DOUBLE_EQ(only.decisions.capacity_per_week.base, 297);
+  EXPECT_DOUBLE_EQ(only.decisions.capacity_per_week.base, 349);
   EXPECT_EQ(only.decisions.capacity_per_week.periods.size(), 1u);
 }
 

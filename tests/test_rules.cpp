@@ -124,10 +124,13 @@ TEST(Resolve, SeedScheduleTablesFollowTheLetter) {
   EXPECT_NEAR(share_sum, 1.0, 1e-12);
   // 14,000 permit holders apportioned by largest remainders: exact total.
   EXPECT_EQ(std::accumulate(s.initial_permit_holders.begin(), s.initial_permit_holders.end(), std::int64_t{0}), 14000);
-  // Accelerated relocation: 7,500 over 6 weeks from 2022-06-27 (week 1), split by p_r.
+  // Accelerated relocation: 7,500 over 6 weeks from 2022-06-27 (week 1), split by p_r, as
+  // announced (its delivery is uncertain, so it has its own table, scaled per path).
+  ASSERT_EQ(s.uncertain_programmes.size(), c.housing.programmes.size());
+  EXPECT_EQ(c.housing.programmes[0].name, "accelerated relocation to intermediate facilities");
   for (int t = 0; t < 10; ++t) {
     double total = 0;
-    for (int r = 0; r < 25; ++r) total += s.programme_rate[static_cast<std::size_t>(t * 25 + r)];
+    for (int r = 0; r < 25; ++r) total += s.uncertain_programmes[0].rate[static_cast<std::size_t>(t * 25 + r)];
     EXPECT_NEAR(total, (t >= 1 && t < 7) ? 1250.0 : 0.0, 1e-9) << t;
   }
   // Quota: week 0 (20 June) is in 2022-H1 (10,000 over 26 Mondays); week 2 (4 July) in 2022-H2.
@@ -138,13 +141,21 @@ TEST(Resolve, SeedScheduleTablesFollowTheLetter) {
   }
   EXPECT_NEAR(h1, 10000.0 / 26, 1e-9);
   EXPECT_NEAR(h2, 13500.0 / 26, 1e-9);
-  // CNO from 1 July 2022 (week 1) for 26 weeks; TNV 1,000 places from 1 August (week 6) for 26 weeks.
+  // CNO from 1 July 2022 (week 1) for 26 weeks; three TNV locations of 1,000 places for 26
+  // weeks from 1 July (week 1), 1 August (week 6) and 1 September (week 10).
   EXPECT_EQ(s.cno_from_week, 1);
   EXPECT_EQ(s.cno_until_week, 27);
-  EXPECT_EQ(s.tnv_capacity[5], 0);
-  EXPECT_EQ(s.tnv_capacity[6], 1000);
-  EXPECT_EQ(s.tnv_capacity[31], 1000);
-  EXPECT_EQ(s.tnv_capacity[32], 0);
+  EXPECT_EQ(s.tnv_capacity[0], 0);
+  EXPECT_EQ(s.tnv_capacity[1], 1000);
+  EXPECT_EQ(s.tnv_capacity[6], 2000);
+  EXPECT_EQ(s.tnv_capacity[10], 3000);
+  EXPECT_EQ(s.tnv_capacity[27], 2000);
+  EXPECT_EQ(s.tnv_capacity[32], 1000);
+  EXPECT_EQ(s.tnv_capacity[36], 0);
+  // COA's capacity decision: 42,000 + 3,000 from 1 July (week 1), 51,000 from 31 December (week 27).
+  EXPECT_EQ(s.regular_capacity[0], 42000);
+  EXPECT_EQ(s.regular_capacity[1], 45000);
+  EXPECT_EQ(s.regular_capacity[27], 51000);
   // Season of the week's Monday: week 0 is in June, week 2 in July.
   EXPECT_DOUBLE_EQ(s.log_season[0], std::log(c.inflow.season[5]));
   EXPECT_DOUBLE_EQ(s.log_season[2], std::log(c.inflow.season[6]));
