@@ -41,6 +41,7 @@ struct DecisionResponseSpec {
   double adjust_weeks = 1.0;
   double max_per_week = 0.0;
 };
+// (Its floor per week is ModelSpec::decision_capacity_floor.)
 
 // The quota rule for half-years without a configured quota.
 struct QuotaRuleSpec {
@@ -94,6 +95,7 @@ struct ModelSpec {
   std::vector<double> decision_capacity;  // c(t) per week
   PriorSpec grant_rate;       // g ~ Beta
   DecisionResponseSpec decision_response;
+  std::vector<double> decision_capacity_floor;  // per week: a scheduled capacity period's value, else min_per_week
   double decision_capacity_sd = 0.0;  // per-path productivity factor, log sd
   double withdrawn_share = 0.0;       // w
   double grant_drift_weekly_sd = 0.0; // per week, on logit(g)

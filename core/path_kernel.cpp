@@ -676,14 +676,15 @@ void PathWeeks::first_half(int t) noexcept {
 
   // ---- 4. decisions ----
   // The decision capacity: as configured, or following the backlog A with a
-  // lag (partial adjustment towards A / target_weeks, never below the
-  // configured capacity nor above max_per_week), times the path's productivity.
+  // lag (partial adjustment towards A / target_weeks, never below the week's
+  // floor nor above max_per_week), times the path's productivity.
   double capacity_mean = spec.decision_capacity[week];
   if (st.with_response_) {
     const DecisionResponseSpec& resp = spec.decision_response;
     const double target = static_cast<double>(A) / resp.target_weeks;
+    const double floor = spec.decision_capacity_floor[week];
     double c = st.decision_capacity_ + (target - st.decision_capacity_) / resp.adjust_weeks;
-    c = std::clamp(c, capacity_mean, std::max(capacity_mean, resp.max_per_week));
+    c = std::clamp(c, floor, std::max(floor, resp.max_per_week));
     st.decision_capacity_ = c;
     capacity_mean = c;
   }

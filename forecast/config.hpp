@@ -138,6 +138,7 @@ struct Config {
       double target_weeks = 26.0;  // capacity aims at clearing the backlog in this many weeks
       double adjust_weeks = 13.0;  // mean lag of the adjustment (partial adjustment 1/adjust_weeks a week)
       double max_per_week = 0.0;   // capacity never above this
+      double min_per_week = 0.0;   // nor below this (nor below a scheduled capacity_per_week period)
     } response;
     double capacity_sd = 0.0;      // log sd of a per-path productivity factor (mean 1)
     double withdrawn_share = 0.0;  // share of case closures without a decision (withdrawn, otherwise closed)

@@ -120,6 +120,9 @@ core::ModelSpec resolve(const Config& c) {
   {
     const auto& r = c.decisions.response;
     s.decision_response = {r.enabled, r.target_weeks, r.adjust_weeks, r.max_per_week};
+    // The rule's floor: a scheduled period of capacity_per_week (a decided
+    // staffing level) where one is active, else min_per_week.
+    s.decision_capacity_floor = expand(c.decisions.capacity_per_week.periods, r.min_per_week, start, T);
   }
   s.decision_capacity_sd = c.decisions.capacity_sd;
   s.withdrawn_share = c.decisions.withdrawn_share;

@@ -329,12 +329,13 @@ class Reader {
     c_.decisions.grant_rate = prior(dec, "grant_rate", PriorKind::Beta);
     if (dec.find("response") != nullptr) {
       const Table rt = dec.sub("response");
-      rt.allow_only({"enabled", "target_weeks", "adjust_weeks", "max_per_week"});
+      rt.allow_only({"enabled", "target_weeks", "adjust_weeks", "max_per_week", "min_per_week"});
       auto& resp = c_.decisions.response;
       resp.enabled = read_bool(rt.need("enabled", "true or false"), rt.key("enabled"));
       resp.target_weeks = rt.number("target_weeks", Range{1.0, 1040.0});
       resp.adjust_weeks = rt.number("adjust_weeks", Range{1.0, 1040.0});
       resp.max_per_week = rt.number("max_per_week", kNonNegative);
+      resp.min_per_week = optional_number(rt, "min_per_week", kNonNegative, 0.0);
     }
     c_.decisions.capacity_sd = optional_number(dec, "capacity_sd", Range{0.0, 2.0}, 0.0);
     c_.decisions.withdrawn_share = optional_number(dec, "withdrawn_share", kUnit, 0.0);
@@ -790,7 +791,8 @@ std::string section_text(const Config& c, const std::string& name, const std::st
     const auto& resp = c.decisions.response;
     kv("response", std::string("{ enabled = ") + (resp.enabled ? "true" : "false") +
                        ", target_weeks = " + num(resp.target_weeks) + ", adjust_weeks = " +
-                       num(resp.adjust_weeks) + ", max_per_week = " + num(resp.max_per_week) + " }");
+                       num(resp.adjust_weeks) + ", max_per_week = " + num(resp.max_per_week) +
+                       ", min_per_week = " + num(resp.min_per_week) + " }");
     kv("capacity_sd", num(c.decisions.capacity_sd));
     kv("withdrawn_share", num(c.decisions.withdrawn_share));
     kv("grant_drift_sd", num(c.decisions.grant_drift_sd));

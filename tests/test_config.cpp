@@ -517,20 +517,23 @@ TEST(ConfigDocs, AnnotatedConfigurationNamesUnitsAndSourcesAndLoadsBack) {
   EXPECT_NE(text.find("level = { mean = 6.1, sd = 0.2 }  # [log persons/week] from mine.toml:2"), std::string::npos)
       << text.substr(0, 2000);
   // A key the file does not state: the seed's own note on its source.
-  EXPECT_NE(text.find("level_trend_correlation = 0.9134  # [1] seed: data: Newey-West"), std::string::npos);
+  EXPECT_NE(text.find("ar_phi = "), std::string::npos);
+  EXPECT_NE(text.find("  # [1 per week] seed: data: "), std::string::npos) << text.substr(0, 3000);
   const ScenarioSet again = io::load_config_text(text, "printed.toml");
   ASSERT_EQ(again.scenarios.size(), set.scenarios.size());
   EXPECT_EQ(io::to_toml(again.scenarios[0]), io::to_toml(set.scenarios[0]));
 }
 
-// A file with its own level and trend priors inherits the seed's calibrated
-// correlation between them: it is named, so the run's log can say so.
+// A file with its own level and trend priors inherits the seed's other
+// calibrated inflow values (the AR dynamics, the starting deviation): they are
+// named, so the run's log can say so.
 TEST(ConfigDocs, InheritedCalibratedKeysAreListed) {
   const ScenarioSet set = io::load_config_text(
       "[inflow]\nlevel = { mean = 6.1, sd = 0.2 }\ntrend_per_year = { mean = 0.0, sd = 0.01 }\n", "mine.toml");
   const auto keys = io::inherited_calibrated_keys(set);
   const auto has = [&](const std::string& k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };
-  EXPECT_TRUE(has("inflow.level_trend_correlation"));
+  EXPECT_TRUE(has("inflow.ar_phi"));
+  EXPECT_TRUE(has("inflow.start_deviation"));
   EXPECT_FALSE(has("inflow.level"));
   EXPECT_FALSE(has("inflow.trend_per_year"));
   EXPECT_TRUE(io::inherited_calibrated_keys(io::load_seed()).empty());
