@@ -21,13 +21,17 @@ namespace {
 
 using std::chrono::sys_days;
 
-// The engine three ways: as calibrated; with every parameter fixed at its
-// mean; with the level's sd before the empirical level error (calibration step
-// 8), to show what that step changes.
-const char* kMethods[] = {"engine", "engine_fixed_params", "engine_model_level_sd", "seasonal_naive", "random_walk"};
-constexpr int kNumEngine = 3;
-constexpr int kNaive = 3;  // then random_walk
-constexpr int kNumMethods = 5;
+// The engine four ways: with the seed's method (the trend only where the
+// data support it, the forecast starting at the recent observed level:
+// docs/model.md C1); the same with every parameter fixed at its mean; with the
+// first model's method (the recent deviation shrunk into a level drawn once,
+// its sd widened to the empirical level error, calibration step 8); and that
+// method before step 8, to show what each step changes.
+const char* kMethods[] = {"engine",          "engine_fixed_params", "engine_first_method", "engine_model_level_sd",
+                          "seasonal_naive", "random_walk"};
+constexpr int kNumEngine = 4;
+constexpr int kNaive = 4;  // then random_walk
+constexpr int kNumMethods = 6;
 
 struct Acc {
   int n = 0;
@@ -132,6 +136,7 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
       std::vector<double> monthly(in.monthly.begin(),
                                   in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
       const calib::InflowFit fit = calib::fit_inflow(monthly, in.first_month, origin, bridge);
+      const SeedInflowFit seed_fit = fit_inflow_seed_method(monthly, in.first_month, origin, bridge);
       ++done;
       bool any_truth = false;
       for (int h = 0; h < H; ++h) any_truth = any_truth || !std::isnan(obs(om + h));
@@ -145,8 +150,9 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
       std::vector<std::vector<std::vector<double>>> ens(kNumEngine);  // [variant][h][path]
       for (int variant = 0; variant < kNumEngine; ++variant) {
         calib::InflowFit vf = fit;
-        if (variant == 2) vf.alpha_sd = fit.alpha_sd_model;
-        const Config c = inflow_config(base, vf, start, weeks, o.paths, variant != 1);
+        if (variant == 3) vf.alpha_sd = fit.alpha_sd_model;
+        const Config c = variant < 2 ? seed_inflow_config(base, seed_fit, start, weeks, o.paths, variant == 0)
+                                     : inflow_config(base, vf, start, weeks, o.paths, true);
         const core::ModelSpec spec = resolve(c);
         EnsembleOptions eo;
         eo.paths = o.paths;

@@ -193,6 +193,35 @@ DecisionData load_decisions(const std::vector<io::DataRow>& rows, const InflowDa
 
 }  // namespace
 
+SeedInflowFit fit_inflow_seed_method(std::span<const double> monthly, int first_month, std::chrono::sys_days origin,
+                                     std::span<const calib::Aggregate> bridge) {
+  SeedInflowFit s;
+  s.with_trend = calib::fit_inflow(monthly, first_month, origin, bridge);
+  s.trend = calib::keep_trend(s.with_trend.slope, s.with_trend.se_slope);
+  calib::InflowFitOptions options;
+  if (!s.trend) options.trend = false;
+  s.used = calib::fit_inflow(monthly, first_month, origin, bridge, options);
+  // Step 8's extra variance (the method's own 12-month errors beyond what the
+  // model produces) is a shift of the long-run level; the recent deviation's
+  // own uncertainty is start_deviation's sd, not the level's.
+  const calib::InflowFit& g = s.used;
+  const double extra = std::max(0.0, g.alpha_sd * g.alpha_sd - g.alpha_sd_model * g.alpha_sd_model);
+  s.level_sd = std::sqrt(g.se_intercept * g.se_intercept + extra);
+  return s;
+}
+
+Config seed_inflow_config(const Config& base, const SeedInflowFit& fit, Date start, int weeks, std::int64_t paths,
+                          bool parameter_uncertainty) {
+  const calib::InflowFit& g = fit.used;
+  Config c = inflow_config(base, g, start, weeks, paths, parameter_uncertainty);
+  const double u = parameter_uncertainty ? 1.0 : 0.0;
+  c.inflow.level = {g.intercept, u * fit.level_sd};
+  c.inflow.trend_per_year = fit.trend ? Prior{g.slope, u * g.se_slope} : Prior{};
+  c.inflow.level_trend_correlation = fit.trend && parameter_uncertainty ? g.corr : 0.0;
+  c.inflow.start_deviation = {g.start_deviation, u * g.start_deviation_sd};
+  return c;
+}
+
 std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* report_md, std::string* fit_csv,
                             const std::string& data_dir) {
   const InflowData in = load_inflow(rows);
@@ -200,12 +229,10 @@ std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* r
   // The fit with a trend (and the empirical level error, step 8: reported, and
   // what the backtest uses); the seed keeps the trend only when the data
   // distinguish it from 0, and otherwise takes the fit without one.
-  const calib::InflowFit f = calib::fit_inflow(in.monthly, in.first_month, kOrigin, bridge);
-  const bool trend = calib::keep_trend(f.slope, f.se_slope);
-  calib::InflowFitOptions no_trend;
-  no_trend.trend = false;
-  no_trend.min_error_origins = 0;  // the seed's level sd is the parameter uncertainty alone
-  const calib::InflowFit g = trend ? f : calib::fit_inflow(in.monthly, in.first_month, kOrigin, bridge, no_trend);
+  const SeedInflowFit seed_fit = fit_inflow_seed_method(in.monthly, in.first_month, kOrigin, bridge);
+  const calib::InflowFit& f = seed_fit.with_trend;
+  const bool trend = seed_fit.trend;
+  const calib::InflowFit& g = seed_fit.used;
   const std::string mfile = "nl_asylum_applications_monthly.csv";
   const std::string qfile = "nl_asylum_applications_quarterly.csv";
   const std::string span = calib::month_label(in.first_month) + ".." +
@@ -457,21 +484,27 @@ std::string calibrated_toml(const std::vector<io::DataRow>& rows, std::string* r
   t << "permit_holders_over_14_weeks = " << over14 << "  # data: 14000 x COA 2021-12 share waiting more than 3 months ("
     << fixed(wait_over.value, 0) << " of " << fixed(wait_all.value, 0) << ", " << where(wait_over)
     << ", the latest published share; 3 months taken as 14 weeks)\n\n";
+  // The level's sd: Newey-West se and the level shifts of step 8 (chosen after
+  // the backtest of the stocks and of this method: VALIDATION.md).
+  const std::string level_sd_txt =
+      "sqrt(Newey-West se " + fixed(g.se_intercept, 4) + "^2 + level shifts " +
+      fixed(std::sqrt(std::max(0.0, seed_fit.level_sd * seed_fit.level_sd - g.se_intercept * g.se_intercept)), 4) +
+      "^2): the robust scale " + fixed(g.level_error_scale, 4) + " of the method's own 12-month log errors at " +
+      std::to_string(g.level_error_origins) + " monthly origins beyond the model's " + fixed(g.model_sd_at_horizon, 4) +
+      " (step 8; the recent level is start_deviation)";
   t << "[inflow]                       # first asylum applications per week (fit: docs/calibration.md)\n";
   if (trend) {
-    t << "level          = { mean = " << fixed(g.intercept, 4) << ", sd = " << fixed(g.se_intercept, 4)
+    t << "level          = { mean = " << fixed(g.intercept, 4) << ", sd = " << fixed(seed_fit.level_sd, 4)
       << " }  # data: trend line at the origin, least squares on " << mfile << " eurostat_first_time_applicants 2020-10-06 "
-      << span << "; sd: Newey-West se (lag 12), the parameter uncertainty alone (the recent level is start_deviation) (≈ "
-      << fixed(std::exp(g.intercept), 0) << "/week)\n";
+      << span << "; sd: " << level_sd_txt << " (≈ " << fixed(std::exp(g.intercept), 0) << "/week)\n";
     t << "trend_per_year = { mean = " << fixed(g.slope, 4) << ", sd = " << fixed(g.se_slope, 4)
       << " }  # data: least-squares slope, Newey-West sd (lag 12); kept: |slope/se| = "
       << fixed(std::abs(g.slope / g.se_slope), 2) << " >= 2\n";
     t << "level_trend_correlation = " << fixed(g.corr, 4) << "  # data: Newey-West correlation of level and trend\n";
   } else {
-    t << "level          = { mean = " << fixed(g.intercept, 4) << ", sd = " << fixed(g.se_intercept, 4)
+    t << "level          = { mean = " << fixed(g.intercept, 4) << ", sd = " << fixed(seed_fit.level_sd, 4)
       << " }  # data: long-run level, least squares without a trend on " << mfile
-      << " eurostat_first_time_applicants 2020-10-06 " << span
-      << "; sd: Newey-West se (lag 12), the parameter uncertainty alone (the recent level is start_deviation) (≈ "
+      << " eurostat_first_time_applicants 2020-10-06 " << span << "; sd: " << level_sd_txt << " (≈ "
       << fixed(std::exp(g.intercept), 0) << "/week)\n";
     t << "trend_per_year = { mean = 0, sd = 0 }  # data: the slope " << fixed(f.slope, 4) << " (Newey-West se "
       << fixed(f.se_slope, 4) << ", |slope/se| = " << fixed(std::abs(f.slope / f.se_slope), 2)

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,26 @@ std::vector<calib::Aggregate> bridge_quarters(const InflowData& d, std::chrono::
 // are fixed at their means.
 Config inflow_config(const Config& base, const calib::InflowFit& fit, Date start, int weeks, std::int64_t paths,
                      bool parameter_uncertainty);
+
+// The seed's inflow method at an origin (docs/calibration.md): the fit with a
+// trend, and the fit the seed uses — the same one when the slope is
+// distinguished from 0, else the fit without a trend, whose level sd is the
+// parameter uncertainty alone; the recent level enters as start_deviation.
+struct SeedInflowFit {
+  calib::InflowFit with_trend;
+  calib::InflowFit used;
+  bool trend = false;
+  // The level's sd: its parameter uncertainty and the level shifts the AR(1)
+  // does not produce (the empirical level error of calibration step 8).
+  double level_sd = 0.0;
+};
+SeedInflowFit fit_inflow_seed_method(std::span<const double> monthly, int first_month, std::chrono::sys_days origin,
+                                     std::span<const calib::Aggregate> bridge);
+
+// A copy of `base` with the seed method's inflow (model.md C1), in national
+// mode; without parameter uncertainty every inflow prior is fixed at its mean.
+Config seed_inflow_config(const Config& base, const SeedInflowFit& fit, Date start, int weeks, std::int64_t paths,
+                          bool parameter_uncertainty);
 
 // Fixed-format number (same bytes on every run).
 std::string fixed(double v, int decimals);

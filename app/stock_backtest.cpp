@@ -200,8 +200,8 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       const auto bridge = bridge_quarters(in, origin, 2);
       std::vector<double> monthly(in.monthly.begin(),
                                   in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
-      const calib::InflowFit fit = calib::fit_inflow(monthly, in.first_month, origin, bridge);
-      const Config calibrated = inflow_config(seed, fit, start, weeks, o.stock_paths, true);
+      const SeedInflowFit fit = fit_inflow_seed_method(monthly, in.first_month, origin, bridge);
+      const Config calibrated = seed_inflow_config(seed, fit, start, weeks, o.stock_paths, true);
       // Stocks and rates known at the origin.
       const std::string label = calib::month_label(om);
       const stock::OriginStocks st =
@@ -211,7 +211,9 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       setup.decisions = needing("nl_decisions.csv", "eurostat_first_instance_decisions_* / unhcr_dec_*_fi", label,
                                 [&] { return stock::decision_rates(quarters, years, origin); });
       stock::ChainRates rates;
-      rates.first_applications_per_week = std::exp(fit.alpha) * fit.season[static_cast<std::size_t>(month_of(origin) - 1)];
+      // The engine's median rate at the origin, as the seed takes it (calibrate).
+      rates.first_applications_per_week = std::exp(fit.used.intercept + fit.used.start_deviation) *
+                                          fit.used.season[static_cast<std::size_t>(month_of(origin) - 1)];
       rates.repeat_share = calibrated.inflow.repeat_share;
       rates.dublin_share = calibrated.dublin.share.mean;
       rates.transfer_share = calibrated.dublin.transfer_share.mean;
