@@ -400,7 +400,7 @@ TEST(Backtest, ReducedBacktestRuns) {
   o.horizon = 12;
   std::ostringstream log;
   const auto scores = app::backtest(o, log);
-  ASSERT_EQ(scores.size(), 5u * 12u);
+  ASSERT_EQ(scores.size(), 6u * 12u);  // four engine methods and two baselines
   for (const auto& s : scores) {
     EXPECT_EQ(s.n, 2) << s.method << " h" << s.horizon;
     EXPECT_TRUE(std::isfinite(s.crps));

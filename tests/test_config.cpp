@@ -46,7 +46,7 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(c.output.periods.size(), 3u);
   EXPECT_EQ(c.initial.permit_holders, 14000);
   EXPECT_DOUBLE_EQ(c.inflow.level.mean, 5.5817);  // calibrated seed (chainsim calibrate)
-  EXPECT_DOUBLE_EQ(c.inflow.level.sd, 0.0863);
+  EXPECT_DOUBLE_EQ(c.inflow.level.sd, 0.2519);
   EXPECT_DOUBLE_EQ(c.inflow.trend_per_year.mean, 0.0);  // the slope is not distinguished from 0
   EXPECT_DOUBLE_EQ(c.inflow.start_deviation.mean, 0.6002);
   EXPECT_DOUBLE_EQ(c.inflow.season[9], 1.250);
