@@ -5,6 +5,7 @@
 #include "app/checkpoint.hpp"
 #include "app/exit_codes.hpp"
 #include "app/log.hpp"
+#include "app/output_lock.hpp"
 #include "app/run_command.hpp"
 #include "app/signals.hpp"
 #include "core/philox_lanes.hpp"
@@ -50,7 +51,8 @@ int run_main(int argc, char** argv) {
   app.footer(
       "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"
       "66 input file missing or unreadable; 69 not enough memory; 70 internal error; 73 output cannot be\n"
-      "created, exists without --force, or not enough disk space; 74 I/O error while writing;\n"
+      "created: exists without --force, another run is writing it (its lock <output>.lock is held),\n"
+      "or not enough disk space; 74 I/O error while writing;\n"
       "75 stopped by SIGTERM/SIGINT after saving a checkpoint: rerun the same command with --resume.");
 
   std::string config_path;
@@ -201,6 +203,9 @@ int main(int argc, char** argv) {
     std::cerr << "chainsim: " << e.what() << "\n";
     return exit_code::kUnavailable;
   } catch (const app::NoSpaceError& e) {
+    std::cerr << "chainsim: " << e.what() << "\n";
+    return exit_code::kCannotCreate;
+  } catch (const app::OutputLockedError& e) {
     std::cerr << "chainsim: " << e.what() << "\n";
     return exit_code::kCannotCreate;
   } catch (const app::OutputExistsError& e) {

@@ -1,6 +1,7 @@
 #include "app/run_command.hpp"
 
 #include "app/checkpoint.hpp"
+#include "app/output_lock.hpp"
 #include "app/per_path_assembly.hpp"
 #include "app/run_manifest.hpp"
 #include "app/signals.hpp"
@@ -52,8 +53,10 @@ std::vector<fs::path> run_outputs(const fs::path& out) {
 
 fs::path directory_of(const fs::path& out) { return out.has_parent_path() ? out.parent_path() : fs::path("."); }
 
-// Temporary files "<name>.tmp.<pid>" left by runs that were killed: removed when
-// their process no longer exists (a run that is still writing keeps its own).
+// Temporary files "<name>.tmp.<pid>" of this output and its checkpoint, left
+// by runs that were killed. Called while holding the output's lock, so no
+// other run is writing them: every one is stale, also when its PID has since
+// been reused by an unrelated process (containers restart with the same PIDs).
 void remove_stale_temporaries(const fs::path& out, const fs::path& checkpoint_dir) {
   std::error_code ec;
   std::vector<fs::path> finals = run_outputs(out);
@@ -61,14 +64,14 @@ void remove_stale_temporaries(const fs::path& out, const fs::path& checkpoint_di
   for (const fs::path& dir : {directory_of(out), checkpoint_dir})
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      const auto at = name.find(".tmp.");
+      const auto at = name.rfind(".tmp.");
       if (at == std::string::npos) continue;
       const std::string pid = name.substr(at + 5);
       if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
       const bool ours = dir == checkpoint_dir ||
                         std::any_of(finals.begin(), finals.end(),
                                     [&](const fs::path& f) { return f.filename().string() == name.substr(0, at); });
-      if (ours && !fs::exists(fs::path("/proc") / pid)) fs::remove(it->path(), ec);
+      if (ours) fs::remove(it->path(), ec);
     }
 }
 
@@ -308,6 +311,9 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
 
   // Existing outputs are never replaced without --force; a directory never.
   if (fs::is_directory(output)) throw OutputExistsError("output " + output.string() + " is a directory");
+  // One run per output: held until this function returns, so everything
+  // below (the outputs, their temporaries, the checkpoint) is ours alone.
+  const OutputLock lock(output, "chainsim run");
   if (!o.force)
     for (const auto& f : run_outputs(output))
       if (fs::exists(f)) throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
