@@ -343,10 +343,23 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   remove_stale_temporaries(output, store.directory());
   store.create_directory();
 
+  // A resumed run relies on the window files the checkpoint counts as done:
+  // all of them are read and their checksums verified now, so a damaged one
+  // stops the run before it simulates on (65), not at the end.
+  auto verify_windows = [&](std::size_t scenario, int up_to_week) {
+    for (int first = 0; first < up_to_week && !layout.ensemble.empty(); first += window) {
+      const int weeks = std::min(window, base.run.weeks - first);
+      std::uint64_t bytes = 0;
+      for (const auto& name : layout.ensemble)
+        bytes += (is_integer_var(name) ? 4u : 8u) * static_cast<std::uint64_t>(base.run.paths) * weeks;
+      store.open_window(scenario, first, bytes).verify();
+    }
+  };
   core::ByteReader reader(saved);
   bool mid_scenario = false;
   if (!saved.empty()) {
     mid_scenario = restore_progress(reader, progress);
+    for (std::size_t s = 0; s < std::min(progress.scenario, specs.size()); ++s) verify_windows(s, base.run.weeks);
     progress.history.push_back(utc_now() + " resumed scenario " + std::to_string(progress.scenario));
     log.info("resuming from the checkpoint: scenario " + set.names[std::min(progress.scenario, set.names.size() - 1)]);
   }
@@ -390,6 +403,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       runner.restore(reader);
       summarizer.restore(reader);
       mid_scenario = false;
+      verify_windows(s, runner.next_week());
     }
     double simulate_seconds = 0.0;
     {
@@ -407,7 +421,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
         simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();
         summarizer.add(ensemble);
         window_variables(ensemble, layout.ensemble, o.parallelism, window_bytes);
-        store.save_window(s, ensemble.first_week(), window_bytes);
+        store.save_window(s, ensemble.first_week(), window_bytes, static_cast<std::size_t>(P),
+                          io::OutputFile::kPathChunk);
         const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
         if (stop_requested()) {
           checkpoint(&runner, &summarizer, "interrupted at " + where);
