@@ -19,6 +19,8 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -52,8 +54,8 @@ int run_main(int argc, char** argv) {
       "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"
       "66 input file missing or unreadable; 69 not enough memory; 70 internal error; 73 output cannot be\n"
       "created: exists without --force, another run is writing it (its lock <output>.lock is held),\n"
-      "or not enough disk space; 74 I/O error while writing;\n"
-      "75 stopped by SIGTERM/SIGINT after saving a checkpoint: rerun the same command with --resume.");
+      "or not enough disk space (pre-flight); 74 I/O error while writing (a full disk included);\n"
+      "75 stopped by SIGTERM/SIGINT/SIGHUP after saving a checkpoint: rerun the same command with --resume.");
 
   std::string config_path;
   app::RunOverrides ov;
@@ -184,7 +186,7 @@ int run_main(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int exit_status(int argc, char** argv) {
   try {
     return run_main(argc, argv);
   } catch (const io::ConfigError& e) {
@@ -212,8 +214,10 @@ int main(int argc, char** argv) {
     std::cerr << "chainsim: " << e.what() << "\n";
     return exit_code::kCannotCreate;
   } catch (const io::h5::Error& e) {
+    // Only ever raised while writing (the output's directory and name were
+    // checked before the run): an I/O error, a full disk among them.
     std::cerr << "chainsim: cannot write output: " << e.what() << "\n";
-    return exit_code::kCannotCreate;
+    return exit_code::kIo;
   } catch (const std::filesystem::filesystem_error& e) {
     std::cerr << "chainsim: I/O error: " << e.what() << "\n";
     return exit_code::kIo;
@@ -224,4 +228,17 @@ int main(int argc, char** argv) {
     std::cerr << "chainsim: internal error: " << e.what() << "\n";
     return exit_code::kInternal;
   }
+}
+
+int main(int argc, char** argv) {
+  const int status = exit_status(argc, argv);
+  // After a failed HDF5 close, HDF5's own exit-time cleanup would crash (and
+  // turn the status into 139): end without it, our output flushed first.
+  if (io::h5::close_failed()) {
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(status);
+  }
+  return status;
 }

@@ -61,7 +61,27 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
   const auto& L = layout_;
   tmp_ = L.path;
   tmp_ += ".tmp." + std::to_string(::getpid());
-  impl_ = std::make_unique<Impl>(Impl{h5::File::create(tmp_), {}, {}});
+  try {
+    impl_ = std::make_unique<Impl>(Impl{h5::File::create(tmp_), {}, {}});
+    define();
+  } catch (...) {
+    // A constructor that throws gets no destructor call: abandon the file here.
+    abandon();
+    throw;
+  }
+}
+
+void OutputFile::abandon() noexcept {
+  if (impl_) {
+    impl_->file.discard();  // room for the close's flush, on a full disk too
+    impl_.reset();          // its variables first, then the file
+  }
+  std::error_code ec;
+  std::filesystem::remove(tmp_, ec);
+}
+
+void OutputFile::define() {
+  const auto& L = layout_;
   h5::File& f = impl_->file;
   auto create_stat = [&](const std::string& name, const std::vector<std::string>& dims, const h5::VarOptions& o) {
     impl_->stats.emplace(name, f.create_variable<double>(name, dims, o));
@@ -221,13 +241,7 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
 }
 
 OutputFile::~OutputFile() {
-  if (committed_) return;
-  try {
-    impl_.reset();
-  } catch (...) {
-  }
-  std::error_code ec;
-  std::filesystem::remove(tmp_, ec);
+  if (!committed_) abandon();
 }
 
 void OutputFile::write_summary(std::size_t s, const ScenarioSummary& sum) {
@@ -340,6 +354,10 @@ void OutputFile::write_encoded_per_path(std::size_t s, const std::string& name, 
 }
 
 void OutputFile::commit() {
+  // Everything HDF5 still holds goes to disk first, while every object is
+  // open: a full disk fails here, and the destructor can then abandon the
+  // file cleanly. Closing afterwards has next to nothing left to write.
+  impl_->file.flush();
   for (auto& [name, var] : impl_->stats) var.close();
   for (auto& [name, var] : impl_->per_path) var.close();
   impl_->stats.clear();

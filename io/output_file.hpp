@@ -48,7 +48,9 @@ class OutputFile {
  public:
   // Creates the temporary file and defines every dimension and variable.
   explicit OutputFile(OutputLayout layout);
-  ~OutputFile();  // removes the temporary file unless commit() succeeded
+  // Removes the temporary file unless commit() succeeded, after closing it in
+  // a way that cannot fail for lack of disk space (h5::File::discard).
+  ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
@@ -94,6 +96,8 @@ class OutputFile {
 
  private:
   struct Impl;
+  void define();             // the dimensions, variables and attributes
+  void abandon() noexcept;   // closes and removes the temporary file after an error
   OutputLayout layout_;
   std::filesystem::path tmp_;
   std::unique_ptr<Impl> impl_;
