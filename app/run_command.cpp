@@ -14,6 +14,7 @@
 #include "forecast/resolve.hpp"
 #include "forecast/summaries.hpp"
 #include "io/config_toml.hpp"
+#include "io/h5file.hpp"
 #include "io/output_file.hpp"
 #include "io/planning_table.hpp"
 #include "io/terminal_summary.hpp"
@@ -24,6 +25,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -360,14 +362,37 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   if (!saved.empty()) {
     mid_scenario = restore_progress(reader, progress);
     for (std::size_t s = 0; s < std::min(progress.scenario, specs.size()); ++s) verify_windows(s, base.run.weeks);
-    progress.history.push_back(utc_now() + " resumed scenario " + std::to_string(progress.scenario));
-    log.info("resuming from the checkpoint: scenario " + set.names[std::min(progress.scenario, set.names.size() - 1)]);
+    const bool all_simulated = progress.scenario >= specs.size();
+    progress.history.push_back(utc_now() + (all_simulated ? std::string(" resumed to write the output")
+                                                          : " resumed scenario " + std::to_string(progress.scenario)));
+    log.info(all_simulated ? std::string("resuming from the checkpoint: every scenario is simulated; writing the output")
+                           : "resuming from the checkpoint: scenario " + set.names[progress.scenario]);
   }
 
+  // A write that fails (a full disk, an I/O error: exit 74) leaves the last
+  // saved checkpoint as it was, every file of it written atomically: say so,
+  // and how to go on, before the error itself is reported.
+  auto on_write_error = [&](const std::string& doing, const auto& write) {
+    try {
+      write();
+    } catch (const std::system_error&) {
+      log.error(doing + " failed; the checkpoint in " + store.directory().string() +
+                " is as it was: once the cause is fixed (a full disk: free some space), rerun the same command "
+                "with --resume");
+      throw;
+    } catch (const io::h5::Error&) {
+      log.error(doing + " failed; the checkpoint in " + store.directory().string() +
+                " is as it was: once the cause is fixed (a full disk: free some space), rerun the same command "
+                "with --resume");
+      throw;
+    }
+  };
   auto last_checkpoint = clock::now();
   auto checkpoint = [&](const EnsembleRunner* runner, const ScenarioSummarizer* summarizer, const std::string& what) {
     progress.history.push_back(utc_now() + " " + what);
-    store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer); });
+    on_write_error("saving the checkpoint", [&] {
+      store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer); });
+    });
     last_checkpoint = clock::now();
     log.debug("checkpoint saved: " + what);
   };
@@ -378,7 +403,10 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     manifest.end_utc = utc_now();
     manifest.checkpoint_history = progress.history;
     write_manifest((store.directory() / "run.json").string(), manifest);
-    throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " at " + where +
+    const int sig = stop_signal();
+    const std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP"
+                                                                                                  : "signal " + std::to_string(sig);
+    throw Interrupted("stopped by " + name + " " + where +
                       "; checkpoint saved in " + store.directory().string() +
                       "; continue with the same command and --resume");
   };
@@ -421,13 +449,15 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
         simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();
         summarizer.add(ensemble);
         window_variables(ensemble, layout.ensemble, o.parallelism, window_bytes);
-        store.save_window(s, ensemble.first_week(), window_bytes, static_cast<std::size_t>(P),
-                          io::OutputFile::kPathChunk);
+        on_write_error("saving a window of per-path series", [&] {
+          store.save_window(s, ensemble.first_week(), window_bytes, static_cast<std::size_t>(P),
+                            io::OutputFile::kPathChunk);
+        });
         const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
         if (stop_requested()) {
           checkpoint(&runner, &summarizer, "interrupted at " + where);
           log.progress_done();
-          stop_after_checkpoint(where);
+          stop_after_checkpoint("at " + where);
         }
         if (checkpoint_due() && !runner.done()) checkpoint(&runner, &summarizer, "saved at " + where);
       }
@@ -451,7 +481,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       // A stop that arrives during a scenario's last window is honoured here,
       // and recorded like one inside a scenario (manifest and history).
       checkpoint(nullptr, nullptr, "interrupted after scenario " + std::to_string(s));
-      stop_after_checkpoint("the end of scenario " + set.names[s]);
+      stop_after_checkpoint("at the end of scenario " + set.names[s]);
     }
     if (s + 1 < specs.size() && checkpoint_due())
       checkpoint(nullptr, nullptr, "saved after scenario " + std::to_string(s));
@@ -463,7 +493,11 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   // sequence of writes whether or not the run was interrupted. Per-path series
   // are written a chunk of paths at a time over the whole horizon, gathered
   // from the windows' files and compressed in parallel (per_path_assembly.hpp).
-  {
+  // A stop signal is honoured here too (between blocks of chunks): the
+  // partial file is abandoned and the checkpoint, which then holds every
+  // scenario's results, lets --resume assemble again without simulating.
+  bool assembled = false;
+  on_write_error("writing the output", [&] {
     io::OutputFile file(layout);
     PerPathSeries series;
     series.names = layout.ensemble;
@@ -473,12 +507,22 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     series.weeks = base.run.weeks;
     series.window = window;
     for (std::size_t s = 0; s < specs.size(); ++s) {
+      if (stop_requested()) return;
       file.write_summary(s, progress.done[s]);
       if (s > 0) file.write_comparison(s, progress.comparisons[s - 1]);
-      write_per_path_series(file, store, s, series, o.parallelism);
+      if (!write_per_path_series(file, store, s, series, o.parallelism, stop_requested)) return;
     }
+    if (stop_requested()) return;
     file.commit();
+    assembled = true;
+  });
+  if (!assembled) {
+    checkpoint(nullptr, nullptr, "interrupted while writing the output");
+    stop_after_checkpoint("while writing the output");
   }
+  // From here on the output is complete: a stop lets the few remaining small
+  // writes finish rather than leave a complete output without its tables.
+  if (stop_requested()) log.info("stop requested after the output was complete: finishing its tables and manifest");
 
   // The planning table and the scenario comparison beside the HDF5 file.
   const io::PlanningTables tables =
