@@ -53,8 +53,9 @@ int run_main(int argc, char** argv) {
   app.footer(
       "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"
       "66 input file missing or unreadable; 69 not enough memory; 70 internal error; 73 output cannot be\n"
-      "created: exists without --force, another run is writing it (its lock <output>.lock is held),\n"
-      "or not enough disk space (pre-flight); 74 I/O error while writing (a full disk included);\n"
+      "created: exists without --force, another run is writing it (its lock <output>.lock is held), its\n"
+      "name is not UTF-8 or too long, or not enough disk space (pre-flight); 74 I/O error while writing\n"
+      "(a full disk included);\n"
       "75 stopped by SIGTERM/SIGINT/SIGHUP after saving a checkpoint: rerun the same command with --resume.");
 
   std::string config_path;

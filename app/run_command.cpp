@@ -27,7 +27,9 @@
 #include <cerrno>
 #include <csignal>
 #include <chrono>
+#include <cmath>
 #include <cstring>
+#include <functional>
 #include <fstream>
 #include <ostream>
 
@@ -77,39 +79,162 @@ void remove_stale_temporaries(const fs::path& out, const fs::path& checkpoint_di
     }
 }
 
+// "2.31 GiB" from 1 GiB on, else "5.73 MiB": small runs on small disks too
+// get a figure that says something.
 std::string gib(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  char buf[48];
+  if (bytes >= 1024.0 * 1024.0 * 1024.0)
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  else
+    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / (1024.0 * 1024.0));
   return buf;
 }
 
 // ---------------------------------------------------------------------------
-// Pre-flight: will the run fit on disk and in memory?
+// Pre-flight, part 1: can the output be named as asked? Checked before the
+// output's lock is taken (the lock file's name is one of those checked) and
+// before anything is simulated, so that a run that would fail only when it
+// writes its results fails at once and leaves nothing behind.
+// ---------------------------------------------------------------------------
+
+// "<name>.run.json.tmp.<pid>" for a name the run derives from the output's.
+std::string stem_pattern(const std::string& derived, const std::string& name, const std::string& stem) {
+  const bool from_name = derived.compare(0, name.size(), name) == 0;
+  std::string rest = derived.substr(from_name ? name.size() : stem.size());
+  if (const auto at = rest.rfind(".tmp."); at != std::string::npos) rest = rest.substr(0, at) + ".tmp.<pid>";
+  return (from_name ? "<name>" : "<name without .h5>") + rest;
+}
+
+void check_output_names(const fs::path& output, const io::OutputLayout& layout, std::size_t scenarios, int weeks) {
+  if (const std::string problem = io::OutputFile::text_problem(layout); !problem.empty())
+    throw OutputExistsError("cannot write output: " + problem +
+                            "; the output file records it as text, which must be UTF-8 (choose a UTF-8 name)");
+  const fs::path dir = directory_of(output);
+  // Every name the run creates beside the output and in its checkpoint, with
+  // the longest process ID the system can give (a resumed run has another).
+  std::size_t pid_digits = 7;  // Linux's largest pid_max, 4194304
+  if (std::ifstream pid_max("/proc/sys/kernel/pid_max"); pid_max) {
+    std::string v;
+    pid_max >> v;
+    if (!v.empty()) pid_digits = v.size();
+  }
+  const std::string pid(pid_digits, '9');
+  const std::string name = output.filename().string(), stem = fs::path(table_stem(output)).filename().string();
+  const std::vector<std::string> beside = {
+      fs::path(OutputLock::lock_path(output)).filename().string(), name + ".tmp." + pid, name + ".ckpt",
+      name + ".run.json.tmp." + pid, stem + ".planning.csv.tmp." + pid, stem + ".planning.md.tmp." + pid,
+      stem + ".comparison.csv.tmp." + pid, stem + ".comparison.md.tmp." + pid};
+  const std::string inside = "s" + std::to_string(scenarios) + "-w" + std::to_string(weeks) + ".bin.tmp." + pid;
+  errno = 0;
+  const long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
+  if (name_max > 0) {
+    const auto longest = *std::max_element(beside.begin(), beside.end(),
+                                           [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    if (longest.size() > static_cast<std::size_t>(name_max)) {
+      const std::size_t room = static_cast<std::size_t>(name_max) - (longest.size() - name.size());
+      throw OutputExistsError("cannot write output: the name " + name + " (" + std::to_string(name.size()) +
+                              " bytes) is too long: beside it chainsim writes names up to " +
+                              std::to_string(longest.size() - name.size()) + " bytes longer (" +
+                              stem_pattern(longest, name, stem) + "), and the file system of " + dir.string() +
+                              " allows at most " + std::to_string(name_max) +
+                              " bytes per name; use an output name of at most " + std::to_string(room) + " bytes");
+    }
+  }
+  const long path_max = ::pathconf(dir.c_str(), _PC_PATH_MAX);
+  std::error_code ec;
+  const fs::path absolute_dir = fs::absolute(dir, ec);
+  const std::size_t longest_path = absolute_dir.string().size() + 1 + (name + ".ckpt/").size() + inside.size();
+  if (path_max > 0 && !ec && longest_path >= static_cast<std::size_t>(path_max))
+    throw OutputExistsError("cannot write output: the path " + output.string() + " is too long: the checkpoint's files "
+                            "would have paths of " + std::to_string(longest_path) + " bytes, the system allows " +
+                            std::to_string(path_max - 1));
+}
+
+// ---------------------------------------------------------------------------
+// Pre-flight, part 2: will the run fit on disk and in memory?
 // ---------------------------------------------------------------------------
 
 struct Estimate {
-  double output_bytes = 0;   // the HDF5 file (per-path series uncompressed: an upper bound) and tables
-  double scratch_bytes = 0;  // checkpoint: window files and the state
-  double memory_bytes = 0;   // peak resident memory
+  double summary_bytes = 0;   // the weekly and period statistics: uncompressed doubles, known exactly
+  double per_path_bytes = 0;  // the per-path series as the file stores them (compressed; from a pilot)
+  double metadata_bytes = 0;  // HDF5's object headers, attributes, chunk indexes; the tables
+  double window_bytes = 0;    // the checkpoint's window files (uncompressed series: known exactly)
+  double state_bytes = 0;     // the checkpoint's state file
+  double memory_bytes = 0;    // peak resident memory
+  double output_bytes() const { return summary_bytes + per_path_bytes + metadata_bytes; }
+  // The most the run holds on disk at once: all window files and a state
+  // file, and then either the output being written or a second state file
+  // (a state is saved under a temporary name before it replaces the last).
+  double disk_bytes() const { return window_bytes + state_bytes + std::max(state_bytes, output_bytes()); }
 };
+
+double element_bytes(const std::string& var) { return var == "cost_eur" ? 8 : 4; }
+
+// The state file at its largest, in the last scenario: every path's state
+// and two sets of per-path period metrics (the baseline's and the
+// scenario's), and the summaries of every scenario.
+double state_bytes(double paths, double path_state_bytes, std::size_t periods, double summaries) {
+  return paths * (path_state_bytes + 2.0 * kNumPeriodMetrics * static_cast<double>(periods) * sizeof(double)) +
+         summaries + 65536;
+}
 
 Estimate estimate(const Config& base, int regions, int window, std::size_t scenarios, std::size_t periods) {
   const double P = static_cast<double>(base.run.paths), T = base.run.weeks, S = static_cast<double>(scenarios);
   const double Q = static_cast<double>(base.output.quantiles.size()), R = regions, NP = static_cast<double>(periods);
+  const double A = static_cast<double>(base.output.risk_levels.size());
   double per_path_vars = 0;
-  for (const auto& name : base.output.ensemble) per_path_vars += name == "cost_eur" ? 8 : 4;
+  for (const auto& name : base.output.ensemble) per_path_vars += element_bytes(name);
+  // As io/output_file.cpp lays them out, per scenario: mean, sd and quantiles
+  // of every variable per week (and of the regional ones per region); per
+  // period the peak occupancy's mean and quantiles, shortfall probability and
+  // person-weeks, capacity needed per risk level, and per planning metric
+  // its mean, 3 quantiles and the difference's mean, low and high, plus the
+  // difference in shortfall probability with its interval.
+  const double per_period = 3 + Q + A + 7.0 * kNumPeriodMetrics + 3;
   const double summaries =
-      S * 8 * (core::kNumVars * T * (2 + Q) + kStoredRegionalVars * T * R * (2 + Q) + NP * (kNumPeriodMetrics * 8 + 16));
-  const double per_path = S * P * T * per_path_vars;
-  const double state_bytes = P * (300 + 8 * (2.0 * R + base.dublin.deadline_weeks + base.nareis.max_lag_weeks)) +
-                             2 * kNumPeriodMetrics * NP * P * 8 + summaries;
+      S * 8 * (core::kNumVars * T * (2 + Q) + kStoredRegionalVars * T * R * (2 + Q) + NP * per_period);
   Estimate e;
-  e.output_bytes = summaries + per_path + 1e6;
-  e.scratch_bytes = per_path + state_bytes;
+  e.summary_bytes = summaries;
+  // Until the pilot has run (estimate_per_path): uncompressed, an upper bound.
+  e.per_path_bytes = S * P * T * per_path_vars;
+  // About 1.5 KiB per variable (object header, attributes, dimension lists),
+  // the configuration text twice (attribute and dense-storage heap) and the
+  // tables beside the file (a line per period and scenario); measured on the
+  // seed's layouts, where it is 3-4 % of a small run's file.
+  const double variables = 3.0 * (core::kNumVars + kStoredRegionalVars) + 12 + 7.0 * kNumPeriodMetrics +
+                           static_cast<double>(base.output.ensemble.size());
+  e.metadata_bytes = 1536 * variables + 2.0 * 65536 + NP * S * 4096;
+  // Window files: the series uncompressed, and 12 bytes of block table per
+  // 256 paths of a variable plus a 32-byte trailer per file.
+  const double windows = S * std::ceil(T / window);
+  e.window_bytes = S * P * T * per_path_vars +
+                   windows * (32 + 12.0 * static_cast<double>(base.output.ensemble.size()) * std::ceil(P / 256));
+  // Until the pilot has measured a path's state: a bound from its parts
+  // (scalars, a stock per region, the Dublin and reunification queues).
+  e.state_bytes = state_bytes(P, 300 + 8 * (2.0 * R + base.dublin.deadline_weeks + base.nareis.max_lag_weeks),
+                              periods, summaries);
   e.memory_bytes = static_cast<double>(Ensemble::bytes_per_week(regions, base.run.paths)) * window +
-                   2 * state_bytes + P * window * per_path_vars + 64e6;
+                   2 * e.state_bytes + P * window * per_path_vars + 64e6;
   return e;
 }
+
+// The per-path series as the file will store them. How well they compress
+// depends on the values: a capacity that never changes shrinks a hundredfold,
+// an occupancy threefold, so no fixed ratio is within 1.5x of every layout.
+// The first paths of every scenario are simulated over the whole horizon (the
+// kernel gives every path its own random numbers, so these are the run's own
+// first paths) and each variable compressed as the file compresses a chunk;
+// the run's P paths are then estimated at the pilot's bytes per path. The
+// pilot costs 64 paths per scenario, well under a percent of a run big
+// enough for its size to matter.
+// It also measures what one path's state takes in a checkpoint.
+struct Pilot {
+  double per_path_bytes = 0;    // the run's per-path series in the file
+  double path_state_bytes = 0;  // one path's state in the state file
+};
+Pilot run_pilot(const std::vector<core::ModelSpec>& specs, const Config& base, const std::vector<std::string>& names,
+                const Parallelism& par);
+
 
 double available_memory_bytes() {
   std::ifstream in("/proc/meminfo");
@@ -121,7 +246,17 @@ double available_memory_bytes() {
   return -1;  // unknown: no check
 }
 
-void preflight(const fs::path& out, const Estimate& e, bool resuming, Log& log) {
+// Bytes of the checkpoint already on disk (a resumed run's need is what it adds).
+double checkpoint_bytes_on_disk(const fs::path& dir) {
+  double sum = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file(ec)) sum += static_cast<double>(it->file_size(ec));
+  return sum;
+}
+
+void preflight(const fs::path& out, Estimate& e, const std::function<void(Estimate&)>& refine, double on_disk,
+               Log& log) {
   const fs::path dir = directory_of(out);
   // Writable? Try it rather than trusting permission bits (root, ACLs, read-only mounts).
   const fs::path probe = dir / (".chainsim-probe." + std::to_string(::getpid()));
@@ -138,14 +273,18 @@ void preflight(const fs::path& out, const Estimate& e, bool resuming, Log& log) 
   struct statvfs vfs {};
   if (::statvfs(dir.c_str(), &vfs) == 0) {
     const double free_bytes = static_cast<double>(vfs.f_bavail) * static_cast<double>(vfs.f_frsize);
-    const double need = e.output_bytes + (resuming ? 0.0 : e.scratch_bytes);
+    refine(e);
+    const double need = std::max(0.0, e.disk_bytes() - on_disk);
     if (need > free_bytes)
       throw NoSpaceError("not enough disk space in " + dir.string() + ": the run needs up to " + gib(need) +
-                         " (output " + gib(e.output_bytes) + ", checkpoint " + gib(e.scratch_bytes) + "), " +
+                         " (output about " + gib(e.output_bytes()) + "; checkpoint up to " +
+                         gib(e.window_bytes + 2 * e.state_bytes) + ": per-path windows " + gib(e.window_bytes) +
+                         ", state " + gib(e.state_bytes) + ", twice while it is saved" +
+                         (on_disk > 0 ? "; " + gib(on_disk) + " of it already on disk" : std::string()) + "), " +
                          gib(free_bytes) + " is free");
   }
-  log.debug("pre-flight: output up to " + gib(e.output_bytes) + ", checkpoint " + gib(e.scratch_bytes) +
-            ", memory about " + gib(e.memory_bytes));
+  log.debug("pre-flight: output about " + gib(e.output_bytes()) + ", at most " + gib(e.disk_bytes()) +
+            " on disk at once, memory about " + gib(e.memory_bytes));
 }
 
 // ---------------------------------------------------------------------------
@@ -197,6 +336,34 @@ void window_variables(const Ensemble& w, const std::vector<std::string>& names, 
     else
       transpose(reinterpret_cast<std::int32_t*>(out[i].data()), [&](int t) { return w.column(v, t); }, p0, p1);
   });
+}
+
+Pilot run_pilot(const std::vector<core::ModelSpec>& specs, const Config& base, const std::vector<std::string>& names,
+                const Parallelism& par) {
+  const std::int64_t pilot = std::min<std::int64_t>(base.run.paths, 64);
+  const double scale = static_cast<double>(base.run.paths) / static_cast<double>(pilot);
+  Pilot result;
+  std::vector<std::vector<char>> series;
+  for (const core::ModelSpec& spec : specs) {
+    EnsembleOptions eopt;
+    eopt.paths = pilot;
+    eopt.seed = base.run.seed;
+    eopt.parallelism = par;
+    EnsembleRunner runner(spec, eopt);
+    const Ensemble whole = runner.next_window(base.run.weeks);
+    std::size_t saved = 0;
+    core::ByteWriter counter([&](std::span<const char> piece) { saved += piece.size(); });
+    runner.save(counter);
+    counter.flush();
+    result.path_state_bytes = std::max(result.path_state_bytes, static_cast<double>(saved) / static_cast<double>(pilot));
+    if (names.empty()) continue;
+    window_variables(whole, names, par, series);
+    for (std::size_t v = 0; v < names.size(); ++v)
+      result.per_path_bytes +=
+          static_cast<double>(io::OutputFile::encoded_bytes(series[v], static_cast<std::size_t>(element_bytes(names[v])))) *
+          scale;
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------
@@ -313,6 +480,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
 
   // Existing outputs are never replaced without --force; a directory never.
   if (fs::is_directory(output)) throw OutputExistsError("output " + output.string() + " is a directory");
+  check_output_names(output, layout, specs.size(), base.run.weeks);
   // One run per output: held until this function returns, so everything
   // below (the outputs, their temporaries, the checkpoint) is ours alone.
   const OutputLock lock(output, "chainsim run");
@@ -340,8 +508,17 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     log.warn("no checkpoint in " + store.directory().string() + "; starting from the beginning");
   }
 
-  const Estimate e = estimate(base, specs.front().regions, window, specs.size(), layout.periods.size());
-  if (o.preflight) preflight(output, e, !saved.empty(), log);
+  Estimate e = estimate(base, specs.front().regions, window, specs.size(), layout.periods.size());
+  if (o.preflight) {
+    auto refine = [&](Estimate& est) {
+      const Pilot pilot = run_pilot(specs, base, layout.ensemble, o.parallelism);
+      est.per_path_bytes = pilot.per_path_bytes;
+      est.state_bytes = state_bytes(static_cast<double>(base.run.paths), pilot.path_state_bytes, layout.periods.size(), est.summary_bytes);
+    };
+    preflight(output, e, refine, saved.empty() ? 0.0 : checkpoint_bytes_on_disk(store.directory()), log);
+    manifest.estimated_output_bytes = e.output_bytes();
+    manifest.estimated_disk_bytes = e.disk_bytes();
+  }
   remove_stale_temporaries(output, store.directory());
   store.create_directory();
 
@@ -537,6 +714,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.status = "completed";
   manifest.checkpoint_history = progress.history;
   for (const auto& f : run_outputs(output)) manifest.outputs.emplace_back(f.string(), fs::file_size(f));
+  // The checkpoint at its largest (the run's end), beside the estimate.
+  manifest.checkpoint_bytes = static_cast<std::uintmax_t>(checkpoint_bytes_on_disk(store.directory()));
   write_manifest(output.string() + ".run.json", manifest);
   store.remove();
   if (!o.quiet) {

@@ -728,6 +728,34 @@ void File::discard() noexcept {
 
 bool close_failed() noexcept { return g_close_failed.load(); }
 
+std::string invalid_text_reason(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return "contains a NUL byte";
+  if (!valid_utf8(text)) return "is not valid UTF-8";
+  return {};
+}
+
+std::string escaped(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    // The longest valid UTF-8 sequence starting here, if any, is kept as it is.
+    std::size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+    if (len > 1 && (i + len > text.size() || !valid_utf8(text.substr(i, len)))) len = 0;
+    if (len == 1 && (b < 0x20 || b == 0x7F)) len = 0;
+    if (len == 0) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", b);
+      out += buf;
+      ++i;
+    } else {
+      out.append(text.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
 // ==== File: helpers ========================================================================
 
 void File::require_writable(const std::string& object, const std::string& operation) const {

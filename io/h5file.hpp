@@ -52,6 +52,13 @@ class Error : public std::runtime_error {
 // an abandoned file avoids the failure in the first place.
 bool close_failed() noexcept;
 
+// Why `text` cannot be stored as a text attribute or string ("contains a NUL
+// byte", "is not valid UTF-8"); empty when it can. Lets a caller refuse early
+// what set_attribute would refuse only when it is reached.
+std::string invalid_text_reason(std::string_view text);
+// `text` with bytes that are not printable ASCII or valid UTF-8 as \xNN, for messages.
+std::string escaped(std::string_view text);
+
 // Element types of numeric variables and attributes. All are valid netCDF-4 types
 // (bool is not: h5netcdf refuses it; use int8 with flag_values).
 template <class T>

@@ -206,8 +206,8 @@ void OutputFile::define() {
     h5::VarOptions o;
     // A block of paths × the whole horizon: one path's series is read from one chunk.
     o.chunk = {1, chunk_paths(), T};
-    o.deflate_level = 1;
-    o.shuffle = true;
+    o.deflate_level = kPerPathFilters.deflate_level;
+    o.shuffle = kPerPathFilters.shuffle;
     o.string_attrs = {{"long_name", std::string(it->long_name)}, {"units", std::string(it->units)}};
     if (it->integer)
       impl_->per_path.emplace(name, f.create_variable<std::int32_t>(name, {"scenario", "path", "week"}, o));
@@ -351,6 +351,31 @@ std::vector<unsigned char> OutputFile::encode_per_path(const std::string& name, 
 void OutputFile::write_encoded_per_path(std::size_t s, const std::string& name, std::size_t first_path,
                                         std::span<const unsigned char> encoded) {
   impl_->per_path.at(name).write_chunk({s, first_path, 0}, encoded);
+}
+
+std::size_t OutputFile::encoded_bytes(std::span<const char> values, std::size_t element_bytes) {
+  return h5::encode_chunk(std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(values.data()),
+                                                         values.size()),
+                          element_bytes, kPerPathFilters)
+      .size();
+}
+
+std::string OutputFile::text_problem(const OutputLayout& L) {
+  auto check = [](const std::string& what, const std::string& text) -> std::string {
+    const std::string why = h5::invalid_text_reason(text);
+    return why.empty() ? std::string() : what + " \"" + h5::escaped(text) + "\" " + why;
+  };
+  std::string p = check("the output name", L.path.string());
+  if (p.empty()) p = check("the configuration file's name", L.configuration_source);
+  if (p.empty()) p = check("the run name", L.run_name);
+  for (const auto& n : L.scenarios)
+    if (p.empty()) p = check("the scenario name", n);
+  for (const auto& n : L.region_codes)
+    if (p.empty()) p = check("the region code", n);
+  for (const auto& n : L.region_names)
+    if (p.empty()) p = check("the region name", n);
+  if (p.empty()) p = check("the configuration", L.configuration_toml);
+  return p;
 }
 
 void OutputFile::commit() {
