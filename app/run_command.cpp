@@ -478,9 +478,12 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.weeks = base.run.weeks;
   manifest.seed = base.run.seed;
 
-  // Existing outputs are never replaced without --force; a directory never.
-  if (fs::is_directory(output)) throw OutputExistsError("output " + output.string() + " is a directory");
+  // A name the run could not complete is refused before anything is looked
+  // at or created. Existing outputs are never replaced without --force; a
+  // directory never.
   check_output_names(output, layout, specs.size(), base.run.weeks);
+  if (std::error_code ec; fs::is_directory(output, ec))
+    throw OutputExistsError("output " + output.string() + " is a directory");
   // One run per output: held until this function returns, so everything
   // below (the outputs, their temporaries, the checkpoint) is ours alone.
   const OutputLock lock(output, "chainsim run");
