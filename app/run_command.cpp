@@ -349,6 +349,7 @@ Pilot run_pilot(const std::vector<core::ModelSpec>& specs, const Config& base, c
     eopt.paths = pilot;
     eopt.seed = base.run.seed;
     eopt.parallelism = par;
+    eopt.block_paths = 8;  // so that 64 paths keep every worker busy (results do not depend on it)
     EnsembleRunner runner(spec, eopt);
     const Ensemble whole = runner.next_window(base.run.weeks);
     std::size_t saved = 0;
@@ -514,7 +515,11 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   Estimate e = estimate(base, specs.front().regions, window, specs.size(), layout.periods.size());
   if (o.preflight) {
     auto refine = [&](Estimate& est) {
+      const auto t0 = clock::now();
       const Pilot pilot = run_pilot(specs, base, layout.ensemble, o.parallelism);
+      log.debug("pre-flight pilot: the first " + std::to_string(std::min<std::int64_t>(base.run.paths, 64)) +
+                " paths of each scenario in " +
+                std::to_string(std::chrono::duration<double>(clock::now() - t0).count()) + " s");
       est.per_path_bytes = pilot.per_path_bytes;
       est.state_bytes = state_bytes(static_cast<double>(base.run.paths), pilot.path_state_bytes, layout.periods.size(), est.summary_bytes);
     };

@@ -251,7 +251,7 @@ class FaultInjection : public ::testing::Test {
 // exited 0 and the file matched neither run.
 TEST_F(FaultInjection, TwoRunsOnOneOutputOneFinishesTheOtherIsRefused) {
   auto args = [](const std::string& seed) {
-    return std::vector<std::string>{"run", "--paths", "120", "--weeks", "52", "--threads", "1", "--seed", seed,
+    return std::vector<std::string>{"run", "--paths", "200", "--weeks", "52", "--threads", "1", "--seed", seed,
                                     "--force", "--quiet", "--out", "c.h5"};
   };
   auto ref = [&](const std::string& seed) {
