@@ -125,7 +125,6 @@ void check_output_names(const fs::path& output, const io::OutputLayout& layout, 
       name + ".run.json.tmp." + pid, stem + ".planning.csv.tmp." + pid, stem + ".planning.md.tmp." + pid,
       stem + ".comparison.csv.tmp." + pid, stem + ".comparison.md.tmp." + pid};
   const std::string inside = "s" + std::to_string(scenarios) + "-w" + std::to_string(weeks) + ".bin.tmp." + pid;
-  errno = 0;
   const long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
   if (name_max > 0) {
     const auto longest = *std::max_element(beside.begin(), beside.end(),
@@ -157,28 +156,35 @@ void check_output_names(const fs::path& output, const io::OutputLayout& layout, 
 struct Estimate {
   double summary_bytes = 0;   // the weekly and period statistics: uncompressed doubles, known exactly
   double per_path_bytes = 0;  // the per-path series as the file stores them (compressed; from a pilot)
-  double metadata_bytes = 0;  // HDF5's object headers, attributes, chunk indexes; the tables
+  double metadata_bytes = 0;  // HDF5's object headers, attributes, chunk indexes
+  double table_bytes = 0;     // the planning table and comparison beside the file, and the manifest
   double window_bytes = 0;    // the checkpoint's window files (uncompressed series: known exactly)
   double state_bytes = 0;     // the checkpoint's state file
   double memory_bytes = 0;    // peak resident memory
   double output_bytes() const { return summary_bytes + per_path_bytes + metadata_bytes; }
   // The most the run holds on disk at once: all window files and a state
-  // file, and then either the output being written or a second state file
+  // file, and then either the outputs being written or a second state file
   // (a state is saved under a temporary name before it replaces the last).
-  double disk_bytes() const { return window_bytes + state_bytes + std::max(state_bytes, output_bytes()); }
+  double disk_bytes() const {
+    return window_bytes + state_bytes + std::max(state_bytes, output_bytes() + table_bytes);
+  }
 };
 
 double element_bytes(const std::string& var) { return var == "cost_eur" ? 8 : 4; }
 
-// The state file at its largest, in the last scenario: every path's state
-// and two sets of per-path period metrics (the baseline's and the
-// scenario's), and the summaries of every scenario.
-double state_bytes(double paths, double path_state_bytes, std::size_t periods, double summaries) {
-  return paths * (path_state_bytes + 2.0 * kNumPeriodMetrics * static_cast<double>(periods) * sizeof(double)) +
-         summaries + 65536;
+// The state file at its largest. With more than one window per scenario, a
+// checkpoint inside the last scenario: every path's state, two sets of
+// per-path period metrics (the baseline's and the scenario's) and the
+// summaries of every scenario. With the whole horizon in one window,
+// checkpoints fall only between scenarios: no path state, one set of metrics.
+double state_bytes(double paths, double path_state_bytes, std::size_t periods, double summaries,
+                   bool checkpoints_inside_scenarios) {
+  const double metrics = kNumPeriodMetrics * static_cast<double>(periods) * sizeof(double);
+  return paths * (checkpoints_inside_scenarios ? path_state_bytes + 2 * metrics : metrics) + summaries + 65536;
 }
 
-Estimate estimate(const Config& base, int regions, int window, std::size_t scenarios, std::size_t periods) {
+Estimate estimate(const Config& base, int regions, int window, std::size_t scenarios, std::size_t periods,
+                  std::size_t configuration_bytes) {
   const double P = static_cast<double>(base.run.paths), T = base.run.weeks, S = static_cast<double>(scenarios);
   const double Q = static_cast<double>(base.output.quantiles.size()), R = regions, NP = static_cast<double>(periods);
   const double A = static_cast<double>(base.output.risk_levels.size());
@@ -195,15 +201,20 @@ Estimate estimate(const Config& base, int regions, int window, std::size_t scena
       S * 8 * (core::kNumVars * T * (2 + Q) + kStoredRegionalVars * T * R * (2 + Q) + NP * per_period);
   Estimate e;
   e.summary_bytes = summaries;
-  // Until the pilot has run (estimate_per_path): uncompressed, an upper bound.
+  // Until the pilot has run (run_pilot): uncompressed, an upper bound.
   e.per_path_bytes = S * P * T * per_path_vars;
-  // About 1.5 KiB per variable (object header, attributes, dimension lists),
-  // the configuration text twice (attribute and dense-storage heap) and the
-  // tables beside the file (a line per period and scenario); measured on the
-  // seed's layouts, where it is 3-4 % of a small run's file.
-  const double variables = 3.0 * (core::kNumVars + kStoredRegionalVars) + 12 + 7.0 * kNumPeriodMetrics +
-                           static_cast<double>(base.output.ensemble.size());
-  e.metadata_bytes = 1536 * variables + 2.0 * 65536 + NP * S * 4096;
+  // Some 900 bytes per variable (object header, attributes, dimension
+  // lists: about 200 KiB on the seed's layout), a chunk index per per-path
+  // variable (a 4 KiB B-tree node and some 50 bytes per chunk), the
+  // configuration text stored as an attribute, and a little for the
+  // superblock and the root group.
+  const double per_path_count = static_cast<double>(base.output.ensemble.size());
+  const double variables = 3.0 * (core::kNumVars + kStoredRegionalVars) + 12 + 7.0 * kNumPeriodMetrics + per_path_count;
+  e.metadata_bytes = 900 * variables + per_path_count * (4096 + 50 * S * std::ceil(P / 256)) +
+                     static_cast<double>(configuration_bytes) + 32768;
+  // The planning table and the comparison, CSV and Markdown: some 250 bytes
+  // per period and scenario each; the manifest a few kilobytes.
+  e.table_bytes = 1024 * NP * S + 16384;
   // Window files: the series uncompressed, and 12 bytes of block table per
   // 256 paths of a variable plus a 32-byte trailer per file.
   const double windows = S * std::ceil(T / window);
@@ -212,29 +223,27 @@ Estimate estimate(const Config& base, int regions, int window, std::size_t scena
   // Until the pilot has measured a path's state: a bound from its parts
   // (scalars, a stock per region, the Dublin and reunification queues).
   e.state_bytes = state_bytes(P, 300 + 8 * (2.0 * R + base.dublin.deadline_weeks + base.nareis.max_lag_weeks),
-                              periods, summaries);
+                              periods, summaries, window < base.run.weeks);
   e.memory_bytes = static_cast<double>(Ensemble::bytes_per_week(regions, base.run.paths)) * window +
                    2 * e.state_bytes + P * window * per_path_vars + 64e6;
   return e;
 }
 
-// The per-path series as the file will store them. How well they compress
-// depends on the values: a capacity that never changes shrinks a hundredfold,
-// an occupancy threefold, so no fixed ratio is within 1.5x of every layout.
+// The pilot: what only running the model can tell. How well the per-path
+// series compress depends on their values (a capacity that never changes
+// shrinks a hundredfold, an occupancy threefold), so no fixed ratio is within
+// 1.5x of every layout; and a path's state has a size only its code knows.
 // The first paths of every scenario are simulated over the whole horizon (the
 // kernel gives every path its own random numbers, so these are the run's own
-// first paths) and each variable compressed as the file compresses a chunk;
-// the run's P paths are then estimated at the pilot's bytes per path. The
-// pilot costs 64 paths per scenario, well under a percent of a run big
-// enough for its size to matter.
-// It also measures what one path's state takes in a checkpoint.
+// first paths), each variable is compressed as the file compresses a chunk,
+// and the run's P paths are estimated at the pilot's bytes per path. It costs
+// 64 paths per scenario: well under a percent of the default forecast.
 struct Pilot {
   double per_path_bytes = 0;    // the run's per-path series in the file
   double path_state_bytes = 0;  // one path's state in the state file
 };
 Pilot run_pilot(const std::vector<core::ModelSpec>& specs, const Config& base, const std::vector<std::string>& names,
                 const Parallelism& par);
-
 
 double available_memory_bytes() {
   std::ifstream in("/proc/meminfo");
@@ -512,7 +521,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     log.warn("no checkpoint in " + store.directory().string() + "; starting from the beginning");
   }
 
-  Estimate e = estimate(base, specs.front().regions, window, specs.size(), layout.periods.size());
+  Estimate e =
+      estimate(base, specs.front().regions, window, specs.size(), layout.periods.size(), set.resolved_toml.size());
   if (o.preflight) {
     auto refine = [&](Estimate& est) {
       const auto t0 = clock::now();
@@ -521,7 +531,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
                 " paths of each scenario in " +
                 std::to_string(std::chrono::duration<double>(clock::now() - t0).count()) + " s");
       est.per_path_bytes = pilot.per_path_bytes;
-      est.state_bytes = state_bytes(static_cast<double>(base.run.paths), pilot.path_state_bytes, layout.periods.size(), est.summary_bytes);
+      est.state_bytes = state_bytes(static_cast<double>(base.run.paths), pilot.path_state_bytes,
+                                    layout.periods.size(), est.summary_bytes, window < base.run.weeks);
     };
     preflight(output, e, refine, saved.empty() ? 0.0 : checkpoint_bytes_on_disk(store.directory()), log);
     manifest.estimated_output_bytes = e.output_bytes();
@@ -538,7 +549,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       const int weeks = std::min(window, base.run.weeks - first);
       std::uint64_t bytes = 0;
       for (const auto& name : layout.ensemble)
-        bytes += (is_integer_var(name) ? 4u : 8u) * static_cast<std::uint64_t>(base.run.paths) * weeks;
+        bytes += static_cast<std::uint64_t>(element_bytes(name)) * static_cast<std::uint64_t>(base.run.paths) * weeks;
       store.open_window(scenario, first, bytes).verify();
     }
   };
@@ -558,17 +569,16 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   // saved checkpoint as it was, every file of it written atomically: say so,
   // and how to go on, before the error itself is reported.
   auto on_write_error = [&](const std::string& doing, const auto& write) {
+    const std::string advice = doing + " failed; the checkpoint in " + store.directory().string() +
+                               " is as it was: once the cause is fixed (a full disk: free some space), rerun the "
+                               "same command with --resume";
     try {
       write();
     } catch (const std::system_error&) {
-      log.error(doing + " failed; the checkpoint in " + store.directory().string() +
-                " is as it was: once the cause is fixed (a full disk: free some space), rerun the same command "
-                "with --resume");
+      log.error(advice);
       throw;
     } catch (const io::h5::Error&) {
-      log.error(doing + " failed; the checkpoint in " + store.directory().string() +
-                " is as it was: once the cause is fixed (a full disk: free some space), rerun the same command "
-                "with --resume");
+      log.error(advice);
       throw;
     }
   };
