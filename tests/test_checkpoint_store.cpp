@@ -2,7 +2,9 @@
 // gigabyte of state): the writer hands its bytes on in pieces, the store sums
 // and writes them as they come. These tests check that streaming changes no
 // byte and that the file still refuses damage and other runs. Window files are
-// read back in parts by many threads.
+// read back in parts by many threads. Any one byte changed anywhere in a
+// window or state file (data, checksums, sizes, trailer) is refused, never
+// read back as other numbers.
 #include "app/checkpoint.hpp"
 #include "core/byte_buffer.hpp"
 #include "forecast/parallel.hpp"
