@@ -1,6 +1,7 @@
 #include "app/backtest_command.hpp"
 
 #include "app/calibrate_command.hpp"
+#include "app/output_lock.hpp"
 #include "app/stock_backtest.hpp"
 #include "forecast/calibration.hpp"
 #include "forecast/ensemble.hpp"
@@ -101,6 +102,7 @@ void csv_row(std::ostream& csv, const HorizonScore& s) {
 
 std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) {
   const auto rows = io::read_data_dir(o.data_dir);
+  const OutputLock lock(o.out_dir, "chainsim backtest", OutputLock::Directory::Create);  // one writer per output
   const InflowData in = load_inflow(rows);
   const Config base = io::load_seed().scenarios[0];
   const int H = o.horizon;

@@ -1,4 +1,5 @@
 #include "app/calibrate_command.hpp"
+#include "app/output_lock.hpp"
 
 #include "forecast/initial_state.hpp"
 #include "io/errors.hpp"
@@ -838,6 +839,7 @@ return = [{ from = 2023-01-02, value = 1.5 }]
 
 void calibrate(const CalibrateOptions& o, std::ostream& log) {
   const auto rows = io::read_data_dir(o.data_dir);
+  const OutputLock lock(o.out, "chainsim calibrate", OutputLock::Directory::Create);  // one writer per output
   std::string md, csv;
   const std::string toml = calibrated_toml(rows, &md, &csv, o.data_dir.generic_string());
   const std::filesystem::path dir = o.report_dir.empty() ? o.out.parent_path() : o.report_dir;

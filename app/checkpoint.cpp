@@ -1,8 +1,11 @@
 #include "app/checkpoint.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -32,10 +35,66 @@ void fsync_directory(const std::filesystem::path& dir) {
   ::close(fd);
 }
 
+// The whole of a checkpoint file. Errors are the checkpoint's, not the disk's:
+// a directory or device in its place, or a read error, makes it unusable (65).
 std::vector<char> read_all(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw CheckpointError("cannot read checkpoint file " + p.string());
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw CheckpointError("cannot read checkpoint file " + p.string() + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw CheckpointError("checkpoint file " + p.string() + " is not a regular file");
+  }
+  std::vector<char> bytes(static_cast<std::size_t>(st.st_size));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = n < 0 ? std::strerror(errno) : "it became shorter while being read";
+      ::close(fd);
+      throw CheckpointError("cannot read checkpoint file " + p.string() + ": " + why);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return bytes;
+}
+
+std::uint32_t crc_of(const char* p, std::size_t n) {
+  return static_cast<std::uint32_t>(::crc32_z(0, reinterpret_cast<const Bytef*>(p), n));
+}
+
+constexpr char kWindowMagic[8] = {'c', 'h', 's', 'm', 'w', 'i', 'n', '1'};
+constexpr std::size_t kTrailerBytes = 32;  // u64 data, u64 blocks, u32 table crc, u32 trailer crc, magic
+constexpr std::size_t kTableEntryBytes = 12;  // u64 end, u32 crc
+
+template <class T>
+void append_raw(std::vector<char>& out, T v) {
+  const auto* p = reinterpret_cast<const char*>(&v);
+  out.insert(out.end(), p, p + sizeof v);
+}
+
+template <class T>
+T load_raw(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// pread of exactly out.size() bytes at `offset`; false at a short file.
+bool pread_all(int fd, char* out, std::size_t size, std::uint64_t offset, int& err) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : 0;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
 }
 
 }  // namespace
@@ -125,18 +184,19 @@ void CheckpointStore::save_state(const std::function<void(core::ByteWriter&)>& w
 }
 
 std::vector<char> CheckpointStore::load_state() const {
+  const std::string state = (dir_ / "state.bin").string();
   std::vector<char> file = read_all(dir_ / "state.bin");
   const std::size_t magic = sizeof kMagic - 1;
   auto get64 = [&](std::size_t at) {
     std::uint64_t v = 0;
-    if (at + 8 > file.size()) throw CheckpointError("checkpoint " + dir_.string() + " is truncated");
+    if (at + 8 > file.size()) throw CheckpointError("checkpoint file " + state + " is truncated");
     std::memcpy(&v, file.data() + at, 8);
     return v;
   };
-  if (file.size() < magic || std::memcmp(file.data(), kMagic, magic) != 0)
-    throw CheckpointError("checkpoint " + dir_.string() + " is not a chainsim checkpoint of this format");
+  if (file.size() < magic + 8 || std::memcmp(file.data(), kMagic, magic) != 0)
+    throw CheckpointError("checkpoint file " + state + " is damaged or not a chainsim checkpoint of this format");
   const std::uint64_t id_size = get64(magic);
-  if (magic + 8 + id_size > file.size()) throw CheckpointError("checkpoint " + dir_.string() + " is truncated");
+  if (id_size > file.size() - magic - 8) throw CheckpointError("checkpoint file " + state + " is damaged or truncated");
   const std::string identity(file.data() + magic + 8, id_size);
   if (identity != identity_) {
     // Say what differs first: the program or the run.
@@ -153,9 +213,9 @@ std::vector<char> CheckpointStore::load_state() const {
   const std::uint64_t size = get64(at);
   const std::uint64_t sum = get64(at + 8);
   at += 16;
-  if (at + size != file.size()) throw CheckpointError("checkpoint " + dir_.string() + " is truncated");
+  if (size != file.size() - at) throw CheckpointError("checkpoint file " + state + " is damaged or truncated");
   if (checksum(kChecksumStart, file.data() + at, size) != sum)
-    throw CheckpointError("checkpoint " + dir_.string() + " is damaged");
+    throw CheckpointError("checkpoint file " + state + " is damaged: it does not match its checksum");
   // The payload in place (moved to the front, no second gigabyte-sized copy).
   file.erase(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(at));
   return file;
@@ -172,10 +232,34 @@ std::filesystem::path CheckpointStore::window_path(std::size_t scenario, int fir
   return dir_ / name;
 }
 
-void CheckpointStore::save_window(std::size_t scenario, int first_week, const std::vector<std::vector<char>>& variables) {
+void CheckpointStore::save_window(std::size_t scenario, int first_week, const std::vector<std::vector<char>>& variables,
+                                  std::size_t paths, std::size_t block_paths) {
   const std::filesystem::path path = window_path(scenario, first_week);
+  std::vector<char> table;
+  std::uint64_t end = 0, blocks = 0;
+  for (const auto& v : variables) {
+    if (paths == 0 || block_paths == 0 || v.size() % paths != 0)
+      throw std::invalid_argument("save_window: " + std::to_string(v.size()) + " bytes are not " +
+                                  std::to_string(paths) + " rows of equal size");
+    const std::size_t block = v.size() / paths * block_paths;
+    for (std::size_t at = 0; at < v.size(); at += block) {
+      const std::size_t n = std::min(block, v.size() - at);
+      end += n;
+      ++blocks;
+      append_raw<std::uint64_t>(table, end);
+      append_raw<std::uint32_t>(table, crc_of(v.data() + at, n));
+    }
+  }
+  std::vector<char> trailer;
+  append_raw<std::uint64_t>(trailer, end);
+  append_raw<std::uint64_t>(trailer, blocks);
+  append_raw<std::uint32_t>(trailer, crc_of(table.data(), table.size()));
+  append_raw<std::uint32_t>(trailer, crc_of(trailer.data(), trailer.size()));
+  trailer.insert(trailer.end(), std::begin(kWindowMagic), std::end(kWindowMagic));
   AtomicFile f(path);
   for (const auto& v : variables) f.write(v);  // the pieces in turn, not copied into one buffer
+  f.write(table);
+  f.write(trailer);
   f.commit_unsynced();
   unsynced_windows_.push_back(path);
 }
@@ -200,30 +284,107 @@ WindowReader CheckpointStore::open_window(std::size_t scenario, int first_week, 
 }
 
 WindowReader::WindowReader(std::filesystem::path path, std::uint64_t expected) : path_(std::move(path)) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path_, ec);
-  if (ec) throw CheckpointError("checkpoint window file " + path_.string() + " is missing");
-  if (size != expected) throw CheckpointError("checkpoint window file " + path_.string() + " has the wrong size");
+  const std::string name = "checkpoint window file " + path_.string();
   fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0)
-    throw CheckpointError("cannot read checkpoint window file " + path_.string() + ": " + std::strerror(errno));
+  if (fd_ < 0) {
+    const int err = errno;
+    throw CheckpointError(err == ENOENT ? name + " is missing" : "cannot read " + name + ": " + std::strerror(err));
+  }
+  // From here on a throw leaves the constructor: close before every one.
+  auto refuse = [&](const std::string& why) {
+    ::close(fd_);
+    fd_ = -1;
+    throw CheckpointError(name + " " + why + "; start over with --force");
+  };
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) refuse("is not a regular file");
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size < kTrailerBytes) refuse("is truncated (" + std::to_string(size) + " bytes)");
+  char trailer[kTrailerBytes];
+  int err = 0;
+  if (!pread_all(fd_, trailer, kTrailerBytes, size - kTrailerBytes, err))
+    refuse(std::string("cannot be read: ") + (err ? std::strerror(err) : "unexpected end of file"));
+  if (std::memcmp(trailer + 24, kWindowMagic, sizeof kWindowMagic) != 0)
+    refuse("is damaged or not a window file of this format (its trailer is wrong)");
+  if (crc_of(trailer, 20) != load_raw<std::uint32_t>(trailer + 20))
+    refuse("is damaged (its trailer does not match its checksum)");
+  data_bytes_ = load_raw<std::uint64_t>(trailer);
+  const auto blocks = load_raw<std::uint64_t>(trailer + 8);
+  const std::uint64_t room = size - kTrailerBytes;
+  if (blocks > room / kTableEntryBytes || data_bytes_ != room - blocks * kTableEntryBytes)
+    refuse("is damaged (its size, " + std::to_string(size) + " bytes, does not match its trailer)");
+  if (data_bytes_ != expected)
+    refuse("holds " + std::to_string(data_bytes_) + " bytes of series, this run expects " + std::to_string(expected));
+  std::vector<char> table(static_cast<std::size_t>(blocks * kTableEntryBytes));
+  if (!pread_all(fd_, table.data(), table.size(), data_bytes_, err))
+    refuse(std::string("cannot be read: ") + (err ? std::strerror(err) : "unexpected end of file"));
+  if (crc_of(table.data(), table.size()) != load_raw<std::uint32_t>(trailer + 16))
+    refuse("is damaged (its block table does not match its checksum)");
+  blocks_.resize(static_cast<std::size_t>(blocks));
+  std::uint64_t previous = 0;
+  for (std::size_t b = 0; b < blocks_.size(); ++b) {
+    blocks_[b] = {load_raw<std::uint64_t>(table.data() + b * kTableEntryBytes),
+                  load_raw<std::uint32_t>(table.data() + b * kTableEntryBytes + 8)};
+    if (blocks_[b].end <= previous || blocks_[b].end > data_bytes_) refuse("is damaged (its block table is wrong)");
+    previous = blocks_[b].end;
+  }
+  if (previous != data_bytes_) refuse("is damaged (its block table is wrong)");
 }
 
-WindowReader::WindowReader(WindowReader&& o) noexcept : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)) {}
+WindowReader::WindowReader(WindowReader&& o) noexcept
+    : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)), data_bytes_(o.data_bytes_),
+      blocks_(std::move(o.blocks_)) {}
 
 WindowReader::~WindowReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void WindowReader::read_block(std::size_t b, char* into) const {
+  const std::uint64_t begin = b == 0 ? 0 : blocks_[b - 1].end;
+  const auto n = static_cast<std::size_t>(blocks_[b].end - begin);
+  int err = 0;
+  if (!pread_all(fd_, into, n, begin, err))
+    throw CheckpointError("cannot read checkpoint window file " + path_.string() + ": " +
+                          (err ? std::strerror(err) : "unexpected end of file"));
+  if (crc_of(into, n) != blocks_[b].crc)
+    throw CheckpointError("checkpoint window file " + path_.string() + " is damaged: bytes " + std::to_string(begin) +
+                          ".." + std::to_string(blocks_[b].end) +
+                          " do not match their checksum; start over with --force");
+}
+
 void WindowReader::read_at(std::uint64_t offset, std::span<char> out) const {
-  std::size_t done = 0;
-  while (done < out.size()) {
-    const ssize_t n = ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw CheckpointError("cannot read checkpoint window file " + path_.string() + ": " +
-                            (n < 0 ? std::strerror(errno) : "unexpected end of file"));
-    done += static_cast<std::size_t>(n);
+  if (offset > data_bytes_ || out.size() > data_bytes_ - offset)
+    throw CheckpointError("cannot read checkpoint window file " + path_.string() + ": bytes " +
+                          std::to_string(offset) + ".." + std::to_string(offset + out.size()) + " are past its " +
+                          std::to_string(data_bytes_) + " bytes of series");
+  if (out.empty()) return;
+  const std::uint64_t stop = offset + out.size();
+  // The first block that ends after `offset`.
+  auto b = static_cast<std::size_t>(
+      std::upper_bound(blocks_.begin(), blocks_.end(), offset, [](std::uint64_t v, const Block& k) { return v < k.end; }) -
+      blocks_.begin());
+  std::vector<char> partial;
+  for (; b < blocks_.size(); ++b) {
+    const std::uint64_t begin = b == 0 ? 0 : blocks_[b - 1].end;
+    if (begin >= stop) break;
+    const std::uint64_t end = blocks_[b].end;
+    if (begin >= offset && end <= stop) {
+      read_block(b, out.data() + (begin - offset));  // whole block wanted: straight into place
+    } else {
+      partial.resize(static_cast<std::size_t>(end - begin));
+      read_block(b, partial.data());
+      const std::uint64_t from = std::max(begin, offset), to = std::min(end, stop);
+      std::memcpy(out.data() + (from - offset), partial.data() + (from - begin), static_cast<std::size_t>(to - from));
+    }
+  }
+}
+
+void WindowReader::verify() const {
+  std::vector<char> buf;
+  for (std::size_t b = 0; b < blocks_.size(); ++b) {
+    const std::uint64_t begin = b == 0 ? 0 : blocks_[b - 1].end;
+    buf.resize(static_cast<std::size_t>(blocks_[b].end - begin));
+    read_block(b, buf.data());
   }
 }
 

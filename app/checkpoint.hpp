@@ -4,10 +4,25 @@
 //                         state, the summaries so far), written atomically
 //                         with a checksum and the run's identity;
 //   s<S>-w<first>.bin     the per-path series of one window of weeks of one
-//                         scenario, written atomically as the window finishes.
+//                         scenario, written atomically as the window finishes,
+//                         with a checksum per block (below).
 // The final output is always assembled from these files at the end, so an
 // interrupted and resumed run writes exactly the same bytes as one that ran
 // straight through. The directory is removed when the output is complete.
+//
+// Nothing is taken from a checkpoint file unchecked: a flipped bit in any of
+// them is refused (CheckpointError, exit 65, naming the file), never turned
+// into a different output.
+//
+// A window file is the variables' bytes one after the other, then a block
+// table and a fixed trailer:
+//   data     variable 0's (path, week) bytes, variable 1's, ...
+//   table    per block: u64 end offset in data (exclusive), u32 CRC-32 (zlib)
+//   trailer  u64 data bytes, u64 blocks, u32 CRC-32 of the table,
+//            u32 CRC-32 of the trailer's first 20 bytes, 8 bytes "chsmwin1"
+// (little-endian, the machine's order). A block is `block_paths` paths of one
+// variable: exactly what the output's assembly reads at a time (a chunk of
+// paths), so every read verifies what it reads and nothing more.
 #include "core/byte_buffer.hpp"
 
 #include <cstdint>
@@ -29,22 +44,36 @@ struct CheckpointError : std::runtime_error {
 };
 
 // A checkpoint window file opened for reading parts of it, from any number of
-// threads at once (each read is one pread at its own offset).
+// threads at once (each read is one pread per block at its own offset).
 class WindowReader {
  public:
-  // Throws CheckpointError when the file is missing, unreadable or not `expected_bytes` long.
+  // Opens the file and checks its trailer and block table; throws
+  // CheckpointError when it is missing, not a regular file, damaged, or does
+  // not hold exactly `expected_bytes` of data.
   WindowReader(std::filesystem::path path, std::uint64_t expected_bytes);
   WindowReader(WindowReader&& other) noexcept;
   WindowReader& operator=(WindowReader&&) = delete;
   WindowReader(const WindowReader&) = delete;
   WindowReader& operator=(const WindowReader&) = delete;
   ~WindowReader();
-  // Fills `out` with the bytes at [offset, offset + out.size()); throws CheckpointError.
+  // Fills `out` with the data bytes at [offset, offset + out.size()). Every
+  // block the range touches is read whole and its checksum verified before any
+  // of its bytes are used; throws CheckpointError naming the file and bytes.
   void read_at(std::uint64_t offset, std::span<char> out) const;
+  // Reads and verifies every block (a resumed run checks the windows it
+  // relies on before it simulates further).
+  void verify() const;
 
  private:
+  struct Block {
+    std::uint64_t end;  // exclusive, in data
+    std::uint32_t crc;
+  };
+  void read_block(std::size_t b, char* into) const;
   std::filesystem::path path_;
   int fd_ = -1;
+  std::uint64_t data_bytes_ = 0;
+  std::vector<Block> blocks_;
 };
 
 class CheckpointStore {
@@ -60,17 +89,20 @@ class CheckpointStore {
   // Saves the state atomically (temporary file, fsync, rename): `write_payload`
   // puts the payload into the writer it is given, which streams it to the file.
   void save_state(const std::function<void(core::ByteWriter&)>& write_payload);
-  // The saved payload; throws CheckpointError when it belongs to another run or is damaged.
+  // The saved payload; throws CheckpointError when it belongs to another run,
+  // is damaged, or is not a readable regular file.
   std::vector<char> load_state() const;
 
-  // One window's per-path series: the variables' bytes one after the other.
-  // Written and renamed into place, but not fsynced: nothing depends on a
+  // One window's per-path series: the variables' bytes one after the other,
+  // each `paths` rows (one per path), checksummed in blocks of `block_paths`
+  // rows. Written and renamed into place, but not fsynced: nothing depends on a
   // window being durable until a state that counts it is saved, so
   // save_state syncs the windows written since the last one first. (A crash
   // before that leaves at worst a damaged window that the resumed run, which
   // starts from the last state, simulates and writes again.) The disk writes
   // the window in the background while the next window is simulated.
-  void save_window(std::size_t scenario, int first_week, const std::vector<std::vector<char>>& variables);
+  void save_window(std::size_t scenario, int first_week, const std::vector<std::vector<char>>& variables,
+                   std::size_t paths, std::size_t block_paths);
   // Opens the window file, which must hold exactly `expected_bytes`, for reading parts of it.
   WindowReader open_window(std::size_t scenario, int first_week, std::size_t expected_bytes) const;
 

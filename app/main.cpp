@@ -5,6 +5,7 @@
 #include "app/checkpoint.hpp"
 #include "app/exit_codes.hpp"
 #include "app/log.hpp"
+#include "app/output_lock.hpp"
 #include "app/run_command.hpp"
 #include "app/signals.hpp"
 #include "core/philox_lanes.hpp"
@@ -18,6 +19,8 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -50,8 +53,10 @@ int run_main(int argc, char** argv) {
   app.footer(
       "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"
       "66 input file missing or unreadable; 69 not enough memory; 70 internal error; 73 output cannot be\n"
-      "created, exists without --force, or not enough disk space; 74 I/O error while writing;\n"
-      "75 stopped by SIGTERM/SIGINT after saving a checkpoint: rerun the same command with --resume.");
+      "created: exists without --force, another run is writing it (its lock <output>.lock is held), its\n"
+      "name is not UTF-8 or too long, or not enough disk space (pre-flight); 74 I/O error while writing\n"
+      "(a full disk included);\n"
+      "75 stopped by SIGTERM/SIGINT/SIGHUP after saving a checkpoint: rerun the same command with --resume.");
 
   std::string config_path;
   app::RunOverrides ov;
@@ -182,7 +187,7 @@ int run_main(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int exit_status(int argc, char** argv) {
   try {
     return run_main(argc, argv);
   } catch (const io::ConfigError& e) {
@@ -203,12 +208,17 @@ int main(int argc, char** argv) {
   } catch (const app::NoSpaceError& e) {
     std::cerr << "chainsim: " << e.what() << "\n";
     return exit_code::kCannotCreate;
+  } catch (const app::OutputLockedError& e) {
+    std::cerr << "chainsim: " << e.what() << "\n";
+    return exit_code::kCannotCreate;
   } catch (const app::OutputExistsError& e) {
     std::cerr << "chainsim: " << e.what() << "\n";
     return exit_code::kCannotCreate;
   } catch (const io::h5::Error& e) {
+    // Only ever raised while writing (the output's directory and name were
+    // checked before the run): an I/O error, a full disk among them.
     std::cerr << "chainsim: cannot write output: " << e.what() << "\n";
-    return exit_code::kCannotCreate;
+    return exit_code::kIo;
   } catch (const std::filesystem::filesystem_error& e) {
     std::cerr << "chainsim: I/O error: " << e.what() << "\n";
     return exit_code::kIo;
@@ -219,4 +229,17 @@ int main(int argc, char** argv) {
     std::cerr << "chainsim: internal error: " << e.what() << "\n";
     return exit_code::kInternal;
   }
+}
+
+int main(int argc, char** argv) {
+  const int status = exit_status(argc, argv);
+  // After a failed HDF5 close, HDF5's own exit-time cleanup would crash (and
+  // turn the status into 139): end without it, our output flushed first.
+  if (io::h5::close_failed()) {
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(status);
+  }
+  return status;
 }

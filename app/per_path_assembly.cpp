@@ -38,9 +38,9 @@ std::vector<T> gather(const std::vector<Window>& windows, const PerPathSeries& p
 
 }  // namespace
 
-void write_per_path_series(io::OutputFile& file, const CheckpointStore& store, std::size_t scenario,
-                           const PerPathSeries& ps, const Parallelism& parallelism) {
-  if (ps.names.empty()) return;
+bool write_per_path_series(io::OutputFile& file, const CheckpointStore& store, std::size_t scenario,
+                           const PerPathSeries& ps, const Parallelism& parallelism, bool (*stop)() noexcept) {
+  if (ps.names.empty()) return true;
   std::vector<Window> windows;
   for (int first = 0; first < ps.weeks; first += ps.window) {
     const int weeks = std::min(ps.window, ps.weeks - first);
@@ -57,6 +57,7 @@ void write_per_path_series(io::OutputFile& file, const CheckpointStore& store, s
   for (std::size_t v = 0; v < ps.names.size(); ++v) {
     const std::string& name = ps.names[v];
     for (std::size_t c0 = 0; c0 < chunks; c0 += round) {
+      if (stop()) return false;
       const std::size_t n = std::min(round, chunks - c0);
       encoded.assign(n, {});
       parallel_for(static_cast<std::int64_t>(n), parallelism, [&](std::int64_t i) {
@@ -74,6 +75,7 @@ void write_per_path_series(io::OutputFile& file, const CheckpointStore& store, s
       for (std::size_t i = 0; i < n; ++i) file.write_encoded_per_path(scenario, name, (c0 + i) * chunk, encoded[i]);
     }
   }
+  return true;
 }
 
 }  // namespace chainsim::app

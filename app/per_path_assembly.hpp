@@ -22,7 +22,10 @@ struct PerPathSeries {
   int window = 0;  // weeks per window file (the last may be shorter)
 };
 
-void write_per_path_series(io::OutputFile& file, const CheckpointStore& store, std::size_t scenario,
-                           const PerPathSeries& series, const Parallelism& parallelism);
+// Returns false, with the file incomplete, when `stop` returned true (checked
+// between blocks of chunks, so a stop signal is honoured within a fraction of
+// a second even for a scenario whose series take minutes to write).
+bool write_per_path_series(io::OutputFile& file, const CheckpointStore& store, std::size_t scenario,
+                           const PerPathSeries& series, const Parallelism& parallelism, bool (*stop)() noexcept);
 
 }  // namespace chainsim::app

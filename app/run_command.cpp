@@ -1,6 +1,7 @@
 #include "app/run_command.hpp"
 
 #include "app/checkpoint.hpp"
+#include "app/output_lock.hpp"
 #include "app/per_path_assembly.hpp"
 #include "app/run_manifest.hpp"
 #include "app/signals.hpp"
@@ -13,6 +14,7 @@
 #include "forecast/resolve.hpp"
 #include "forecast/summaries.hpp"
 #include "io/config_toml.hpp"
+#include "io/h5file.hpp"
 #include "io/output_file.hpp"
 #include "io/planning_table.hpp"
 #include "io/terminal_summary.hpp"
@@ -23,8 +25,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <chrono>
+#include <cmath>
 #include <cstring>
+#include <functional>
 #include <fstream>
 #include <ostream>
 
@@ -52,8 +57,10 @@ std::vector<fs::path> run_outputs(const fs::path& out) {
 
 fs::path directory_of(const fs::path& out) { return out.has_parent_path() ? out.parent_path() : fs::path("."); }
 
-// Temporary files "<name>.tmp.<pid>" left by runs that were killed: removed when
-// their process no longer exists (a run that is still writing keeps its own).
+// Temporary files "<name>.tmp.<pid>" of this output and its checkpoint, left
+// by runs that were killed. Called while holding the output's lock, so no
+// other run is writing them: every one is stale, also when its PID has since
+// been reused by an unrelated process (containers restart with the same PIDs).
 void remove_stale_temporaries(const fs::path& out, const fs::path& checkpoint_dir) {
   std::error_code ec;
   std::vector<fs::path> finals = run_outputs(out);
@@ -61,50 +68,182 @@ void remove_stale_temporaries(const fs::path& out, const fs::path& checkpoint_di
   for (const fs::path& dir : {directory_of(out), checkpoint_dir})
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      const auto at = name.find(".tmp.");
+      const auto at = name.rfind(".tmp.");
       if (at == std::string::npos) continue;
       const std::string pid = name.substr(at + 5);
       if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
       const bool ours = dir == checkpoint_dir ||
                         std::any_of(finals.begin(), finals.end(),
                                     [&](const fs::path& f) { return f.filename().string() == name.substr(0, at); });
-      if (ours && !fs::exists(fs::path("/proc") / pid)) fs::remove(it->path(), ec);
+      if (ours) fs::remove(it->path(), ec);
     }
 }
 
+// "2.31 GiB" from 1 GiB on, else "5.73 MiB": small runs on small disks too
+// get a figure that says something.
 std::string gib(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  char buf[48];
+  if (bytes >= 1024.0 * 1024.0 * 1024.0)
+    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  else
+    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / (1024.0 * 1024.0));
   return buf;
 }
 
 // ---------------------------------------------------------------------------
-// Pre-flight: will the run fit on disk and in memory?
+// Pre-flight, part 1: can the output be named as asked? Checked before the
+// output's lock is taken (the lock file's name is one of those checked) and
+// before anything is simulated, so that a run that would fail only when it
+// writes its results fails at once and leaves nothing behind.
+// ---------------------------------------------------------------------------
+
+// "<name>.run.json.tmp.<pid>" for a name the run derives from the output's.
+std::string stem_pattern(const std::string& derived, const std::string& name, const std::string& stem) {
+  const bool from_name = derived.compare(0, name.size(), name) == 0;
+  std::string rest = derived.substr(from_name ? name.size() : stem.size());
+  if (const auto at = rest.rfind(".tmp."); at != std::string::npos) rest = rest.substr(0, at) + ".tmp.<pid>";
+  return (from_name ? "<name>" : "<name without .h5>") + rest;
+}
+
+void check_output_names(const fs::path& output, const io::OutputLayout& layout, std::size_t scenarios, int weeks) {
+  if (const std::string problem = io::OutputFile::text_problem(layout); !problem.empty())
+    throw OutputExistsError("cannot write output: " + problem +
+                            "; the output file records it as text, which must be UTF-8 (choose a UTF-8 name)");
+  const fs::path dir = directory_of(output);
+  // Every name the run creates beside the output and in its checkpoint, with
+  // the longest process ID the system can give (a resumed run has another).
+  std::size_t pid_digits = 7;  // Linux's largest pid_max, 4194304
+  if (std::ifstream pid_max("/proc/sys/kernel/pid_max"); pid_max) {
+    std::string v;
+    pid_max >> v;
+    if (!v.empty()) pid_digits = v.size();
+  }
+  const std::string pid(pid_digits, '9');
+  const std::string name = output.filename().string(), stem = fs::path(table_stem(output)).filename().string();
+  const std::vector<std::string> beside = {
+      fs::path(OutputLock::lock_path(output)).filename().string(), name + ".tmp." + pid, name + ".ckpt",
+      name + ".run.json.tmp." + pid, stem + ".planning.csv.tmp." + pid, stem + ".planning.md.tmp." + pid,
+      stem + ".comparison.csv.tmp." + pid, stem + ".comparison.md.tmp." + pid};
+  const std::string inside = "s" + std::to_string(scenarios) + "-w" + std::to_string(weeks) + ".bin.tmp." + pid;
+  const long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
+  if (name_max > 0) {
+    const auto longest = *std::max_element(beside.begin(), beside.end(),
+                                           [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    if (longest.size() > static_cast<std::size_t>(name_max)) {
+      const std::size_t room = static_cast<std::size_t>(name_max) - (longest.size() - name.size());
+      throw OutputExistsError("cannot write output: the name " + name + " (" + std::to_string(name.size()) +
+                              " bytes) is too long: beside it chainsim writes names up to " +
+                              std::to_string(longest.size() - name.size()) + " bytes longer (" +
+                              stem_pattern(longest, name, stem) + "), and the file system of " + dir.string() +
+                              " allows at most " + std::to_string(name_max) +
+                              " bytes per name; use an output name of at most " + std::to_string(room) + " bytes");
+    }
+  }
+  const long path_max = ::pathconf(dir.c_str(), _PC_PATH_MAX);
+  std::error_code ec;
+  const fs::path absolute_dir = fs::absolute(dir, ec);
+  const std::size_t longest_path = absolute_dir.string().size() + 1 + (name + ".ckpt/").size() + inside.size();
+  if (path_max > 0 && !ec && longest_path >= static_cast<std::size_t>(path_max))
+    throw OutputExistsError("cannot write output: the path " + output.string() + " is too long: the checkpoint's files "
+                            "would have paths of " + std::to_string(longest_path) + " bytes, the system allows " +
+                            std::to_string(path_max - 1));
+}
+
+// ---------------------------------------------------------------------------
+// Pre-flight, part 2: will the run fit on disk and in memory?
 // ---------------------------------------------------------------------------
 
 struct Estimate {
-  double output_bytes = 0;   // the HDF5 file (per-path series uncompressed: an upper bound) and tables
-  double scratch_bytes = 0;  // checkpoint: window files and the state
-  double memory_bytes = 0;   // peak resident memory
+  double summary_bytes = 0;   // the weekly and period statistics: uncompressed doubles, known exactly
+  double per_path_bytes = 0;  // the per-path series as the file stores them (compressed; from a pilot)
+  double metadata_bytes = 0;  // HDF5's object headers, attributes, chunk indexes
+  double table_bytes = 0;     // the planning table and comparison beside the file, and the manifest
+  double window_bytes = 0;    // the checkpoint's window files (uncompressed series: known exactly)
+  double state_bytes = 0;     // the checkpoint's state file
+  double memory_bytes = 0;    // peak resident memory
+  double output_bytes() const { return summary_bytes + per_path_bytes + metadata_bytes; }
+  // The most the run holds on disk at once: all window files and a state
+  // file, and then either the outputs being written or a second state file
+  // (a state is saved under a temporary name before it replaces the last).
+  double disk_bytes() const {
+    return window_bytes + state_bytes + std::max(state_bytes, output_bytes() + table_bytes);
+  }
 };
 
-Estimate estimate(const Config& base, int regions, int window, std::size_t scenarios, std::size_t periods) {
+double element_bytes(const std::string& var) { return var == "cost_eur" ? 8 : 4; }
+
+// The state file at its largest. With more than one window per scenario, a
+// checkpoint inside the last scenario: every path's state, two sets of
+// per-path period metrics (the baseline's and the scenario's) and the
+// summaries of every scenario. With the whole horizon in one window,
+// checkpoints fall only between scenarios: no path state, one set of metrics.
+double state_bytes(double paths, double path_state_bytes, std::size_t periods, double summaries,
+                   bool checkpoints_inside_scenarios) {
+  const double metrics = kNumPeriodMetrics * static_cast<double>(periods) * sizeof(double);
+  return paths * (checkpoints_inside_scenarios ? path_state_bytes + 2 * metrics : metrics) + summaries + 65536;
+}
+
+Estimate estimate(const Config& base, int regions, int window, std::size_t scenarios, std::size_t periods,
+                  std::size_t configuration_bytes) {
   const double P = static_cast<double>(base.run.paths), T = base.run.weeks, S = static_cast<double>(scenarios);
   const double Q = static_cast<double>(base.output.quantiles.size()), R = regions, NP = static_cast<double>(periods);
+  const double A = static_cast<double>(base.output.risk_levels.size());
   double per_path_vars = 0;
-  for (const auto& name : base.output.ensemble) per_path_vars += name == "cost_eur" ? 8 : 4;
+  for (const auto& name : base.output.ensemble) per_path_vars += element_bytes(name);
+  // As io/output_file.cpp lays them out, per scenario: mean, sd and quantiles
+  // of every variable per week (and of the regional ones per region); per
+  // period the peak occupancy's mean and quantiles, shortfall probability and
+  // person-weeks, capacity needed per risk level, and per planning metric
+  // its mean, 3 quantiles and the difference's mean, low and high, plus the
+  // difference in shortfall probability with its interval.
+  const double per_period = 3 + Q + A + 7.0 * kNumPeriodMetrics + 3;
   const double summaries =
-      S * 8 * (core::kNumVars * T * (2 + Q) + kStoredRegionalVars * T * R * (2 + Q) + NP * (kNumPeriodMetrics * 8 + 16));
-  const double per_path = S * P * T * per_path_vars;
-  const double state_bytes = P * (300 + 8 * (2.0 * R + base.dublin.deadline_weeks + base.nareis.max_lag_weeks)) +
-                             2 * kNumPeriodMetrics * NP * P * 8 + summaries;
+      S * 8 * (core::kNumVars * T * (2 + Q) + kStoredRegionalVars * T * R * (2 + Q) + NP * per_period);
   Estimate e;
-  e.output_bytes = summaries + per_path + 1e6;
-  e.scratch_bytes = per_path + state_bytes;
+  e.summary_bytes = summaries;
+  // Until the pilot has run (run_pilot): uncompressed, an upper bound.
+  e.per_path_bytes = S * P * T * per_path_vars;
+  // Some 900 bytes per variable (object header, attributes, dimension
+  // lists: about 200 KiB on the seed's layout), a chunk index per per-path
+  // variable (a 4 KiB B-tree node and some 50 bytes per chunk), the
+  // configuration text stored as an attribute, and a little for the
+  // superblock and the root group.
+  const double per_path_count = static_cast<double>(base.output.ensemble.size());
+  const double variables = 3.0 * (core::kNumVars + kStoredRegionalVars) + 12 + 7.0 * kNumPeriodMetrics + per_path_count;
+  e.metadata_bytes = 900 * variables + per_path_count * (4096 + 50 * S * std::ceil(P / 256)) +
+                     static_cast<double>(configuration_bytes) + 32768;
+  // The planning table and the comparison, CSV and Markdown: some 250 bytes
+  // per period and scenario each; the manifest a few kilobytes.
+  e.table_bytes = 1024 * NP * S + 16384;
+  // Window files: the series uncompressed, and 12 bytes of block table per
+  // 256 paths of a variable plus a 32-byte trailer per file.
+  const double windows = S * std::ceil(T / window);
+  e.window_bytes = S * P * T * per_path_vars +
+                   windows * (32 + 12.0 * static_cast<double>(base.output.ensemble.size()) * std::ceil(P / 256));
+  // Until the pilot has measured a path's state: a bound from its parts
+  // (scalars, a stock per region, the Dublin and reunification queues).
+  e.state_bytes = state_bytes(P, 300 + 8 * (2.0 * R + base.dublin.deadline_weeks + base.nareis.max_lag_weeks),
+                              periods, summaries, window < base.run.weeks);
   e.memory_bytes = static_cast<double>(Ensemble::bytes_per_week(regions, base.run.paths)) * window +
-                   2 * state_bytes + P * window * per_path_vars + 64e6;
+                   2 * e.state_bytes + P * window * per_path_vars + 64e6;
   return e;
 }
+
+// The pilot: what only running the model can tell. How well the per-path
+// series compress depends on their values (a capacity that never changes
+// shrinks a hundredfold, an occupancy threefold), so no fixed ratio is within
+// 1.5x of every layout; and a path's state has a size only its code knows.
+// The first paths of every scenario are simulated over the whole horizon (the
+// kernel gives every path its own random numbers, so these are the run's own
+// first paths), each variable is compressed as the file compresses a chunk,
+// and the run's P paths are estimated at the pilot's bytes per path. It costs
+// 64 paths per scenario: well under a percent of the default forecast.
+struct Pilot {
+  double per_path_bytes = 0;    // the run's per-path series in the file
+  double path_state_bytes = 0;  // one path's state in the state file
+};
+Pilot run_pilot(const std::vector<core::ModelSpec>& specs, const Config& base, const std::vector<std::string>& names,
+                const Parallelism& par);
 
 double available_memory_bytes() {
   std::ifstream in("/proc/meminfo");
@@ -116,7 +255,17 @@ double available_memory_bytes() {
   return -1;  // unknown: no check
 }
 
-void preflight(const fs::path& out, const Estimate& e, bool resuming, Log& log) {
+// Bytes of the checkpoint already on disk (a resumed run's need is what it adds).
+double checkpoint_bytes_on_disk(const fs::path& dir) {
+  double sum = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file(ec)) sum += static_cast<double>(it->file_size(ec));
+  return sum;
+}
+
+void preflight(const fs::path& out, Estimate& e, const std::function<void(Estimate&)>& refine, double on_disk,
+               Log& log) {
   const fs::path dir = directory_of(out);
   // Writable? Try it rather than trusting permission bits (root, ACLs, read-only mounts).
   const fs::path probe = dir / (".chainsim-probe." + std::to_string(::getpid()));
@@ -133,14 +282,18 @@ void preflight(const fs::path& out, const Estimate& e, bool resuming, Log& log) 
   struct statvfs vfs {};
   if (::statvfs(dir.c_str(), &vfs) == 0) {
     const double free_bytes = static_cast<double>(vfs.f_bavail) * static_cast<double>(vfs.f_frsize);
-    const double need = e.output_bytes + (resuming ? 0.0 : e.scratch_bytes);
+    refine(e);
+    const double need = std::max(0.0, e.disk_bytes() - on_disk);
     if (need > free_bytes)
       throw NoSpaceError("not enough disk space in " + dir.string() + ": the run needs up to " + gib(need) +
-                         " (output " + gib(e.output_bytes) + ", checkpoint " + gib(e.scratch_bytes) + "), " +
+                         " (output about " + gib(e.output_bytes()) + "; checkpoint up to " +
+                         gib(e.window_bytes + 2 * e.state_bytes) + ": per-path windows " + gib(e.window_bytes) +
+                         ", state " + gib(e.state_bytes) + ", twice while it is saved" +
+                         (on_disk > 0 ? "; " + gib(on_disk) + " of it already on disk" : std::string()) + "), " +
                          gib(free_bytes) + " is free");
   }
-  log.debug("pre-flight: output up to " + gib(e.output_bytes) + ", checkpoint " + gib(e.scratch_bytes) +
-            ", memory about " + gib(e.memory_bytes));
+  log.debug("pre-flight: output about " + gib(e.output_bytes()) + ", at most " + gib(e.disk_bytes()) +
+            " on disk at once, memory about " + gib(e.memory_bytes));
 }
 
 // ---------------------------------------------------------------------------
@@ -192,6 +345,35 @@ void window_variables(const Ensemble& w, const std::vector<std::string>& names, 
     else
       transpose(reinterpret_cast<std::int32_t*>(out[i].data()), [&](int t) { return w.column(v, t); }, p0, p1);
   });
+}
+
+Pilot run_pilot(const std::vector<core::ModelSpec>& specs, const Config& base, const std::vector<std::string>& names,
+                const Parallelism& par) {
+  const std::int64_t pilot = std::min<std::int64_t>(base.run.paths, 64);
+  const double scale = static_cast<double>(base.run.paths) / static_cast<double>(pilot);
+  Pilot result;
+  std::vector<std::vector<char>> series;
+  for (const core::ModelSpec& spec : specs) {
+    EnsembleOptions eopt;
+    eopt.paths = pilot;
+    eopt.seed = base.run.seed;
+    eopt.parallelism = par;
+    eopt.block_paths = 8;  // so that 64 paths keep every worker busy (results do not depend on it)
+    EnsembleRunner runner(spec, eopt);
+    const Ensemble whole = runner.next_window(base.run.weeks);
+    std::size_t saved = 0;
+    core::ByteWriter counter([&](std::span<const char> piece) { saved += piece.size(); });
+    runner.save(counter);
+    counter.flush();
+    result.path_state_bytes = std::max(result.path_state_bytes, static_cast<double>(saved) / static_cast<double>(pilot));
+    if (names.empty()) continue;
+    window_variables(whole, names, par, series);
+    for (std::size_t v = 0; v < names.size(); ++v)
+      result.per_path_bytes +=
+          static_cast<double>(io::OutputFile::encoded_bytes(series[v], static_cast<std::size_t>(element_bytes(names[v])))) *
+          scale;
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------
@@ -306,8 +488,15 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.weeks = base.run.weeks;
   manifest.seed = base.run.seed;
 
-  // Existing outputs are never replaced without --force; a directory never.
-  if (fs::is_directory(output)) throw OutputExistsError("output " + output.string() + " is a directory");
+  // A name the run could not complete is refused before anything is looked
+  // at or created. Existing outputs are never replaced without --force; a
+  // directory never.
+  check_output_names(output, layout, specs.size(), base.run.weeks);
+  if (std::error_code ec; fs::is_directory(output, ec))
+    throw OutputExistsError("output " + output.string() + " is a directory");
+  // One run per output: held until this function returns, so everything
+  // below (the outputs, their temporaries, the checkpoint) is ours alone.
+  const OutputLock lock(output, "chainsim run");
   if (!o.force)
     for (const auto& f : run_outputs(output))
       if (fs::exists(f)) throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
@@ -332,23 +521,73 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     log.warn("no checkpoint in " + store.directory().string() + "; starting from the beginning");
   }
 
-  const Estimate e = estimate(base, specs.front().regions, window, specs.size(), layout.periods.size());
-  if (o.preflight) preflight(output, e, !saved.empty(), log);
+  Estimate e =
+      estimate(base, specs.front().regions, window, specs.size(), layout.periods.size(), set.resolved_toml.size());
+  if (o.preflight) {
+    auto refine = [&](Estimate& est) {
+      const auto t0 = clock::now();
+      const Pilot pilot = run_pilot(specs, base, layout.ensemble, o.parallelism);
+      log.debug("pre-flight pilot: the first " + std::to_string(std::min<std::int64_t>(base.run.paths, 64)) +
+                " paths of each scenario in " +
+                std::to_string(std::chrono::duration<double>(clock::now() - t0).count()) + " s");
+      est.per_path_bytes = pilot.per_path_bytes;
+      est.state_bytes = state_bytes(static_cast<double>(base.run.paths), pilot.path_state_bytes,
+                                    layout.periods.size(), est.summary_bytes, window < base.run.weeks);
+    };
+    preflight(output, e, refine, saved.empty() ? 0.0 : checkpoint_bytes_on_disk(store.directory()), log);
+    manifest.estimated_output_bytes = e.output_bytes();
+    manifest.estimated_disk_bytes = e.disk_bytes();
+  }
   remove_stale_temporaries(output, store.directory());
   store.create_directory();
 
+  // A resumed run relies on the window files the checkpoint counts as done:
+  // all of them are read and their checksums verified now, so a damaged one
+  // stops the run before it simulates on (65), not at the end.
+  auto verify_windows = [&](std::size_t scenario, int up_to_week) {
+    for (int first = 0; first < up_to_week && !layout.ensemble.empty(); first += window) {
+      const int weeks = std::min(window, base.run.weeks - first);
+      std::uint64_t bytes = 0;
+      for (const auto& name : layout.ensemble)
+        bytes += static_cast<std::uint64_t>(element_bytes(name)) * static_cast<std::uint64_t>(base.run.paths) * weeks;
+      store.open_window(scenario, first, bytes).verify();
+    }
+  };
   core::ByteReader reader(saved);
   bool mid_scenario = false;
   if (!saved.empty()) {
     mid_scenario = restore_progress(reader, progress);
-    progress.history.push_back(utc_now() + " resumed scenario " + std::to_string(progress.scenario));
-    log.info("resuming from the checkpoint: scenario " + set.names[std::min(progress.scenario, set.names.size() - 1)]);
+    for (std::size_t s = 0; s < std::min(progress.scenario, specs.size()); ++s) verify_windows(s, base.run.weeks);
+    const bool all_simulated = progress.scenario >= specs.size();
+    progress.history.push_back(utc_now() + (all_simulated ? std::string(" resumed to write the output")
+                                                          : " resumed scenario " + std::to_string(progress.scenario)));
+    log.info(all_simulated ? std::string("resuming from the checkpoint: every scenario is simulated; writing the output")
+                           : "resuming from the checkpoint: scenario " + set.names[progress.scenario]);
   }
 
+  // A write that fails (a full disk, an I/O error: exit 74) leaves the last
+  // saved checkpoint as it was, every file of it written atomically: say so,
+  // and how to go on, before the error itself is reported.
+  auto on_write_error = [&](const std::string& doing, const auto& write) {
+    const std::string advice = doing + " failed; the checkpoint in " + store.directory().string() +
+                               " is as it was: once the cause is fixed (a full disk: free some space), rerun the "
+                               "same command with --resume";
+    try {
+      write();
+    } catch (const std::system_error&) {
+      log.error(advice);
+      throw;
+    } catch (const io::h5::Error&) {
+      log.error(advice);
+      throw;
+    }
+  };
   auto last_checkpoint = clock::now();
   auto checkpoint = [&](const EnsembleRunner* runner, const ScenarioSummarizer* summarizer, const std::string& what) {
     progress.history.push_back(utc_now() + " " + what);
-    store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer); });
+    on_write_error("saving the checkpoint", [&] {
+      store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer); });
+    });
     last_checkpoint = clock::now();
     log.debug("checkpoint saved: " + what);
   };
@@ -359,7 +598,10 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     manifest.end_utc = utc_now();
     manifest.checkpoint_history = progress.history;
     write_manifest((store.directory() / "run.json").string(), manifest);
-    throw Interrupted("stopped by signal " + std::to_string(stop_signal()) + " at " + where +
+    const int sig = stop_signal();
+    const std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP"
+                                                                                                  : "signal " + std::to_string(sig);
+    throw Interrupted("stopped by " + name + " " + where +
                       "; checkpoint saved in " + store.directory().string() +
                       "; continue with the same command and --resume");
   };
@@ -384,6 +626,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       runner.restore(reader);
       summarizer.restore(reader);
       mid_scenario = false;
+      verify_windows(s, runner.next_week());
     }
     double simulate_seconds = 0.0;
     {
@@ -401,12 +644,15 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
         simulate_seconds += std::chrono::duration<double>(clock::now() - w0).count();
         summarizer.add(ensemble);
         window_variables(ensemble, layout.ensemble, o.parallelism, window_bytes);
-        store.save_window(s, ensemble.first_week(), window_bytes);
+        on_write_error("saving a window of per-path series", [&] {
+          store.save_window(s, ensemble.first_week(), window_bytes, static_cast<std::size_t>(P),
+                            io::OutputFile::kPathChunk);
+        });
         const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
         if (stop_requested()) {
           checkpoint(&runner, &summarizer, "interrupted at " + where);
           log.progress_done();
-          stop_after_checkpoint(where);
+          stop_after_checkpoint("at " + where);
         }
         if (checkpoint_due() && !runner.done()) checkpoint(&runner, &summarizer, "saved at " + where);
       }
@@ -430,7 +676,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       // A stop that arrives during a scenario's last window is honoured here,
       // and recorded like one inside a scenario (manifest and history).
       checkpoint(nullptr, nullptr, "interrupted after scenario " + std::to_string(s));
-      stop_after_checkpoint("the end of scenario " + set.names[s]);
+      stop_after_checkpoint("at the end of scenario " + set.names[s]);
     }
     if (s + 1 < specs.size() && checkpoint_due())
       checkpoint(nullptr, nullptr, "saved after scenario " + std::to_string(s));
@@ -442,7 +688,11 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   // sequence of writes whether or not the run was interrupted. Per-path series
   // are written a chunk of paths at a time over the whole horizon, gathered
   // from the windows' files and compressed in parallel (per_path_assembly.hpp).
-  {
+  // A stop signal is honoured here too (between blocks of chunks): the
+  // partial file is abandoned and the checkpoint, which then holds every
+  // scenario's results, lets --resume assemble again without simulating.
+  bool assembled = false;
+  on_write_error("writing the output", [&] {
     io::OutputFile file(layout);
     PerPathSeries series;
     series.names = layout.ensemble;
@@ -452,12 +702,22 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     series.weeks = base.run.weeks;
     series.window = window;
     for (std::size_t s = 0; s < specs.size(); ++s) {
+      if (stop_requested()) return;
       file.write_summary(s, progress.done[s]);
       if (s > 0) file.write_comparison(s, progress.comparisons[s - 1]);
-      write_per_path_series(file, store, s, series, o.parallelism);
+      if (!write_per_path_series(file, store, s, series, o.parallelism, stop_requested)) return;
     }
+    if (stop_requested()) return;
     file.commit();
+    assembled = true;
+  });
+  if (!assembled) {
+    checkpoint(nullptr, nullptr, "interrupted while writing the output");
+    stop_after_checkpoint("while writing the output");
   }
+  // From here on the output is complete: a stop lets the few remaining small
+  // writes finish rather than leave a complete output without its tables.
+  if (stop_requested()) log.info("stop requested after the output was complete: finishing its tables and manifest");
 
   // The planning table and the scenario comparison beside the HDF5 file.
   const io::PlanningTables tables =
@@ -472,6 +732,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.status = "completed";
   manifest.checkpoint_history = progress.history;
   for (const auto& f : run_outputs(output)) manifest.outputs.emplace_back(f.string(), fs::file_size(f));
+  // The checkpoint at its largest (the run's end), beside the estimate.
+  manifest.checkpoint_bytes = static_cast<std::uintmax_t>(checkpoint_bytes_on_disk(store.directory()));
   write_manifest(output.string() + ".run.json", manifest);
   store.remove();
   if (!o.quiet) {

@@ -91,6 +91,9 @@ std::string to_json(const RunManifest& m) {
   for (std::size_t i = 0; i < m.checkpoint_history.size(); ++i)
     j += std::string(i ? "," : "") + "\n    " + quoted(m.checkpoint_history[i]);
   j += m.checkpoint_history.empty() ? "],\n" : "\n  ],\n";
+  j += "  \"estimated_output_bytes\": " + std::to_string(static_cast<std::uintmax_t>(m.estimated_output_bytes)) + ",\n";
+  j += "  \"estimated_disk_bytes\": " + std::to_string(static_cast<std::uintmax_t>(m.estimated_disk_bytes)) + ",\n";
+  j += "  \"checkpoint_bytes\": " + std::to_string(m.checkpoint_bytes) + ",\n";
   j += "  \"outputs\": [";
   for (std::size_t i = 0; i < m.outputs.size(); ++i)
     j += std::string(i ? "," : "") + "\n    {\"path\": " + quoted(m.outputs[i].first) +

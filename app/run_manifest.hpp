@@ -30,6 +30,11 @@ struct RunManifest {
   std::uint64_t seed = 0;
   std::vector<ScenarioTiming> scenarios;
   std::vector<std::pair<std::string, std::uintmax_t>> outputs;  // path, bytes
+  // The pre-flight's estimates (0 without one), and the checkpoint's size at
+  // the run's end, to see how close the estimates come.
+  double estimated_output_bytes = 0;
+  double estimated_disk_bytes = 0;
+  std::uintmax_t checkpoint_bytes = 0;
   std::vector<std::string> checkpoint_history;  // "<utc> saved|resumed|interrupted scenario S week W"
   int exit_status = 0;
   std::string status;  // "completed", or what went wrong

@@ -32,6 +32,9 @@ void install_stop_handlers() {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  // The terminal closing (an ssh session dropped) ends a run the same way,
+  // with its checkpoint and a message, rather than killing it silently.
+  sigaction(SIGHUP, &sa, nullptr);
 }
 
 bool stop_requested() noexcept { return g_signal.load(std::memory_order_relaxed) != 0; }

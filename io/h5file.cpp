@@ -29,8 +29,11 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -45,6 +48,9 @@ static_assert(std::is_same_v<hid_t, std::int64_t>, "the header stores hid_t as i
 namespace {
 
 // ---- Errors -------------------------------------------------------------------------------
+
+// Set when HDF5 fails to close an object (close_failed() in the header).
+std::atomic<bool> g_close_failed{false};
 
 // Switches HDF5's automatic error-stack printing off while wrapper code runs and restores
 // the caller's setting afterwards, so failures surface only as one Error message and other
@@ -82,6 +88,20 @@ std::string hdf5_detail() {
       },
       &detail);
   H5Eclose_stack(stack);
+  // The POSIX driver's message lists its call's arguments (time, descriptor,
+  // buffer address, sizes) around the one part a user needs: keep
+  // "file write failed: No space left on device (errno 28)".
+  const auto said = detail.find("error message = '");
+  const auto number = detail.find("errno = ");
+  if (said != std::string::npos && number != std::string::npos) {
+    const auto text_end = detail.find('\'', said + 17);
+    const std::string what = detail.substr(said + 17, text_end == std::string::npos ? std::string::npos
+                                                                                   : text_end - said - 17);
+    const std::string err = detail.substr(number + 8, detail.find_first_not_of("0123456789", number + 8) - number - 8);
+    const auto colon = detail.find(": ");
+    detail = (colon == std::string::npos || colon > said ? std::string() : detail.substr(0, colon) + ": ") + what +
+             " (errno " + err + ")";
+  }
   // File locking fails on some network file systems (recipe 6).
   if (detail.find("lock") != std::string::npos)
     detail += " (on NFS/Lustre, try HDF5_USE_FILE_LOCKING=FALSE)";
@@ -124,13 +144,17 @@ class Handle {
   operator hid_t() const noexcept { return id_; }  // NOLINT: pass straight to H5 calls
   hid_t release() noexcept { return std::exchange(id_, H5I_INVALID_HID); }
   // Closes now and reports failure (used where a failed close must not go unnoticed).
-  herr_t close() noexcept { return id_ >= 0 ? close_(std::exchange(id_, H5I_INVALID_HID)) : 0; }
+  herr_t close() noexcept {
+    const herr_t rc = id_ >= 0 ? close_(std::exchange(id_, H5I_INVALID_HID)) : 0;
+    if (rc < 0) g_close_failed = true;
+    return rc;
+  }
 
  private:
   void reset() noexcept {
     if (id_ >= 0) {
       ErrorSilencer quiet;
-      close_(id_);
+      if (close_(id_) < 0) g_close_failed = true;
     }
     id_ = H5I_INVALID_HID;
   }
@@ -142,7 +166,7 @@ class Handle {
 void close_quietly(hid_t id, Handle::Closer closer) noexcept {
   if (id >= 0) {
     ErrorSilencer quiet;
-    closer(id);
+    if (closer(id) < 0) g_close_failed = true;
   }
 }
 
@@ -523,7 +547,9 @@ Variable::~Variable() {
 void Variable::close() {
   if (id_ < 0) return;
   ErrorSilencer quiet;
-  check(H5Dclose(std::exchange(id_, -1)), file_, name_, "close variable");
+  const herr_t rc = H5Dclose(std::exchange(id_, -1));
+  if (rc < 0) g_close_failed = true;
+  check(rc, file_, name_, "close variable");
 }
 
 template <Element T>
@@ -686,7 +712,48 @@ void File::close() {
     throw Error(f, kRoot, op,
                 std::to_string(open) +
                     " object(s) of this file still open (close or destroy every Variable first)");
-  check(H5Fclose(std::exchange(id_, -1)), f, kRoot, op);
+  const herr_t rc = H5Fclose(std::exchange(id_, -1));
+  if (rc < 0) g_close_failed = true;
+  check(rc, f, kRoot, op);
+}
+
+void File::discard() noexcept {
+  if (id_ < 0 || !writable_) return;
+  // Emptied by name: HDF5 keeps writing through its own descriptor, into a
+  // file that now takes no space beyond what the close writes. A failure
+  // leaves nothing to do: the close may still find room.
+  const int ignored = ::truncate(path_.c_str(), 0);
+  (void)ignored;
+}
+
+bool close_failed() noexcept { return g_close_failed.load(); }
+
+std::string invalid_text_reason(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return "contains a NUL byte";
+  if (!valid_utf8(text)) return "is not valid UTF-8";
+  return {};
+}
+
+std::string escaped(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    // The longest valid UTF-8 sequence starting here, if any, is kept as it is.
+    std::size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+    if (len > 1 && (i + len > text.size() || !valid_utf8(text.substr(i, len)))) len = 0;
+    if (len == 1 && (b < 0x20 || b == 0x7F)) len = 0;
+    if (len == 0) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", b);
+      out += buf;
+      ++i;
+    } else {
+      out.append(text.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
 }
 
 // ==== File: helpers ========================================================================

@@ -44,6 +44,21 @@ class Error : public std::runtime_error {
   std::string file_, object_, operation_, detail_;
 };
 
+// True once HDF5 has failed to close an object of this process (typically a
+// file whose final flush met a full disk). HDF5 1.10 then keeps the
+// half-destroyed object in its tables, and its exit-time cleanup (H5close,
+// run by atexit) crashes on it with SIGSEGV; a program that sees this must
+// end with _exit after flushing its own output. File::discard before closing
+// an abandoned file avoids the failure in the first place.
+bool close_failed() noexcept;
+
+// Why `text` cannot be stored as a text attribute or string ("contains a NUL
+// byte", "is not valid UTF-8"); empty when it can. Lets a caller refuse early
+// what set_attribute would refuse only when it is reached.
+std::string invalid_text_reason(std::string_view text);
+// `text` with bytes that are not printable ASCII or valid UTF-8 as \xNN, for messages.
+std::string escaped(std::string_view text);
+
 // Element types of numeric variables and attributes. All are valid netCDF-4 types
 // (bool is not: h5netcdf refuses it; use int8 with flag_values).
 template <class T>
@@ -163,6 +178,13 @@ class File {
   void flush();
   // Throws if a Variable of this file is still open (the file is then left open).
   void close();
+  // For a file that is being abandoned after an error (a write failed, the
+  // disk is full): empties it on disk now, so that closing its Variables and
+  // itself, which flushes what HDF5 still holds, finds room and succeeds.
+  // HDF5 cannot survive a failed close (see close_failed()); a full disk is
+  // the usual reason for one. The file's content is lost: only for files
+  // that are to be removed anyway.
+  void discard() noexcept;
 
   // --- Dimensions --------------------------------------------------------------------------
   // A named dimension whose coordinate variable (a dimension scale of the same name) holds

@@ -61,7 +61,27 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
   const auto& L = layout_;
   tmp_ = L.path;
   tmp_ += ".tmp." + std::to_string(::getpid());
-  impl_ = std::make_unique<Impl>(Impl{h5::File::create(tmp_), {}, {}});
+  try {
+    impl_ = std::make_unique<Impl>(Impl{h5::File::create(tmp_), {}, {}});
+    define();
+  } catch (...) {
+    // A constructor that throws gets no destructor call: abandon the file here.
+    abandon();
+    throw;
+  }
+}
+
+void OutputFile::abandon() noexcept {
+  if (impl_) {
+    impl_->file.discard();  // room for the close's flush, on a full disk too
+    impl_.reset();          // its variables first, then the file
+  }
+  std::error_code ec;
+  std::filesystem::remove(tmp_, ec);
+}
+
+void OutputFile::define() {
+  const auto& L = layout_;
   h5::File& f = impl_->file;
   auto create_stat = [&](const std::string& name, const std::vector<std::string>& dims, const h5::VarOptions& o) {
     impl_->stats.emplace(name, f.create_variable<double>(name, dims, o));
@@ -186,8 +206,8 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
     h5::VarOptions o;
     // A block of paths × the whole horizon: one path's series is read from one chunk.
     o.chunk = {1, chunk_paths(), T};
-    o.deflate_level = 1;
-    o.shuffle = true;
+    o.deflate_level = kPerPathFilters.deflate_level;
+    o.shuffle = kPerPathFilters.shuffle;
     o.string_attrs = {{"long_name", std::string(it->long_name)}, {"units", std::string(it->units)}};
     if (it->integer)
       impl_->per_path.emplace(name, f.create_variable<std::int32_t>(name, {"scenario", "path", "week"}, o));
@@ -221,13 +241,7 @@ OutputFile::OutputFile(OutputLayout layout) : layout_(std::move(layout)) {
 }
 
 OutputFile::~OutputFile() {
-  if (committed_) return;
-  try {
-    impl_.reset();
-  } catch (...) {
-  }
-  std::error_code ec;
-  std::filesystem::remove(tmp_, ec);
+  if (!committed_) abandon();
 }
 
 void OutputFile::write_summary(std::size_t s, const ScenarioSummary& sum) {
@@ -339,7 +353,36 @@ void OutputFile::write_encoded_per_path(std::size_t s, const std::string& name, 
   impl_->per_path.at(name).write_chunk({s, first_path, 0}, encoded);
 }
 
+std::size_t OutputFile::encoded_bytes(std::span<const char> values, std::size_t element_bytes) {
+  return h5::encode_chunk(std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(values.data()),
+                                                         values.size()),
+                          element_bytes, kPerPathFilters)
+      .size();
+}
+
+std::string OutputFile::text_problem(const OutputLayout& L) {
+  auto check = [](const std::string& what, const std::string& text) -> std::string {
+    const std::string why = h5::invalid_text_reason(text);
+    return why.empty() ? std::string() : what + " \"" + h5::escaped(text) + "\" " + why;
+  };
+  std::string p = check("the output name", L.path.string());
+  if (p.empty()) p = check("the configuration file's name", L.configuration_source);
+  if (p.empty()) p = check("the run name", L.run_name);
+  for (const auto& n : L.scenarios)
+    if (p.empty()) p = check("the scenario name", n);
+  for (const auto& n : L.region_codes)
+    if (p.empty()) p = check("the region code", n);
+  for (const auto& n : L.region_names)
+    if (p.empty()) p = check("the region name", n);
+  if (p.empty()) p = check("the configuration", L.configuration_toml);
+  return p;
+}
+
 void OutputFile::commit() {
+  // Everything HDF5 still holds goes to disk first, while every object is
+  // open: a full disk fails here, and the destructor can then abandon the
+  // file cleanly. Closing afterwards has next to nothing left to write.
+  impl_->file.flush();
   for (auto& [name, var] : impl_->stats) var.close();
   for (auto& [name, var] : impl_->per_path) var.close();
   impl_->stats.clear();

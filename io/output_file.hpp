@@ -12,6 +12,7 @@
 #include "forecast/config.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/summaries.hpp"
+#include "io/h5_chunk_codec.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -48,12 +49,23 @@ class OutputFile {
  public:
   // Creates the temporary file and defines every dimension and variable.
   explicit OutputFile(OutputLayout layout);
-  ~OutputFile();  // removes the temporary file unless commit() succeeded
+  // Removes the temporary file unless commit() succeeded, after closing it in
+  // a way that cannot fail for lack of disk space (h5::File::discard).
+  ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
   // Per-path chunk: this many paths × the whole horizon.
   static constexpr std::size_t kPathChunk = 256;
+  // How per-path chunks are compressed.
+  static constexpr h5::ChunkFilters kPerPathFilters{.shuffle = true, .deflate_level = 1};
+  // The bytes a chunk holding these path-major values (elements of
+  // `element_bytes`) takes in the file: the pre-flight's size estimate.
+  static std::size_t encoded_bytes(std::span<const char> values, std::size_t element_bytes);
+  // The first text of the layout that the file cannot record (its text is
+  // UTF-8 without NUL bytes: names, the configuration and its file's name),
+  // as "<what> \"<text, escaped>\" <why>"; empty when all can be recorded.
+  static std::string text_problem(const OutputLayout& layout);
   // Paths in one chunk of this file (fewer when the run has fewer paths).
   std::size_t chunk_paths() const noexcept {
     return std::min<std::size_t>(kPathChunk, static_cast<std::size_t>(layout_.paths));
@@ -94,6 +106,8 @@ class OutputFile {
 
  private:
   struct Impl;
+  void define();             // the dimensions, variables and attributes
+  void abandon() noexcept;   // closes and removes the temporary file after an error
   OutputLayout layout_;
   std::filesystem::path tmp_;
   std::unique_ptr<Impl> impl_;

@@ -2,7 +2,9 @@
 // gigabyte of state): the writer hands its bytes on in pieces, the store sums
 // and writes them as they come. These tests check that streaming changes no
 // byte and that the file still refuses damage and other runs. Window files are
-// read back in parts by many threads.
+// read back in parts by many threads. Any one byte changed anywhere in a
+// window or state file (data, checksums, sizes, trailer) is refused, never
+// read back as other numbers.
 #include "app/checkpoint.hpp"
 #include "core/byte_buffer.hpp"
 #include "forecast/parallel.hpp"
@@ -97,23 +99,26 @@ TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
 
 // Window files are read back by the output's workers, each reading its own
 // parts at once: every part must be the bytes saved there, whatever the order
-// and thread; a file of the wrong size or a read past its end is refused.
+// and thread, whether or not it is aligned to the checksummed blocks; a file
+// of the wrong size or a read past its end is refused.
 TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
   const testing::TempDir dir("chainsim-ckpt-");
   app::CheckpointStore store(dir.path() / "run.h5", "identity\n");
   store.create_directory();
+  const std::size_t paths = 1000;
   std::vector<std::vector<char>> vars(3);
   for (std::size_t v = 0; v < vars.size(); ++v) {
-    vars[v].resize(100000 + 17 * v);
+    vars[v].resize(paths * (100 + 4 * v));
     for (std::size_t i = 0; i < vars[v].size(); ++i) vars[v][i] = static_cast<char>((i * 131 + v * 7) % 251);
   }
   std::vector<char> all;
   for (const auto& v : vars) all.insert(all.end(), v.begin(), v.end());
-  store.save_window(1, 26, vars);
+  store.save_window(1, 26, vars, paths, 256);
 
   EXPECT_THROW(store.open_window(1, 26, all.size() + 1), app::CheckpointError);
   EXPECT_THROW(store.open_window(1, 52, all.size()), app::CheckpointError);  // no such window
   const app::WindowReader reader = store.open_window(1, 26, all.size());
+  EXPECT_NO_THROW(reader.verify());
   const int parts = 64;
   std::vector<int> wrong(parts, 0);
   parallel_for(parts, Parallelism{.threads = 4}, [&](std::int64_t k) {
@@ -124,8 +129,74 @@ TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
     wrong[static_cast<std::size_t>(k)] = !std::equal(got.begin(), got.end(), all.begin() + static_cast<std::ptrdiff_t>(offset));
   });
   EXPECT_EQ(std::accumulate(wrong.begin(), wrong.end(), 0), 0);
+  // The reads the output's assembly makes: 256 paths of one variable, aligned to a block.
+  std::vector<char> block(256 * 104);
+  reader.read_at(vars[0].size() + 512 * 104, block);
+  EXPECT_TRUE(std::equal(block.begin(), block.end(), vars[1].begin() + 512 * 104));
   std::vector<char> tail(10);
   EXPECT_THROW(reader.read_at(all.size() - 5, tail), app::CheckpointError);
+}
+
+// A window file with any one byte changed is refused when it is opened or
+// read, never read back as other numbers: every byte of a small file, data,
+// block table and trailer alike, is flipped in turn.
+TEST(CheckpointStore, EveryFlippedByteOfAWindowFileIsRefused) {
+  const testing::TempDir dir("chainsim-ckpt-");
+  app::CheckpointStore store(dir.path() / "run.h5", "identity\n");
+  store.create_directory();
+  const std::size_t paths = 7;
+  std::vector<std::vector<char>> vars = {std::vector<char>(paths * 12), std::vector<char>(paths * 24)};
+  for (auto& v : vars)
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<char>(i * 37 + v.size());
+  store.save_window(0, 0, vars, paths, 3);  // blocks of 3 paths: several per variable
+  const std::size_t data = vars[0].size() + vars[1].size();
+  const std::filesystem::path file = store.directory() / "s0-w0.bin";
+  const std::string good = testing::read_bytes(file);
+  ASSERT_GT(good.size(), data + 32);
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x80}) {
+      std::string bad = good;
+      bad[at] = static_cast<char>(bad[at] ^ flip);
+      std::ofstream(file, std::ios::binary | std::ios::trunc).write(bad.data(), static_cast<std::streamsize>(bad.size()));
+      bool refused = false;
+      try {
+        const app::WindowReader reader = store.open_window(0, 0, data);
+        reader.verify();
+      } catch (const app::CheckpointError& e) {
+        refused = std::string(e.what()).find(file.string()) != std::string::npos;
+      }
+      EXPECT_TRUE(refused) << "byte " << at << " ^ " << int(flip) << " was not refused (or not named)";
+    }
+  }
+  // Truncated or extended by one byte: refused too.
+  for (const std::string& bad : {good.substr(0, good.size() - 1), good + "x", std::string()}) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc).write(bad.data(), static_cast<std::streamsize>(bad.size()));
+    EXPECT_THROW(store.open_window(0, 0, data), app::CheckpointError) << bad.size() << " bytes";
+  }
+}
+
+// The same for the state file: every byte flipped in turn is refused, and a
+// directory where the state file should be is an unusable checkpoint (65),
+// not an I/O error.
+TEST(CheckpointStore, EveryFlippedByteOfTheStateFileIsRefused) {
+  const testing::TempDir dir("chainsim-ckpt-");
+  const std::filesystem::path out = dir.path() / "run.h5";
+  app::CheckpointStore store(out, "identity A\n");
+  store.create_directory();
+  store.save_state([](core::ByteWriter& w) {
+    for (int i = 0; i < 40; ++i) w.put<std::int32_t>(i * 1000003);
+  });
+  const std::filesystem::path file = store.directory() / "state.bin";
+  const std::string good = testing::read_bytes(file);
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    std::string bad = good;
+    bad[at] = static_cast<char>(bad[at] ^ 0x04);
+    std::ofstream(file, std::ios::binary | std::ios::trunc).write(bad.data(), static_cast<std::streamsize>(bad.size()));
+    EXPECT_THROW(store.load_state(), app::CheckpointError) << "byte " << at;
+  }
+  std::filesystem::remove(file);
+  std::filesystem::create_directory(file);
+  EXPECT_THROW(store.load_state(), app::CheckpointError);
 }
 
 }  // namespace
