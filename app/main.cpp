@@ -233,9 +233,10 @@ static int exit_status(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const int status = exit_status(argc, argv);
-  // After a failed HDF5 close, HDF5's own exit-time cleanup would crash (and
-  // turn the status into 139): end without it, our output flushed first.
-  if (io::h5::close_failed()) {
+  // After a failed HDF5 create or close, HDF5's own exit-time cleanup would
+  // crash (turning the status into 139) or loop: end without it, our output
+  // flushed first.
+  if (io::h5::exit_cleanup_unsafe()) {
     std::cout.flush();
     std::cerr.flush();
     std::fflush(nullptr);

@@ -49,8 +49,9 @@ namespace {
 
 // ---- Errors -------------------------------------------------------------------------------
 
-// Set when HDF5 fails to close an object (close_failed() in the header).
-std::atomic<bool> g_close_failed{false};
+// Set when HDF5 fails to create or close a file or object (exit_cleanup_unsafe()
+// in the header).
+std::atomic<bool> g_cleanup_unsafe{false};
 
 // Switches HDF5's automatic error-stack printing off while wrapper code runs and restores
 // the caller's setting afterwards, so failures surface only as one Error message and other
@@ -146,7 +147,7 @@ class Handle {
   // Closes now and reports failure (used where a failed close must not go unnoticed).
   herr_t close() noexcept {
     const herr_t rc = id_ >= 0 ? close_(std::exchange(id_, H5I_INVALID_HID)) : 0;
-    if (rc < 0) g_close_failed = true;
+    if (rc < 0) g_cleanup_unsafe = true;
     return rc;
   }
 
@@ -154,7 +155,7 @@ class Handle {
   void reset() noexcept {
     if (id_ >= 0) {
       ErrorSilencer quiet;
-      if (close_(id_) < 0) g_close_failed = true;
+      if (close_(id_) < 0) g_cleanup_unsafe = true;
     }
     id_ = H5I_INVALID_HID;
   }
@@ -166,7 +167,7 @@ class Handle {
 void close_quietly(hid_t id, Handle::Closer closer) noexcept {
   if (id >= 0) {
     ErrorSilencer quiet;
-    if (closer(id) < 0) g_close_failed = true;
+    if (closer(id) < 0) g_cleanup_unsafe = true;
   }
 }
 
@@ -548,7 +549,7 @@ void Variable::close() {
   if (id_ < 0) return;
   ErrorSilencer quiet;
   const herr_t rc = H5Dclose(std::exchange(id_, -1));
-  if (rc < 0) g_close_failed = true;
+  if (rc < 0) g_cleanup_unsafe = true;
   check(rc, file_, name_, "close variable");
 }
 
@@ -680,8 +681,12 @@ File File::create(const std::filesystem::path& p) {
   c.ok(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED));
   c.ok(H5Pset_obj_track_times(fcpl, 0));
   Handle fapl = file_access_plist(c);
-  const hid_t id = c.ok(H5Fcreate(f.c_str(), H5F_ACC_TRUNC, fcpl, fapl));
-  return File(p, id, true);
+  const hid_t id = H5Fcreate(f.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
+  // A create that fails once the file exists (a full disk while the
+  // superblock is written) leaves HDF5 holding a half-made file it cannot
+  // release at exit ("infinite loop closing library").
+  if (id < 0) g_cleanup_unsafe = true;
+  return File(p, c.ok(id), true);
 }
 
 File File::open_read(const std::filesystem::path& p) {
@@ -713,7 +718,7 @@ void File::close() {
                 std::to_string(open) +
                     " object(s) of this file still open (close or destroy every Variable first)");
   const herr_t rc = H5Fclose(std::exchange(id_, -1));
-  if (rc < 0) g_close_failed = true;
+  if (rc < 0) g_cleanup_unsafe = true;
   check(rc, f, kRoot, op);
 }
 
@@ -726,7 +731,7 @@ void File::discard() noexcept {
   (void)ignored;
 }
 
-bool close_failed() noexcept { return g_close_failed.load(); }
+bool exit_cleanup_unsafe() noexcept { return g_cleanup_unsafe.load(); }
 
 std::string invalid_text_reason(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) return "contains a NUL byte";

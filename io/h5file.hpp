@@ -44,13 +44,15 @@ class Error : public std::runtime_error {
   std::string file_, object_, operation_, detail_;
 };
 
-// True once HDF5 has failed to close an object of this process (typically a
-// file whose final flush met a full disk). HDF5 1.10 then keeps the
-// half-destroyed object in its tables, and its exit-time cleanup (H5close,
-// run by atexit) crashes on it with SIGSEGV; a program that sees this must
-// end with _exit after flushing its own output. File::discard before closing
-// an abandoned file avoids the failure in the first place.
-bool close_failed() noexcept;
+// True once HDF5 has failed to create or close a file or object of this
+// process (typically: a full disk while a file's superblock or its final
+// flush is written). HDF5 1.10 then keeps a half-made or half-destroyed
+// object in its tables, and its exit-time cleanup (H5close, run by atexit)
+// crashes on it with SIGSEGV or loops and reports "infinite loop closing
+// library"; a program that sees this must end with _exit after flushing its
+// own output. File::discard before closing an abandoned file avoids most
+// such failures in the first place.
+bool exit_cleanup_unsafe() noexcept;
 
 // Why `text` cannot be stored as a text attribute or string ("contains a NUL
 // byte", "is not valid UTF-8"); empty when it can. Lets a caller refuse early
@@ -181,7 +183,7 @@ class File {
   // For a file that is being abandoned after an error (a write failed, the
   // disk is full): empties it on disk now, so that closing its Variables and
   // itself, which flushes what HDF5 still holds, finds room and succeeds.
-  // HDF5 cannot survive a failed close (see close_failed()); a full disk is
+  // HDF5 cannot survive a failed close (see exit_cleanup_unsafe()); a full disk is
   // the usual reason for one. The file's content is lost: only for files
   // that are to be removed anyway.
   void discard() noexcept;
