@@ -231,6 +231,7 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       cohort_left_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
       cohort_drawn_(static_cast<std::size_t>(spec.dublin_deadline_weeks), 0),
       quota_mean_(static_cast<std::size_t>(spec.regions), 0.0),
+      programme_extra_(static_cast<std::size_t>(spec.regions), 0.0),
       scratch_state_(spec) {}
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
@@ -793,7 +794,7 @@ void PathWeeks::second_half(int t) noexcept {
   std::int64_t* supply = ws.housing_supply_.data();
   const double* extra = nullptr;  // uncertain programmes' supply of this path and week
   if (st.with_programmes_) {
-    double* e = ws.quota_mean_.data();  // borrowed as scratch; rewritten below when housing is on
+    double* e = ws.programme_extra_.data();
     std::fill(e, e + R, 0.0);
     for (std::size_t i = 0; i < spec.uncertain_programmes.size(); ++i) {
       const int from = t - par.programme_delay[i];

@@ -147,6 +147,7 @@ class PathWorkspace {
   std::vector<std::int64_t> cohort_left_;     // per Dublin cohort: leavers drawn in lanes
   std::vector<std::uint8_t> cohort_drawn_;    // per Dublin cohort: settled in lanes
   std::vector<double> quota_mean_;            // per region: the quota's part of the housing mean
+  std::vector<double> programme_extra_;       // per region: the uncertain programmes' supply this week
   PathState scratch_state_;               // for simulate_path
 };
 
