@@ -22,17 +22,19 @@ namespace {
 
 using std::chrono::sys_days;
 
-// The engine four ways: with the seed's method (the trend only where the
+// The engine five ways: with the seed's method (the trend only where the
 // data support it, the forecast starting at the recent observed level:
 // docs/model.md C1); the same with every parameter fixed at its mean; with the
 // first model's method (the recent deviation shrunk into a level drawn once,
-// its sd widened to the empirical level error, calibration step 8); and that
-// method before step 8, to show what each step changes.
+// its sd widened to the empirical level error, calibration step 8); that
+// method before step 8; and the seed's method with a local level whose spread
+// grows with the horizon (C11) instead of step 8's level shift, to show what
+// each step changes.
 const char* kMethods[] = {"engine",          "engine_fixed_params", "engine_first_method", "engine_model_level_sd",
-                          "seasonal_naive", "random_walk"};
-constexpr int kNumEngine = 4;
-constexpr int kNaive = 4;  // then random_walk
-constexpr int kNumMethods = 6;
+                          "engine_local_level", "seasonal_naive", "random_walk"};
+constexpr int kNumEngine = 5;
+constexpr int kNaive = 5;  // then random_walk
+constexpr int kNumMethods = 7;
 
 struct Acc {
   int n = 0;
@@ -104,7 +106,7 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
   const auto rows = io::read_data_dir(o.data_dir);
   const OutputLock lock(o.out_dir, "chainsim backtest", OutputLock::Directory::Create);  // one writer per output
   const InflowData in = load_inflow(rows);
-  const Config base = io::load_seed().scenarios[0];
+  const Config base = o.base ? *o.base : io::load_seed().scenarios[0];
   const int H = o.horizon;
   const int data_end = in.first_month + static_cast<int>(in.monthly.size());  // exclusive
   auto obs = [&](int m) {
@@ -153,8 +155,9 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
       for (int variant = 0; variant < kNumEngine; ++variant) {
         calib::InflowFit vf = fit;
         if (variant == 3) vf.alpha_sd = fit.alpha_sd_model;
-        const Config c = variant < 2 ? seed_inflow_config(base, seed_fit, start, weeks, o.paths, variant == 0)
-                                     : inflow_config(base, vf, start, weeks, o.paths, true);
+        const Config c = variant == 4  ? local_level_inflow_config(base, seed_fit, start, weeks, o.paths)
+                         : variant < 2 ? seed_inflow_config(base, seed_fit, start, weeks, o.paths, variant == 0)
+                                       : inflow_config(base, vf, start, weeks, o.paths, true);
         const core::ModelSpec spec = resolve(c);
         EnsembleOptions eo;
         eo.paths = o.paths;

@@ -11,10 +11,12 @@
 // It then backtests the reception stocks (app/stock_backtest.hpp): the whole
 // chain from origins 1 January and 1 July 2015..2021, scored on COA occupancy
 // and permit holders in reception.
+#include "forecast/config.hpp"
 #include "forecast/parallel.hpp"
 
 #include <filesystem>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,11 @@ struct BacktestOptions {
   std::int64_t stock_paths = 1000;
   int stock_horizon_months = 30;  // observations up to this many months after an origin are scored
   Parallelism parallelism;
+  // The model every origin starts from: the baseline scenario of a user's file
+  // (--config), else the embedded seed. Each origin replaces what the data give
+  // at that origin (inflow fit, initial stocks, decision rates, housing task);
+  // everything else (mechanisms, priors, shares) is the base's.
+  std::optional<Config> base;
 };
 
 struct HorizonScore {

@@ -1,44 +1,35 @@
 #pragma once
-// `chainsim run`: resolve every scenario, check that the run fits the machine,
-// simulate each scenario window by window (with checkpoints), summarise, and
-// assemble one output file, the planning table and the run manifest. Nothing
-// is simulated before every scenario has been resolved and the pre-flight
-// checks pass, so a bad configuration creates no output.
+// `chainsim run`: the stages of a run (docs/ARCHITECTURE.md, "The life of a
+// run": plan, simulate, reduce, assemble, write) wired to the command's
+// checks, lock, checkpoints, stop signals, log and manifest. Nothing is
+// simulated before every scenario has been resolved and the pre-flight checks
+// pass, so a bad configuration creates no output.
 #include "app/log.hpp"
+#include "app/run_errors.hpp"
 #include "forecast/config.hpp"
 #include "forecast/parallel.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <optional>
-#include <stdexcept>
 #include <string>
+#include <vector>
+
+namespace chainsim::io {
+class OutputFile;
+}
 
 namespace chainsim::app {
 
-// An output that exists and may not be replaced (no --force), or cannot be created.
-struct OutputExistsError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-// Not enough disk space for the run (pre-flight estimate).
-struct NoSpaceError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-// Not enough memory for the run (pre-flight estimate).
-struct NoMemoryError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-// The run stopped on a signal after writing a checkpoint; `--resume` continues.
-struct Interrupted : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
+// What the command line changes: the configuration's run and output keys,
+// and how the run is carried out (none of the latter changes its results).
 struct RunOverrides {
+  Parallelism parallelism;
   std::optional<std::int64_t> paths;
   std::optional<int> weeks;
   std::optional<std::uint64_t> seed;
   std::optional<std::filesystem::path> out;
-  Parallelism parallelism;
   bool quiet = false;
   bool force = false;        // replace existing outputs (and discard an unfinished run's checkpoint)
   bool resume = false;       // continue from the checkpoint of an interrupted run
@@ -46,7 +37,14 @@ struct RunOverrides {
   std::optional<int> window_weeks;    // weeks per window (default: sized to the memory budget)
   bool preflight = true;
   std::string command_line;  // for the run manifest
+  // Called with the output file once every scenario is in it, before it is
+  // committed: a section of another command's own (`chainsim plan`).
+  std::function<void(io::OutputFile&)> add_to_output;
 };
+
+// Every file a run writes for output `out`: the HDF5 file, the tables beside
+// it and the manifest.
+std::vector<std::filesystem::path> run_output_files(const std::filesystem::path& out);
 
 // Applies the command-line overrides to every scenario of the set and
 // refreshes its resolved TOML text.

@@ -68,6 +68,12 @@ std::string to_json(const RunManifest& m) {
   j += "  \"wall_seconds\": " + number(m.wall_seconds) + ",\n";
   j += "  \"host\": " + quoted(m.host) + ",\n";
   j += "  \"threads\": " + std::to_string(m.threads) + ",\n";
+  j += "  \"ranks\": " + std::to_string(m.ranks) + ",\n";
+  {
+    std::string hosts;
+    for (const auto& h : m.rank_hosts) hosts += (hosts.empty() ? "" : ", ") + quoted(h);
+    j += "  \"rank_hosts\": [" + hosts + "],\n";
+  }
   j += "  \"backend\": " + quoted(m.backend) + ",\n";
   j += "  \"simd\": " + quoted(m.simd) + ",\n";
   j += "  \"window_weeks\": " + std::to_string(m.window_weeks) + ",\n";

@@ -20,7 +20,10 @@ struct RunManifest {
   std::string end_utc;
   double wall_seconds = 0.0;
   std::string host;
-  int threads = 0;
+  int threads = 0;  // per rank
+  // The MPI ranks of the run (1 without MPI) and each rank's host, rank order.
+  int ranks = 1;
+  std::vector<std::string> rank_hosts;
   std::string backend;
   std::string simd;  // instruction set of the kernel's lanes (core/philox_lanes.hpp)
   int window_weeks = 0;

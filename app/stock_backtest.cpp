@@ -172,7 +172,7 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
   const auto quarters = decision_quarters(rows);
   const auto years = decision_years(rows);
   const auto tasks = housing_tasks(rows);
-  const Config seed = io::load_seed().scenarios[0];
+  const Config seed = o.base ? *o.base : io::load_seed().scenarios[0];
 
   std::map<Key, stock::ScoreSum> acc;
   std::ostringstream detail, origins, components, origins_md;

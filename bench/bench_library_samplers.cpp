@@ -9,7 +9,7 @@
 //  - the model's usage: the parameter changes from draw to draw (n or lambda is a
 //    path's state), so no implementation gains from set-up cached across draws.
 //    Each benchmark cycles through 64 parameters spread ±10 % around its regime;
-//  - the seed scenario's regimes (BENCHMARKS.md, "Where the time goes"): binomial
+//  - the seed scenario's regimes (docs/perf-log.md, "Where the time goes"): binomial
 //    n·p < 10 (Dublin cohorts, guardian placements), n·p in the hundreds (claims,
 //    grants, family members into reception), Poisson λ 3 (small regions' housing),
 //    30 (housing, repeat applications) and 700 (first applications, decision

@@ -26,7 +26,7 @@ constexpr double kMaxWeeklyInflow = 1e8;
 // Expected Dublin leavers in a week up to which they are drawn as a total and
 // a random subset rather than per cohort (a speed choice, the law is the same):
 // measured: a subset ~15 ns per leaver, a cohort's binomial ~50 ns (26 of
-// them); 64 and 128 gave the same kernel speed on the seed (BENCHMARKS.md).
+// them); 64 and 128 gave the same kernel speed on the seed (docs/perf-log.md, "Dublin step, few leavers").
 constexpr double kFewLeavers = 64.0;
 
 // The traced kernel draws every region, every Dublin cohort and every split
@@ -62,13 +62,13 @@ std::int32_t to_out(std::int64_t v) noexcept {
       std::min<std::int64_t>(v, std::numeric_limits<std::int32_t>::max()));
 }
 
-double draw_beta_prior(RandomStream& rs, const PriorSpec& p) {
+double draw_beta_prior(RandomStream& rs, const Prior& p) {
   if (p.sd == 0.0) return p.mean;
   const BetaShape s = beta_from_moments(p.mean, p.sd);
   return sample_beta(rs, s.a, s.b);
 }
 
-double draw_gamma_prior(RandomStream& rs, const PriorSpec& p) {
+double draw_gamma_prior(RandomStream& rs, const Prior& p) {
   if (p.sd == 0.0) return p.mean;
   const double shape = (p.mean / p.sd) * (p.mean / p.sd);
   const double scale = p.sd * p.sd / p.mean;
@@ -104,11 +104,13 @@ PathState::PathState(const ModelSpec& spec)
       pending_orders_(static_cast<std::size_t>(spec.adaptive.lead_weeks + 2)),
       with_response_(spec.decision_response.enabled),
       with_drift_(spec.grant_drift_weekly_sd > 0.0),
-      with_housing_(spec.half_year_sd > 0.0 || spec.carry_over || spec.quota_rule.enabled),
+      with_housing_(spec.half_year_sd > 0.0 || spec.half_year_national_sd > 0.0 || spec.carry_over ||
+                    spec.quota_rule.enabled),
       with_recent_(spec.quota_rule.enabled),
       with_waiting_(spec.track_waiting),
       with_programmes_(!spec.uncertain_programmes.empty()),
-      with_productivity_(spec.decision_capacity_sd > 0.0) {
+      with_productivity_(spec.decision_capacity_sd > 0.0),
+      with_walk_(spec.level_walk_sd > 0.0) {
   const auto R = static_cast<std::size_t>(spec.regions);
   if (with_housing_) {
     half_factor_.assign(R, 1.0);
@@ -162,6 +164,7 @@ void PathState::save(ByteWriter& out) const {
   }
   if (with_response_) out.put(decision_capacity_);
   if (with_drift_) out.put(grant_drift_);
+  if (with_walk_) out.put(level_walk_);
   if (with_housing_) {
     out.put_vector(half_factor_);
     out.put_vector(half_task_);
@@ -207,6 +210,7 @@ void PathState::restore(ByteReader& in) {
   }
   if (with_response_) decision_capacity_ = in.get<double>();
   if (with_drift_) grant_drift_ = in.get<double>();
+  if (with_walk_) level_walk_ = in.get<double>();
   if (with_housing_) {
     in.get_vector_sized(half_factor_, half_factor_.size());
     in.get_vector_sized(half_task_, half_task_.size());
@@ -234,34 +238,38 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
       programme_extra_(static_cast<std::size_t>(spec.regions), 0.0),
       scratch_state_(spec) {}
 
-PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
+namespace {
+
+// The per-path parameters; prior flow f draws the streams of path_of(f).
+template <class PathOf>
+PathParameters draw_parameters(const ModelSpec& spec, std::uint64_t seed, const PathOf& path_of) {
   PathParameters p;
   {
-    RandomStream rs(seed, path, kSetupWeek, Flow::PriorGrantRate);
+    RandomStream rs(seed, path_of(Flow::PriorGrantRate), kSetupWeek, Flow::PriorGrantRate);
     p.grant_rate = draw_beta_prior(rs, spec.grant_rate);
   }
   {
-    RandomStream rs(seed, path, kSetupWeek, Flow::PriorDublinShare);
+    RandomStream rs(seed, path_of(Flow::PriorDublinShare), kSetupWeek, Flow::PriorDublinShare);
     p.dublin_share = draw_beta_prior(rs, spec.dublin_share);
   }
   {
-    RandomStream rs(seed, path, kSetupWeek, Flow::PriorTransferShare);
+    RandomStream rs(seed, path_of(Flow::PriorTransferShare), kSetupWeek, Flow::PriorTransferShare);
     p.transfer_share = draw_beta_prior(rs, spec.transfer_share);
     const double d = static_cast<double>(spec.dublin_deadline_weeks);
     p.transfer_hazard = 1.0 - std::pow(1.0 - p.transfer_share, 1.0 / d);
   }
   {
-    RandomStream rs(seed, path, kSetupWeek, Flow::PriorRealisation);
+    RandomStream rs(seed, path_of(Flow::PriorRealisation), kSetupWeek, Flow::PriorRealisation);
     p.realisation = draw_beta_prior(rs, spec.realisation);
   }
   {
-    RandomStream rs(seed, path, kSetupWeek, Flow::PriorNareisPerGrant);
+    RandomStream rs(seed, path_of(Flow::PriorNareisPerGrant), kSetupWeek, Flow::PriorNareisPerGrant);
     p.nareis_per_grant = draw_gamma_prior(rs, spec.nareis_per_grant);
   }
   {
     // (alpha, beta) bivariate normal: beta's own noise is mixed with alpha's
     // by the configured correlation (Cholesky of the 2x2 correlation matrix).
-    RandomStream rs(seed, path, kSetupWeek, Flow::PriorInflowLevelTrend);
+    RandomStream rs(seed, path_of(Flow::PriorInflowLevelTrend), kSetupWeek, Flow::PriorInflowLevelTrend);
     const double z1 = sample_normal(rs);
     const double z2 = sample_normal(rs);
     const double c = spec.level_trend_correlation;
@@ -270,7 +278,7 @@ PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, s
   }
   if (spec.decision_capacity_sd > 0.0) {
     // Mean-one log-normal factor on the decision capacity (the IND's uncertain productivity).
-    RandomStream rs(seed, path, kSetupWeek, Flow::PriorDecisionProductivity);
+    RandomStream rs(seed, path_of(Flow::PriorDecisionProductivity), kSetupWeek, Flow::PriorDecisionProductivity);
     const double sd = spec.decision_capacity_sd;
     p.decision_productivity = std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
   }
@@ -281,11 +289,11 @@ PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, s
     const ProgrammeSpec& g = spec.uncertain_programmes[i];
     const auto sub = static_cast<std::uint32_t>(i);
     {
-      RandomStream rs(seed, path, kSetupWeek, Flow::PriorProgrammeDelivery, sub);
+      RandomStream rs(seed, path_of(Flow::PriorProgrammeDelivery), kSetupWeek, Flow::PriorProgrammeDelivery, sub);
       p.programme_delivered[i] = draw_beta_prior(rs, g.delivered);
     }
     {
-      RandomStream rs(seed, path, kSetupWeek, Flow::PriorProgrammeDelay, sub);
+      RandomStream rs(seed, path_of(Flow::PriorProgrammeDelay), kSetupWeek, Flow::PriorProgrammeDelay, sub);
       const double delay = g.delay_weeks.mean > 0.0 ? draw_gamma_prior(rs, g.delay_weeks) : 0.0;
       p.programme_delay[i] = static_cast<int>(std::min(delay, 1e6));  // whole weeks, rounded down
     }
@@ -294,7 +302,7 @@ PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, s
   if (spec.regions > 1 && spec.regional_sd > 0.0) {
     const double tau = spec.regional_sd;
     for (int r = 0; r < spec.regions; ++r) {
-      RandomStream rs(seed, path, kSetupWeek, Flow::PriorRegionalRealisation,
+      RandomStream rs(seed, path_of(Flow::PriorRegionalRealisation), kSetupWeek, Flow::PriorRegionalRealisation,
                       static_cast<std::uint32_t>(r));
       const double z = sample_normal(rs);
       p.regional_realisation[static_cast<std::size_t>(r)] =
@@ -304,8 +312,21 @@ PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, s
   return p;
 }
 
-void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st) {
-  st.par_ = draw_path_parameters(spec, seed, path);
+}  // namespace
+
+PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
+  return draw_parameters(spec, seed, [path](Flow) { return path; });
+}
+
+PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, const FlowPaths& flow_paths) {
+  return draw_parameters(spec, seed, [&flow_paths](Flow f) { return flow_paths.of(f); });
+}
+
+void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st,
+               const FlowPaths* flow_paths) {
+  st.par_ = flow_paths ? draw_path_parameters(spec, seed, *flow_paths) : draw_path_parameters(spec, seed, path);
+  st.flow_paths_ = flow_paths;
+  const auto path_of = [&](Flow f) { return flow_paths ? flow_paths->of(f) : path; };
   st.next_week_ = 0;
   // Initial state, identical on every path (MODEL.md §10).
   st.queue_ = spec.initial_queue;
@@ -327,7 +348,7 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
   // ---- the mechanisms added after the first model ----
   if (spec.start_deviation.mean != 0.0 || spec.start_deviation.sd > 0.0) {
     // The inflow starts at its recent observed level: x at week 0.
-    RandomStream rs(seed, path, kSetupWeek, Flow::PriorInflowStart);
+    RandomStream rs(seed, path_of(Flow::PriorInflowStart), kSetupWeek, Flow::PriorInflowStart);
     st.x_ = spec.start_deviation.mean + (spec.start_deviation.sd > 0.0 ? spec.start_deviation.sd * sample_normal(rs) : 0.0);
   }
   if (spec.track_waiting) {
@@ -349,7 +370,7 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
     // mean-one log-normal factor and rounded to whole persons.
     const double sd = spec.initial_uncertainty_sd;
     const auto factor = [&](std::uint32_t which) {
-      RandomStream rs(seed, path, kSetupWeek, Flow::PriorInitialState, which);
+      RandomStream rs(seed, path_of(Flow::PriorInitialState), kSetupWeek, Flow::PriorInitialState, which);
       return std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
     };
     const auto scaled = [](std::int64_t n, double f) {
@@ -374,6 +395,7 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
   }
   if (st.with_response_) st.decision_capacity_ = spec.weeks > 0 ? spec.decision_capacity[0] : 0.0;
   st.grant_drift_ = 0.0;
+  st.level_walk_ = 0.0;
   if (st.with_housing_) {
     std::fill(st.half_factor_.begin(), st.half_factor_.end(), 1.0);
     std::fill(st.half_task_.begin(), st.half_task_.end(), 0.0);
@@ -488,6 +510,13 @@ void PathWeeks::start_half(int t) noexcept {
     H = spec.quota_rule.share * per_week * spec.half_weeks[tu];
   }
   const double span_share = spec.half_index[tu] == 0 ? spec.first_half_fraction : 1.0;
+  // The half-year's national realisation factor, shared by every region (1 when off).
+  double national = 1.0;
+  if (spec.half_year_national_sd > 0.0) {
+    auto rs = stream(Flow::HousingHalfYearNational);
+    const double sd = spec.half_year_national_sd;
+    national = std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
+  }
   for (int r = 0; r < R; ++r) {
     const auto ru = static_cast<std::size_t>(r);
     // Unmet quota carries over, but never more than the permit holders waiting.
@@ -502,7 +531,9 @@ void PathWeeks::start_half(int t) noexcept {
     if (spec.half_year_sd > 0.0) {
       auto rs = stream(Flow::HousingHalfYear, static_cast<std::uint32_t>(r));
       const double sd = spec.half_year_sd;
-      st.half_factor_[ru] = std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
+      st.half_factor_[ru] = national * std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
+    } else {
+      st.half_factor_[ru] = national;
     }
   }
 }
@@ -524,7 +555,7 @@ void PathWeeks::first_half(int t) noexcept {
   // draws them as a subset (see there).
   const bool few = leave_p > 0.0 && in_dublin > 0 && in_dublin < (std::int64_t{1} << 31) &&
                    static_cast<double>(in_dublin) * leave_p <= kFewLeavers;
-  ws.week_streams_.prepare(seed, path, week, !few);
+  ws.week_streams_.prepare(seed, path, week, !few, st.flow_paths_);
 
   // ---- 7a. capacity in effect this week (before the flows) ----
   const std::int64_t regular_base = spec.regular_capacity[static_cast<std::size_t>(t)];
@@ -552,6 +583,12 @@ void PathWeeks::first_half(int t) noexcept {
     auto rs = stream(Flow::InflowNoise);
     x = spec.ar_phi * x + spec.ar_sigma * sample_normal(rs);
   }
+  if (st.with_walk_) {
+    // The local level (docs/model.md C11): a random walk the AR(1) deviation
+    // reverts to, so that the spread of the level grows with the horizon.
+    auto rs = stream(Flow::InflowLevelWalk);
+    st.level_walk_ = spec.level_walk_phi * st.level_walk_ + spec.level_walk_sd * sample_normal(rs);
+  }
   {
     auto rs_b = stream(Flow::InflowShockOccurs);
     double jump = 0.0;
@@ -562,7 +599,7 @@ void PathWeeks::first_half(int t) noexcept {
     j = spec.shock_decay * j + jump;
   }
   const double log_lambda = par.level + par.trend * (t / kWeeksPerYear) +
-                            spec.log_season[week] + x + j;
+                            spec.log_season[week] + x + st.level_walk_ + j;
   const double lambda =
       std::min(kMaxWeeklyInflow, std::exp(log_lambda) * spec.m_inflow[week]);
   {
@@ -723,7 +760,7 @@ void PathWeeks::first_half(int t) noexcept {
   // is a binomial: each of the Gr grants independently is a minor who goes to
   // the guardian with probability a_amv q_guardian(t). So Ng is drawn once,
   // Ng ~ Bin(Gr, a_amv q_guardian(t)): the same law in one draw instead of
-  // two (a deliberate change of what is drawn; BENCHMARKS.md, session 8). The
+  // two (a deliberate change of what is drawn; docs/perf-log.md, session 8). The
   // stream is (GuardianPlacements, sub = 0); Minors is drawn no more.
   {
     auto rs = stream(Flow::GuardianPlacements);

@@ -3,6 +3,7 @@
 // horizon. A path's result depends only on (spec, seed, path index): no thread
 // ids, no hidden state, so any schedule of paths over threads gives the same bits.
 #include "core/byte_buffer.hpp"
+#include "core/flow_paths.hpp"
 #include "core/model_spec.hpp"
 #include "core/samplers.hpp"
 #include "core/subset_sampling.hpp"
@@ -76,18 +77,20 @@ class PathState {
   Stocks stocks() const;
 
   // Saves and restores everything (checkpoints); restore checks the sizes
-  // against the specification the state was made for.
+  // against the specification the state was made for. The flow paths given
+  // to init_path are not saved (a restored state draws its own streams).
   void save(ByteWriter& out) const;
   void restore(ByteReader& in);
 
  private:
-  friend void init_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&);
+  friend void init_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, const FlowPaths*);
   friend void advance_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, PathWorkspace&,
                            int, const PathSink&);
   friend void advance_paths(const ModelSpec&, std::uint64_t, std::uint64_t, std::span<PathState>,
                             std::span<PathWorkspace>, int, std::span<const PathSink>);
   friend class detail::PathWeeks;
   PathParameters par_;
+  const FlowPaths* flow_paths_ = nullptr;  // null: every flow draws this path's own streams
   int next_week_ = 0;
   std::int64_t queue_ = 0;      // W
   std::int64_t procedure_ = 0;  // A
@@ -107,9 +110,10 @@ class PathState {
   // and is saved, only when its mechanism is on, so that a state saved with
   // every mechanism off has the first model's bytes.
   bool with_response_ = false, with_drift_ = false, with_housing_ = false, with_recent_ = false,
-       with_waiting_ = false, with_programmes_ = false, with_productivity_ = false;
+       with_waiting_ = false, with_programmes_ = false, with_productivity_ = false, with_walk_ = false;
   double decision_capacity_ = 0.0;       // c of the last week (response)
   double grant_drift_ = 0.0;             // u: logit(g_t) = logit(g) + u
+  double level_walk_ = 0.0;              // l: the inflow's local level, a random walk from 0
   std::vector<double> half_factor_;      // per region: the half-year's realisation factor
   std::vector<double> half_task_;        // per region: the half-year's task (quota share + backlog)
   std::vector<double> backlog_;          // per region: unmet quota carried into this half-year
@@ -153,9 +157,16 @@ class PathWorkspace {
 
 // Draws the per-path parameters (independent of the week loop's streams).
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path);
+// The same, each prior drawn from the streams of the path `flow_paths` maps its flow to.
+PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, const FlowPaths& flow_paths);
 
 // Puts `state` at the start of week 0 of path `path`: parameters drawn, initial stocks set.
-void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& state);
+// With `flow_paths`, every flow, at setup and in every week, draws the streams
+// of the path it maps the flow to (core/flow_paths.hpp) rather than `path`'s;
+// the mapping must outlive the state's use. Simulation is fastest when `path`
+// is the path most weekly flows are mapped to (core/week_streams.hpp).
+void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& state,
+               const FlowPaths* flow_paths = nullptr);
 
 // Simulates weeks state.next_week() .. end_week - 1 and writes them to `sink`,
 // whose week index counts from sink.first_week.

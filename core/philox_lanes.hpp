@@ -5,7 +5,7 @@
 // The kernel opens ~30 (national) to ~55 (25 regions) random streams per
 // path-week, each a pure function of (seed, path, week, flow, sub); most use
 // only their first block. Computed one by one, those blocks were a fifth of the
-// sampling floor (BENCHMARKS.md, "Where the time goes"). Their counters are all
+// sampling floor (docs/perf-log.md, "Where the time goes"). Their counters are all
 // known when the week starts and differ only in the two words (block index,
 // flow << 16 | sub), so one call computes them side by side: 16 lanes with
 // AVX-512, 8 with AVX2, one at a time otherwise. Which instruction set runs is

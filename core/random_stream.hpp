@@ -70,9 +70,15 @@ enum class Flow : std::uint32_t {
   GrantDrift,
   HousingHalfYear,    // sub = region, in the first week of a half-year
   HousingQuotaShare,  // sub = region
+  InflowLevelWalk,    // the inflow's local level (C11)
+  HousingHalfYearNational,  // in the first week of a half-year: the factor all regions share (C6)
 };
 static_assert(static_cast<std::uint32_t>(Flow::PriorInflowStart) == 8);
 static_assert(static_cast<std::uint32_t>(Flow::Withdrawn) == 52);
+static_assert(static_cast<std::uint32_t>(Flow::InflowLevelWalk) == 56);
+static_assert(static_cast<std::uint32_t>(Flow::HousingHalfYearNational) == 57);
+// The flow with the highest id: a flow added after it becomes the new last one here.
+inline constexpr Flow kLastFlow = Flow::HousingHalfYearNational;
 
 // The numbers are part of the output format: pin the ones around the Dublin
 // and rejected steps, whose ids were renamed when their draws were combined.

@@ -11,11 +11,10 @@
 //   [L00]  C. Loader (2000), "Fast and accurate computation of binomial
 //          probabilities" (saddle-point form of the log-pmf used below).
 //
-// RandomStream::uniform() is documented as open (0, 1) but currently rounds to
-// exactly 1.0 with probability 2^-53 (see tests/test_random_stream.cpp); every
-// use below stays finite and exact in law when u == 1 (u - 0.5 = 0.5 gives
-// us = 0, which the rejection steps reject; 2u - 1 = 1 is rejected by the polar
-// method; inversion restarts). It never returns 0, so log(u) is always finite.
+// RandomStream::uniform() is on the open interval (0, 1): midpoints of a
+// 2^-52 grid, never 0 or 1 (core/random_stream.hpp, checked in
+// tests/test_random_stream.cpp), so log(u) and log(1 - u) below are always
+// finite and 1 - u is exact.
 #include "core/samplers.hpp"
 
 #include "core/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS

@@ -1,5 +1,7 @@
 #include "core/week_streams.hpp"
 
+#include <algorithm>
+
 namespace chainsim::core {
 namespace {
 
@@ -53,10 +55,12 @@ WeekStreams::WeekStreams(int dublin_cohorts, int regions, std::uint32_t region_s
   blocks_.assign(4 * stride_, 0);
 }
 
-void WeekStreams::prepare(std::uint64_t seed, std::uint64_t path, std::uint32_t week, bool with_cohorts) noexcept {
+void WeekStreams::prepare(std::uint64_t seed, std::uint64_t path, std::uint32_t week, bool with_cohorts,
+                          const FlowPaths* flow_paths) noexcept {
   seed_ = seed;
   path_ = path;
   week_ = week;
+  flow_paths_ = flow_paths;
   if (isa_ == PhiloxIsa::Scalar) {
     ready_ = 0;  // every stream computes its own blocks
     return;
@@ -70,6 +74,25 @@ void WeekStreams::prepare(std::uint64_t seed, std::uint64_t path, std::uint32_t 
   counters.word1 = word1_.data();
   counters.n = ready_;
   philox_blocks(isa_, counters, blocks_.data(), stride_);
+  if (flow_paths) recompute_mapped_lanes(seed, path, week);
+}
+
+void WeekStreams::recompute_mapped_lanes(std::uint64_t seed, std::uint64_t path, std::uint32_t week) noexcept {
+  const RandomStream::Philox::key_type key = {
+      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+  for (std::uint32_t id = kFirstWeekly; id <= kLastWeekly; ++id) {
+    const std::uint64_t other = flow_paths_->of(id);
+    if (other == path) continue;
+    const Range& range = ranges_[id - kFirstWeekly];
+    const std::size_t end = std::min<std::size_t>(range.first + std::size_t{range.subs} * range.blocks, ready_);
+    for (std::size_t lane = range.first; lane < end; ++lane) {
+      // The counter layout of RandomStream (core/random_stream.hpp).
+      const RandomStream::Philox::ctr_type ctr = {
+          {word0_[lane], word1_[lane], week, static_cast<std::uint32_t>(other)}};
+      const RandomStream::Philox::ctr_type block = RandomStream::Philox{}(ctr, key);
+      for (std::size_t k = 0; k < 4; ++k) blocks_[k * stride_ + lane] = block.v[k];
+    }
+  }
 }
 
 }  // namespace chainsim::core

@@ -4,6 +4,7 @@
 // starts. A stream opened here draws exactly the numbers of
 // RandomStream(seed, path, week, flow, sub): only where its first blocks are
 // computed changes, so no output changes.
+#include "core/flow_paths.hpp"
 #include "core/philox_lanes.hpp"
 #include "core/random_stream.hpp"
 
@@ -30,19 +31,27 @@ class WeekStreams {
   // per-cohort Dublin streams are left out (the week will not open them:
   // it draws its Dublin leavers as a subset); opening one anyway still gives
   // the right stream, computed when it is drawn from.
-  void prepare(std::uint64_t seed, std::uint64_t path, std::uint32_t week, bool with_cohorts) noexcept;
+  //
+  // With `flow_paths`, flow f draws the streams of path flow_paths->of(f)
+  // instead (core/flow_paths.hpp); it must stay alive until the next
+  // prepare(). The blocks are computed for `path` in lanes, and those of the
+  // flows mapped elsewhere are then recomputed one by one: cheapest when
+  // `path` is the path most flows draw from.
+  void prepare(std::uint64_t seed, std::uint64_t path, std::uint32_t week, bool with_cohorts,
+               const FlowPaths* flow_paths = nullptr) noexcept;
 
   // The stream (flow, sub) of the prepared path-week. (Inline: it is called
   // for every draw of the kernel.)
   RandomStream open(Flow flow, std::uint32_t sub = 0) const noexcept {
     const auto id = static_cast<std::uint32_t>(flow);
+    const std::uint64_t path = flow_paths_ ? flow_paths_->of(id) : path_;
     if (id >= kFirstWeekly && id <= kLastWeekly) {
       const Range& range = ranges_[id - kFirstWeekly];
       const std::size_t first = range.first + static_cast<std::size_t>(sub) * range.blocks;
       if (sub < range.subs && first + range.blocks <= ready_)
-        return RandomStream(seed_, path_, week_, flow, sub, blocks_.data() + first, stride_, range.blocks);
+        return RandomStream(seed_, path, week_, flow, sub, blocks_.data() + first, stride_, range.blocks);
     }
-    return RandomStream(seed_, path_, week_, flow, sub);
+    return RandomStream(seed_, path, week_, flow, sub);
   }
 
   // The first blocks of a flow's subs, for code that reads them in lanes:
@@ -60,6 +69,8 @@ class WeekStreams {
   std::size_t stride() const noexcept { return stride_; }
 
  private:
+  // After the lanes of `path`: the lanes of the flows flow_paths_ maps to another path.
+  void recompute_mapped_lanes(std::uint64_t seed, std::uint64_t path, std::uint32_t week) noexcept;
   // Lanes a prepare() computes.
   std::size_t lanes(bool with_cohorts) const noexcept { return with_cohorts ? all_lanes_ : lanes_without_cohorts_; }
 
@@ -78,6 +89,7 @@ class WeekStreams {
   PhiloxIsa isa_;
   std::size_t ready_ = 0;  // lanes [0, ready_) hold this path-week's blocks
   std::uint64_t seed_ = 0, path_ = 0;
+  const FlowPaths* flow_paths_ = nullptr;  // null: every flow draws path_'s streams
   std::uint32_t week_ = 0;
 };
 

@@ -339,6 +339,89 @@ InflowFit fit_inflow(std::span<const double> monthly, int first_month, sys_days 
   return f;
 }
 
+LevelWalkFit fit_level_walk(std::span<const double> monthly, int first_month, const InflowFit& f, const InflowFitOptions& opt, int max_horizon, int min_origins) {
+  LevelWalkFit w;
+  w.max_horizon = std::max(0, max_horizon);
+  const auto H = static_cast<std::size_t>(w.max_horizon);
+  std::vector<std::vector<double>> abs_err(H);
+  for (int i = 0; i < static_cast<int>(monthly.size()); ++i) {
+    const int o = first_month + i;  // inner origin: first day of month o
+    if (static_cast<double>(o + 1) > f.origin_position + 1e-9) break;
+    InflowFit g;
+    try {
+      g = fit_at_origin(monthly.first(static_cast<std::size_t>(i)), first_month, first_day(o), {}, opt);
+    } catch (const std::invalid_argument&) {
+      continue;  // fewer than 36 usable months before o
+    }
+    for (int h = 1; h <= w.max_horizon; ++h) {
+      const int target = o + h - 1;
+      if (static_cast<double>(target + 1) > f.origin_position + 1e-9) break;
+      const int k = target - first_month;
+      if (k >= static_cast<int>(monthly.size())) break;
+      const double obs = monthly[static_cast<std::size_t>(k)];
+      if (!(obs > 0.0)) continue;
+      const double tau = (h - 0.5) / 12.0;
+      const double point = g.intercept + g.slope * tau + std::log(g.season[static_cast<std::size_t>(target % 12)]) +
+                           g.start_deviation * std::pow(g.phi_month, h - 0.5);
+      abs_err[static_cast<std::size_t>(h - 1)].push_back(
+          std::abs(std::log(obs * 7.0 / days_in_month(target)) - point));
+    }
+  }
+  const double x0_var = f.start_deviation_sd * f.start_deviation_sd;
+  const double ar_var = std::max(0.0, f.stationary_var_month - f.poisson_var);
+  std::vector<int> used;        // horizons in the fit
+  std::vector<double> excess;   // s_h^2 - v_h there
+  for (int h = 1; h <= w.max_horizon; ++h) {
+    const auto& e = abs_err[static_cast<std::size_t>(h - 1)];
+    const double tau = (h - 0.5) / 12.0;
+    const double decay2 = std::pow(f.phi_month, 2.0 * h - 1.0);
+    const double v = f.se_intercept * f.se_intercept + 2.0 * f.corr * f.se_intercept * f.se_slope * tau +
+                     f.se_slope * f.se_slope * tau * tau + x0_var * decay2 + ar_var * (1.0 - decay2) + f.poisson_var;
+    const double s = e.empty() ? std::numeric_limits<double>::quiet_NaN() : 1.4826 * median_of(e);
+    w.origins.push_back(static_cast<int>(e.size()));
+    w.error_scale.push_back(s);
+    w.model_sd.push_back(std::sqrt(v));
+    if (static_cast<int>(e.size()) < min_origins) continue;
+    used.push_back(h);
+    excess.push_back(s * s - v);
+  }
+  double best_sse = std::numeric_limits<double>::infinity();
+  for (int k = 0; k <= 200 && !used.empty(); ++k) {
+    LevelWalkFit shape;  // G_h(rho): the variance at h for q = 1
+    shape.rho_month = 1.0 - 0.0025 * k;
+    shape.q_month = 1.0;
+    double sgy = 0.0, sgg = 0.0;
+    for (std::size_t i = 0; i < used.size(); ++i) {
+      const double g = shape.variance_at(used[i]);
+      sgy += g * excess[i];
+      sgg += g * g;
+    }
+    const double q = std::max(0.0, sgy / sgg);
+    double sse = 0.0;
+    for (std::size_t i = 0; i < used.size(); ++i) {
+      const double r = excess[i] - q * shape.variance_at(used[i]);
+      sse += r * r;
+    }
+    if (sse < best_sse) {
+      best_sse = sse;
+      w.rho_month = shape.rho_month;
+      w.q_month = q;
+    }
+  }
+  const double per = 12.0 / kWeeksPerYear;
+  w.phi_week = std::pow(w.rho_month, per);
+  const double weekly_var = w.rho_month < 1.0
+                                ? w.q_month * (1.0 - w.phi_week * w.phi_week) / (1.0 - w.rho_month * w.rho_month)
+                                : w.q_month * per;
+  w.sd_per_sqrt_year = std::sqrt(weekly_var * kWeeksPerYear);
+  return w;
+}
+
+double LevelWalkFit::variance_at(int h) const noexcept {
+  if (rho_month >= 1.0) return q_month * h;
+  return q_month * (1.0 - std::pow(rho_month, 2.0 * h)) / (1.0 - rho_month * rho_month);
+}
+
 bool keep_trend(double slope, double se) noexcept {
   return se > 0.0 && std::abs(slope / se) >= kTrendMinT;
 }

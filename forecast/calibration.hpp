@@ -116,6 +116,48 @@ InflowFit fit_inflow(std::span<const double> monthly, int first_month, std::chro
 inline constexpr double kTrendMinT = 2.0;
 bool keep_trend(double slope, double se) noexcept;
 
+// ---- The inflow's local level (inflow.level_walk_sd, docs/model.md C11) ----
+//
+// How fast the level wanders, from how the method's own errors grow with the
+// horizon (docs/calibration.md):
+//  1. At every month o inside the window (with at least 36 usable months
+//     before it) the fit is repeated on the data before o, and the forecast of
+//     the engine started at the recent deviation (x0 = start_deviation,
+//     decaying as phi_m^(h - 1/2); no surges) is compared with the month
+//     o + h - 1, h = 1..max_horizon: e = log observed - log forecast.
+//  2. Per horizon, the robust scale s_h = 1.4826 x median |e| (about zero, so
+//     bias counts; robust, because surges make the tail and are modelled
+//     apart) and the variance v_h that the engine gives there without a local
+//     level (the level's parameter uncertainty, the AR(1) from x0 with its
+//     uncertainty, Poisson), from the fit at the origin.
+//  3. A local level l_m = rho l_{m-1} + eta_m, var(eta) = q (monthly), from 0
+//     at the origin, adds q G_h(rho) at horizon h, G_h = (1 - rho^2h) / (1 -
+//     rho^2) (= h for a random walk, rho = 1). Over the horizons scored at at
+//     least min_origins inner origins, for each rho of the grid 1, 0.9975,
+//     ..., 0.5, q is the least-squares slope through 0 of the excess s_h^2 -
+//     v_h on G_h (0 when negative: no excess growth); the pair with the least
+//     sum of squares is kept (ties: the first, so a random walk unless the
+//     data say the growth levels off).
+//  4. Weekly: rho_w = rho^(12/52.1775) and the weekly innovation variance that
+//     gives the monthly q at monthly steps.
+struct LevelWalkFit {
+  int max_horizon = 0;
+  std::vector<int> origins;           // per horizon h = 1..max_horizon: inner origins scored
+  std::vector<double> error_scale;    // s_h
+  std::vector<double> model_sd;       // sqrt(v_h)
+  double q_month = 0;                 // innovation variance of the level per month
+  double rho_month = 1;               // its monthly persistence
+  double phi_week = 1;                // rho_w (the key inflow.level_walk_phi)
+  double sd_per_sqrt_year = 0;        // weekly innovation sd x sqrt(52.1775) (the key inflow.level_walk_sd)
+  // The level's variance at h months under the fit: q G_h(rho).
+  double variance_at(int h) const noexcept;
+};
+// `at_origin` is the fit at the origin (its origin bounds the inner origins
+// and targets; its parameters give v_h).
+LevelWalkFit fit_level_walk(std::span<const double> monthly, int first_month, const InflowFit& at_origin,
+                            const InflowFitOptions& options, int max_horizon = 48,
+                            int min_origins = 12);
+
 // ---- Decision capacity that follows the backlog (decisions.response) ----
 //
 // The kernel's rule, per week: c <- c + (A / T - c) / k, clamped to at most

@@ -11,16 +11,16 @@
 #include <string>
 #include <vector>
 
+#include "core/model_spec.hpp"
+
 namespace chainsim {
 
 using Date = std::chrono::sys_days;
 
 // { mean, sd }: Beta for probabilities and shares, Gamma for positive rates,
 // normal for the inflow level and trend; sd == 0 means fixed at the mean.
-struct Prior {
-  double mean = 0.0;
-  double sd = 0.0;
-};
+// The kernel's type (core/model_spec.hpp), so that a prior reaches it as it is.
+using Prior = core::Prior;
 
 // One period of a schedule: active for week(from) <= t < week(to); open-ended
 // when `to` is absent.
@@ -67,161 +67,44 @@ struct TnvLocation {
   int weeks = 0;
 };
 
+// Aliases for member types whose names hold a comma (core/key_table.hpp
+// passes them through macros).
+using Quotas = std::map<std::string, double>;  // "2022-H2" -> persons
+using MonthFactors = std::array<double, 12>;
+using OptionalCount = std::optional<std::int64_t>;
+using Programmes = std::vector<HousingProgramme>;
+using Changes = std::vector<CapacityChange>;
+using TnvLocations = std::vector<TnvLocation>;
+
+// The members of each section are the keys of its list in core/key_table.hpp,
+// which gives each one's type, initial value, unit, allowed values and meaning.
 struct Config {
-  struct Run {
-    std::string name;
-    Date start{};
-    int weeks = 0;
-    std::int64_t paths = 0;
-    std::uint64_t seed = 0;
-    RegionMode regions = RegionMode::SafetyRegions;
-  } run;
-
-  struct Output {
-    std::string path;
-    std::vector<std::string> ensemble;  // per-path variable names ("all" expanded)
-    std::vector<double> quantiles;
-    std::vector<PeriodKind> periods;
-    std::vector<double> risk_levels;
-  } output;
-
-  struct Initial {
-    std::int64_t registration_queue = 0;
-    std::int64_t dublin = 0;
-    std::int64_t procedure = 0;
-    std::int64_t rejected = 0;
-    std::int64_t permit_holders = 0;
-    double grants_per_week = 0.0;
-    // Log sd of a per-path factor on each initial stock (Dublin, procedure,
-    // rejected, permit holders): the stocks at the origin are estimates. 0: exact.
-    double uncertainty_sd = 0.0;
-    // Permit holders at the origin who have waited more than 14 weeks; present
-    // switches on the tracking of waiting times (output
-    // permit_holders_waiting_over_14_weeks).
-    std::optional<std::int64_t> permit_holders_over_14_weeks;
-  } initial;
-
-  struct Inflow {
-    Prior level;                 // alpha, log scale
-    Prior trend_per_year;        // beta
-    double level_trend_correlation = 0.0;
-    std::array<double, 12> season{};
-    double ar_phi = 0.0;
-    double ar_sigma = 0.0;
-    double shock_probability = 0.0;
-    double shock_mean = 0.0;     // kappa
-    double shock_decay = 0.0;    // psi
-    double repeat_share = 0.0;
-    // The AR(1) deviation x at week 0 (normal, drawn per path): the recent
-    // observed deviation of log inflow from the long-run line. {0, 0}: x starts at 0.
-    Prior start_deviation;
-  } inflow;
-
-  struct Registration {
-    TimeVarying capacity_per_week;
-  } registration;
-
-  struct Dublin {
-    Prior share;
-    Prior transfer_share;
-    double abscond_weekly = 0.0;
-    int deadline_weeks = 0;
-  } dublin;
-
+  struct Run { CHAINSIM_KEYS_run(CHAINSIM_KEY_MEMBER) } run;
+  struct Output { CHAINSIM_KEYS_output(CHAINSIM_KEY_MEMBER) } output;  // ensemble: "all" expanded
+  struct Initial { CHAINSIM_KEYS_initial(CHAINSIM_KEY_MEMBER) } initial;
+  struct Inflow { CHAINSIM_KEYS_inflow(CHAINSIM_KEY_MEMBER) } inflow;
+  struct Registration { CHAINSIM_KEYS_registration(CHAINSIM_KEY_MEMBER) } registration;
+  struct Dublin { CHAINSIM_KEYS_dublin(CHAINSIM_KEY_MEMBER) } dublin;
   struct Decisions {
-    TimeVarying capacity_per_week;
-    Prior grant_rate;
-    // Decision capacity that follows the backlog (docs/model.md, "Decision
-    // capacity"): absent = the configured capacity as it is.
-    struct Response {
-      bool enabled = false;
-      double target_weeks = 26.0;  // capacity aims at clearing the backlog in this many weeks
-      double adjust_weeks = 13.0;  // mean lag of the adjustment (partial adjustment 1/adjust_weeks a week)
-      double max_per_week = 0.0;   // capacity never above this
-      double min_per_week = 0.0;   // nor below this (nor below a scheduled capacity_per_week period)
-    } response;
-    double capacity_sd = 0.0;      // log sd of a per-path productivity factor (mean 1)
-    double withdrawn_share = 0.0;  // share of case closures without a decision (withdrawn, otherwise closed)
-    double grant_drift_sd = 0.0;   // sd per sqrt(year) of a random walk on logit(grant rate)
+    struct Response { CHAINSIM_KEYS_decisions_response(CHAINSIM_KEY_MEMBER) };
+    CHAINSIM_KEYS_decisions(CHAINSIM_KEY_MEMBER)
   } decisions;
-
-  struct Rejected {
-    double return_weekly = 0.0;
-    double leave_weekly = 0.0;
-  } rejected;
-
-  struct Nareis {
-    Prior per_grant;
-    double lag_mean_weeks = 0.0;
-    double lag_sd_weeks = 0.0;
-    int max_lag_weeks = 0;
-    double into_reception = 0.0;
-  } nareis;
-
-  struct Minors {
-    double share_of_grants = 0.0;
-    double to_guardian = 0.0;
-  } minors;
-
+  struct Rejected { CHAINSIM_KEYS_rejected(CHAINSIM_KEY_MEMBER) } rejected;
+  struct Nareis { CHAINSIM_KEYS_nareis(CHAINSIM_KEY_MEMBER) } nareis;
+  struct Minors { CHAINSIM_KEYS_minors(CHAINSIM_KEY_MEMBER) } minors;
   struct Housing {
-    Prior realisation;
-    double regional_sd = 0.0;
-    std::map<std::string, double> taakstelling;  // "2022-H2" -> persons
-    double taakstelling_default = 0.0;
-    std::vector<HousingProgramme> programmes;
-    // Permit holders are housed only after this many weeks in reception (matching
-    // with a home takes time); needs the waiting times (initial.permit_holders_over_14_weeks). 0: at once.
-    int min_wait_weeks = 0;
-    // Log sd of the realisation factor of each half-year and region (mean 1). 0: none.
-    double half_year_sd = 0.0;
-    // Unmet quota of a half-year added to the next half-year's task.
-    bool carry_over = false;
-    // The quota of a half-year without its own entry set from the expected new
-    // permit holders (docs/model.md, "Housing quota") instead of `default`.
-    struct QuotaRule {
-      bool enabled = false;
-      double share = 1.0;       // quota = share x expected new permit holders of the half-year
-      int lookback_weeks = 26;  // expected = mean weekly new permit holders over these weeks x weeks in the half
-    } quota_rule;
+    CHAINSIM_KEYS_housing(CHAINSIM_KEY_MEMBER)
+    double taakstelling_default = 0.0;  // the "default" entry of taakstelling
   } housing;
-
   struct Capacity {
-    std::int64_t regular = 0;
-    std::vector<CapacityChange> changes;
     struct Cno {
-      std::int64_t places_per_region = 0;
-      Date from{};
-      int weeks = 0;
-      double staff_per_region_per_day = 0.0;
-      double phaseout_margin = 0.0;
-      int phaseout_weeks = 0;
-    } cno;
-    std::vector<TnvLocation> tnv;
-    struct Adaptive {
-      bool enabled = false;
-      double upper = 0.0;
-      double lower = 0.0;
-      int weeks = 0;
-      std::int64_t step = 0;
-      int lead_weeks = 0;
-      std::int64_t floor = 0;
-    } adaptive;
+      struct Phaseout { CHAINSIM_KEYS_capacity_cno_phaseout(CHAINSIM_KEY_MEMBER) };
+      CHAINSIM_KEYS_capacity_cno(CHAINSIM_KEY_MEMBER)
+    };
+    CHAINSIM_KEYS_capacity(CHAINSIM_KEY_MEMBER)
   } capacity;
-
-  struct Costs {
-    double regular_place_week = 0.0;
-    double cno_place_week = 0.0;
-    double tnv_place_week = 0.0;
-    double shortfall_person_week = 0.0;
-  } costs;
-
-  struct Levers {
-    Schedule inflow;
-    Schedule dublin;
-    Schedule ret;      // key "return"
-    Schedule nareis;
-    Schedule guardian;
-  } levers;
+  struct Costs { CHAINSIM_KEYS_costs(CHAINSIM_KEY_MEMBER) } costs;
+  struct Levers { CHAINSIM_KEYS_levers(CHAINSIM_KEY_MEMBER) } levers;  // ret: key "return"
 };
 
 // A run: the base ("baseline") and its scenario overlays, each fully resolved.

@@ -16,14 +16,18 @@ constexpr int kWeeksPerStep = 4;
 }  // namespace
 
 Ensemble::Ensemble(int first_week, int weeks, int regions, std::int64_t paths)
+    : Ensemble(first_week, weeks, regions, whole_range(paths)) {}
+
+Ensemble::Ensemble(int first_week, int weeks, int regions, PathRange range)
     : first_week_(first_week),
       weeks_(weeks),
       regions_(regions),
-      paths_(paths),
-      counts_(core::kNumVars * static_cast<std::size_t>(weeks) * static_cast<std::size_t>(paths)),
-      cost_(static_cast<std::size_t>(weeks) * static_cast<std::size_t>(paths)),
+      first_path_(range.first),
+      paths_(range.size()),
+      counts_(core::kNumVars * static_cast<std::size_t>(weeks) * static_cast<std::size_t>(range.size())),
+      cost_(static_cast<std::size_t>(weeks) * static_cast<std::size_t>(range.size())),
       regional_(kStoredRegionalVars * static_cast<std::size_t>(weeks) * static_cast<std::size_t>(regions) *
-                static_cast<std::size_t>(paths)) {}
+                static_cast<std::size_t>(range.size())) {}
 
 void Ensemble::reset(int first_week, int weeks) {
   first_week_ = first_week;
@@ -77,35 +81,44 @@ core::PathSink Ensemble::sink_for(std::int64_t path) noexcept {
 }
 
 EnsembleRunner::EnsembleRunner(const core::ModelSpec& spec, const EnsembleOptions& options)
-    : spec_(spec), options_(options) {
+    : EnsembleRunner(spec, options, whole_range(options.paths)) {}
+
+EnsembleRunner::EnsembleRunner(const core::ModelSpec& spec, const EnsembleOptions& options, PathRange range)
+    : spec_(spec), options_(options), range_(range) {
+  if (range.first < 0 || range.last < range.first || range.last > options.paths)
+    throw std::invalid_argument("EnsembleRunner: the path range is not within the run's paths");
   options_.block_paths = std::max<std::int64_t>(1, options_.block_paths);
-  states_.assign(static_cast<std::size_t>(options_.paths), core::PathState(spec_));
+  const std::int64_t P = range_.size();
+  states_.assign(static_cast<std::size_t>(P), core::PathState(spec_));
   const std::int64_t block = options_.block_paths;
-  parallel_for((options_.paths + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
-    const std::int64_t last = std::min(options_.paths, (b + 1) * block);
+  // Every path from its global index: the same state in any range.
+  parallel_for((P + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
+    const std::int64_t last = std::min(P, (b + 1) * block);
     for (std::int64_t p = b * block; p < last; ++p)
-      core::init_path(spec_, options_.seed, static_cast<std::uint64_t>(p), states_[static_cast<std::size_t>(p)]);
+      core::init_path(spec_, options_.seed, static_cast<std::uint64_t>(range_.first + p),
+                      states_[static_cast<std::size_t>(p)]);
   });
 }
 
 Ensemble EnsembleRunner::next_window(int weeks, const std::function<void(std::int64_t)>& on_progress) {
-  Ensemble window(next_week_, 0, spec_.regions, options_.paths);
+  Ensemble window(next_week_, 0, spec_.regions, range_);
   next_window(weeks, window, on_progress);
   return window;
 }
 
 void EnsembleRunner::next_window(int weeks, Ensemble& window, const std::function<void(std::int64_t)>& on_progress) {
-  if (window.regions() != spec_.regions || window.paths() != options_.paths)
+  if (window.regions() != spec_.regions || window.path_range() != range_)
     throw std::invalid_argument("next_window: the window was made for other regions or paths");
   const int first = next_week_;
   const int end = std::min(spec_.weeks, first + std::max(1, weeks));
   window.reset(first, end - first);
+  const std::int64_t P = range_.size();
   const std::int64_t block = options_.block_paths;
   std::atomic<std::int64_t> finished{0};
-  parallel_for((options_.paths + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
+  parallel_for((P + block - 1) / block, options_.parallelism, [&](std::int64_t b) {
     std::vector<core::PathWorkspace> workspaces(core::kPathGroup, core::PathWorkspace(spec_));
     std::vector<core::PathSink> sinks(core::kPathGroup);
-    const std::int64_t last = std::min(options_.paths, (b + 1) * block);
+    const std::int64_t last = std::min(P, (b + 1) * block);
     // The block advances a few weeks at a time, group of paths by group (paths
     // side by side, core::advance_paths), rather than each path over the whole
     // window: the window stores week t of neighbouring paths next to each
@@ -118,7 +131,8 @@ void EnsembleRunner::next_window(int weeks, Ensemble& window, const std::functio
       for (std::int64_t p = b * block; p < last; p += static_cast<std::int64_t>(core::kPathGroup)) {
         const auto n = static_cast<std::size_t>(std::min<std::int64_t>(last - p, core::kPathGroup));
         for (std::size_t i = 0; i < n; ++i) sinks[i] = window.sink_for(p + static_cast<std::int64_t>(i));
-        core::advance_paths(spec_, options_.seed, static_cast<std::uint64_t>(p),
+        // The kernel keys every random number by the global path index.
+        core::advance_paths(spec_, options_.seed, static_cast<std::uint64_t>(range_.first + p),
                             std::span(states_).subspan(static_cast<std::size_t>(p), n), workspaces, to, sinks);
       }
     }

@@ -30,7 +30,11 @@ std::vector<double> expand(const Schedule& schedule, double base, Date start, in
   return out;
 }
 
-core::PriorSpec prior(const Prior& p) { return {p.mean, p.sd}; }
+// Copies a key's value to its ModelSpec member, for the keys with a model
+// column in core/key_table.hpp.
+#define CHAINSIM_COPY_TO_MODEL(kind, table, key, member, type, default_, check, presence, unit, doc, ...) \
+  __VA_OPT__(s.__VA_ARGS__ = c.table.member;)
+#define CHAINSIM_COPY_LIST_TO_MODEL(list) list(CHAINSIM_COPY_TO_MODEL)
 
 }  // namespace
 
@@ -55,6 +59,7 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
 
 core::ModelSpec resolve(const Config& c) {
   core::ModelSpec s;
+  CHAINSIM_CONFIG_KEY_LISTS(CHAINSIM_COPY_LIST_TO_MODEL)  // the values the kernel takes as they are
   const Date start = c.run.start;
   const int T = c.run.weeks;
   const auto Tu = static_cast<std::size_t>(T);
@@ -74,29 +79,14 @@ core::ModelSpec resolve(const Config& c) {
   s.cno_regions = static_cast<int>(vr_shares.size());
 
   // Initial state.
-  s.initial_queue = c.initial.registration_queue;
-  s.initial_dublin = c.initial.dublin;
-  s.initial_procedure = c.initial.procedure;
-  s.initial_rejected = c.initial.rejected;
   s.initial_permit_holders = apportion(c.initial.permit_holders, s.region_share);
-  s.initial_grants_per_week = c.initial.grants_per_week;
-  s.initial_uncertainty_sd = c.initial.uncertainty_sd;
   if (c.initial.permit_holders_over_14_weeks) {
     s.track_waiting = true;
     s.initial_waiting_over_14 = apportion(*c.initial.permit_holders_over_14_weeks, s.region_share);
   }
 
   // Inflow.
-  s.level = prior(c.inflow.level);
-  s.trend = prior(c.inflow.trend_per_year);
-  s.level_trend_correlation = c.inflow.level_trend_correlation;
-  s.ar_phi = c.inflow.ar_phi;
-  s.ar_sigma = c.inflow.ar_sigma;
-  s.shock_probability = c.inflow.shock_probability;
-  s.shock_mean = c.inflow.shock_mean;
-  s.shock_decay = c.inflow.shock_decay;
-  s.repeat_share = c.inflow.repeat_share;
-  s.start_deviation = prior(c.inflow.start_deviation);
+  s.level_walk_sd = c.inflow.level_walk_sd / std::sqrt(kWeeksPerYear);
   s.log_season.resize(Tu);
   for (int t = 0; t < T; ++t)
     s.log_season[static_cast<std::size_t>(t)] =
@@ -107,16 +97,11 @@ core::ModelSpec resolve(const Config& c) {
   s.m_return = expand(c.levers.ret, 1.0, start, T);
   s.m_guardian = expand(c.levers.guardian, 1.0, start, T);
 
-  // Registration, Dublin, decisions, rejected.
+  // Registration and decisions.
   s.registration_capacity = expand(c.registration.capacity_per_week.periods,
                                    c.registration.capacity_per_week.base, start, T);
-  s.dublin_share = prior(c.dublin.share);
-  s.transfer_share = prior(c.dublin.transfer_share);
-  s.abscond_weekly = c.dublin.abscond_weekly;
-  s.dublin_deadline_weeks = c.dublin.deadline_weeks;
   s.decision_capacity = expand(c.decisions.capacity_per_week.periods,
                                c.decisions.capacity_per_week.base, start, T);
-  s.grant_rate = prior(c.decisions.grant_rate);
   {
     const auto& r = c.decisions.response;
     s.decision_response = {r.enabled, r.target_weeks, r.adjust_weeks, r.max_per_week};
@@ -124,31 +109,17 @@ core::ModelSpec resolve(const Config& c) {
     // staffing level) where one is active, else min_per_week.
     s.decision_capacity_floor = expand(c.decisions.capacity_per_week.periods, r.min_per_week, start, T);
   }
-  s.decision_capacity_sd = c.decisions.capacity_sd;
-  s.withdrawn_share = c.decisions.withdrawn_share;
   // A random walk with sd sigma per sqrt(year) has sd sigma / sqrt(52.1775) a week.
   s.grant_drift_weekly_sd = c.decisions.grant_drift_sd / std::sqrt(kWeeksPerYear);
-  s.minors_share = c.minors.share_of_grants;
-  s.to_guardian = c.minors.to_guardian;
-  s.return_weekly = c.rejected.return_weekly;
-  s.leave_weekly = c.rejected.leave_weekly;
 
   // Family reunification.
-  s.nareis_per_grant = prior(c.nareis.per_grant);
   s.lag_weights = core::nareis_lag_weights(c.nareis.lag_mean_weeks, c.nareis.lag_sd_weeks,
                                            c.nareis.max_lag_weeks);
-  s.into_reception = c.nareis.into_reception;
 
   // Housing: the half-yearly quota spread over the Mondays of its half-year,
   // split by population share; programmes spread evenly over their weeks.
-  s.realisation = prior(c.housing.realisation);
-  s.regional_sd = c.housing.regional_sd;
   s.quota_rate.assign(Tu * Ru, 0.0);
   s.programme_rate.assign(Tu * Ru, 0.0);
-  s.half_year_sd = c.housing.half_year_sd;
-  s.min_wait_weeks = c.housing.min_wait_weeks;
-  s.carry_over = c.housing.carry_over;
-  s.quota_rule = {c.housing.quota_rule.enabled, c.housing.quota_rule.share, c.housing.quota_rule.lookback_weeks};
   s.half_index.assign(Tu, 0);
   s.half_start.assign(Tu, 0);
   s.half_weeks.assign(Tu, 0.0);
@@ -209,7 +180,7 @@ core::ModelSpec resolve(const Config& c) {
                            p.delay_weeks.sd > 0.0;
     std::vector<double>* table = &s.programme_rate;
     if (uncertain) {
-      s.uncertain_programmes.push_back({std::vector<double>(Tu * Ru, 0.0), prior(p.delivered), prior(p.delay_weeks)});
+      s.uncertain_programmes.push_back({std::vector<double>(Tu * Ru, 0.0), p.delivered, p.delay_weeks});
       table = &s.uncertain_programmes.back().rate;
     }
     const WeekRange w = clip(from, until, T);
@@ -228,25 +199,14 @@ core::ModelSpec resolve(const Config& c) {
     if (s.regular_capacity[static_cast<std::size_t>(t)] < 0)
       throw ResolveError("capacity.changes", "regular capacity falls below zero in week " +
                                                  std::to_string(t) + " (" + iso_date(monday_of(start, t)) + ")");
-  s.cno_places_per_region = c.capacity.cno.places_per_region;
   s.cno_from_week = week_of(start, c.capacity.cno.from);
   s.cno_until_week = s.cno_from_week + c.capacity.cno.weeks;
-  s.cno_staff_per_region_per_day = c.capacity.cno.staff_per_region_per_day;
-  s.cno_phaseout_margin = c.capacity.cno.phaseout_margin;
-  s.cno_phaseout_weeks = c.capacity.cno.phaseout_weeks;
   s.tnv_capacity.assign(Tu, 0);
   for (const TnvLocation& loc : c.capacity.tnv) {
     const int from = week_of(start, loc.from);
     const WeekRange w = clip(from, from + loc.weeks, T);
     for (int t = w.begin; t < w.end; ++t) s.tnv_capacity[static_cast<std::size_t>(t)] += loc.places;
   }
-  const auto& a = c.capacity.adaptive;
-  s.adaptive = {a.enabled, a.upper, a.lower, a.weeks, a.step, a.lead_weeks, a.floor};
-
-  s.cost_regular = c.costs.regular_place_week;
-  s.cost_cno = c.costs.cno_place_week;
-  s.cost_tnv = c.costs.tnv_place_week;
-  s.cost_shortfall = c.costs.shortfall_person_week;
   return s;
 }
 

@@ -155,7 +155,8 @@ void ScenarioSummarizer::add(const Ensemble& w) {
       const auto v = static_cast<Var>(item / W);
       const int t = w.first_week() + static_cast<int>(item % W);
       WeeklyStats& s = summary_.national[static_cast<std::size_t>(v)];
-      if (v == Var::CostEur) {
+      if (!core::info(v).integer) {
+        // The one variable that is not a count, the cost, has a column of doubles.
         const auto c = w.cost_column(t);
         scratch.assign(c.begin(), c.end());
         fill_stats(scratch, probs, s, static_cast<std::size_t>(t));

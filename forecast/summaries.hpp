@@ -130,6 +130,9 @@ class ScenarioSummarizer {
   // Period statistics; call once after the last window.
   ScenarioSummary finish();
 
+  int weeks() const noexcept { return weeks_; }
+  int regions() const noexcept { return regions_; }
+
   // The per-path period metrics (valid after finish()).
   const PeriodPathMetrics& path_metrics() const noexcept { return metrics_; }
 

@@ -6,93 +6,10 @@
 #include <utility>
 
 #include "forecast/embedded_data.hpp"
+#include "io/config_keys.hpp"
 
 namespace chainsim::io {
 namespace {
-
-// Units of the configuration's keys (docs/configuration.md has the prose).
-// "1" marks a dimensionless share, rate or factor.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 79> kUnits{{
-    {"run.start", "date (a Monday)"},
-    {"run.weeks", "weeks"},
-    {"run.paths", "paths"},
-    {"output.quantiles", "probabilities"},
-    {"output.risk_levels", "probabilities"},
-    {"initial.registration_queue", "persons"},
-    {"initial.dublin", "persons"},
-    {"initial.procedure", "persons"},
-    {"initial.rejected", "persons"},
-    {"initial.permit_holders", "persons"},
-    {"initial.grants_per_week", "persons/week"},
-    {"initial.uncertainty_sd", "log sd"},
-    {"initial.permit_holders_over_14_weeks", "persons"},
-    {"inflow.level", "log persons/week"},
-    {"inflow.trend_per_year", "log per year"},
-    {"inflow.level_trend_correlation", "1"},
-    {"inflow.season", "factor per calendar month"},
-    {"inflow.ar_phi", "1 per week"},
-    {"inflow.ar_sigma", "log, per week"},
-    {"inflow.shock_probability", "per week"},
-    {"inflow.shock_mean", "log"},
-    {"inflow.shock_decay", "1 per week"},
-    {"inflow.repeat_share", "repeat per first application"},
-    {"inflow.start_deviation", "log"},
-    {"registration.capacity_per_week", "persons/week"},
-    {"dublin.share", "share of registered"},
-    {"dublin.transfer_share", "share within the deadline"},
-    {"dublin.abscond_weekly", "per week"},
-    {"dublin.deadline_weeks", "weeks"},
-    {"decisions.capacity_per_week", "cases/week"},
-    {"decisions.grant_rate", "share of decisions"},
-    {"decisions.response", "weeks, cases/week"},
-    {"decisions.capacity_sd", "log sd"},
-    {"decisions.withdrawn_share", "share of closures"},
-    {"decisions.grant_drift_sd", "logit per sqrt(year)"},
-    {"rejected.return_weekly", "per week"},
-    {"rejected.leave_weekly", "per week"},
-    {"nareis.per_grant", "arrivals per grant"},
-    {"nareis.lag_mean_weeks", "weeks"},
-    {"nareis.lag_sd_weeks", "weeks"},
-    {"nareis.max_lag_weeks", "weeks"},
-    {"nareis.into_reception", "share of arrivals"},
-    {"minors.share_of_grants", "share of grants"},
-    {"minors.to_guardian", "share of minors"},
-    {"housing.realisation", "share of the quota"},
-    {"housing.regional_sd", "log sd"},
-    {"housing.taakstelling", "persons per half-year"},
-    {"housing.half_year_sd", "log sd"},
-    {"housing.min_wait_weeks", "weeks"},
-    {"housing.quota_rule", "share, weeks"},
-    {"housing.programme.from", "date"},
-    {"housing.programme.weeks", "weeks"},
-    {"housing.programme.to", "date"},
-    {"housing.programme.persons", "persons"},
-    {"housing.programme.persons_per_year", "persons/year"},
-    {"housing.programme.delivered", "share"},
-    {"housing.programme.delay_weeks", "weeks"},
-    {"capacity.regular", "places"},
-    {"capacity.changes", "places"},
-    {"capacity.cno.places_per_region", "places per region"},
-    {"capacity.cno.from", "date"},
-    {"capacity.cno.weeks", "weeks"},
-    {"capacity.cno.staff_per_region_per_day", "staff"},
-    {"capacity.cno.phaseout", "share, weeks"},
-    {"capacity.tnv.places", "places"},
-    {"capacity.tnv.from", "date"},
-    {"capacity.tnv.weeks", "weeks"},
-    {"capacity.adaptive.upper", "share of capacity"},
-    {"capacity.adaptive.lower", "share of capacity"},
-    {"capacity.adaptive.weeks", "weeks"},
-    {"capacity.adaptive.step", "places"},
-    {"capacity.adaptive.lead_weeks", "weeks"},
-    {"capacity.adaptive.floor", "places"},
-    {"costs.regular_place_week", "euro per place-week"},
-    {"costs.cno_place_week", "euro per place-week"},
-    {"costs.tnv_place_week", "euro per place-week"},
-    {"costs.shortfall_person_week", "euro per person-week"},
-    {"levers.inflow", "multiplier"},
-    {"levers.return", "multiplier"},
-}};
 
 std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
@@ -149,11 +66,18 @@ void for_each_key_line(std::string_view text, F f) {
 
 }  // namespace
 
-std::string_view key_unit(std::string_view key) {
-  for (const auto& [k, u] : kUnits)
-    if (k == key) return u;
-  if (key.starts_with("levers.")) return "multiplier";
-  return {};
+std::string key_unit(std::string_view key) {
+  const KeySpec* k = find_key(key);
+  if (k == nullptr) return {};
+  if (k->kind != KeyKind::Table || k->style != TableStyle::Inline) return std::string(k->unit);
+  // An inline table: the units of its keys, each once ("share, weeks").
+  std::string units;
+  for (const KeySpec* sub : keys_of(k->path())) {
+    const std::string u = key_unit(sub->path());
+    if (u.empty() || (", " + units + ", ").find(", " + u + ", ") != std::string::npos) continue;
+    units += (units.empty() ? "" : ", ") + u;
+  }
+  return units;
 }
 
 std::map<std::string, std::string> seed_notes() {
@@ -191,7 +115,7 @@ std::string annotate(const ScenarioSet& set) {
     }
     const std::string full = section + "." + key;
     std::string comment;
-    if (const std::string_view unit = key_unit(full); !unit.empty()) comment = "[" + std::string(unit) + "] ";
+    if (const std::string unit = key_unit(full); !unit.empty()) comment = "[" + unit + "] ";
     if (const std::string line = user_line(full); !line.empty()) {
       comment += "from " + line;
     } else if (const auto it = notes.find(full); it != notes.end()) {

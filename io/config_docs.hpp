@@ -3,7 +3,7 @@
 // its value came from (their file and line, or the seed scenario with the
 // seed's own note on its source), and which calibrated values a user file
 // inherits without stating them. Used by `print-config` and by the log at the
-// start of a run; docs/configuration.md describes the same keys in prose.
+// start of a run; docs/configuration.md's key reference is made from the same table.
 #include <map>
 #include <string>
 #include <string_view>
@@ -14,8 +14,9 @@
 namespace chainsim::io {
 
 // The unit of a key ("section.key", array-of-tables keys as
-// "housing.programme.persons"); empty when the key has none (names, flags).
-std::string_view key_unit(std::string_view key);
+// "housing.programme.persons"), from the key table (io/config_keys.hpp); empty
+// when the key has none (names, flags).
+std::string key_unit(std::string_view key);
 
 // The note after '#' on each "key = value" line of the embedded seed, by
 // "section.key" (the first entry of an array of tables gives its keys' notes).

@@ -5,6 +5,8 @@
 // cost file lacks vintage and flag). RFC 4180 quoting: fields may be quoted,
 // contain commas, doubled quotes and line breaks. Rows keep file and line so
 // that every derived number can name its source.
+#include "forecast/data_rows.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -13,13 +15,11 @@
 
 namespace chainsim::io {
 
-struct DataRow {
-  std::string series, geo, period;
-  double value = 0.0;
-  std::string unit, source, vintage, flag, note;
-  std::string file;  // file name (no directory)
-  int line = 0;      // 1-based line of the row's first character
-};
+// The rows and their look-ups are defined beside the derivations that use
+// them (forecast/data_rows.hpp); this file reads them.
+using chainsim::DataRow;
+using chainsim::data::find;
+using chainsim::data::select;
 
 // Splits CSV text into records of fields. Throws ConfigError(file, line, ...) on
 // an unterminated quote or a stray quote inside an unquoted field.
@@ -33,15 +33,5 @@ std::vector<DataRow> read_data_file(const std::filesystem::path& file);
 // The asylum-chain files of a data directory (a fixed list, in a fixed order).
 // Throws InputMissingError when the directory or a required file is missing.
 std::vector<DataRow> read_data_dir(const std::filesystem::path& dir);
-
-// Rows of one series/geo (and vintage, when given) in file order.
-std::vector<const DataRow*> select(const std::vector<DataRow>& rows, std::string_view series,
-                                   std::string_view geo = "NL",
-                                   std::optional<std::string_view> vintage = std::nullopt);
-
-// The single value of series/geo/period (first match in file order, preferring
-// the given vintage when one is given); nullptr when absent.
-const DataRow* find(const std::vector<DataRow>& rows, std::string_view series, std::string_view period,
-                    std::optional<std::string_view> vintage = std::nullopt, std::string_view geo = "NL");
 
 }  // namespace chainsim::io

@@ -42,11 +42,65 @@ void fsync_path(const std::filesystem::path& p, bool directory) {
   if (rc != 0) throw std::system_error(err, std::generic_category(), "fsync " + p.string());
 }
 
-h5::VarOptions stat_options(const core::VarInfo& v, const std::string& what) {
+// CF units that UDUNITS-2 parses, from the units chainsim's catalogues name.
+// Persons and places are counts: "1", the long_name says what is counted.
+// Person-weeks and staff-days are a count times a time span: "week", "day".
+// UDUNITS has no currency, so euros are "1" too, with the currency in the
+// long_name and a `currency` attribute (docs/output.md says so).
+struct CfUnits {
+  std::string units;
+  std::string counted;  // said in the long_name: "persons", "euro" ...
+};
+CfUnits cf_units(std::string_view u) {
+  if (u == "persons") return {"1", "persons"};
+  if (u == "places") return {"1", "places"};
+  if (u == "persons week") return {"week", "person-weeks"};
+  if (u == "staff-days") return {"day", "staff-days"};
+  if (u == "weeks") return {"week", ""};
+  if (u == "EUR") return {"1", "euro"};
+  return {std::string(u), ""};
+}
+
+// What a week's value is: a stock or capacity at the end of the week (a point
+// in time), or a flow, cost or staff input summed over the week.
+const char* week_method(core::Kind k) {
+  return k == core::Kind::Stock || k == core::Kind::Capacity ? "week: point" : "week: sum";
+}
+
+// Attributes of a variable: CF units, the long_name with what is counted and
+// the statistic in parentheses ("... (persons; mean over paths)"),
+// cell_methods when there is one, the currency for money.
+h5::VarOptions cf_options(const std::string& long_name, std::string_view units, const std::string& cell_methods,
+                          const std::string& statistic = "") {
+  const CfUnits cu = cf_units(units);
+  std::string note = cu.counted;
+  if (!statistic.empty()) note += (note.empty() ? "" : "; ") + statistic;
   h5::VarOptions o;
-  o.string_attrs = {{"long_name", std::string(v.long_name) + " (" + what + " over paths)"},
-                    {"units", std::string(v.units)}};
+  o.string_attrs = {{"long_name", note.empty() ? long_name : long_name + " (" + note + ")"}, {"units", cu.units}};
+  if (!cell_methods.empty()) o.string_attrs.push_back({"cell_methods", cell_methods});
+  if (units == "EUR") o.string_attrs.push_back({"currency", "EUR"});
   return o;
+}
+
+// The statistic over Monte Carlo paths in CF's words: paths are realizations
+// (a CF standard name, so usable in cell_methods without a dimension). CF has
+// no method for a quantile: quantile variables carry only the time method and
+// the `quantile` coordinate says which probability.
+enum class OverPaths { Mean, Sd, Quantiles, None };
+std::string cell_methods(const std::string& time_method, OverPaths stat) {
+  std::string m = time_method;
+  const char* over = stat == OverPaths::Mean ? "realization: mean"
+                     : stat == OverPaths::Sd ? "realization: standard_deviation"
+                                             : nullptr;
+  if (over != nullptr) {
+    if (!m.empty()) m += ' ';
+    m += over;
+  }
+  return m;
+}
+
+h5::VarOptions stat_options(const core::VarInfo& v, const std::string& what, OverPaths stat) {
+  return cf_options(std::string(v.long_name), v.units, cell_methods(week_method(v.kind), stat), what + " over paths");
 }
 
 }  // namespace
@@ -101,6 +155,8 @@ void OutputFile::define() {
   for (std::size_t t = 0; t < T; ++t) week_days[t] = static_cast<std::int32_t>(7 * t);
   f.define_dimension("week", std::span<const std::int32_t>(week_days),
                      {{{"long_name", "Monday of the simulated week"},
+                       {"standard_name", "time"},
+                       {"axis", "T"},
                        {"units", "days since " + iso_date(L.start)},
                        {"calendar", "proleptic_gregorian"}},
                       {}});
@@ -108,8 +164,10 @@ void OutputFile::define() {
                      {{{"long_name", "safety region code (NL = national)"}}, {}});
   f.define_dimension("quantile", std::span<const double>(L.quantiles),
                      {{{"long_name", "probability of the quantile (type 7, linear interpolation)"}}, {}});
+  // The same labels as the planning tables ("2022-Q3", "2022-H2", "2023"):
+  // unique without the kind, which is in `period_kind`.
   std::vector<std::string> labels;
-  for (const auto& p : L.periods) labels.push_back(p.label + " (" + period_kind_name(p.kind) + ")");
+  for (const auto& p : L.periods) labels.push_back(p.label);
   if (NP > 0) {
     f.define_dimension("period", std::span<const std::string>(labels),
                        {{{"long_name", "reporting period: quarter, half-year or year of the week's Monday"}}, {}});
@@ -124,17 +182,18 @@ void OutputFile::define() {
   // --- per-week statistics (created now, filled per scenario) ---
   for (const auto& v : core::kVarInfo) {
     const std::string n(v.name);
-    create_stat(n + "_mean", {"scenario", "week"}, stat_options(v, "mean"));
-    create_stat(n + "_sd", {"scenario", "week"}, stat_options(v, "standard deviation"));
-    create_stat(n + "_quantile", {"scenario", "week", "quantile"}, stat_options(v, "quantiles"));
+    create_stat(n + "_mean", {"scenario", "week"}, stat_options(v, "mean", OverPaths::Mean));
+    create_stat(n + "_sd", {"scenario", "week"}, stat_options(v, "standard deviation", OverPaths::Sd));
+    create_stat(n + "_quantile", {"scenario", "week", "quantile"}, stat_options(v, "quantiles", OverPaths::Quantiles));
   }
   for (std::size_t rv = 0; rv < kStoredRegionalVars; ++rv) {
     const auto& v = core::info(core::national_of(static_cast<core::RegionalVar>(rv)));
     const std::string n = std::string(v.name) + "_regional";
-    create_stat(n + "_mean", {"scenario", "week", "region"}, stat_options(v, "regional mean"));
-    create_stat(n + "_sd", {"scenario", "week", "region"}, stat_options(v, "regional standard deviation"));
+    create_stat(n + "_mean", {"scenario", "week", "region"}, stat_options(v, "regional mean", OverPaths::Mean));
+    create_stat(n + "_sd", {"scenario", "week", "region"},
+                stat_options(v, "regional standard deviation", OverPaths::Sd));
     create_stat(n + "_quantile", {"scenario", "week", "region", "quantile"},
-                              stat_options(v, "regional quantiles"));
+                stat_options(v, "regional quantiles", OverPaths::Quantiles));
   }
 
   // --- per-period statistics ---
@@ -162,36 +221,39 @@ void OutputFile::define() {
                                   {.string_attrs = {{"long_name", "1 if the run covers only part of the period"},
                                                     {"flag_values", "0 1"},
                                                     {"flag_meanings", "complete partial"}}});
-    auto opts = [](const char* long_name, const char* units) {
-      return h5::VarOptions{.string_attrs = {{"long_name", long_name}, {"units", units}}};
+    auto opts = [](const std::string& long_name, std::string_view units, OverPaths stat = OverPaths::None) {
+      return cf_options(long_name, units, cell_methods("", stat));
     };
     create_stat("peak_occupancy_mean", {"scenario", "period"},
-                              opts("mean over paths of the peak weekly occupancy in the period", "persons"));
+                opts("mean over paths of the peak weekly occupancy in the period", "persons", OverPaths::Mean));
     create_stat("peak_occupancy_quantile", {"scenario", "period", "quantile"},
-                              opts("quantiles over paths of the peak weekly occupancy in the period", "persons"));
+                opts("quantiles over paths of the peak weekly occupancy in the period", "persons"));
     create_stat("shortfall_probability", {"scenario", "period"},
-                              opts("probability of a shortfall (occupancy above capacity) in some week of the period", "1"));
+                opts("probability of a shortfall (occupancy above capacity) in some week of the period", "1",
+                     OverPaths::Mean));
     create_stat("shortfall_person_weeks", {"scenario", "period"},
-                              opts("expected shortfall person-weeks in the period", "persons week"));
+                opts("expected shortfall person-weeks in the period", "persons week", OverPaths::Mean));
     create_stat("capacity_needed", {"scenario", "period", "risk_level"},
-                              opts("smallest capacity c with P(peak occupancy in the period > c) <= alpha", "places"));
+                opts("smallest capacity c with P(peak occupancy in the period > c) <= alpha", "places"));
     // The planning table's per-period metrics and the paired scenario differences.
     for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
       const std::string n = kPeriodMetricNames[m];
       const std::string what = period_metric_description(static_cast<PeriodMetric>(m));
       const char* units = period_metric_units(static_cast<PeriodMetric>(m));
-      create_stat("period_" + n + "_mean", {"scenario", "period"}, opts(("mean over paths of the " + what).c_str(), units));
+      create_stat("period_" + n + "_mean", {"scenario", "period"},
+                  opts("mean over paths of the " + what, units, OverPaths::Mean));
       create_stat("period_" + n + "_quantile", {"scenario", "period", "summary_quantile"},
-                  opts(("quantiles over paths of the " + what).c_str(), units));
+                  opts("quantiles over paths of the " + what, units));
       create_stat("difference_" + n + "_mean", {"scenario", "period"},
-                  opts(("mean paired difference to the baseline of the " + what).c_str(), units));
+                  opts("mean paired difference to the baseline of the " + what, units, OverPaths::Mean));
       create_stat("difference_" + n + "_low", {"scenario", "period"},
-                  opts(("5 % quantile of the paired per-path differences to the baseline of the " + what).c_str(), units));
+                  opts("5 % quantile of the paired per-path differences to the baseline of the " + what, units));
       create_stat("difference_" + n + "_high", {"scenario", "period"},
-                  opts(("95 % quantile of the paired per-path differences to the baseline of the " + what).c_str(), units));
+                  opts("95 % quantile of the paired per-path differences to the baseline of the " + what, units));
     }
     create_stat("difference_shortfall_probability", {"scenario", "period"},
-                opts("difference to the baseline of the probability of a shortfall in the period", "1"));
+                opts("difference to the baseline of the probability of a shortfall in the period", "1",
+                     OverPaths::Mean));
     create_stat("difference_shortfall_probability_low", {"scenario", "period"},
                 opts("lower end of the 90 % confidence interval of the difference in shortfall probability", "1"));
     create_stat("difference_shortfall_probability_high", {"scenario", "period"},
@@ -208,7 +270,7 @@ void OutputFile::define() {
     o.chunk = {1, chunk_paths(), T};
     o.deflate_level = kPerPathFilters.deflate_level;
     o.shuffle = kPerPathFilters.shuffle;
-    o.string_attrs = {{"long_name", std::string(it->long_name)}, {"units", std::string(it->units)}};
+    o.string_attrs = cf_options(std::string(it->long_name), it->units, week_method(it->kind)).string_attrs;
     if (it->integer)
       impl_->per_path.emplace(name, f.create_variable<std::int32_t>(name, {"scenario", "path", "week"}, o));
     else
@@ -239,6 +301,8 @@ void OutputFile::define() {
                   "(Hyndman-Fan type 7, numpy.quantile method='linear')");
   f.set_attribute("/", "sd_method", "sample standard deviation over paths (n - 1 denominator)");
 }
+
+h5::File& OutputFile::h5_file() { return impl_->file; }
 
 OutputFile::~OutputFile() {
   if (!committed_) abandon();

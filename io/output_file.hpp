@@ -23,8 +23,12 @@
 
 namespace chainsim::io {
 
+namespace h5 {
+class File;
+}
+
 inline constexpr const char* kOutputFormat = "chainsim-ensemble";
-inline constexpr int kOutputFormatVersion = 1;
+inline constexpr int kOutputFormatVersion = 2;
 
 struct OutputLayout {
   std::filesystem::path path;              // final name
@@ -103,6 +107,10 @@ class OutputFile {
   void commit();
 
   const std::filesystem::path& temporary_path() const noexcept { return tmp_; }
+
+  // The file being written, for a section another module adds before
+  // commit() (io/plan_section.cpp): its own dimensions and variables.
+  h5::File& h5_file();
 
  private:
   struct Impl;

@@ -1,6 +1,8 @@
 #include "io/planning_table.hpp"
 
 #include "forecast/calendar.hpp"
+#include "io/number_format.hpp"
+#include "io/table_writer.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -16,21 +18,9 @@ namespace {
 using M = PeriodMetric;
 constexpr std::size_t QS = kSummaryQuantiles.size();  // 5 %, 50 %, 95 %
 
-// Fixed-point with at most `decimals` decimals, trailing zeros dropped; always
-// '.' decimals whatever the locale (to_chars is locale-independent). Counts and
-// euros get 2 decimals (quantiles interpolate between paths), probabilities 6.
-std::string num(double v, int decimals = 2) {
-  if (std::isnan(v)) return "";
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  std::string s(buf, r.ptr);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
+// Counts and euros get 2 decimals (quantiles interpolate between paths),
+// probabilities 6.
+std::string num(double v, int decimals = 2) { return trimmed_decimal(v, decimals); }
 std::string prob(double v) { return num(v, 6); }
 
 std::string fixed(double v, int decimals) {
@@ -80,25 +70,28 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
 
   // ---- planning table, CSV ----
   std::string& c = out.planning_csv;
-  c = "period,period_kind,period_start,period_end,partial,scenario,"
-      "occupancy_p50,occupancy_p05,occupancy_p95,peak_occupancy_p50,capacity,"
-      "shortfall_probability,shortfall_person_weeks";
-  for (double a : risk_levels) c += ",capacity_needed_" + alpha_label(a);
-  c += ",permit_holders_p50,permit_holders_p05,permit_holders_p95,housed_p50,"
-       "inflow_p50,inflow_p05,inflow_p95,dublin_transfers_p50,returns_p50,cost_eur_mean,"
-       "places_occupied_p50,places_occupied_p05,places_occupied_p95,without_place_p50,without_place_p95,"
-       "waiting_over_14_weeks_p50,waiting_over_14_weeks_p95\n";
+  std::vector<std::string> head = {"period", "period_kind", "period_start", "period_end", "partial", "scenario",
+                                   "occupancy_p50", "occupancy_p05", "occupancy_p95", "peak_occupancy_p50",
+                                   "capacity", "shortfall_probability", "shortfall_person_weeks"};
+  for (double a : risk_levels) head.push_back("capacity_needed_" + alpha_label(a));
+  for (const char* h : {"permit_holders_p50", "permit_holders_p05", "permit_holders_p95", "housed_p50", "inflow_p50",
+                        "inflow_p05", "inflow_p95", "dublin_transfers_p50", "returns_p50", "cost_eur_mean",
+                        "places_occupied_p50", "places_occupied_p05", "places_occupied_p95", "without_place_p50",
+                        "without_place_p95", "waiting_over_14_weeks_p50", "waiting_over_14_weeks_p95"})
+    head.emplace_back(h);
+  append_csv_row(c, head);
   for (std::size_t k = 0; k < periods.size(); ++k) {
     const PeriodInfo& p = periods[k];
     for (const ScenarioSummary& s : scenarios) {
       const PeriodStats& ps = s.periods;
-      c += p.label + "," + kind_name(p.kind) + "," + iso_date(p.start) + "," +
-           iso_date(p.end - std::chrono::days{1}) + "," + (p.partial ? "1" : "0") + "," + s.name;
+      std::vector<std::string> row = {p.label, kind_name(p.kind), iso_date(p.start),
+                                      iso_date(p.end - std::chrono::days{1}), p.partial ? "1" : "0", s.name};
       for (double v : {q(ps, M::OccupancyEnd, k, 1), q(ps, M::OccupancyEnd, k, 0), q(ps, M::OccupancyEnd, k, 2),
                        q(ps, M::PeakOccupancy, k, 1), mean(ps, M::CapacityEnd, k)})
-        c += "," + num(v);
-      c += "," + prob(ps.shortfall_probability[k]) + "," + num(ps.shortfall_person_weeks[k]);
-      for (std::size_t a = 0; a < A; ++a) c += "," + num(ps.capacity_needed[k * A + a]);
+        row.push_back(num(v));
+      row.push_back(prob(ps.shortfall_probability[k]));
+      row.push_back(num(ps.shortfall_person_weeks[k]));
+      for (std::size_t a = 0; a < A; ++a) row.push_back(num(ps.capacity_needed[k * A + a]));
       for (double v : {q(ps, M::PermitHoldersEnd, k, 1), q(ps, M::PermitHoldersEnd, k, 0),
                        q(ps, M::PermitHoldersEnd, k, 2), q(ps, M::Housed, k, 1), q(ps, M::Inflow, k, 1),
                        q(ps, M::Inflow, k, 0), q(ps, M::Inflow, k, 2), q(ps, M::DublinTransfers, k, 1),
@@ -106,8 +99,8 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
                        q(ps, M::PlacesOccupiedEnd, k, 0), q(ps, M::PlacesOccupiedEnd, k, 2),
                        q(ps, M::WithoutPlaceEnd, k, 1), q(ps, M::WithoutPlaceEnd, k, 2),
                        q(ps, M::WaitingOver14End, k, 1), q(ps, M::WaitingOver14End, k, 2)})
-        c += "," + num(v);
-      c += "\n";
+        row.push_back(num(v));
+      append_csv_row(c, row);
     }
   }
 
@@ -125,7 +118,7 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
     const PeriodInfo& p = periods[k];
     for (const ScenarioSummary& s : scenarios) {
       const PeriodStats& ps = s.periods;
-      md += "| " + p.label + (p.partial ? "*" : "") + " | " + s.name + " | " + persons(q(ps, M::OccupancyEnd, k, 1)) +
+      md += "| " + p.label + (p.partial ? "*" : "") + " | " + markdown_cell(s.name) + " | " + persons(q(ps, M::OccupancyEnd, k, 1)) +
             " [" + persons(q(ps, M::OccupancyEnd, k, 0)) + " – " + persons(q(ps, M::OccupancyEnd, k, 2)) + "] | " +
             persons(q(ps, M::PlacesOccupiedEnd, k, 1)) + " [" + persons(q(ps, M::PlacesOccupiedEnd, k, 0)) + " – " +
             persons(q(ps, M::PlacesOccupiedEnd, k, 2)) + "] | " + persons(q(ps, M::WithoutPlaceEnd, k, 1)) + " (" +
@@ -149,45 +142,58 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
         "exceeds with probability at most 100 − x %. * partial period.\n";
 
   // ---- scenario comparison ----
+  // The capacity columns (mean capacity at the period's end in the baseline,
+  // and the paired difference) show when a difference comes from the
+  // scenario's own capacity rather than from its flows.
   std::string& cc = out.comparison_csv;
-  cc = "period,period_kind,period_start,partial,scenario,baseline";
+  std::vector<std::string> chead = {"period", "period_kind", "period_start", "partial", "scenario", "baseline"};
   for (M m : kCompared) {
     const std::string n = kPeriodMetricNames[static_cast<std::size_t>(m)];
-    cc += "," + n + "_diff_mean," + n + "_diff_p05," + n + "_diff_p95";
+    for (const char* stat : {"_diff_mean", "_diff_p05", "_diff_p95"}) chead.push_back(n + stat);
   }
-  cc += ",shortfall_probability_diff,shortfall_probability_diff_lo90,shortfall_probability_diff_hi90\n";
+  for (const char* h : {"shortfall_probability_diff", "shortfall_probability_diff_lo90",
+                        "shortfall_probability_diff_hi90", "capacity_baseline", "capacity_diff_mean",
+                        "capacity_diff_p05", "capacity_diff_p95"})
+    chead.emplace_back(h);
+  append_csv_row(cc, chead);
   std::string& cm = out.comparison_md;
   cm = "| period | scenario − baseline | occupancy at end: mean [90 %] | peak occupancy | permit holders waiting | "
-       "shortfall person-weeks | P(shortfall) [90 % CI] | cost (EUR m) |\n|---|---|---|---|---|---|---|---|\n";
+       "shortfall person-weeks | P(shortfall) [90 % CI] | cost (EUR m) | capacity at end: baseline, difference |\n"
+       "|---|---|---|---|---|---|---|---|---|\n";
   const std::string base = scenarios.empty() ? "baseline" : scenarios.front().name;
   for (std::size_t k = 0; k < periods.size(); ++k) {
     const PeriodInfo& p = periods[k];
+    const double base_capacity = scenarios.empty() ? std::nan("") : mean(scenarios.front().periods, M::CapacityEnd, k);
     for (const ScenarioComparison& d : comparisons) {
-      cc += p.label + "," + kind_name(p.kind) + "," + iso_date(p.start) + "," + (p.partial ? "1" : "0") + "," +
-            d.name + "," + base;
+      std::vector<std::string> row = {p.label, kind_name(p.kind), iso_date(p.start), p.partial ? "1" : "0", d.name,
+                                      base};
       for (M m : kCompared) {
         const auto i = static_cast<std::size_t>(m);
-        cc += "," + num(d.mean[i][k]) + "," + num(d.low[i][k]) + "," + num(d.high[i][k]);
+        for (double v : {d.mean[i][k], d.low[i][k], d.high[i][k]}) row.push_back(num(v));
       }
-      cc += "," + prob(d.shortfall_probability[k]) + "," + prob(d.shortfall_probability_low[k]) + "," +
-            prob(d.shortfall_probability_high[k]) + "\n";
+      for (double v : {d.shortfall_probability[k], d.shortfall_probability_low[k], d.shortfall_probability_high[k]})
+        row.push_back(prob(v));
+      const auto cap = static_cast<std::size_t>(M::CapacityEnd);
+      for (double v : {base_capacity, d.mean[cap][k], d.low[cap][k], d.high[cap][k]}) row.push_back(num(v));
+      append_csv_row(cc, row);
       auto cell = [&](M m) {
         const auto i = static_cast<std::size_t>(m);
         return signed_persons(d.mean[i][k]) + " [" + signed_persons(d.low[i][k]) + ", " +
                signed_persons(d.high[i][k]) + "]";
       };
       const auto cost = static_cast<std::size_t>(M::CostEur);
-      cm += "| " + p.label + (p.partial ? "*" : "") + " | " + d.name + " | " + cell(M::OccupancyEnd) + " | " +
-            cell(M::PeakOccupancy) + " | " + cell(M::PermitHoldersEnd) + " | " + cell(M::ShortfallPersonWeeks) +
-            " | " + fixed(100 * d.shortfall_probability[k], 1) + " pp [" +
+      cm += "| " + p.label + (p.partial ? "*" : "") + " | " + markdown_cell(d.name) + " | " + cell(M::OccupancyEnd) +
+            " | " + cell(M::PeakOccupancy) + " | " + cell(M::PermitHoldersEnd) + " | " +
+            cell(M::ShortfallPersonWeeks) + " | " + fixed(100 * d.shortfall_probability[k], 1) + " pp [" +
             fixed(100 * d.shortfall_probability_low[k], 1) + ", " + fixed(100 * d.shortfall_probability_high[k], 1) +
             "] | " + fixed(d.mean[cost][k] / 1e6, 1) + " [" + fixed(d.low[cost][k] / 1e6, 1) + ", " +
-            fixed(d.high[cost][k] / 1e6, 1) + "] |\n";
+            fixed(d.high[cost][k] / 1e6, 1) + "] | " + persons(base_capacity) + ", " + cell(M::CapacityEnd) + " |\n";
     }
   }
   cm += "\nPaired differences path by path (common random numbers): the mean and, in brackets, the 5 % and 95 % "
         "quantiles of the per-path differences; for P(shortfall) the difference in percentage points with its 90 % "
-        "confidence interval.\n";
+        "confidence interval. Capacity at end: the baseline's mean capacity in the period's last week and "
+        "the scenario's paired difference to it (mean [5 %, 95 %]).\n";
   return out;
 }
 

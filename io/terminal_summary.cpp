@@ -1,5 +1,7 @@
 #include "io/terminal_summary.hpp"
 
+#include "io/table_writer.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -42,7 +44,7 @@ void print_summary(std::ostream& out, const std::vector<ScenarioSummary>& scenar
 
   constexpr std::size_t QS = kSummaryQuantiles.size();
   for (const auto& sc : scenarios) {
-    out << "\nscenario " << sc.name << "\n";
+    out << "\nscenario " << one_line(sc.name) << "\n";
     out << pad("period", 10) << pad("occupancy at end: median [5%, 95%]", 38) << pad("capacity", 10)
         << pad("P(short)", 10) << pad(need_label, 10) << pad("permit holders waiting [5%, 95%]", 36) << "\n";
     for (std::size_t i : rows) {

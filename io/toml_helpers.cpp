@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <sstream>
 
 namespace chainsim::io::detail {
@@ -62,7 +63,7 @@ std::string shortest(double x) {
   return std::string(buf, r.ptr);
 }
 
-std::string join_keys(std::initializer_list<std::string_view> keys) {
+std::string join_keys(std::span<const std::string_view> keys) {
   std::string s;
   for (auto k : keys) {
     if (!s.empty()) s += ", ";
@@ -293,6 +294,10 @@ Table Table::sub(std::string_view k) const {
 }
 
 void Table::allow_only(std::initializer_list<std::string_view> keys) const {
+  allow_only(std::span<const std::string_view>(keys.begin(), keys.size()));
+}
+
+void Table::allow_only(std::span<const std::string_view> keys) const {
   for (const auto& [k, v] : view->kids) {
     bool known = false;
     for (auto a : keys) known = known || a == k;

@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <limits>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -90,6 +91,7 @@ struct Table {
   Table sub(std::string_view k) const;  // a table entry, required
   // Rejects any key not listed, naming the allowed keys.
   void allow_only(std::initializer_list<std::string_view> keys) const;
+  void allow_only(std::span<const std::string_view> keys) const;
 
   double number(std::string_view k, const Range& r) const {
     return read_number(need(k, r.text()), key(k), r);

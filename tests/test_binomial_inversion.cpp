@@ -13,6 +13,8 @@
 #include "core/binomial_inversion.hpp"
 #include "core/random_stream.hpp"
 
+#include "statistics_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -29,51 +31,9 @@ namespace {
 
 constexpr double kAlpha = 1e-3;  // false-alarm rate of each goodness-of-fit test
 
-// ---------------------------------------------------------------------------
-// Reference functions (test-only), in long double where it matters.
-
-// Binomial pmf in long double. lgammal has ~1e-19 relative accuracy, so the
-// cancellation in lgammal(n+1) - lgammal(k+1) - lgammal(n-k+1) costs at most
-// |lgammal(n+1)| * 1e-19 ~ 1.5e-15 relative at n = 2000 (1.4e-12 at n = 1e6).
-long double binomial_pmf_l(std::int64_t k, std::int64_t n, long double p) {
-  if (k < 0 || k > n) return 0.0L;
-  if (p <= 0.0L) return k == 0 ? 1.0L : 0.0L;
-  if (p >= 1.0L) return k == n ? 1.0L : 0.0L;
-  const long double nl = static_cast<long double>(n), kl = static_cast<long double>(k);
-  return expl(lgammal(nl + 1) - lgammal(kl + 1) - lgammal(nl - kl + 1) + kl * logl(p) +
-              (nl - kl) * log1pl(-p));
-}
-
-// Regularized upper incomplete gamma Q(a, x), for chi-square p-values
-// (series / Lentz continued fraction, Numerical Recipes 6.2).
-double reg_gamma_q(double a, double x) {
-  if (x <= 0.0) return 1.0;
-  const double front = std::exp(-x + a * std::log(x) - std::lgamma(a));
-  if (x < a + 1.0) {
-    double sum = 1.0 / a, term = sum;
-    for (int n = 1; n < 100000; ++n) {
-      term *= x / (a + n);
-      sum += term;
-      if (std::fabs(term) < std::fabs(sum) * 1e-16) break;
-    }
-    return 1.0 - sum * front;
-  }
-  const double tiny = 1e-300;
-  double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
-  for (int i = 1; i < 100000; ++i) {
-    const double an = -i * (i - a);
-    b += 2.0;
-    d = an * d + b;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1.0) < 1e-16) break;
-  }
-  return front * h;
-}
+// Reference functions (test-only) in tests/statistics_helpers.hpp: the binomial
+// pmf in long double and the chi-square p-value.
+using namespace chainsim::testing;  // tests/statistics_helpers.hpp
 
 double rel_err(long double got, long double want) {
   if (want == 0.0L) return static_cast<double>(fabsl(got));
@@ -296,49 +256,6 @@ TEST(BinomialQuantile, MonotoneInU) {
 // exact pmf, cells merged left to right until each expects >= 5 draws, the
 // window [mean - 12 sd, mean + 12 sd] clipped to [0, n] (probability outside
 // < 1e-30; values outside are folded into the end cells). p-value Q(df/2, X^2/2).
-struct Gof {
-  double stat = 0;
-  int df = 0;
-  double p_value = 0;
-};
-
-std::ostream& operator<<(std::ostream& os, const Gof& g) {
-  return os << "stat=" << g.stat << " df=" << g.df << " p=" << g.p_value;
-}
-
-Gof chi_square(const std::vector<std::int64_t>& xs, std::int64_t lo, std::int64_t hi,
-               const std::function<long double(std::int64_t)>& pmf) {
-  const long double N = static_cast<long double>(xs.size());
-  std::vector<double> observed(static_cast<std::size_t>(hi - lo + 1), 0.0);
-  for (const std::int64_t x : xs) observed[static_cast<std::size_t>(std::clamp(x, lo, hi) - lo)] += 1;
-  std::vector<double> cell_o, cell_e;
-  double o = 0;
-  long double e = 0;
-  for (std::int64_t k = lo; k <= hi; ++k) {
-    o += observed[static_cast<std::size_t>(k - lo)];
-    e += N * pmf(k);
-    if (e >= 5.0L) {
-      cell_o.push_back(o);
-      cell_e.push_back(static_cast<double>(e));
-      o = 0;
-      e = 0;
-    }
-  }
-  if (!cell_o.empty()) {
-    cell_o.back() += o;
-    cell_e.back() += static_cast<double>(e);
-  } else {
-    cell_o.push_back(o);
-    cell_e.push_back(static_cast<double>(e));
-  }
-  Gof g;
-  for (std::size_t i = 0; i < cell_o.size(); ++i)
-    g.stat += (cell_o[i] - cell_e[i]) * (cell_o[i] - cell_e[i]) / cell_e[i];
-  g.df = static_cast<int>(cell_o.size()) - 1;
-  g.p_value = g.df > 0 ? reg_gamma_q(0.5 * g.df, 0.5 * g.stat) : 1.0;
-  return g;
-}
-
 struct GofRegime {
   std::int64_t n;
   double p;
@@ -365,7 +282,7 @@ TEST_P(InversionGof, ChiSquareAgainstExactPmf) {
   const double sd = std::sqrt(mean * (1.0 - r.p));
   const auto lo = std::max<std::int64_t>(0, static_cast<std::int64_t>(std::floor(mean - 12 * sd - 1)));
   const auto hi = std::min<std::int64_t>(r.n, static_cast<std::int64_t>(std::ceil(mean + 12 * sd + 1)));
-  const Gof g = chi_square(xs, lo, hi, [&](std::int64_t k) { return binomial_pmf_l(k, r.n, r.p); });
+  const Gof g = chi_square_discrete(xs, lo, hi, [&](std::int64_t k) { return binomial_pmf_l(k, r.n, r.p); });
   EXPECT_GT(g.df, 5);
   EXPECT_GT(g.p_value, kAlpha) << g << " n=" << r.n << " p=" << r.p;
   // The sample mean as a coarse cross-check (5 standard errors, rate 5.7e-7).

@@ -1,13 +1,16 @@
 // Calibration and backtest (issue #4): parameter recovery from 20 simulated
 // years, reproducibility of `chainsim calibrate`, a reduced backtest.
-// The two commands live in the chainsim executable, not in a library; the test
-// compiles them in directly (tests/CMakeLists.txt links only the libraries).
+// Both commands are library code that every test links (tests/CMakeLists.txt),
+// so the test calls them as functions; `chainsim calibrate` also runs once as
+// a program, for its byte-for-byte reproducibility.
 #include "app/backtest_command.hpp"
 #include "app/calibrate_command.hpp"
 #include "forecast/calibration.hpp"
 #include "forecast/embedded_data.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/resolve.hpp"
+#include "forecast/seed_calibration.hpp"
+#include "io/calibrated_toml.hpp"
 #include "io/config_toml.hpp"
 #include "io/data_series.hpp"
 
@@ -20,6 +23,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -385,7 +389,32 @@ TEST(Calibration, EmbeddedSeedIsTheCalibrationOfTheRepositoryData) {
   // docs/calibration.md: forecast/seed.toml is `chainsim calibrate data` verbatim, comments
   // included, so every value of the seed traces back to a row of data/.
   const auto rows = io::read_data_dir(repo_data());
-  EXPECT_EQ(app::calibrated_toml(rows, nullptr, nullptr, "data"), std::string(embedded::seed_toml()));
+  const SeedCalibration cal = derive_seed_calibration(rows, io::load_seed().scenarios.front());
+  const std::string seed(embedded::seed_toml());
+  EXPECT_EQ(io::calibrated_toml(cal, "data", seed), seed);
+  // The derived lines come from the data, not from the seed's text: a seed
+  // whose derived values are blanked (a one-line array for the capacity
+  // changes) renders back to the seed; one without such a line is refused.
+  std::string blanked;
+  std::istringstream lines(seed);
+  bool in_changes = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (in_changes) {
+      in_changes = line != "]";
+      continue;
+    }
+    for (const std::string key : {"procedure ", "ar_phi ", "season ", "per_grant ", "quota_rule ", "changes "})
+      if (line.rfind(key, 0) == 0) {
+        in_changes = key == "changes ";
+        line = key + (in_changes ? "= []" : "= 0");
+      }
+    blanked += line + "\n";
+  }
+  ASSERT_NE(blanked, seed);
+  EXPECT_EQ(io::calibrated_toml(cal, "data", blanked), seed);
+  std::string without = seed;
+  without.erase(without.find("ar_phi "), without.find('\n', without.find("ar_phi ")) + 1 - without.find("ar_phi "));
+  EXPECT_THROW(io::calibrated_toml(cal, "data", without), std::logic_error);
 }
 
 TEST(Backtest, ReducedBacktestRuns) {
@@ -400,7 +429,7 @@ TEST(Backtest, ReducedBacktestRuns) {
   o.horizon = 12;
   std::ostringstream log;
   const auto scores = app::backtest(o, log);
-  ASSERT_EQ(scores.size(), 6u * 12u);  // four engine methods and two baselines
+  ASSERT_EQ(scores.size(), 7u * 12u);  // five engine methods and two baselines
   for (const auto& s : scores) {
     EXPECT_EQ(s.n, 2) << s.method << " h" << s.horizon;
     EXPECT_TRUE(std::isfinite(s.crps));
@@ -448,4 +477,42 @@ TEST(Backtest, ReducedBacktestRuns) {
   EXPECT_NE(detail.find(row), std::string::npos) << "row not found: " << row;
   EXPECT_DOUBLE_EQ(47636.0 - 24929.0, 22707.0);
   std::filesystem::remove_all(o.out_dir);
+}
+
+// `chainsim backtest --config FILE`: every origin starts from the file's
+// baseline instead of the seed, so a variant of the model can be backtested.
+// Family members entering reception are the visible case: with
+// nareis.into_reception = 0 none enters at any origin, with the seed's 0.5 some do.
+TEST(Backtest, AConfigurationReplacesTheSeedAsTheBase) {
+  auto nareis_into_reception = [](const std::optional<Config>& base) {
+    app::BacktestOptions o;
+    o.data_dir = repo_data();
+    o.out_dir = std::filesystem::temp_directory_path() / ("chainsim_btc_" + std::to_string(::getpid()));
+    o.paths = o.stock_paths = 50;
+    o.max_origins = 1;
+    o.horizon = 6;
+    o.base = base;
+    std::ostringstream log;
+    app::backtest(o, log);
+    std::istringstream in(slurp(o.out_dir / "backtest_stock_components.csv"));
+    std::string line;
+    std::getline(in, line);
+    EXPECT_NE(line.find(",nareis_into_reception_since,"), std::string::npos) << line;
+    double total = 0;
+    int rows = 0;
+    while (std::getline(in, line)) {
+      std::vector<std::string> f;
+      std::istringstream ls(line);
+      for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+      total += std::stod(f.at(11));  // nareis_into_reception_since
+      ++rows;
+    }
+    EXPECT_GT(rows, 0);
+    std::filesystem::remove_all(o.out_dir);
+    return total;
+  };
+  Config none = io::load_seed().scenarios[0];
+  none.nareis.into_reception = 0.0;
+  EXPECT_EQ(nareis_into_reception(none), 0.0);
+  EXPECT_GT(nareis_into_reception(std::nullopt), 0.0);
 }

@@ -5,7 +5,7 @@
 // read back in parts by many threads. Any one byte changed anywhere in a
 // window or state file (data, checksums, sizes, trailer) is refused, never
 // read back as other numbers.
-#include "app/checkpoint.hpp"
+#include "io/checkpoint_store.hpp"
 #include "core/byte_buffer.hpp"
 #include "forecast/parallel.hpp"
 #include "process_helpers.hpp"
@@ -68,7 +68,7 @@ TEST(ByteWriter, StreamingHandsOnExactlyTheBytesItWouldKeep) {
 TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
   const testing::TempDir dir("chainsim-ckpt-");
   const std::filesystem::path out = dir.path() / "run.h5";
-  app::CheckpointStore store(out, "identity A\n");
+  io::CheckpointStore store(out, "identity A\n");
   store.create_directory();
   store.save_state([](core::ByteWriter& w) { put_mix(w); });
   core::ByteWriter kept;
@@ -86,7 +86,7 @@ TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
   EXPECT_EQ(payload_size, kept.bytes().size());
   EXPECT_EQ(file.size(), magic.size() + 8 + 11 + 16 + kept.bytes().size());
 
-  EXPECT_THROW(app::CheckpointStore(out, "identity B\n").load_state(), app::CheckpointError);
+  EXPECT_THROW(io::CheckpointStore(out, "identity B\n").load_state(), io::CheckpointError);
 
   std::string damaged = file;
   damaged[damaged.size() / 2] ^= 0x10;
@@ -94,7 +94,7 @@ TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
     std::ofstream f(store.directory() / "state.bin", std::ios::binary | std::ios::trunc);
     f.write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
   }
-  EXPECT_THROW(store.load_state(), app::CheckpointError);
+  EXPECT_THROW(store.load_state(), io::CheckpointError);
 }
 
 // Window files are read back by the output's workers, each reading its own
@@ -103,7 +103,7 @@ TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
 // of the wrong size or a read past its end is refused.
 TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
   const testing::TempDir dir("chainsim-ckpt-");
-  app::CheckpointStore store(dir.path() / "run.h5", "identity\n");
+  io::CheckpointStore store(dir.path() / "run.h5", "identity\n");
   store.create_directory();
   const std::size_t paths = 1000;
   std::vector<std::vector<char>> vars(3);
@@ -115,9 +115,9 @@ TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
   for (const auto& v : vars) all.insert(all.end(), v.begin(), v.end());
   store.save_window(1, 26, vars, paths, 256);
 
-  EXPECT_THROW(store.open_window(1, 26, all.size() + 1), app::CheckpointError);
-  EXPECT_THROW(store.open_window(1, 52, all.size()), app::CheckpointError);  // no such window
-  const app::WindowReader reader = store.open_window(1, 26, all.size());
+  EXPECT_THROW(store.open_window(1, 26, all.size() + 1), io::CheckpointError);
+  EXPECT_THROW(store.open_window(1, 52, all.size()), io::CheckpointError);  // no such window
+  const io::WindowReader reader = store.open_window(1, 26, all.size());
   EXPECT_NO_THROW(reader.verify());
   const int parts = 64;
   std::vector<int> wrong(parts, 0);
@@ -134,7 +134,7 @@ TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
   reader.read_at(vars[0].size() + 512 * 104, block);
   EXPECT_TRUE(std::equal(block.begin(), block.end(), vars[1].begin() + 512 * 104));
   std::vector<char> tail(10);
-  EXPECT_THROW(reader.read_at(all.size() - 5, tail), app::CheckpointError);
+  EXPECT_THROW(reader.read_at(all.size() - 5, tail), io::CheckpointError);
 }
 
 // A window file with any one byte changed is refused when it is opened or
@@ -142,7 +142,7 @@ TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
 // block table and trailer alike, is flipped in turn.
 TEST(CheckpointStore, EveryFlippedByteOfAWindowFileIsRefused) {
   const testing::TempDir dir("chainsim-ckpt-");
-  app::CheckpointStore store(dir.path() / "run.h5", "identity\n");
+  io::CheckpointStore store(dir.path() / "run.h5", "identity\n");
   store.create_directory();
   const std::size_t paths = 7;
   std::vector<std::vector<char>> vars = {std::vector<char>(paths * 12), std::vector<char>(paths * 24)};
@@ -160,9 +160,9 @@ TEST(CheckpointStore, EveryFlippedByteOfAWindowFileIsRefused) {
       std::ofstream(file, std::ios::binary | std::ios::trunc).write(bad.data(), static_cast<std::streamsize>(bad.size()));
       bool refused = false;
       try {
-        const app::WindowReader reader = store.open_window(0, 0, data);
+        const io::WindowReader reader = store.open_window(0, 0, data);
         reader.verify();
-      } catch (const app::CheckpointError& e) {
+      } catch (const io::CheckpointError& e) {
         refused = std::string(e.what()).find(file.string()) != std::string::npos;
       }
       EXPECT_TRUE(refused) << "byte " << at << " ^ " << int(flip) << " was not refused (or not named)";
@@ -171,7 +171,7 @@ TEST(CheckpointStore, EveryFlippedByteOfAWindowFileIsRefused) {
   // Truncated or extended by one byte: refused too.
   for (const std::string& bad : {good.substr(0, good.size() - 1), good + "x", std::string()}) {
     std::ofstream(file, std::ios::binary | std::ios::trunc).write(bad.data(), static_cast<std::streamsize>(bad.size()));
-    EXPECT_THROW(store.open_window(0, 0, data), app::CheckpointError) << bad.size() << " bytes";
+    EXPECT_THROW(store.open_window(0, 0, data), io::CheckpointError) << bad.size() << " bytes";
   }
 }
 
@@ -181,7 +181,7 @@ TEST(CheckpointStore, EveryFlippedByteOfAWindowFileIsRefused) {
 TEST(CheckpointStore, EveryFlippedByteOfTheStateFileIsRefused) {
   const testing::TempDir dir("chainsim-ckpt-");
   const std::filesystem::path out = dir.path() / "run.h5";
-  app::CheckpointStore store(out, "identity A\n");
+  io::CheckpointStore store(out, "identity A\n");
   store.create_directory();
   store.save_state([](core::ByteWriter& w) {
     for (int i = 0; i < 40; ++i) w.put<std::int32_t>(i * 1000003);
@@ -192,11 +192,11 @@ TEST(CheckpointStore, EveryFlippedByteOfTheStateFileIsRefused) {
     std::string bad = good;
     bad[at] = static_cast<char>(bad[at] ^ 0x04);
     std::ofstream(file, std::ios::binary | std::ios::trunc).write(bad.data(), static_cast<std::streamsize>(bad.size()));
-    EXPECT_THROW(store.load_state(), app::CheckpointError) << "byte " << at;
+    EXPECT_THROW(store.load_state(), io::CheckpointError) << "byte " << at;
   }
   std::filesystem::remove(file);
   std::filesystem::create_directory(file);
-  EXPECT_THROW(store.load_state(), app::CheckpointError);
+  EXPECT_THROW(store.load_state(), io::CheckpointError);
 }
 
 }  // namespace

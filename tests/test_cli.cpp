@@ -2,9 +2,10 @@
 // messages, the output file (read back with Debian's Python: h5py, numpy,
 // xarray) and its atomic replacement. Every test works in its own temporary
 // directory and runs the built binary through the shell.
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,46 +31,8 @@ namespace fs = std::filesystem;
 // Small runs keep the whole binary fast on two cores.
 const std::string kSmall = "--paths 64 --weeks 30";
 
-std::string quote(const std::string& s) {  // for /bin/sh
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-std::string quote(const fs::path& p) { return quote(p.string()); }
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-  ASSERT_TRUE(out.good()) << "cannot write " << p;
-}
-
-// The names in a directory, sorted.
-std::vector<std::string> listing(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-bool has_tmp_file(const fs::path& dir) {
-  for (const auto& name : listing(dir)) {
-    if (name.find(".tmp.") != std::string::npos) return true;
-  }
-  return false;
-}
-
-struct Result {
-  int rc = -1;
-  std::string out, err;
-};
+using namespace chainsim::testing;  // tests/process_helpers.hpp
+using Result = CommandResult;
 
 // A fresh temporary directory per test, removed afterwards; commands run in it
 // unless told otherwise, and their stdout/stderr go to files in a sibling
@@ -77,18 +40,8 @@ struct Result {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    const std::string base = std::string("chainsim-cli-") + info->name() + "-" + std::to_string(::getpid());
-    root_ = fs::temp_directory_path() / base;
-    fs::remove_all(root_);
-    dir_ = root_ / "work";
-    io_ = root_ / "io";
     fs::create_directories(dir_);
     fs::create_directories(io_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
   }
 
   // Runs `chainsim <args>` (args already shell-quoted where needed) in cwd.
@@ -97,23 +50,12 @@ class CliTest : public ::testing::Test {
   }
 
   Result shell(const std::string& command, const fs::path& cwd = {}) const {
-    const fs::path out = io_ / "stdout", err = io_ / "stderr";
-    const std::string full = "cd " + quote(cwd.empty() ? dir_ : cwd) + " && " + command + " >" + quote(out) +
-                             " 2>" + quote(err) + " </dev/null";
-    const int status = std::system(full.c_str());
-    Result r;
-    r.rc = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
+    return chainsim::testing::run_command(command, cwd.empty() ? dir_ : cwd, io_);
   }
 
-  fs::path root_, dir_, io_;
+  chainsim::testing::TempDir tmp_{"chainsim-cli"};
+  const fs::path root_ = tmp_.path(), dir_ = root_ / "work", io_ = root_ / "io";
 };
-
-std::string describe(const Result& r) {
-  return "exit status " + std::to_string(r.rc) + "\n--- stdout ---\n" + r.out + "\n--- stderr ---\n" + r.err;
-}
 
 // ---------------------------------------------------------------------------
 // 1. Help and version
@@ -193,7 +135,7 @@ TEST_F(CliTest, RunWritesFileAndSummary) {
   ASSERT_EQ(r.rc, 0) << describe(r);
   ASSERT_TRUE(fs::is_regular_file(out));
   EXPECT_GT(fs::file_size(out), 0u);
-  EXPECT_EQ(read_file(out).substr(0, 8), std::string("\x89HDF\r\n\x1a\n", 8)) << "not an HDF5 file";
+  EXPECT_EQ(read_bytes(out).substr(0, 8), std::string("\x89HDF\r\n\x1a\n", 8)) << "not an HDF5 file";
   for (const char* name : {"baseline", "no-crisis-measures", "dublin-and-return-restored"}) {
     EXPECT_NE(r.out.find(std::string("scenario ") + name), std::string::npos) << name << "\n" << describe(r);
   }
@@ -202,7 +144,7 @@ TEST_F(CliTest, RunWritesFileAndSummary) {
   // Besides a.h5 the run may write side files named after it (a.planning.csv, ...), but no
   // temporary file is left behind.
   for (const auto& name : listing(dir_)) EXPECT_EQ(name.rfind("a.", 0), 0u) << "unexpected file " << name;
-  EXPECT_FALSE(has_tmp_file(dir_)) << ::testing::PrintToString(listing(dir_));
+  EXPECT_FALSE(has_temporary(dir_)) << ::testing::PrintToString(listing(dir_));
 
   // --quiet prints nothing on success.
   const Result q = chainsim("run " + kSmall + " --quiet --out " + quote(dir_ / "b.h5"));
@@ -210,7 +152,7 @@ TEST_F(CliTest, RunWritesFileAndSummary) {
   EXPECT_TRUE(q.out.empty()) << describe(q);
   EXPECT_TRUE(q.err.empty()) << describe(q);
   EXPECT_TRUE(fs::is_regular_file(dir_ / "b.h5"));
-  EXPECT_FALSE(has_tmp_file(dir_));
+  EXPECT_FALSE(has_temporary(dir_));
 }
 
 // ---------------------------------------------------------------------------
@@ -239,7 +181,7 @@ TEST_F(CliTest, OutputIsByteIdenticalAcrossThreadsBackendsAndSimd) {
     ASSERT_EQ(r.rc, 0) << v.args << "\n" << describe(r);
     ASSERT_TRUE(fs::is_regular_file(dir_ / v.dir / "a.h5")) << v.args;
   }
-  const std::string reference = read_file(dir_ / "t1" / "a.h5");
+  const std::string reference = read_bytes(dir_ / "t1" / "a.h5");
   ASSERT_FALSE(reference.empty());
   // Every file the run writes (a.h5 and the tables) is identical -- except the
   // run manifest a.h5.run.json, whose job is to record what varies (threads, times).
@@ -248,18 +190,18 @@ TEST_F(CliTest, OutputIsByteIdenticalAcrossThreadsBackendsAndSimd) {
     EXPECT_EQ(listing(dir_ / d), names) << d;
     for (const auto& name : names) {
       if (name.ends_with(".run.json")) continue;
-      const std::string other = read_file(dir_ / d / name);
-      EXPECT_EQ(other.size(), read_file(dir_ / "t1" / name).size()) << d << "/" << name;
-      EXPECT_TRUE(other == read_file(dir_ / "t1" / name)) << d << "/" << name << " differs from t1/" << name;
+      const std::string other = read_bytes(dir_ / d / name);
+      EXPECT_EQ(other.size(), read_bytes(dir_ / "t1" / name).size()) << d << "/" << name;
+      EXPECT_TRUE(other == read_bytes(dir_ / "t1" / name)) << d << "/" << name << " differs from t1/" << name;
     }
   }
-  EXPECT_FALSE(read_file(dir_ / "seed" / "a.h5") == reference) << "a different --seed gave the same bytes";
+  EXPECT_FALSE(read_bytes(dir_ / "seed" / "a.h5") == reference) << "a different --seed gave the same bytes";
 
   // A repeated identical run gives the same bytes too (no time stamps).
   fs::create_directories(dir_ / "again");
   const Result r = chainsim("run " + kSmall + " --quiet --threads 1 --out a.h5", dir_ / "again");
   ASSERT_EQ(r.rc, 0) << describe(r);
-  EXPECT_TRUE(read_file(dir_ / "again" / "a.h5") == reference) << "a repeated run gave different bytes";
+  EXPECT_TRUE(read_bytes(dir_ / "again" / "a.h5") == reference) << "a repeated run gave different bytes";
 }
 
 // ---------------------------------------------------------------------------
@@ -357,7 +299,7 @@ TEST_F(CliTest, OutputFileReadsBackInPython) {
   const Result r = chainsim("run " + kSmall + " --quiet --out " + quote(out));
   ASSERT_EQ(r.rc, 0) << describe(r);
   const fs::path script = io_ / "check.py";
-  write_file(script, kCheckScript);
+  write_bytes(script, kCheckScript);
   const Result py = shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(script) + " " + quote(out));
   EXPECT_EQ(py.rc, 0) << describe(py);
   EXPECT_NE(py.out.find("ok"), std::string::npos) << describe(py);
@@ -369,12 +311,12 @@ TEST_F(CliTest, OutputFileReadsBackInPython) {
 
 TEST_F(CliTest, ValidateAcceptsGoodFiles) {
   const fs::path good = dir_ / "good.toml";
-  write_file(good, "[run]\npaths = 10\n");
+  write_bytes(good, "[run]\npaths = 10\n");
   const Result r = chainsim("validate " + quote(good));
   EXPECT_EQ(r.rc, 0) << describe(r);
   EXPECT_NE(r.out.find("valid (1 scenario(s))"), std::string::npos) << describe(r);
 
-  // The documented partial example validates too, with its one scenario.
+  // The documented partial example validates too: the baseline and its one [[scenario]].
   const fs::path partial = fs::path(CHAINSIM_TEST_DATA_DIR) / "good" / "partial.toml";
   const Result p = chainsim("validate " + quote(partial));
   EXPECT_EQ(p.rc, 0) << describe(p);
@@ -464,7 +406,7 @@ TEST_F(CliTest, ValidateAndRunRejectMalformedConfigurations) {
   for (const BadConfig& c : bad_configs()) {
     SCOPED_TRACE(c.what);
     const fs::path file = dir_ / ("bad" + std::to_string(n++) + ".toml");
-    write_file(file, c.text);
+    write_bytes(file, c.text);
 
     std::string expected = file.string() + ":" + std::to_string(c.line) + ": ";
     if (*c.key != '\0') expected += "key '" + std::string(c.key) + "'";
@@ -490,7 +432,7 @@ TEST_F(CliTest, ValidateAndRunRejectMalformedConfigurations) {
 
 TEST_F(CliTest, OversizedConfigurationIsRejected) {
   const fs::path file = dir_ / "big.toml";
-  write_file(file, "[run]\npaths = 10\n" + std::string((1u << 20) + 16, '#'));
+  write_bytes(file, "[run]\npaths = 10\n" + std::string((1u << 20) + 16, '#'));
   const Result v = chainsim("validate " + quote(file));
   EXPECT_EQ(v.rc, 65) << describe(v);
   EXPECT_NE(v.err.find(file.string() + ": configuration file is larger than 1 MiB"), std::string::npos)
@@ -559,34 +501,34 @@ TEST_F(CliTest, OutputPathIsDirectoryExits73) {
 
 TEST_F(CliTest, ExistingOutputIsReplacedAtomically) {
   const fs::path out = dir_ / "a.h5";
-  write_file(out, "previous content, not HDF5\n");
+  write_bytes(out, "previous content, not HDF5\n");
 
   // Without --force an existing output is left alone (73).
   const Result refused = chainsim("run " + kSmall + " --quiet --out " + quote(out));
   EXPECT_EQ(refused.rc, 73) << describe(refused);
-  EXPECT_EQ(read_file(out), "previous content, not HDF5\n");
+  EXPECT_EQ(read_bytes(out), "previous content, not HDF5\n");
 
   // A successful run with --force replaces it.
   const Result ok = chainsim("run " + kSmall + " --quiet --force --out " + quote(out));
   ASSERT_EQ(ok.rc, 0) << describe(ok);
-  const std::string first = read_file(out);
+  const std::string first = read_bytes(out);
   EXPECT_EQ(first.substr(0, 8), std::string("\x89HDF\r\n\x1a\n", 8));
-  EXPECT_FALSE(has_tmp_file(dir_));
+  EXPECT_FALSE(has_temporary(dir_));
 
   // A second successful run with other results replaces it again.
   const Result ok2 = chainsim("run " + kSmall + " --quiet --force --seed 7 --out " + quote(out));
   ASSERT_EQ(ok2.rc, 0) << describe(ok2);
-  const std::string second = read_file(out);
+  const std::string second = read_bytes(out);
   EXPECT_FALSE(second == first);
-  EXPECT_FALSE(has_tmp_file(dir_));
+  EXPECT_FALSE(has_temporary(dir_));
   // Everything in the directory (a.h5 and any side files), to compare after failed runs.
   const std::vector<std::string> names = listing(dir_);
   std::vector<std::string> contents;
-  for (const auto& name : names) contents.push_back(read_file(dir_ / name));
+  for (const auto& name : names) contents.push_back(read_bytes(dir_ / name));
 
   // Failed runs leave it byte-identical and leave no temporary file.
   const fs::path bad = root_ / "bad.toml";
-  write_file(bad, "[run]\npaths = 0\n");
+  write_bytes(bad, "[run]\npaths = 0\n");
   const std::vector<std::string> failing = {
       "run " + quote(bad) + " --force --out " + quote(out),                    // invalid configuration (65)
       "run " + quote(root_ / "missing.toml") + " --force --out " + quote(out), // missing configuration (66)
@@ -595,10 +537,10 @@ TEST_F(CliTest, ExistingOutputIsReplacedAtomically) {
   for (const std::string& args : failing) {
     const Result r = chainsim(args);
     EXPECT_NE(r.rc, 0) << args << "\n" << describe(r);
-    EXPECT_TRUE(read_file(out) == second) << args << ": the previous file was changed";
+    EXPECT_TRUE(read_bytes(out) == second) << args << ": the previous file was changed";
     EXPECT_EQ(listing(dir_), names) << args;
     for (std::size_t i = 0; i < names.size() && i < contents.size(); ++i) {
-      EXPECT_TRUE(read_file(dir_ / names[i]) == contents[i]) << args << ": " << names[i] << " was changed";
+      EXPECT_TRUE(read_bytes(dir_ / names[i]) == contents[i]) << args << ": " << names[i] << " was changed";
     }
   }
 }
@@ -630,7 +572,7 @@ TEST_F(CliTest, PrintConfigRoundTrips) {
   }
 
   const fs::path printed = dir_ / "printed.toml";
-  write_file(printed, seed.out);
+  write_bytes(printed, seed.out);
   const Result again = chainsim("print-config " + quote(printed));
   ASSERT_EQ(again.rc, 0) << describe(again);
   // The same configuration; only the notes on where each value came from differ.
@@ -648,7 +590,7 @@ TEST_F(CliTest, PrintConfigRoundTrips) {
   EXPECT_NE(p1.out.find("paths = 500"), std::string::npos);
   EXPECT_NE(p1.out.find("name = \"no-housing\""), std::string::npos);
   const fs::path printed2 = dir_ / "printed2.toml";
-  write_file(printed2, p1.out);
+  write_bytes(printed2, p1.out);
   const Result p2 = chainsim("print-config " + quote(printed2));
   ASSERT_EQ(p2.rc, 0) << describe(p2);
   EXPECT_EQ(without_notes(p2.out), without_notes(p1.out));
@@ -660,13 +602,13 @@ TEST_F(CliTest, PrintConfigRoundTrips) {
 
 TEST_F(CliTest, NationalRunHasOneRegion) {
   const fs::path config = dir_ / "national.toml";
-  write_file(config, "[run]\nregions = \"national\"\n");  // no [[scenario]]: the baseline only
+  write_bytes(config, "[run]\nregions = \"national\"\n");  // no [[scenario]]: the baseline only
   const fs::path out = dir_ / "n.h5";
   const Result r = chainsim("run " + quote(config) + " " + kSmall + " --out " + quote(out));
   ASSERT_EQ(r.rc, 0) << describe(r);
   EXPECT_NE(r.out.find("1 scenario(s), 64 paths x 30 weeks, 1 region(s)"), std::string::npos) << describe(r);
   const fs::path script = io_ / "national.py";
-  write_file(script,
+  write_bytes(script,
              "import sys, h5py\n"
              "with h5py.File(sys.argv[1], 'r') as f:\n"
              "    codes = [x.decode() if isinstance(x, bytes) else x for x in f['region'][...]]\n"
@@ -690,14 +632,14 @@ TEST_F(CliTest, EmbeddedConfigurationValidates) {
   ASSERT_EQ(r.rc, 0) << describe(r);
   const fs::path script = io_ / "extract.py";
   const fs::path config = dir_ / "embedded.toml";
-  write_file(script,
+  write_bytes(script,
              "import sys, h5py\n"
              "with h5py.File(sys.argv[1], 'r') as f:\n"
              "    open(sys.argv[2], 'w').write(f.attrs['configuration'])\n");
   const Result py = shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(script) + " " + quote(out) + " " +
                           quote(config));
   ASSERT_EQ(py.rc, 0) << describe(py);
-  EXPECT_NE(read_file(config).find("seed = 9223372036854775807"), std::string::npos);
+  EXPECT_NE(read_bytes(config).find("seed = 9223372036854775807"), std::string::npos);
   const Result v = chainsim("validate " + quote(config));
   EXPECT_EQ(v.rc, 0) << describe(v);
   EXPECT_NE(v.out.find("valid (3 scenario(s))"), std::string::npos) << describe(v);

@@ -82,8 +82,8 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(c.capacity.cno.from, ymd(2022, 7, 1));
   EXPECT_EQ(c.capacity.cno.weeks, 26);
   EXPECT_DOUBLE_EQ(c.capacity.cno.staff_per_region_per_day, 30);
-  EXPECT_DOUBLE_EQ(c.capacity.cno.phaseout_margin, 0.05);
-  EXPECT_EQ(c.capacity.cno.phaseout_weeks, 4);
+  EXPECT_DOUBLE_EQ(c.capacity.cno.phaseout.margin, 0.05);
+  EXPECT_EQ(c.capacity.cno.phaseout.weeks, 4);
   ASSERT_EQ(c.capacity.tnv.size(), 3u);  // "enkele" locations: three, a month apart
   EXPECT_EQ(c.capacity.tnv[0].name, "cruise ship 1");
   EXPECT_EQ(c.capacity.tnv[0].places, 1000);

@@ -9,7 +9,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,33 +21,16 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
-
 namespace {
 
 namespace fs = std::filesystem;
-using chainsim::testing::read_bytes;
+using namespace chainsim::testing;  // tests/process_helpers.hpp
 
-pid_t spawn(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
+// The longest a run here may take (a sanitizer build is slow).
+constexpr std::chrono::seconds kLimit{900};
 
-int run_to_end(const std::vector<std::string>& args) {
-  const pid_t pid = spawn(args);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+// Runs chainsim with `args` to the end (output discarded); its exit status.
+int run_to_end(const std::vector<std::string>& args) { return wait_exit(spawn({}, args, {}), kLimit); }
 
 std::vector<fs::path> temporaries(const fs::path& dir) {
   std::vector<fs::path> out;
@@ -65,10 +47,8 @@ void kill_while_writing(const fs::path& out, std::chrono::milliseconds delay, bo
   // Time-based kills use a long run; the kill during assembly a shorter one, so
   // that even a sanitizer build reaches its final phase within the deadline.
   const pid_t pid = during_assembly
-                        ? spawn({CHAINSIM_BINARY, "run", "--paths", "1500", "--weeks", "156", "--force", "--out",
-                                 out.string()})
-                        : spawn({CHAINSIM_BINARY, "run", "--paths", "3000", "--weeks", "260", "--force", "--out",
-                                 out.string()});
+                        ? spawn({}, {"run", "--paths", "1500", "--weeks", "156", "--force", "--out", out.string()}, {})
+                        : spawn({}, {"run", "--paths", "3000", "--weeks", "260", "--force", "--out", out.string()}, {});
   ASSERT_GT(pid, 0);
   if (during_assembly) {
     const fs::path tmp = out.string() + ".tmp." + std::to_string(pid);
@@ -79,21 +59,13 @@ void kill_while_writing(const fs::path& out, std::chrono::milliseconds delay, bo
   }
   std::this_thread::sleep_for(delay);
   ASSERT_EQ(kill(pid, SIGKILL), 0);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed; make it longer";
+  ASSERT_EQ(wait_exit(pid, kLimit), 128 + SIGKILL) << "the run finished before it could be killed; make it longer";
 }
 
 class CrashSafety : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("chainsim-crash-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  TempDir tmp_{"chainsim-crash"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(CrashSafety, KilledRunLeavesNoFileUnderTheFinalName) {
@@ -111,7 +83,7 @@ TEST_F(CrashSafety, KilledRunLeavesNoFileUnderTheFinalName) {
 
 TEST_F(CrashSafety, KilledRunLeavesAnEarlierOutputUnchanged) {
   const fs::path out = dir_ / "run.h5";
-  ASSERT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "50", "--weeks", "20", "--out", out.string(), "--quiet"}), 0);
+  ASSERT_EQ(run_to_end({"run", "--paths", "50", "--weeks", "20", "--out", out.string(), "--quiet"}), 0);
   const std::string before = read_bytes(out);
   const std::string table_before = read_bytes(dir_ / "run.planning.csv");
   ASSERT_GT(before.size(), 1000u);
@@ -125,7 +97,7 @@ TEST_F(CrashSafety, KilledRunLeavesAnEarlierOutputUnchanged) {
   }
   EXPECT_FALSE(temporaries(dir_).empty());  // the dead runs' temporary files
   // The next run removes temporary files whose process is gone.
-  ASSERT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "20", "--weeks", "10", "--force", "--out", out.string(),
+  ASSERT_EQ(run_to_end({"run", "--paths", "20", "--weeks", "10", "--force", "--out", out.string(),
                         "--quiet"}),
             0);
   EXPECT_TRUE(temporaries(dir_).empty());
@@ -133,11 +105,11 @@ TEST_F(CrashSafety, KilledRunLeavesAnEarlierOutputUnchanged) {
 
 TEST_F(CrashSafety, ExistingOutputIsNotReplacedWithoutForce) {
   const fs::path out = dir_ / "run.h5";
-  ASSERT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "20", "--weeks", "10", "--out", out.string(), "--quiet"}), 0);
+  ASSERT_EQ(run_to_end({"run", "--paths", "20", "--weeks", "10", "--out", out.string(), "--quiet"}), 0);
   const std::string before = read_bytes(out);
-  EXPECT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet"}), 73);
+  EXPECT_EQ(run_to_end({"run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet"}), 73);
   EXPECT_EQ(read_bytes(out), before);
-  EXPECT_EQ(run_to_end({CHAINSIM_BINARY, "run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet",
+  EXPECT_EQ(run_to_end({"run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet",
                         "--force"}),
             0);
   EXPECT_NE(read_bytes(out), before);

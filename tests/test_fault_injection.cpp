@@ -16,7 +16,7 @@
 //   - the pre-flight's size estimate within 1.5x of the real sizes, and enough.
 //
 // CHAINSIM_UNDER_TEST=/path/to/chainsim runs the suite against another build
-// (how the cases were shown to fail before the fixes).
+// (how the cases were shown to fail before the fixes; tests/process_helpers.hpp).
 #include "process_helpers.hpp"
 
 #include <gtest/gtest.h>
@@ -41,21 +41,13 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
-
 namespace {
 
 namespace fs = std::filesystem;
-using chainsim::testing::read_bytes;
-using chainsim::testing::TempDir;
+using namespace chainsim::testing;  // tests/process_helpers.hpp
 using namespace std::chrono_literals;
 
 const fs::path kRepo = fs::path(CHAINSIM_TEST_DATA_DIR).parent_path().parent_path();
-
-std::string binary() {
-  const char* other = std::getenv("CHAINSIM_UNDER_TEST");
-  return other != nullptr && *other != '\0' ? other : CHAINSIM_BINARY;
-}
 
 // A run of the seed scenario's three scenarios small enough to take about half
 // a second, in 4 windows per scenario with a checkpoint after each.
@@ -64,87 +56,6 @@ const std::vector<std::string> kSmall = {"run",  "--paths", "200", "--weeks", "5
 // About 1.5 seconds: long enough to be stopped or killed at chosen moments.
 const std::vector<std::string> kLong = {"run",  "--paths", "400", "--weeks", "104", "--window-weeks", "13",
                                         "--checkpoint-interval", "0", "--quiet", "--out", "x.h5"};
-
-std::vector<std::string> with(std::vector<std::string> args, std::initializer_list<std::string> extra) {
-  args.insert(args.end(), extra);
-  return args;
-}
-
-struct SpawnOptions {
-  std::string program{};                   // default: the chainsim binary
-  rlim_t file_size_limit = RLIM_INFINITY;  // RLIMIT_FSIZE, with SIGXFSZ ignored (writes fail with EFBIG)
-  std::vector<std::string> env{};          // extra NAME=value
-};
-
-// Starts `args` in `dir` with stdout discarded and stderr to `err`.
-pid_t spawn(const fs::path& dir, const std::vector<std::string>& args, const fs::path& err,
-            const SpawnOptions& opt = {}) {
-  const std::string program = opt.program.empty() ? binary() : opt.program;
-  std::vector<std::string> all = {program};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-  env_strings.insert(env_strings.end(), opt.env.begin(), opt.env.end());
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const std::string dir_s = dir.string(), err_s = err.string();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    // Only async-signal-safe calls between fork and exec.
-    if (::chdir(dir_s.c_str()) != 0) ::_exit(127);
-    const int null = ::open("/dev/null", O_WRONLY);
-    const int e = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (null < 0 || e < 0) ::_exit(127);
-    ::dup2(null, 1);
-    ::dup2(e, 2);
-    if (opt.file_size_limit != RLIM_INFINITY) {
-      ::signal(SIGXFSZ, SIG_IGN);
-      const struct rlimit lim = {opt.file_size_limit, opt.file_size_limit};
-      ::setrlimit(RLIMIT_FSIZE, &lim);
-    }
-    ::execve(argv[0], argv.data(), envp.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Exit status, 128 + signal for a killed process; kills it (and fails) after `limit`.
-int wait_exit(pid_t pid, std::chrono::seconds limit = 120s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      ADD_FAILURE() << "process " << pid << " did not finish within " << limit.count() << " s; killed";
-      return -1;
-    }
-    std::this_thread::sleep_for(1ms);
-  }
-  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-}
-
-int run_in(const fs::path& dir, const std::vector<std::string>& args, std::string* err = nullptr,
-           const SpawnOptions& opt = {}) {
-  const fs::path e = dir / "stderr.txt";
-  const int rc = wait_exit(spawn(dir, args, e, opt));
-  if (err) *err = read_bytes(e);
-  return rc;
-}
-
-// Polls `ready` every millisecond until it holds (true) or `limit` passes (false).
-bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds limit = 30000ms) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
 
 // Whether the child has exited (it stays a zombie, to be reaped by wait_exit).
 bool process_gone(pid_t pid) {
@@ -173,18 +84,6 @@ std::string reference(const fs::path& root, const std::vector<std::string>& args
   const std::string out = read_bytes(dir / "x.h5");
   EXPECT_GT(out.size(), 10000u);
   return out;
-}
-
-std::vector<std::string> listing(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-bool has_temporary(const fs::path& dir) {
-  const auto names = listing(dir);
-  return std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.find(".tmp.") != std::string::npos; });
 }
 
 void flip(const fs::path& file, std::size_t at, std::size_t count = 1) {
@@ -350,7 +249,7 @@ TEST_F(FaultInjection, CalibrateBacktestAndTheScheduleRefuseWhileTheirLockIsHeld
     std::string err;
     SpawnOptions opt;
     opt.program = (kRepo / "scripts" / "schedule" / "monthly-forecast").string();
-    opt.env = {"CHAINSIM_BIN=" + binary()};
+    opt.env = {"CHAINSIM_BIN=" + chainsim_binary()};
     EXPECT_EQ(run_in(d, {"--root", (d / "forecasts").string(), "--date", "2031-01-01"}, &err, opt), 73) << err;
     EXPECT_NE(err.find(pid), std::string::npos) << err;
     EXPECT_FALSE(fs::exists(d / "forecasts" / "2031-01-01" / "forecast.h5"));
@@ -643,7 +542,8 @@ TEST_F(FaultInjection, SizeEstimateIsWithinOneAndAHalfOfTheRealSizes) {
     const double estimated_disk = static_cast<double>(json_number(manifest, "estimated_disk_bytes"));
     const double output = static_cast<double>(fs::file_size(d / "x.h5"));
     double held = static_cast<double>(json_number(manifest, "checkpoint_bytes"));
-    for (const char* f : {"x.h5", "x.planning.csv", "x.planning.md", "x.comparison.csv", "x.comparison.md"})
+    for (const char* f : {"x.h5", "x.planning.csv", "x.planning.md", "x.comparison.csv", "x.comparison.md",
+                          "x.regional.csv", "x.regional.md"})
       held += static_cast<double>(fs::file_size(d / f));
     EXPECT_GE(estimated_output, output) << "layout " << i << "\n" << manifest;
     EXPECT_LE(estimated_output, 1.5 * output) << "layout " << i << "\n" << manifest;

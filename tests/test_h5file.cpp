@@ -3,6 +3,8 @@
 // decides for itself what a dimension is, so only the readers can confirm the layout.
 #include "io/h5file.hpp"
 
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <unistd.h>
@@ -25,6 +27,10 @@ namespace fs = std::filesystem;
 using namespace chainsim::io::h5;
 
 namespace {
+
+using chainsim::testing::quote;
+using chainsim::testing::read_bytes;
+using chainsim::testing::shell;
 
 // A small ensemble with every feature the engine's output uses.
 struct Sample {
@@ -145,30 +151,6 @@ void write_sample(const fs::path& file, const Sample& d) {
   f.set_attribute("", "seed", std::int64_t{20220620});
   f.set_attribute("", "levels", std::vector<double>{0.05, 0.5, 0.95});
   f.close();
-}
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Runs a shell command, returning its exit status and combined output.
-std::pair<int, std::string> run(const std::string& cmd) {
-  std::string out;
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-// Single-quoted for the shell (the temp paths contain no quote). Built by appending:
-// "'" + s trips a g++ 12 -Wrestrict false positive.
-std::string quote(const fs::path& p) {
-  std::string q(1, '\'');
-  q.append(p.string()).push_back('\'');
-  return q;
 }
 
 class H5File : public ::testing::Test {
@@ -325,7 +307,7 @@ with netCDF4.Dataset(path) as nc:
     assert nc.variables["occupancy"].chunking() == [1, 2, 4]
 print("readers ok")
 )PY";
-  const auto [rc, out] = run(std::string(CHAINSIM_PYTHON) + " " + quote(script) + " " + quote(file) + " " +
+  const auto [rc, out] = shell(std::string(CHAINSIM_PYTHON) + " " + quote(script) + " " + quote(file) + " " +
                              quote(toml));
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("readers ok"), std::string::npos) << out;
@@ -333,10 +315,10 @@ print("readers ok")
 }
 
 TEST_F(H5File, NcdumpListsDimensions) {
-  if (run("command -v ncdump").first != 0) GTEST_SKIP() << "ncdump not installed";
+  if (shell("command -v ncdump").rc != 0) GTEST_SKIP() << "ncdump not installed";
   const fs::path file = dir_ / "sample.h5";
   write_sample(file, Sample());
-  const auto [rc, header] = run("ncdump -h " + quote(file));
+  const auto [rc, header] = shell("ncdump -h " + quote(file));
   ASSERT_EQ(rc, 0) << header;
   for (const char* s : {"scenario = 2 ;", "path = 3 ;", "week = 4 ;", "region = 2 ;", "quantile = 3 ;",
                         "member = 2 ;", "int occupancy(scenario, path, week) ;",
@@ -345,7 +327,7 @@ TEST_F(H5File, NcdumpListsDimensions) {
                         "week:units = \"days since 2022-06-20\" ;"})
     EXPECT_NE(header.find(s), std::string::npos) << "missing \"" << s << "\" in\n" << header;
   // A full dump makes netCDF-C decode the data (filters included) too.
-  const auto [rc2, dump] = run("ncdump " + quote(file));
+  const auto [rc2, dump] = shell("ncdump " + quote(file));
   ASSERT_EQ(rc2, 0) << dump;
   EXPECT_NE(dump.find("2147483647"), std::string::npos) << dump;
 }

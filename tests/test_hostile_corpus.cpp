@@ -4,10 +4,11 @@
 // directory exactly as it was: no output file, no temporaries, no planning tables.
 // Binary junk, other encodings, the multi-megabyte file and missing inputs are made
 // at run time (tests/hostile holds only small text files).
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -94,33 +95,10 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
-std::string quote(const std::string& s) {  // for /bin/sh
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_file(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary);
-  out << bytes;
-  ASSERT_TRUE(out.good()) << "cannot write " << p;
-}
-
-// Every entry under dir (recursively), relative, sorted.
-std::vector<std::string> listing(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) names.push_back(fs::relative(e.path(), dir).string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+using chainsim::testing::describe;
+using chainsim::testing::quote;
+using chainsim::testing::write_bytes;
+using Result = chainsim::testing::CommandResult;
 
 // Generated cases: written into `dir`, returning the path to pass to chainsim.
 fs::path make_generated(const std::string& name, const fs::path& dir) {
@@ -136,11 +114,11 @@ fs::path make_generated(const std::string& name, const fs::path& dir) {
     }
     bytes[0] = static_cast<char>(0xC3);  // start with an invalid UTF-8 sequence (0xC3 0x28)
     bytes[1] = '(';
-    write_file(p, bytes);
+    write_bytes(p, bytes);
   } else if (name == "@nul-bytes") {
-    write_file(p, std::string("[run]\npaths = 1\0\0\0\n", 20));
+    write_bytes(p, std::string("[run]\npaths = 1\0\0\0\n", 20));
   } else if (name == "@invalid-utf8") {
-    write_file(p, "[run]\nname = \"\xff\xfe\"\n");
+    write_bytes(p, "[run]\nname = \"\xff\xfe\"\n");
   } else if (name == "@utf16") {
     const std::string text = "[run]\npaths = 100\n";
     std::string bytes = "\xff\xfe";  // UTF-16LE with its byte-order mark
@@ -148,18 +126,18 @@ fs::path make_generated(const std::string& name, const fs::path& dir) {
       bytes += c;
       bytes += '\0';
     }
-    write_file(p, bytes);
+    write_bytes(p, bytes);
   } else if (name == "@huge-3mib") {
     // Valid TOML, three megabytes of it: refused on size before it is parsed.
     std::string text = "[run]\npaths = 100\n";
     while (text.size() < 3u * 1024 * 1024) text += "# padding padding padding padding padding padding padding\n";
-    write_file(p, text);
+    write_bytes(p, text);
   } else if (name == "@huge-dotted-line") {
     // Under the size limit, but one key nested ~400,000 deep (a stack-exhaustion attempt).
     std::string text = "[run]\n";
     text += "a";
     while (text.size() < 900 * 1024) text += ".a";
-    write_file(p, text + " = 1\n");
+    write_bytes(p, text + " = 1\n");
   } else if (name == "@missing") {
     // nothing: the file does not exist
   } else if (name == "@directory") {
@@ -170,53 +148,22 @@ fs::path make_generated(const std::string& name, const fs::path& dir) {
   return p;
 }
 
-struct Result {
-  int rc = -1;
-  std::string out, err;
-};
-
-std::string describe(const std::string& cmd, const Result& r) {
-  return cmd + "\nexit status " + std::to_string(r.rc) + "\n--- stdout ---\n" + r.out + "\n--- stderr ---\n" + r.err;
-}
+std::string describe(const std::string& cmd, const Result& r) { return cmd + "\n" + describe(r); }
 
 class HostileCorpus : public ::testing::TestWithParam<Row> {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string("chainsim-hostile-") + info->name() + "-" + std::to_string(::getpid());
-    std::replace(name.begin(), name.end(), '/', '-');
-    root_ = fs::temp_directory_path() / name;
-    fs::remove_all(root_);
-    out_ = root_ / "out";
-    inputs_ = root_ / "inputs";
-    io_ = root_ / "io";
     fs::create_directories(out_);
     fs::create_directories(inputs_);
     fs::create_directories(io_);
   }
-  void TearDown() override {
-    std::error_code ec;
-    // Give back write permission so that the tree can be removed.
-    for (const auto& e : fs::recursive_directory_iterator(root_, ec)) {
-      if (e.is_directory(ec)) fs::permissions(e.path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-    fs::remove_all(root_, ec);
-  }
 
   // Runs a command in the output directory; stdout/stderr go outside it.
-  Result shell(const std::string& command) const {
-    const fs::path o = io_ / "stdout", e = io_ / "stderr";
-    const std::string full = "cd " + quote(out_.string()) + " && " + command + " >" + quote(o.string()) + " 2>" +
-                             quote(e.string()) + " </dev/null";
-    const int status = std::system(full.c_str());
-    Result r;
-    r.rc = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(o);
-    r.err = read_file(e);
-    return r;
-  }
+  Result shell(const std::string& command) const { return chainsim::testing::run_command(command, out_, io_); }
 
-  fs::path root_, out_, inputs_, io_;
+  // Removed with write permission given back (a case may make a read-only folder).
+  chainsim::testing::TempDir tmp_{"chainsim-hostile"};
+  const fs::path out_ = tmp_.path() / "out", inputs_ = tmp_.path() / "inputs", io_ = tmp_.path() / "io";
 };
 
 TEST_P(HostileCorpus, ExitCodeMessageAndNoOutput) {
@@ -259,7 +206,7 @@ TEST_P(HostileCorpus, ExitCodeMessageAndNoOutput) {
     for (const std::string& m : row.messages) {
       EXPECT_NE(r.err.find(expand(m)), std::string::npos) << "stderr lacks: " << expand(m) << "\n" << describe(cmd, r);
     }
-    EXPECT_EQ(listing(out_), expected_listing) << "the output directory changed\n" << describe(cmd, r);
+    EXPECT_EQ(chainsim::testing::listing_recursive(out_), expected_listing) << "the output directory changed\n" << describe(cmd, r);
   };
 
   const std::string bin = quote(CHAINSIM_BINARY);

@@ -75,6 +75,58 @@ TEST(InflowStart, FirstWeekMeanIsThatOfTheDrawnStartingDeviation) {
   EXPECT_LT(std::abs((fixed / 4000 - lambda) / std::sqrt(lambda / 4000)), kZ);
 }
 
+// The local level (C11): with no AR noise, no surges and a level so high that
+// Poisson noise is negligible (1/lambda ~ 2e-5 against a variance of 0.03 or
+// more), log F_t - level - season_t is the level l_t after t + 1 steps of
+// l <- phi l + sigma e: mean 0 and variance sigma^2 (1 - phi^2(t+1)) / (1 -
+// phi^2), or sigma^2 (t + 1) for a random walk. The sample variance of n
+// normal values has sd V sqrt(2 / (n - 1)).
+void expect_local_level_law(double walk_sd_per_sqrt_year, double walk_phi) {
+  Config c = national_first_model(52);
+  c.inflow.ar_sigma = 0.0;
+  c.inflow.shock_probability = 0.0;
+  c.inflow.level = {11.0, 0.0};
+  c.inflow.trend_per_year = {0.0, 0.0};
+  c.inflow.level_trend_correlation = 0.0;
+  c.inflow.level_walk_sd = walk_sd_per_sqrt_year;
+  c.inflow.level_walk_phi = walk_phi;
+  const core::ModelSpec spec = resolve(c);
+  const double sigma = walk_sd_per_sqrt_year / std::sqrt(52.1775);
+  const int n = 4000;
+  const auto recs = run_paths(spec, 11, n);
+  for (int t : {0, 12, 51}) {
+    const double steps = t + 1.0;
+    const double var = walk_phi < 1.0 ? sigma * sigma * (1.0 - std::pow(walk_phi, 2.0 * steps)) / (1.0 - walk_phi * walk_phi)
+                                      : sigma * sigma * steps;
+    double sum = 0.0, sum2 = 0.0;
+    for (const auto& rec : recs) {
+      const double l = std::log(static_cast<double>(rec.at(Var::FirstApplications, t))) - 11.0 -
+                       spec.log_season[static_cast<std::size_t>(t)];
+      sum += l;
+      sum2 += l * l;
+    }
+    const double mean = sum / n;
+    const double sample_var = (sum2 - n * mean * mean) / (n - 1);
+    EXPECT_LT(std::abs(mean / std::sqrt(var / n)), kZ) << "week " << t << " mean " << mean;
+    EXPECT_LT(std::abs((sample_var - var) / (var * std::sqrt(2.0 / (n - 1)))), kZ)
+        << "week " << t << " variance " << sample_var << " expected " << var;
+  }
+}
+
+TEST(LocalLevel, RandomWalkVarianceGrowsLinearly) { expect_local_level_law(0.4, 1.0); }
+TEST(LocalLevel, PersistentLevelVarianceLevelsOff) { expect_local_level_law(0.6, 0.98); }
+
+TEST(LocalLevel, OffDrawsNothingAndChangesNoOtherStream) {
+  // level_walk_sd = 0 gives the first model's draws: the same first
+  // applications path by path as a configuration without the key.
+  Config c = national_first_model(30);
+  const auto base = run_paths(resolve(c), 5, 50);
+  c.inflow.level_walk_sd = 0.0;
+  c.inflow.level_walk_phi = 0.5;  // ignored when the sd is 0
+  const auto off = run_paths(resolve(c), 5, 50);
+  for (std::size_t p = 0; p < base.size(); ++p) EXPECT_EQ(base[p].national, off[p].national) << "path " << p;
+}
+
 TEST(DecisionCapacity, FollowsTheBacklogWithALagAsTheRuleSays) {
   // Re-computes the rule from the recorded flows: the backlog before the
   // decisions, the partial adjustment, the clamp; then C ~ Poisson(c).
@@ -218,6 +270,78 @@ TEST(HousingQuota, RuleSetsTheQuotaFromRecentNewPermitHolders) {
     }
   }
   EXPECT_GT(checked, 40);
+}
+
+// The weeks of the first whole half-year of the run: [first, end).
+std::pair<int, int> first_whole_half_year(const core::ModelSpec& spec) {
+  int first = -1;
+  for (int t = 1; t < spec.weeks; ++t) {
+    if (!spec.half_start[static_cast<std::size_t>(t)]) continue;
+    if (first >= 0) return {first, t};
+    first = t;
+  }
+  return {-1, -1};
+}
+
+TEST(HousingQuota, HalfYearFactorsAreMeanOneWithTheVarianceOfBoth) {
+  // National mode, realisation fixed: a whole half-year's housed ~ Poisson(rho phi H)
+  // with phi = exp(s_n z_n - s_n^2/2) exp(s z - s^2/2), so y = housed / (rho H) has
+  // E[y] = 1 and Var[y] = exp(s_n^2 + s^2) - 1 + 1 / (rho H).
+  Config c = housing_case();
+  c.run.weeks = 60;
+  c.housing.half_year_national_sd = 0.3;
+  c.housing.half_year_sd = 0.2;
+  const core::ModelSpec spec = resolve(c);
+  const auto [a, b] = first_whole_half_year(spec);
+  ASSERT_GT(a, 0);
+  const double expected = 0.5 * spec.half_quota[static_cast<std::size_t>(a)];
+  const int n = 400;
+  std::vector<double> y;
+  for (const auto& rec : run_paths(spec, 29, n)) y.push_back(static_cast<double>(sum_weeks(rec, Var::Housed, a, b)) / expected);
+  double m = 0.0, v = 0.0;
+  for (double x : y) m += x;
+  m /= n;
+  for (double x : y) v += (x - m) * (x - m);
+  v /= n - 1;
+  const double var = std::expm1(0.3 * 0.3 + 0.2 * 0.2) + 1.0 / expected;
+  EXPECT_LT(std::abs(m - 1.0) / std::sqrt(var / n), kZ) << "mean " << m;
+  // The sample variance of a log-normal-like y: its own sd is about var sqrt((kurt - 1) / n);
+  // at these sds the excess kurtosis is below 3, so sd(v) < var sqrt(5 / n).
+  EXPECT_LT(std::abs(v - var) / (var * std::sqrt(5.0 / n)), kZ) << "variance " << v << " expected " << var;
+}
+
+TEST(HousingQuota, NationalHalfYearFactorIsSharedByEveryRegion) {
+  // 25 regions, no regional spread: each region's housed in a whole half-year is
+  // Poisson(rho phi H p_r) with ONE phi for all regions, so given the total the
+  // regions split it by p_r alone: a chi-square with 24 degrees of freedom
+  // (false alarm 6e-5 at 60.2 per path-half-year). Independent regional factors
+  // with the same sd would give chi-square values in the thousands.
+  Config c = housing_case();
+  c.run.regions = RegionMode::SafetyRegions;
+  c.run.weeks = 60;
+  c.housing.regional_sd = 0.0;
+  c.housing.half_year_national_sd = 0.5;
+  const core::ModelSpec spec = resolve(c);
+  const auto [a, b] = first_whole_half_year(spec);
+  ASSERT_GT(a, 0);
+  ASSERT_EQ(spec.regions, 25);
+  double total_spread = 0.0;
+  for (const auto& rec : run_paths(spec, 31, 10)) {
+    std::vector<double> housed(25, 0.0);
+    double total = 0.0;
+    for (int r = 0; r < 25; ++r) {
+      for (int t = a; t < b; ++t) housed[static_cast<std::size_t>(r)] += static_cast<double>(rec.at(core::RegionalVar::Housed, t, r));
+      total += housed[static_cast<std::size_t>(r)];
+    }
+    double chi2 = 0.0;
+    for (int r = 0; r < 25; ++r) {
+      const double e = total * spec.region_share[static_cast<std::size_t>(r)];
+      chi2 += (housed[static_cast<std::size_t>(r)] - e) * (housed[static_cast<std::size_t>(r)] - e) / e;
+    }
+    EXPECT_LT(chi2, 60.2) << "the regions' half-year factors differ";
+    total_spread += std::abs(std::log(total / (0.5 * spec.half_quota[static_cast<std::size_t>(a)])));
+  }
+  EXPECT_GT(total_spread / 10, 0.1);  // the national factor does vary (E|log phi + 1/8| is about 0.4)
 }
 
 TEST(ProgrammeDelivery, DeliveredShareAndStartDelay) {

@@ -9,6 +9,7 @@
 #include "forecast/summaries.hpp"
 #include "io/config_toml.hpp"
 #include "model_fixtures.hpp"
+#include "statistics_helpers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,6 +25,7 @@ namespace {
 
 using core::RegionalVar;
 using core::Var;
+using testing::chi_square_critical;
 using testing::PathRecord;
 
 // ---------------------------------------------------------------------------
@@ -54,7 +56,7 @@ int conservation_violations(const core::ModelSpec& spec, const PathRecord& rec, 
   for (int t = 0; t < spec.weeks; ++t) {
     auto v = [&](Var var) { return rec.at(var, t); };
     for (std::size_t i = 0; i < core::kNumVars; ++i)
-      if (static_cast<Var>(i) != Var::CostEur && rec.at(static_cast<Var>(i), t) < 0) {
+      if (core::kVarInfo[i].integer && rec.at(static_cast<Var>(i), t) < 0) {  // integer columns; cost has its own
         if (bad < 5) ADD_FAILURE() << "path " << path << " week " << t << ": " << core::kVarInfo[i].name << " < 0";
         ++bad;
       }
@@ -285,13 +287,6 @@ TEST(LittlesLaw, MeanStockEqualsArrivalRateTimesMeanStay) {
   check(rejected_L, rejected_lambda, rejected_stay, "rejected");
 }
 
-// Upper chi-square quantile by the Wilson-Hilferty approximation (relative error
-// well below 1 % for k >= 10, which is ample for a test threshold).
-double chi_square_critical(int k, double z_upper) {
-  const double h = 2.0 / (9.0 * k);
-  return k * std::pow(1.0 - h + z_upper * std::sqrt(h), 3);
-}
-
 TEST(KnownDistribution, RejectedStockIsPoissonWithTheStationaryMean) {
   // Poisson inflow thinned by binomial exits: the rejected stock at a late week is
   // exactly Poisson(X*) (a sum of independent thinned Poisson cohorts).
@@ -430,32 +425,10 @@ DublinOutcomes run_dublin_week(const DublinWeek& c, int paths, std::uint64_t see
 // support; cells are consecutive values merged left to right until each expects
 // >= 5, the remainder joining the last cell. Returns the statistic and the cells.
 std::pair<double, int> binomial_chi_square(const std::vector<std::int64_t>& xs, std::int64_t n, double p) {
-  std::vector<double> observed(static_cast<std::size_t>(n + 1), 0.0);
-  for (std::int64_t x : xs) {
-    EXPECT_TRUE(x >= 0 && x <= n) << x << " outside 0.." << n;
-    observed[static_cast<std::size_t>(std::clamp<std::int64_t>(x, 0, n))] += 1;
-  }
-  const long double nl = static_cast<long double>(n), lp = logl(p), lq = log1pl(-static_cast<long double>(p));
-  const double total = static_cast<double>(xs.size());
-  std::vector<double> cell_o, cell_e;
-  double o = 0, e = 0;
-  for (std::int64_t k = 0; k <= n; ++k) {
-    const long double kl = static_cast<long double>(k);
-    o += observed[static_cast<std::size_t>(k)];
-    e += total * static_cast<double>(expl(lgammal(nl + 1) - lgammal(kl + 1) - lgammal(nl - kl + 1) + kl * lp +
-                                          (nl - kl) * lq));
-    if (e >= 5.0) {
-      cell_o.push_back(o);
-      cell_e.push_back(e);
-      o = e = 0;
-    }
-  }
-  if (cell_o.empty()) return {0.0, 1};
-  cell_o.back() += o;
-  cell_e.back() += e;
-  double chi2 = 0;
-  for (std::size_t i = 0; i < cell_o.size(); ++i) chi2 += (cell_o[i] - cell_e[i]) * (cell_o[i] - cell_e[i]) / cell_e[i];
-  return {chi2, static_cast<int>(cell_o.size())};
+  for (std::int64_t x : xs) EXPECT_TRUE(x >= 0 && x <= n) << x << " outside 0.." << n;
+  const testing::Gof g =
+      testing::chi_square_discrete(xs, 0, n, [&](std::int64_t k) { return testing::binomial_pmf_l(k, n, p); });
+  return {g.stat, g.df + 1};
 }
 
 std::vector<double> as_double(const std::vector<std::int64_t>& x) { return {x.begin(), x.end()}; }
@@ -619,7 +592,7 @@ void expect_identical(const Ensemble& a, const Ensemble& b, const std::string& w
   ASSERT_GE(a.end_week(), b.end_week());
   for (int t = b.first_week(); t < b.end_week(); ++t) {
     for (std::size_t v = 0; v < core::kNumVars; ++v) {
-      if (static_cast<Var>(v) == Var::CostEur) continue;
+      if (!core::kVarInfo[v].integer) continue;  // the integer columns (cost is stored apart)
       const auto x = a.column(static_cast<Var>(v), t), y = b.column(static_cast<Var>(v), t);
       ASSERT_TRUE(std::equal(x.begin(), x.end(), y.begin())) << what << ": " << core::kVarInfo[v].name << " week " << t;
     }
@@ -690,7 +663,7 @@ TEST(Reproducibility, DriverGivesEachPathWhatTheKernelGivesItAlone) {
     for (int t = 0; t < T; ++t) {
       const auto tu = static_cast<std::size_t>(t);
       for (std::size_t v = 0; v < core::kNumVars; ++v) {
-        if (static_cast<Var>(v) == Var::CostEur) continue;
+        if (!core::kVarInfo[v].integer) continue;  // the integer columns (cost is stored apart)
         ASSERT_EQ(counts[tu * core::kNumVars + v], ens.column(static_cast<Var>(v), t)[pu])
             << "path " << p << " " << core::kVarInfo[v].name << " week " << t;
       }
@@ -844,7 +817,7 @@ TEST(Monotonicity, MoreRegularCapacityNeverIncreasesShortfall) {
   // The CNO phase-out rule compares occupancy with regular capacity, so more regular
   // capacity can close the CNO earlier; the property is stated without that rule.
   Config base = io::load_seed().scenarios[0];
-  base.capacity.cno.phaseout_weeks = 0;
+  base.capacity.cno.phaseout.weeks = 0;
   Config more = base;
   more.capacity.regular += 5000;
   expect_never_above(run_seed_variant(more, 400), run_seed_variant(base, 400), Var::Shortfall, "regular +5000");
@@ -858,7 +831,7 @@ TEST(Monotonicity, WithThePhaseOutMoreRegularCapacityCanRaiseShortfall) {
   // with the exception proves that it exists.
   const Config base = testing::first_model(
       io::load_config_file(std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / "first-model-seed.toml").scenarios[0]);
-  ASSERT_GT(base.capacity.cno.phaseout_weeks, 0);
+  ASSERT_GT(base.capacity.cno.phaseout.weeks, 0);
   Config more = base;
   more.capacity.regular += 5000;
   const Ensemble a = run_seed_variant(more, 400), b = run_seed_variant(base, 400);

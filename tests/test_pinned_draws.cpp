@@ -1,13 +1,14 @@
 // The bits the seed scenario draws, pinned. Every change to the kernel, the
 // samplers or the random streams must leave these digests as they are, unless
-// it is a deliberate, documented change of what is drawn (BENCHMARKS.md says
-// which changes were, and why): then the new digests are written here in the
-// same commit. Speed work relies on this test to prove it changed no output.
+// it is a deliberate, documented change of what is drawn (the history table of
+// BENCHMARKS.md says which changes were, docs/perf-log.md why): then the new
+// digests are written here in the same commit. Speed work relies on this test
+// to prove it changed no output.
 //
 // Recorded at commit b7256aa (before the week's first Philox blocks were
 // computed in SIMD lanes, core/week_streams.hpp); rewritten in session 8 when
 // the unaccompanied minors and their guardian placements became one draw
-// (same law; BENCHMARKS.md, "Session of 2026-11-29 (8)"). Every speed change
+// (same law; docs/perf-log.md, "Session of 2026-11-29 (8)"). Every speed change
 // in between left them as they were.
 #include "core/byte_buffer.hpp"
 #include "core/path_kernel.hpp"

@@ -23,18 +23,13 @@ using Result = chainsim::testing::ShellResult;
 
 class PreflightAndLogging : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("chainsim-preflight-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "out");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_directories(dir_ / "out"); }
   bool out_empty() const { return fs::is_empty(dir_ / "out"); }
   std::string run(const std::string& args) const {
     return std::string(CHAINSIM_BINARY) + " run " + args + " --out " + (dir_ / "out" / "x.h5").string();
   }
-  fs::path dir_;
+  chainsim::testing::TempDir tmp_{"chainsim-preflight"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(PreflightAndLogging, RunTooLargeForTheDiskIsRefusedWithTheEstimate) {

@@ -3,6 +3,8 @@
 // coordinate, the open interval of uniform(), and uniformity.
 #include "core/random_stream.hpp"
 
+#include "statistics_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -180,14 +182,10 @@ TEST(RandomStream, UniformInOpenUnitInterval) {
   EXPECT_GT(mx, 1 - 1e-5);
 }
 
-// Chi-square critical value by the Wilson-Hilferty cube-root approximation:
-// X^2_{df, 1-alpha} ~ df (1 - 2/(9 df) + z sqrt(2/(9 df)))^3, z = Phi^-1(1 - alpha);
-// its relative error is < 1e-3 for the df >= 255 used here.
-double chi2_critical(double df, double z) {
-  const double h = 2.0 / (9.0 * df);
-  return df * std::pow(1.0 - h + z * std::sqrt(h), 3);
-}
-constexpr double kZ999 = 3.090232306167813;  // Phi^-1(0.999): false-alarm rate 0.001
+// Chi-square critical values by Wilson-Hilferty (tests/statistics_helpers.hpp):
+// relative error < 1e-3 for the df >= 255 used here.
+using chainsim::testing::chi_square_critical;
+using chainsim::testing::kZ999;
 
 // Uniformity of uniform(): 2^22 draws into 1024 equal bins, chi-square with
 // 1023 df at false-alarm rate 0.001.
@@ -200,7 +198,7 @@ TEST(RandomStream, UniformChiSquare) {
   const double e = static_cast<double>(kDraws) / kBins;
   double stat = 0;
   for (const double o : count) stat += (o - e) * (o - e) / e;
-  EXPECT_LT(stat, chi2_critical(kBins - 1, kZ999)) << stat;
+  EXPECT_LT(stat, chi_square_critical(kBins - 1, kZ999)) << stat;
 }
 
 // Uniformity of every byte lane of the raw words, and of the first word of
@@ -212,7 +210,7 @@ TEST(RandomStream, RawWordBytesAndFreshStreamsChiSquare) {
     const double e = draws / 256.0;
     double stat = 0;
     for (const double o : count) stat += (o - e) * (o - e) / e;
-    EXPECT_LT(stat, chi2_critical(255, kZ999)) << what << " " << stat;
+    EXPECT_LT(stat, chi_square_critical(255, kZ999)) << what << " " << stat;
   };
   {
     std::array<std::vector<double>, 4> lanes;

@@ -8,7 +8,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,53 +20,22 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
-
 namespace {
 
 namespace fs = std::filesystem;
-using chainsim::testing::read_bytes;
+using namespace chainsim::testing;  // tests/process_helpers.hpp
 
 // The run under test: small enough for CI, long enough to be interrupted, with a
 // checkpoint after every window of 6 weeks.
 const std::vector<std::string> kArgs = {"run", "--paths", "1500", "--weeks", "78", "--window-weeks", "6",
                                         "--checkpoint-interval", "0", "--quiet", "--out", "x.h5"};
 
-pid_t spawn_in(const fs::path& dir, std::vector<std::string> args, const fs::path& stderr_file) {
-  args.insert(args.begin(), CHAINSIM_BINARY);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const std::string cwd = fs::current_path().string();
-  fs::current_path(dir);  // posix_spawn has no chdir action in glibc 2.36's portable API
-  pid_t pid = -1;
-  posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  fs::current_path(cwd);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
+// The longest a run here may take (a sanitizer build is slow).
+constexpr std::chrono::seconds kLimit{900};
 
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
-}
-
-int run_in(const fs::path& dir, std::vector<std::string> args, std::string* err = nullptr) {
-  const fs::path e = dir / "stderr.txt";
-  const int rc = wait_exit(spawn_in(dir, std::move(args), e));
-  if (err) *err = read_bytes(e);
-  return rc;
-}
-
-std::vector<std::string> with(std::vector<std::string> args, const std::string& extra) {
-  args.push_back(extra);
-  return args;
+// Runs chainsim with `args` in `dir` to the end; its exit status (stderr in *err).
+int run_to_end(const fs::path& dir, const std::vector<std::string>& args, std::string* err = nullptr) {
+  return run_in(dir, args, err, {}, kLimit);
 }
 
 class Resume : public ::testing::Test {
@@ -77,7 +45,7 @@ class Resume : public ::testing::Test {
     root_ = fs::temp_directory_path() / ("chainsim-resume-" + std::to_string(getpid()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "reference");
-    ASSERT_EQ(run_in(root_ / "reference", kArgs), 0);
+    ASSERT_EQ(run_to_end(root_ / "reference", kArgs), 0);
     reference_ = read_bytes(root_ / "reference" / "x.h5");
     ASSERT_GT(reference_.size(), 10000u);
   }
@@ -85,10 +53,10 @@ class Resume : public ::testing::Test {
 
   // Starts the run in `dir` and stops it with `sig` after `delay`; returns its exit status.
   int interrupt(const fs::path& dir, int sig, std::chrono::milliseconds delay) {
-    const pid_t pid = spawn_in(dir, kArgs, dir / "stderr.txt");
+    const pid_t pid = spawn(dir, kArgs, dir / "stderr.txt");
     std::this_thread::sleep_for(delay);
     kill(pid, sig);
-    return wait_exit(pid);
+    return wait_exit(pid, kLimit);
   }
 
   static fs::path root_;
@@ -107,9 +75,9 @@ TEST_F(Resume, SigtermGivesTheResumableStatusAndResumeGivesIdenticalBytes) {
   EXPECT_TRUE(fs::exists(dir / "x.h5.ckpt" / "state.bin"));
   // Without --resume (or --force) the unfinished run is not silently discarded.
   std::string err;
-  EXPECT_EQ(run_in(dir, kArgs, &err), 73);
+  EXPECT_EQ(run_to_end(dir, kArgs, &err), 73);
   EXPECT_NE(err.find("--resume"), std::string::npos) << err;
-  ASSERT_EQ(run_in(dir, with(kArgs, "--resume"), &err), 0) << err;
+  ASSERT_EQ(run_to_end(dir, with(kArgs, {"--resume"}), &err), 0) << err;
   EXPECT_TRUE(read_bytes(dir / "x.h5") == reference_) << "resumed output differs from the uninterrupted run";
   EXPECT_EQ(read_bytes(dir / "x.planning.csv"), read_bytes(root_ / "reference" / "x.planning.csv"));
   EXPECT_FALSE(fs::exists(dir / "x.h5.ckpt")) << "the checkpoint is removed once the output is complete";
@@ -132,13 +100,13 @@ TEST_F(Resume, SigkillAtRandomMomentsThenResumeGivesIdenticalBytes) {
     ASSERT_EQ(rc, 128 + SIGKILL);
     // Possibly killed twice: the resumed run is killed again, then resumed.
     if (i % 2 == 1) {
-      const pid_t pid = spawn_in(dir, with(kArgs, "--resume"), dir / "stderr.txt");
+      const pid_t pid = spawn(dir, with(kArgs, {"--resume"}), dir / "stderr.txt");
       std::this_thread::sleep_for(std::chrono::milliseconds(ms / 2));
       kill(pid, SIGKILL);
-      wait_exit(pid);
+      wait_exit(pid, kLimit);
     }
     std::string err;
-    ASSERT_EQ(run_in(dir, with(with(kArgs, "--resume"), "--force"), &err), 0) << "killed after " << ms << " ms: " << err;
+    ASSERT_EQ(run_to_end(dir, with(kArgs, {"--resume", "--force"}), &err), 0) << "killed after " << ms << " ms: " << err;
     EXPECT_TRUE(read_bytes(dir / "x.h5") == reference_) << "killed after " << ms << " ms";
   }
 }
@@ -151,7 +119,7 @@ TEST_F(Resume, CheckpointOfAnotherRunIsRefused) {
   std::string err;
   std::vector<std::string> other = kArgs;
   other.insert(other.end(), {"--seed", "7", "--resume"});
-  EXPECT_EQ(run_in(dir, other, &err), 65);
+  EXPECT_EQ(run_to_end(dir, other, &err), 65);
   EXPECT_NE(err.find("another configuration"), std::string::npos) << err;
   EXPECT_FALSE(fs::exists(dir / "x.h5"));
   // A checkpoint written by another program version is refused too.
@@ -162,17 +130,17 @@ TEST_F(Resume, CheckpointOfAnotherRunIsRefused) {
   std::string tampered = bytes;
   tampered.replace(bytes.find("(commit", at), 7, "(COMMIT");
   std::ofstream(state, std::ios::binary | std::ios::trunc) << tampered;
-  EXPECT_EQ(run_in(dir, with(kArgs, "--resume"), &err), 65);
+  EXPECT_EQ(run_to_end(dir, with(kArgs, {"--resume"}), &err), 65);
   EXPECT_NE(err.find("was written by"), std::string::npos) << err;
   // A damaged checkpoint is refused.
   std::string damaged = bytes;
   damaged[damaged.size() - 100] ^= 0x5a;
   std::ofstream(state, std::ios::binary | std::ios::trunc) << damaged;
-  EXPECT_EQ(run_in(dir, with(kArgs, "--resume"), &err), 65);
+  EXPECT_EQ(run_to_end(dir, with(kArgs, {"--resume"}), &err), 65);
   EXPECT_NE(err.find("damaged"), std::string::npos) << err;
   // --force starts over and completes.
   std::ofstream(state, std::ios::binary | std::ios::trunc) << bytes;
-  EXPECT_EQ(run_in(dir, with(kArgs, "--force"), &err), 0) << err;
+  EXPECT_EQ(run_to_end(dir, with(kArgs, {"--force"}), &err), 0) << err;
   EXPECT_TRUE(read_bytes(dir / "x.h5") == reference_);
 }
 

@@ -12,8 +12,9 @@
 //    double from lgammal). Cells are consecutive values merged left to right
 //    until each expected count is >= 5; values beyond the window go to the
 //    first/last cell. The p-value is Q(df/2, X^2/2), the regularized upper
-//    incomplete gamma function (series / Lentz continued fraction below), so
-//    no tabulated or approximate critical values are needed.
+//    incomplete gamma function (series / Lentz continued fraction, in
+//    tests/statistics_helpers.hpp), so no tabulated or approximate critical
+//    values are needed.
 //  * Continuous laws: Kolmogorov-Smirnov against the exact CDF; p-value from
 //    the asymptotic Kolmogorov distribution with Stephens' small-sample
 //    correction (sqrt(n) + 0.12 + 0.11/sqrt(n)) D. Normal CDF via std::erfc,
@@ -24,6 +25,8 @@
 //    variance and kurtosis of the law.
 #include "core/random_stream.hpp"
 #include "core/samplers.hpp"
+
+#include "statistics_helpers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -42,168 +45,7 @@ namespace {
 constexpr double kAlpha = 1e-3;      // per-test false-alarm rate of the GoF tests
 constexpr double kMomentSigmas = 5;  // moment tests: two-sided 5 sigma, rate 5.7e-7
 
-// ---------------------------------------------------------------------------
-// Special functions (test-only; accuracy ~1e-13 is ample for p-values).
-
-// Regularized lower incomplete gamma P(a, x) and upper Q(a, x) = 1 - P(a, x).
-// Series for x < a + 1, modified Lentz continued fraction otherwise
-// (Numerical Recipes, section 6.2).
-double gamma_series_p(double a, double x) {
-  double sum = 1.0 / a, term = sum;
-  for (int n = 1; n < 100000; ++n) {
-    term *= x / (a + n);
-    sum += term;
-    if (std::fabs(term) < std::fabs(sum) * 1e-16) break;
-  }
-  return sum * std::exp(-x + a * std::log(x) - std::lgamma(a));
-}
-double gamma_cf_q(double a, double x) {
-  const double tiny = 1e-300;
-  double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
-  for (int i = 1; i < 100000; ++i) {
-    const double an = -i * (i - a);
-    b += 2.0;
-    d = an * d + b;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1.0) < 1e-16) break;
-  }
-  return std::exp(-x + a * std::log(x) - std::lgamma(a)) * h;
-}
-double reg_gamma_p(double a, double x) {
-  if (x <= 0.0) return 0.0;
-  return x < a + 1.0 ? gamma_series_p(a, x) : 1.0 - gamma_cf_q(a, x);
-}
-double reg_gamma_q(double a, double x) {
-  if (x <= 0.0) return 1.0;
-  return x < a + 1.0 ? 1.0 - gamma_series_p(a, x) : gamma_cf_q(a, x);
-}
-
-// Regularized incomplete beta I_x(a, b) (Numerical Recipes, section 6.4).
-double beta_cf(double a, double b, double x) {
-  const double tiny = 1e-300;
-  const double qab = a + b, qap = a + 1.0, qam = a - 1.0;
-  double c = 1.0, d = 1.0 - qab * x / qap;
-  if (std::fabs(d) < tiny) d = tiny;
-  d = 1.0 / d;
-  double h = d;
-  for (int m = 1; m < 100000; ++m) {
-    const int m2 = 2 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1.0 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1.0 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1.0 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1.0 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1.0) < 1e-16) break;
-  }
-  return h;
-}
-double reg_beta(double a, double b, double x) {
-  if (x <= 0.0) return 0.0;
-  if (x >= 1.0) return 1.0;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
-                                a * std::log(x) + b * std::log1p(-x));
-  if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_cf(a, b, x) / a;
-  return 1.0 - front * beta_cf(b, a, 1.0 - x) / b;
-}
-
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
-// Exact pmfs in long double (lgammal keeps ~1e-9 relative accuracy even at
-// n, lambda ~ 1e9).
-double binomial_pmf(std::int64_t k, std::int64_t n, double p) {
-  if (k < 0 || k > n) return 0.0;
-  const long double nl = static_cast<long double>(n), kl = static_cast<long double>(k);
-  const long double lp = lgammal(nl + 1) - lgammal(kl + 1) - lgammal(nl - kl + 1) +
-                         kl * logl(static_cast<long double>(p)) +
-                         (nl - kl) * log1pl(-static_cast<long double>(p));
-  return static_cast<double>(expl(lp));
-}
-double poisson_pmf(std::int64_t k, double lambda) {
-  if (k < 0) return 0.0;
-  const long double kl = static_cast<long double>(k), ll = lambda;
-  return static_cast<double>(expl(kl * logl(ll) - ll - lgammal(kl + 1)));
-}
-
-// ---------------------------------------------------------------------------
-// Goodness-of-fit statistics.
-
-struct Gof {
-  double stat = 0;
-  int df = 0;
-  double p_value = 0;
-};
-
-std::ostream& operator<<(std::ostream& os, const Gof& g) {
-  return os << "stat=" << g.stat << " df=" << g.df << " p=" << g.p_value;
-}
-
-// Pearson chi-square of integer samples against pmf over the window [lo, hi]
-// (probability outside the window must be negligible, < 1e-12; callers pick
-// windows of >= 12 standard deviations or the whole support).
-Gof chi_square_discrete(const std::vector<std::int64_t>& xs, std::int64_t lo, std::int64_t hi,
-                        const std::function<double(std::int64_t)>& pmf) {
-  const double N = static_cast<double>(xs.size());
-  std::vector<double> observed(static_cast<std::size_t>(hi - lo + 1), 0.0);
-  for (const std::int64_t x : xs) observed[static_cast<std::size_t>(std::clamp(x, lo, hi) - lo)] += 1;
-  std::vector<double> cell_o, cell_e;
-  double o = 0, e = 0;
-  for (std::int64_t k = lo; k <= hi; ++k) {
-    o += observed[static_cast<std::size_t>(k - lo)];
-    e += N * pmf(k);
-    if (e >= 5.0) {
-      cell_o.push_back(o);
-      cell_e.push_back(e);
-      o = e = 0;
-    }
-  }
-  if (!cell_o.empty()) {  // remainder joins the last cell
-    cell_o.back() += o;
-    cell_e.back() += e;
-  } else {
-    cell_o.push_back(o);
-    cell_e.push_back(e);
-  }
-  Gof g;
-  for (std::size_t i = 0; i < cell_o.size(); ++i)
-    g.stat += (cell_o[i] - cell_e[i]) * (cell_o[i] - cell_e[i]) / cell_e[i];
-  g.df = static_cast<int>(cell_o.size()) - 1;
-  g.p_value = g.df > 0 ? reg_gamma_q(0.5 * g.df, 0.5 * g.stat) : 1.0;
-  return g;
-}
-
-// Kolmogorov-Smirnov of samples against a continuous CDF.
-Gof ks_test(std::vector<double> xs, const std::function<double(double)>& cdf) {
-  std::sort(xs.begin(), xs.end());
-  const double n = static_cast<double>(xs.size());
-  double d = 0;
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    const double f = cdf(xs[i]);
-    d = std::max({d, f - i / n, (i + 1) / n - f});
-  }
-  const double sn = std::sqrt(n);
-  const double lam = (sn + 0.12 + 0.11 / sn) * d;
-  double q = 0;
-  for (int j = 1; j <= 100; ++j) q += 2.0 * ((j & 1) ? 1 : -1) * std::exp(-2.0 * j * j * lam * lam);
-  Gof g;
-  g.stat = d;
-  g.p_value = std::clamp(q, 0.0, 1.0);
-  return g;
-}
+using namespace chainsim::testing;  // tests/statistics_helpers.hpp
 
 struct Moments {
   double mean = 0, var = 0;
@@ -371,7 +213,7 @@ TEST(Binomial, Moments) {
     std::vector<std::int64_t> xs(200'000);
     for (auto& x : xs) x = sample_binomial(rs, c.n, c.p);
     const double npq = static_cast<double>(c.n) * c.p * (1 - c.p);
-    SCOPED_TRACE(testing::Message() << "n=" << c.n << " p=" << c.p);
+    SCOPED_TRACE(::testing::Message() << "n=" << c.n << " p=" << c.p);
     expect_moments(xs, static_cast<double>(c.n) * c.p, npq, (1 - 6 * c.p * (1 - c.p)) / npq);
   }
 }
@@ -408,7 +250,7 @@ TEST(Poisson, Moments) {
     RandomStream rs = stream(77, Flow::Nareis);
     std::vector<std::int64_t> xs(200'000);
     for (auto& x : xs) x = sample_poisson(rs, lambda);
-    SCOPED_TRACE(testing::Message() << "lambda=" << lambda);
+    SCOPED_TRACE(::testing::Message() << "lambda=" << lambda);
     expect_moments(xs, lambda, lambda, 1.0 / lambda);
   }
 }
@@ -473,7 +315,7 @@ class BetaGof : public ::testing::TestWithParam<std::pair<double, double>> {};
 
 // KS against I_x(a, b). False-alarm rate 0.001 per (a, b); moments at 5 sigma.
 TEST_P(BetaGof, KolmogorovSmirnov) {
-  const auto [a, b] = GetParam();
+  const double a = GetParam().first, b = GetParam().second;  // not a binding: lambdas capture it
   const auto xs = draw(500 + static_cast<std::uint64_t>(a * 10 + b),
                        [&](RandomStream& rs) { return sample_beta(rs, a, b); });
   for (const double x : xs) ASSERT_TRUE(x >= 0.0 && x <= 1.0) << x;

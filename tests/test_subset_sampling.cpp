@@ -2,6 +2,8 @@
 // laws by chi-square at fixed seeds, and the edges.
 #include "core/subset_sampling.hpp"
 
+#include "statistics_helpers.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,15 +16,8 @@
 namespace chainsim::core {
 namespace {
 
-// Upper chi-square quantile by Wilson-Hilferty (ample for a test threshold).
-double chi_square_critical(int dof, double z_upper) {
-  const double h = 2.0 / (9.0 * dof);
-  return dof * std::pow(1.0 - h + z_upper * std::sqrt(h), 3);
-}
-
-double log_choose(std::int64_t n, std::int64_t k) {
-  return std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0);
-}
+using chainsim::testing::chi_square_critical;  // Wilson-Hilferty: ample for a test threshold
+using chainsim::testing::log_choose;
 
 // All outcomes (counts taken per group) of taking k from the groups, with their
 // multivariate hypergeometric probabilities.

@@ -1,11 +1,11 @@
-#include "app/per_path_assembly.hpp"
+#include "io/per_path_assembly.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <span>
 
-namespace chainsim::app {
+namespace chainsim::io {
 namespace {
 
 struct Window {
@@ -78,4 +78,4 @@ bool write_per_path_series(io::OutputFile& file, const CheckpointStore& store, s
   return true;
 }
 
-}  // namespace chainsim::app
+}  // namespace chainsim::io

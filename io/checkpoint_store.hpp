@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim::app {
+namespace chainsim::io {
 
 // A checkpoint that cannot be used: made by another version or for another
 // configuration or command line, or damaged.
@@ -143,4 +143,4 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-}  // namespace chainsim::app
+}  // namespace chainsim::io

@@ -1,4 +1,4 @@
-#include "app/checkpoint.hpp"
+#include "io/checkpoint_store.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include <system_error>
 #include <utility>
 
-namespace chainsim::app {
+namespace chainsim::io {
 namespace {
 
 constexpr char kMagic[] = "chainsim-checkpoint-1\n";
@@ -394,4 +394,4 @@ void CheckpointStore::remove() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-}  // namespace chainsim::app
+}  // namespace chainsim::io

@@ -4,7 +4,7 @@
 // from the windows and compressed by the workers, then stored in path order by
 // the calling thread. The stored chunks are those OutputFile::write_per_path
 // would store; only which thread compresses them changes.
-#include "app/checkpoint.hpp"
+#include "io/checkpoint_store.hpp"
 #include "forecast/parallel.hpp"
 #include "io/output_file.hpp"
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim::app {
+namespace chainsim::io {
 
 struct PerPathSeries {
   std::vector<std::string> names;          // per-path variables, in the order of the window files
@@ -28,4 +28,4 @@ struct PerPathSeries {
 bool write_per_path_series(io::OutputFile& file, const CheckpointStore& store, std::size_t scenario,
                            const PerPathSeries& series, const Parallelism& parallelism, bool (*stop)() noexcept);
 
-}  // namespace chainsim::app
+}  // namespace chainsim::io

@@ -1,0 +1,67 @@
+#pragma once
+// The MPI back end of the reduction (reduction.hpp), only in the MPI build
+// (CHAINSIM_WITH_MPI): rank k of R simulates split_paths(P, R, k), and after
+// each window every rank gathers every rank's paths into one window of all P
+// paths, so that each rank's summariser sees the serial run's values in path
+// order and computes the serial run's bits. Rank 0 writes the output.
+//
+// How a window is gathered (measured in docs/cluster.md): one MPI_Allgatherv
+// per array of the window (counts, cost, regional), each rank's contiguous
+// array as it is, into a staging buffer; then each rank's column blocks are
+// copied to their paths' offsets. Three collectives per window instead of one
+// per (variable, week[, region]) column block, at the price of a staging
+// buffer as large as the whole window.
+#include "forecast/reduction.hpp"
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chainsim {
+
+class MpiReduction final : public Reduction {
+ public:
+  // The paths [0, paths) split over the ranks of `comm` (MPI initialised).
+  MpiReduction(std::int64_t paths, MPI_Comm comm);
+
+  std::int64_t total_paths() const noexcept override { return paths_; }
+  PathRange local_paths() const noexcept override { return split_paths(paths_, size_, rank_); }
+  bool writes_output() const noexcept override { return rank_ == 0; }
+  const Ensemble& all_paths(const Ensemble& local) override;
+
+  int rank() const noexcept { return rank_; }
+  int size() const noexcept { return size_; }
+  // Seconds spent in all_paths so far (the gather and the reordering).
+  double gather_seconds() const noexcept { return gather_seconds_; }
+
+ private:
+  template <typename T>
+  void gather(std::span<T> local, std::span<T> whole, std::size_t blocks, MPI_Datatype type, std::vector<T>& staging);
+
+  std::int64_t paths_;
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+  std::optional<Ensemble> whole_;
+  std::vector<std::int32_t> staging_ints_;
+  std::vector<double> staging_doubles_;
+  double gather_seconds_ = 0.0;
+};
+
+// What the run needs of MPI beside the reduction: collectives over
+// MPI_COMM_WORLD, called by every rank in the same order.
+namespace mpi {
+int world_rank();
+int world_size();
+// Whether any rank passes true (e.g. a stop asked for on any rank).
+bool any(bool mine);
+// Rank 0's value on every rank.
+int broadcast(int value);
+// Every rank's host name, rank order (on every rank).
+std::vector<std::string> host_names();
+}  // namespace mpi
+
+}  // namespace chainsim

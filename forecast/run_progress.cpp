@@ -1,0 +1,37 @@
+#include "forecast/run_progress.hpp"
+
+#include <cstdint>
+
+namespace chainsim {
+
+void save_progress(core::ByteWriter& w, const RunProgress& pr, const EnsembleRunner* runner,
+                   const ScenarioSummarizer* summarizer) {
+  w.put<std::uint64_t>(pr.scenario);
+  w.put<std::uint64_t>(pr.done.size());
+  for (const auto& s : pr.done) save(w, s);
+  w.put<std::uint64_t>(pr.comparisons.size());
+  for (const auto& c : pr.comparisons) save(w, c);
+  w.put<bool>(!pr.done.empty());
+  if (!pr.done.empty()) pr.baseline.save(w);
+  w.put<std::uint64_t>(pr.history.size());
+  for (const auto& h : pr.history) w.put_string(h);
+  w.put<bool>(runner != nullptr);
+  if (runner) {
+    runner->save(w);
+    summarizer->save(w);
+  }
+}
+
+bool restore_progress(core::ByteReader& r, RunProgress& pr) {
+  pr.scenario = r.get<std::uint64_t>();
+  pr.done.resize(r.get<std::uint64_t>());
+  for (auto& s : pr.done) s = restore_summary(r);
+  pr.comparisons.resize(r.get<std::uint64_t>());
+  for (auto& c : pr.comparisons) c = restore_comparison(r);
+  if (r.get<bool>()) pr.baseline.restore(r);
+  pr.history.resize(r.get<std::uint64_t>());
+  for (auto& h : pr.history) h = r.get_string();
+  return r.get<bool>();
+}
+
+}  // namespace chainsim

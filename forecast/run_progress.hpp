@@ -1,0 +1,33 @@
+#pragma once
+// Where a run stands: the scenarios simulated and reduced so far, with their
+// summaries and comparisons, and what a checkpoint saves of it. The state is
+// bytes (core/byte_buffer.hpp); where they are stored is the caller's
+// (io/checkpoint_store.hpp).
+#include "core/byte_buffer.hpp"
+#include "forecast/ensemble.hpp"
+#include "forecast/summaries.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace chainsim {
+
+struct RunProgress {
+  std::size_t scenario = 0;                     // the scenario being simulated
+  std::vector<ScenarioSummary> done;            // finished scenarios, in order
+  std::vector<ScenarioComparison> comparisons;  // done[s] against the baseline, s >= 1
+  PeriodPathMetrics baseline;                   // per-path metrics of the baseline (after scenario 0)
+  std::vector<std::string> history;             // checkpoint history for the manifest
+};
+
+// The progress, and inside a scenario the runner's path states and the
+// summariser's partial results (both null between scenarios).
+void save_progress(core::ByteWriter& w, const RunProgress& progress, const EnsembleRunner* runner,
+                   const ScenarioSummarizer* summarizer);
+// Restores the progress; returns whether a runner's and summariser's state
+// follow in the reader (to be restored into a runner and summariser of
+// scenario progress.scenario).
+bool restore_progress(core::ByteReader& r, RunProgress& progress);
+
+}  // namespace chainsim

@@ -1,0 +1,227 @@
+// The seam for distributed runs (forecast/path_range.hpp, reduction.hpp,
+// scenario_stages.hpp): a run split into ranges of paths, each simulated by
+// its own part and combined through a Reduction, must give the bits of the
+// serial run. The parts here are threads of one process exchanging windows
+// through shared memory, as an MPI back end would exchange them between ranks
+// (docs/ARCHITECTURE.md, "A new reduction back end").
+#include "core/variables.hpp"
+#include "forecast/ensemble.hpp"
+#include "forecast/path_range.hpp"
+#include "forecast/reduction.hpp"
+#include "forecast/resolve.hpp"
+#include "forecast/run_plan.hpp"
+#include "forecast/run_progress.hpp"
+#include "forecast/scenario_stages.hpp"
+#include "forecast/summaries.hpp"
+#include "io/config_toml.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <barrier>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+namespace chainsim {
+namespace {
+
+Config short_seed(int weeks, std::int64_t paths) {
+  Config c = io::load_seed().scenarios[0];
+  c.run.weeks = weeks;
+  c.run.paths = paths;
+  return c;
+}
+
+TEST(PathRange, SplitCoversEveryPathOnce) {
+  for (std::int64_t paths : {1, 7, 100, 1001})
+    for (int parts : {1, 2, 3, 8}) {
+      std::int64_t next = 0;
+      for (int k = 0; k < parts; ++k) {
+        const PathRange r = split_paths(paths, parts, k);
+        EXPECT_EQ(r.first, next) << paths << " paths, part " << k << " of " << parts;
+        EXPECT_LE(r.size(), paths / parts + 1);
+        EXPECT_GE(r.size(), paths / parts);
+        next = r.last;
+      }
+      EXPECT_EQ(next, paths);
+    }
+}
+
+TEST(PathRange, RangesOfARunSimulateTheSamePathsAsTheWholeRun) {
+  // Randomness is keyed by the global path index: path 37 is the same path
+  // whether its range starts at 0, at 30 (not a multiple of the kernel's
+  // group of 8 paths) or at 37.
+  const core::ModelSpec spec = resolve(short_seed(30, 90));
+  EnsembleOptions o;
+  o.paths = 90;
+  o.seed = 5;
+  o.parallelism = {Backend::OpenMP, 2};
+  EnsembleRunner whole(spec, o);
+  const Ensemble all = whole.next_window(30);
+  for (const PathRange range : {PathRange{0, 30}, PathRange{30, 90}, PathRange{37, 38}, PathRange{3, 89}}) {
+    EnsembleRunner part(spec, o, range);
+    const Ensemble w = part.next_window(30);
+    ASSERT_EQ(w.path_range(), range);
+    for (int t = 0; t < 30; ++t)
+      for (std::size_t v = 0; v < core::kNumVars; ++v) {
+        if (static_cast<core::Var>(v) == core::Var::CostEur) continue;
+        const auto a = all.column(static_cast<core::Var>(v), t).subspan(static_cast<std::size_t>(range.first),
+                                                                       static_cast<std::size_t>(range.size()));
+        ASSERT_TRUE(std::ranges::equal(a, w.column(static_cast<core::Var>(v), t)))
+            << core::kVarInfo[v].name << " week " << t << " paths [" << range.first << ", " << range.last << ")";
+      }
+  }
+  EXPECT_THROW(EnsembleRunner(spec, o, PathRange{80, 91}), std::invalid_argument);
+}
+
+TEST(SerialReduction, IsTheWindowItselfAndRefusesAPart) {
+  const core::ModelSpec spec = resolve(short_seed(10, 40));
+  EnsembleOptions o;
+  o.paths = 40;
+  SerialReduction serial(40);
+  EXPECT_EQ(serial.local_paths(), (PathRange{0, 40}));
+  EXPECT_TRUE(serial.writes_output());
+  EnsembleRunner runner(spec, o);
+  const Ensemble w = runner.next_window(10);
+  EXPECT_EQ(&serial.all_paths(w), &w);
+  EnsembleRunner part(spec, o, PathRange{0, 20});
+  EXPECT_THROW(serial.all_paths(part.next_window(10)), std::invalid_argument);
+}
+
+// Parts as threads of one process: each deposits its window, waits for the
+// others (a barrier, as an MPI collective waits), copies every part's paths
+// into its own whole window at their range's offset, and waits again so that
+// no part simulates over its window before all have copied it.
+class ThreadPartsExchange {
+ public:
+  explicit ThreadPartsExchange(std::int64_t paths, int parts)
+      : paths_(paths), windows_(static_cast<std::size_t>(parts)), sync_(parts) {}
+  std::int64_t paths() const noexcept { return paths_; }
+  int parts() const noexcept { return static_cast<int>(windows_.size()); }
+
+  void gather(int part, const Ensemble& local, Ensemble& whole) {
+    windows_[static_cast<std::size_t>(part)] = &local;
+    sync_.arrive_and_wait();
+    whole.reset(local.first_week(), local.weeks());
+    const auto P = static_cast<std::size_t>(paths_), W = static_cast<std::size_t>(local.weeks());
+    const auto R = static_cast<std::size_t>(local.regions());
+    for (const Ensemble* w : windows_) {
+      Ensemble& from = const_cast<Ensemble&>(*w);
+      const auto first = static_cast<std::size_t>(w->path_range().first);
+      const auto n = static_cast<std::size_t>(w->paths());
+      // Column c of the part (n values) goes to column c of the whole (P values) at `first`.
+      auto copy = [&](auto src, auto dst, std::size_t columns) {
+        for (std::size_t c = 0; c < columns; ++c) std::copy_n(src.data() + c * n, n, dst.data() + c * P + first);
+      };
+      copy(from.counts_data(), whole.counts_data(), core::kNumVars * W);
+      copy(from.cost_data(), whole.cost_data(), W);
+      copy(from.regional_data(), whole.regional_data(), kStoredRegionalVars * W * R);
+    }
+    sync_.arrive_and_wait();
+  }
+
+ private:
+  std::int64_t paths_;
+  std::vector<const Ensemble*> windows_;
+  std::barrier<> sync_;
+};
+
+class ThreadPartReduction final : public Reduction {
+ public:
+  ThreadPartReduction(ThreadPartsExchange& exchange, int part, int regions)
+      : exchange_(exchange), part_(part), whole_(0, 0, regions, exchange.paths()) {}
+  std::int64_t total_paths() const noexcept override { return exchange_.paths(); }
+  PathRange local_paths() const noexcept override { return split_paths(exchange_.paths(), exchange_.parts(), part_); }
+  bool writes_output() const noexcept override { return part_ == 0; }
+  const Ensemble& all_paths(const Ensemble& local) override {
+    exchange_.gather(part_, local, whole_);
+    return whole_;
+  }
+
+ private:
+  ThreadPartsExchange& exchange_;
+  int part_;
+  Ensemble whole_;
+};
+
+TEST(ReductionBackEnd, ThreePartsGiveTheSerialRunsSummariesAndComparisons) {
+  // The seed's baseline and first scenario, 101 paths (split 34/34/33) over
+  // 40 weeks in windows of 13: every part ends with the serial run's
+  // summaries and paired comparison, bit for bit.
+  ScenarioSet set = io::load_seed();
+  for (Config& c : set.scenarios) {
+    c.run.weeks = 40;
+    c.run.paths = 101;
+  }
+  set.scenarios.resize(2);
+  set.names.resize(2);
+  const RunPlan plan = plan_run(set, 13);
+  const SummaryOptions sopt{plan.base.output.quantiles, plan.base.output.risk_levels, {Backend::OpenMP, 1}};
+  EnsembleOptions eopt;
+  eopt.paths = plan.paths();
+  eopt.seed = plan.base.run.seed;
+  eopt.parallelism = sopt.parallelism;
+
+  auto run_part = [&](Reduction& reduction, RunProgress& progress) {
+    for (std::size_t s = 0; s < plan.specs.size(); ++s) {
+      EnsembleRunner runner(plan.specs[s], eopt, reduction.local_paths());
+      ScenarioSummarizer summarizer(plan.names[s], plan.weeks(), plan.regions(), plan.paths(), plan.periods, sopt);
+      simulate_scenario(runner, summarizer, plan.window, reduction, {});
+      reduce_scenario(summarizer, progress, plan.names[s], sopt.parallelism);
+    }
+  };
+  SerialReduction serial(plan.paths());
+  RunProgress expected;
+  run_part(serial, expected);
+
+  constexpr int kParts = 3;
+  ThreadPartsExchange exchange(plan.paths(), kParts);
+  std::vector<RunProgress> parts(kParts);
+  {
+    std::vector<std::jthread> threads;
+    for (int k = 0; k < kParts; ++k)
+      threads.emplace_back([&, k] {
+        ThreadPartReduction reduction(exchange, k, plan.regions());
+        run_part(reduction, parts[static_cast<std::size_t>(k)]);
+      });
+  }
+  for (const RunProgress& got : parts) {
+    ASSERT_EQ(got.done.size(), expected.done.size());
+    for (std::size_t s = 0; s < expected.done.size(); ++s) {
+      for (std::size_t v = 0; v < core::kNumVars; ++v) {
+        EXPECT_EQ(got.done[s].national[v].mean, expected.done[s].national[v].mean) << core::kVarInfo[v].name;
+        EXPECT_EQ(got.done[s].national[v].sd, expected.done[s].national[v].sd) << core::kVarInfo[v].name;
+        EXPECT_EQ(got.done[s].national[v].quantiles, expected.done[s].national[v].quantiles) << core::kVarInfo[v].name;
+      }
+      EXPECT_EQ(got.done[s].regional[0].quantiles, expected.done[s].regional[0].quantiles);
+      EXPECT_EQ(got.done[s].periods.capacity_needed, expected.done[s].periods.capacity_needed);
+      for (std::size_t m = 0; m < kNumPeriodMetrics; ++m)
+        EXPECT_EQ(got.done[s].periods.metric_quantiles[m], expected.done[s].periods.metric_quantiles[m])
+            << kPeriodMetricNames[m];
+    }
+    ASSERT_EQ(got.comparisons.size(), 1u);
+    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+      EXPECT_EQ(got.comparisons[0].mean[m], expected.comparisons[0].mean[m]) << kPeriodMetricNames[m];
+      EXPECT_EQ(got.comparisons[0].high[m], expected.comparisons[0].high[m]) << kPeriodMetricNames[m];
+    }
+  }
+}
+
+TEST(RunPlan, NamesTheScenarioThatCannotBeResolved) {
+  ScenarioSet set = io::load_seed();
+  set.scenarios[1].housing.programmes.at(0).region = "VR99";
+  try {
+    plan_run(set, std::nullopt);
+    FAIL() << "a programme in an unknown safety region was resolved";
+  } catch (const ScenarioResolveError& e) {
+    EXPECT_EQ(e.key, "scenario[" + set.names[1] + "].housing.programme.region");
+  }
+  const RunPlan plan = plan_run(io::load_seed(), 1000);
+  EXPECT_EQ(plan.window, plan.weeks());  // clamped to the horizon
+  EXPECT_EQ(plan.region_codes.size(), 25u);
+  EXPECT_EQ(plan.specs.size(), plan.names.size());
+}
+
+}  // namespace
+}  // namespace chainsim
