@@ -11,6 +11,7 @@
 #include "app/log.hpp"
 #include "app/output_lock.hpp"
 #include "app/plan_command.hpp"
+#include "app/report_command.hpp"
 #include "app/run_command.hpp"
 #include "app/sensitivity_command.hpp"
 #include "app/signals.hpp"
@@ -74,7 +75,8 @@ int run_main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"
-      "66 input file missing or unreadable; 69 not enough memory; 70 internal error; 73 output cannot be\n"
+      "66 input file missing or unreadable; 69 not enough memory (report: Chromium, Python or the report\n"
+      "script missing or failing); 70 internal error; 73 output cannot be\n"
       "created: exists without --force, another run is writing it (its lock <output>.lock is held), its\n"
       "name is not UTF-8 or too long, or not enough disk space (pre-flight); 74 I/O error while writing\n"
       "(a full disk included);\n"
@@ -219,6 +221,23 @@ int run_main(int argc, char** argv) {
   sensitivity->add_flag("--force", sens.force, "replace existing result files");
   sensitivity->add_flag("--quiet", sens.quiet, "print nothing but errors and the summary");
 
+  app::ReportCommand rep;
+  CLI::App* report = app.add_subcommand(
+      "report", "the one-page LRT report of an output file: a self-contained HTML page and a PDF (docs/report.md)");
+  report->add_option("file", rep.file, "HDF5 output of `chainsim run` or `chainsim plan`")->required();
+  report->add_option("--out", rep.out, "the HTML page (default: FILE's stem + .report.html); the PDF goes beside it")
+      ->check([](const std::string& v) {
+        const auto ext = std::filesystem::path(v).extension();
+        return (ext == ".html" || ext == ".htm") && std::filesystem::path(v).filename() != ext
+                   ? std::string()
+                   : "expected a file name ending in .html, got '" + v + "'";
+      });
+  report->add_option("--plan", rep.plan, "HDF5 output of `chainsim plan`: the plan's advice");
+  report->add_option("--sensitivity", rep.sensitivity, "the --out-dir of `chainsim sensitivity`: the sensitivity chart");
+  report->add_option("--backtest", rep.backtest, "the --out-dir of `chainsim backtest` (e.g. validation): its summary");
+  report->add_flag("--no-pdf", rep.no_pdf, "write the HTML page only (no Chromium needed)");
+  report->add_option("--chromium", rep.chromium, "the Chromium that prints the PDF (default: chromium on PATH)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -299,6 +318,8 @@ int run_main(int argc, char** argv) {
     app::backtest(bt, std::cout);
   } else if (*sensitivity) {
     return app::sensitivity(sens, std::cout);
+  } else if (*report) {
+    return app::report(rep);
   }
   return exit_code::kOk;
 }

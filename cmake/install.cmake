@@ -40,3 +40,12 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/chainsimConfigVersion.cma
                                  COMPATIBILITY SameMajorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/chainsimConfig.cmake ${PROJECT_BINARY_DIR}/chainsimConfigVersion.cmake
         DESTINATION ${CHAINSIM_INSTALL_CMAKEDIR})
+
+# The scripts `chainsim report` runs (app/report_command.cpp looks for them in
+# <prefix>/share/chainsim/scripts beside an installed executable), with the
+# chart script and reader they import.
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/report ${PROJECT_SOURCE_DIR}/scripts/plot
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/chainsim/scripts)
+install(FILES ${PROJECT_SOURCE_DIR}/scripts/report_charts.py ${PROJECT_SOURCE_DIR}/scripts/report_tables.py
+              ${PROJECT_SOURCE_DIR}/scripts/chainsim_reader.py
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/chainsim/scripts)
