@@ -444,6 +444,8 @@ def provenance_html(f, path, manifest, sha256, extra):
     rows += [[esc(k), v] for k, v in extra]
     out = table(["", ""], rows, cls="provenance")
     if "configuration" in f.attrs:
-        out += ("<details><summary>The resolved configuration the run used</summary><pre>"
+        # Stays collapsed in the PDF too (scripts/report opens only plain <details>):
+        # pages of TOML would bury the report; the HTML keeps it one click away.
+        out += ("<details class=\"config\"><summary>The resolved configuration the run used</summary><pre>"
                 f"{esc(as_text(f.attrs['configuration']))}</pre></details>")
     return out

@@ -63,7 +63,7 @@ class Browser:
 
         cmd = [chromium, "--headless", "--remote-debugging-pipe", "--disable-gpu", "--no-first-run",
                "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-               "--hide-scrollbars", f"--user-data-dir={profile}", "about:blank"]
+               "--hide-scrollbars", "--disable-dev-shm-usage", f"--user-data-dir={profile}", "about:blank"]
         if os.geteuid() == 0:
             cmd.insert(1, "--no-sandbox")  # Chromium will not start as root with its sandbox
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
