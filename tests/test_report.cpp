@@ -142,6 +142,35 @@ TEST_F(ReportTest, PlanAndSensitivitySectionsFromRealRuns) {
   EXPECT_NE(read_bytes(dir_ / "plan.report.html").find("Regular places: add"), std::string::npos);
 }
 
+// The browser check is not vacuous: the same page with a console error, an
+// uncaught exception, an outside image and one chart emptied fails, naming each.
+TEST_F(ReportTest, BrowserCheckCatchesABrokenPage) {
+  const fs::path h5 = forecast();
+  CommandResult r = chainsim("report " + quote(h5) + " --no-pdf");
+  ASSERT_EQ(r.rc, 0) << describe(r);
+  const fs::path breaker = dir_ / "break.py";
+  write_bytes(breaker, R"PY(
+import sys
+s = open(sys.argv[1], encoding="utf-8").read()
+s = s.replace("</main>", '</main><script>console.error("boom"); notDefined();</script>'
+              '<img src="http://example.invalid/x.png">', 1)
+i = s.find('<figure class="chart" id="chart-permit-holders"')
+j = s.find("</svg>", i)
+s = s[:i] + '<figure class="chart" id="chart-permit-holders" data-chart="permit-holders"><svg viewBox="0 0 100 40">' + s[j:]
+open(sys.argv[2], "w", encoding="utf-8").write(s)
+)PY");
+  const fs::path broken = dir_ / "broken.html";
+  r = shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(breaker) + " " + quote(dir_ / "run.report.html") + " " +
+            quote(broken));
+  ASSERT_EQ(r.rc, 0) << describe(r);
+  const CommandResult c = browser_check(broken, kCharts, "planning", dir_ / "shot.png");
+  EXPECT_EQ(c.rc, 1) << describe(c);
+  for (const char* problem : {"console error: boom", "uncaught exception", "the page requests http://example.invalid",
+                              "chart 'permit-holders' has only 0 marks", "chart 'permit-holders' looks empty"}) {
+    EXPECT_NE(c.out.find(problem), std::string::npos) << "not caught: " << problem << "\n" << describe(c);
+  }
+}
+
 // A file with the Monte Carlo error variables another part of chainsim adds
 // (`shortfall_probability_mcse`, `capacity_needed_mc_low`/`_mc_high`, ...):
 // made here by adding them to a real run with h5py, then shown as
