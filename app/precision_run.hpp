@@ -5,6 +5,10 @@
 // paths (app/run_command.hpp), whose outputs are therefore those of
 // `chainsim run --paths n`, byte for byte. The batches' record goes to the
 // log and the manifest, never into the HDF5 file.
+//
+// Under MPI every rank simulates the batches itself (the same paths, so every
+// rank reaches the same n without an exchange); they are about one scenario's
+// work, small beside the run, which is then split over the ranks as usual.
 #include "app/log.hpp"
 #include "app/run_command.hpp"
 #include "forecast/config.hpp"
