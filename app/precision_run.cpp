@@ -2,6 +2,7 @@
 
 #include "app/plan_command.hpp"
 #include "app/run_errors.hpp"
+#include "app/signals.hpp"
 #include "forecast/run_plan.hpp"
 #include "io/errors.hpp"
 #include "io/run_output.hpp"
@@ -47,6 +48,11 @@ void run_with_precision(ScenarioSet& set, RunOverrides& o, const PrecisionOption
   const PrecisionResult r = paths_for_precision(plan, precision, o.parallelism, [&](const PrecisionResult& so_far) {
     log.info("precision: " + std::to_string(so_far.paths) + " paths, largest relative standard error " +
              percent(so_far.worst_relative_error) + " (" + so_far.worst_figure + ")");
+    // A stop during the batches: nothing is written yet, so nothing to keep
+    // (the batches are repeated identically by the next run).
+    if (stop_requested())
+      throw Interrupted("stopped by a signal during the --precision batches, before any output was written; run "
+                        "the same command again");
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (r.met)
