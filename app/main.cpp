@@ -11,6 +11,7 @@
 #include "app/log.hpp"
 #include "app/output_lock.hpp"
 #include "app/plan_command.hpp"
+#include "app/precision_run.hpp"
 #include "app/report_command.hpp"
 #include "app/run_command.hpp"
 #include "app/sensitivity_command.hpp"
@@ -125,6 +126,21 @@ int run_main(int argc, char** argv) {
                   "weeks simulated per window (default: as many as fit in 1 GiB); results do not depend on it")
       ->check(cli::whole_number(1, 1560));
   run->add_flag("--force", ov.force, "replace existing output files (they are replaced only when the run succeeds)");
+  // `--precision` (app/precision_run.hpp): the paths are chosen, not given.
+  PrecisionOptions precision;
+  CLI::Option* precision_opt =
+      run->add_option("--precision", precision.target,
+                      "relative Monte Carlo standard error to reach for the baseline's headline figures (mean "
+                      "occupancy at each period's end, P(shortfall) of each period where 5-95 %): batches of paths "
+                      "until met, then the run with that many paths")
+          ->check(cli::number(1e-6, 1.0));
+  precision_opt->excludes(run->get_option("--paths"));
+  run->add_option("--max-paths", precision.max_paths, "with --precision: the path limit (default 100000)")
+      ->check(cli::whole_number(2, 100000000))
+      ->needs(precision_opt);
+  run->add_option("--batch-paths", precision.batch_paths, "with --precision: paths per batch (default 1000)")
+      ->check(cli::whole_number(2, 100000000))
+      ->needs(precision_opt);
 
   app::PlanCommandOptions plan_opt;
   std::string plan_config, plan_out, plan_period = "quarter", plan_by, plan_log_level = "info";
@@ -277,7 +293,10 @@ int run_main(int argc, char** argv) {
     for (const auto& n : io::config_notices(set, io::load_seed())) (n.warning ? log.warn(n.text) : log.info(n.text));
     for (const auto& line : io::scenario_change_report(set)) log.info(line);
     app::install_stop_handlers();
-    app::run_scenarios(set, ov, std::cout, log);
+    if (run->count("--precision"))
+      app::run_with_precision(set, ov, precision, std::cout, log);
+    else
+      app::run_scenarios(set, ov, std::cout, log);
   } else if (*plan) {
     for (int i = 0; i < argc; ++i) plan_opt.command_line += (i ? " " : "") + std::string(argv[i]);
     plan_opt.config_path = plan_config;

@@ -90,6 +90,16 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
 #endif
   manifest.backend = backend_name(o.parallelism.backend);
   manifest.simd = core::philox_isa_name(core::philox_best_isa());
+  if (o.precision_options && o.precision) {
+    manifest.precision_target = o.precision_options->target;
+    manifest.precision_batch_paths = o.precision_options->batch_paths;
+    manifest.precision_max_paths = o.precision_options->max_paths;
+    manifest.precision_batches = o.precision->batches;
+    manifest.precision_paths = o.precision->paths;
+    manifest.precision_met = o.precision->met;
+    manifest.precision_worst_relative_error = o.precision->worst_relative_error;
+    manifest.precision_worst_figure = o.precision->worst_figure;
+  }
 
   // Stage 1, the plan: a scenario that cannot be resolved stops the run
   // before any path is simulated or any file is created.

@@ -8,6 +8,7 @@
 #include "app/run_errors.hpp"
 #include "forecast/config.hpp"
 #include "forecast/parallel.hpp"
+#include "forecast/precision.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -40,6 +41,10 @@ struct RunOverrides {
   // Called with the output file once every scenario is in it, before it is
   // committed: a section of another command's own (`chainsim plan`).
   std::function<void(io::OutputFile&)> add_to_output;
+  // Set by `--precision` (app/precision_run.hpp) once it has chosen the paths:
+  // recorded in the manifest only, so the outputs stay those of `--paths n`.
+  std::optional<PrecisionOptions> precision_options;
+  std::optional<PrecisionResult> precision;
 };
 
 // Every file a run writes for output `out`: the HDF5 file, the tables beside

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -37,6 +38,15 @@ std::string quoted(const std::string& s) {
 std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+// Small figures (relative errors) with their significant digits; JSON has no
+// infinity (a relative error of a zero estimate), so null.
+std::string significant(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
 
@@ -93,6 +103,16 @@ std::string to_json(const RunManifest& m) {
          "}";
   }
   j += m.scenarios.empty() ? "],\n" : "\n  ],\n";
+  if (m.precision_target > 0) {
+    j += "  \"precision\": {\"target_relative_error\": " + significant(m.precision_target) +
+         ", \"batch_paths\": " + std::to_string(m.precision_batch_paths) +
+         ", \"max_paths\": " + std::to_string(m.precision_max_paths) +
+         ", \"batches\": " + std::to_string(m.precision_batches) +
+         ", \"paths\": " + std::to_string(m.precision_paths) +
+         ", \"met\": " + (m.precision_met ? "true" : "false") +
+         ", \"worst_relative_error\": " + significant(m.precision_worst_relative_error) +
+         ", \"worst_figure\": " + quoted(m.precision_worst_figure) + "},\n";
+  }
   j += "  \"checkpoint_history\": [";
   for (std::size_t i = 0; i < m.checkpoint_history.size(); ++i)
     j += std::string(i ? "," : "") + "\n    " + quoted(m.checkpoint_history[i]);

@@ -38,6 +38,18 @@ struct RunManifest {
   double estimated_output_bytes = 0;
   double estimated_disk_bytes = 0;
   std::uintmax_t checkpoint_bytes = 0;
+  // `--precision` (app/precision_run.hpp): the target relative standard
+  // error, the batches simulated, the paths they stopped at, the largest
+  // relative error there and its figure; absent from the JSON when
+  // precision_target is 0 (a fixed run).
+  double precision_target = 0.0;
+  std::int64_t precision_batch_paths = 0;
+  std::int64_t precision_max_paths = 0;
+  int precision_batches = 0;
+  std::int64_t precision_paths = 0;
+  bool precision_met = false;
+  double precision_worst_relative_error = 0.0;
+  std::string precision_worst_figure;
   std::vector<std::string> checkpoint_history;  // "<utc> saved|resumed|interrupted scenario S week W"
   int exit_status = 0;
   std::string status;  // "completed", or what went wrong

@@ -1,6 +1,7 @@
 #include "forecast/summaries.hpp"
 
 #include "forecast/calendar.hpp"
+#include "forecast/mc_error.hpp"
 #include "forecast/statistics.hpp"
 
 #include <algorithm>
@@ -250,28 +251,49 @@ ScenarioSummary ScenarioSummarizer::finish() {
   for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
     ps.metric_mean[m].assign(NP, 0.0);
     ps.metric_quantiles[m].assign(NP * QS, 0.0);
+    ps.metric_mean_mcse[m].assign(NP, 0.0);
+    ps.metric_quantile_mc_low[m].assign(NP * QS, 0.0);
+    ps.metric_quantile_mc_high[m].assign(NP * QS, 0.0);
   }
+  ps.shortfall_probability_mcse.assign(NP, 0.0);
+  ps.capacity_needed_mc_low.assign(NP * A, 0.0);
+  ps.capacity_needed_mc_high.assign(NP * A, 0.0);
   parallel_for(static_cast<std::int64_t>(NP), options_.parallelism, [&](std::int64_t i) {
     const auto k = static_cast<std::size_t>(i);
     std::vector<double> scratch;
     for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
       const double* row = metrics_.row(static_cast<PeriodMetric>(m), k);
       scratch.assign(row, row + P);
-      ps.metric_mean[m][k] = mean_sd(scratch).mean;
+      const ColumnStats st = mean_sd(scratch);
+      ps.metric_mean[m][k] = st.mean;
+      ps.metric_mean_mcse[m][k] = mean_standard_error(st.sd, P);
       quantiles_of(scratch, kSummaryQuantiles, std::span<double>(ps.metric_quantiles[m]).subspan(k * QS, QS));
+      // The quantiles' Monte Carlo intervals are order statistics: sorted values.
+      std::sort(scratch.begin(), scratch.end());
+      for (std::size_t q = 0; q < QS; ++q) {
+        const QuantileInterval iv = quantile_interval(scratch, kSummaryQuantiles[q]);
+        ps.metric_quantile_mc_low[m][k * QS + q] = iv.low;
+        ps.metric_quantile_mc_high[m][k * QS + q] = iv.high;
+      }
       if (static_cast<PeriodMetric>(m) == PeriodMetric::PeakOccupancy) {
         // The configured quantiles and the capacity needed, from the sorted values.
-        std::sort(scratch.begin(), scratch.end());
         ps.peak_occupancy_mean[k] = ps.metric_mean[m][k];
         for (std::size_t q = 0; q < Q; ++q)
           ps.peak_occupancy_quantiles[k * Q + q] = quantile_sorted(scratch, options_.quantiles[q]);
-        for (std::size_t a = 0; a < A; ++a) ps.capacity_needed[k * A + a] = capacity_needed(scratch, options_.risk_levels[a]);
+        for (std::size_t a = 0; a < A; ++a) {
+          ps.capacity_needed[k * A + a] = capacity_needed(scratch, options_.risk_levels[a]);
+          // The capacity needed at risk alpha is the (1 - alpha) quantile of the peak.
+          const QuantileInterval iv = quantile_interval(scratch, 1.0 - options_.risk_levels[a]);
+          ps.capacity_needed_mc_low[k * A + a] = iv.low;
+          ps.capacity_needed_mc_high[k * A + a] = iv.high;
+        }
       }
     }
     const double* weeks_short = metrics_.row(PeriodMetric::ShortfallWeeks, k);
     std::size_t any = 0;
     for (std::size_t p = 0; p < P; ++p) any += weeks_short[p] > 0 ? 1 : 0;
     ps.shortfall_probability[k] = static_cast<double>(any) / static_cast<double>(P);
+    ps.shortfall_probability_mcse[k] = probability_standard_error(ps.shortfall_probability[k], P);
     ps.shortfall_person_weeks[k] = ps.metric_mean[static_cast<std::size_t>(PeriodMetric::ShortfallPersonWeeks)][k];
   });
   return summary_;
@@ -316,6 +338,13 @@ void save(core::ByteWriter& out, const ScenarioSummary& s) {
     out.put_vector(p.metric_mean[m]);
     out.put_vector(p.metric_quantiles[m]);
   }
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    out.put_vector(p.metric_mean_mcse[m]);
+    out.put_vector(p.metric_quantile_mc_low[m]);
+    out.put_vector(p.metric_quantile_mc_high[m]);
+  }
+  for (const auto* v : {&p.shortfall_probability_mcse, &p.capacity_needed_mc_low, &p.capacity_needed_mc_high})
+    out.put_vector(*v);
 }
 
 ScenarioSummary restore_summary(core::ByteReader& in) {
@@ -335,6 +364,13 @@ ScenarioSummary restore_summary(core::ByteReader& in) {
     in.get_vector(p.metric_mean[m]);
     in.get_vector(p.metric_quantiles[m]);
   }
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    in.get_vector(p.metric_mean_mcse[m]);
+    in.get_vector(p.metric_quantile_mc_low[m]);
+    in.get_vector(p.metric_quantile_mc_high[m]);
+  }
+  for (auto* v : {&p.shortfall_probability_mcse, &p.capacity_needed_mc_low, &p.capacity_needed_mc_high})
+    in.get_vector(*v);
   return s;
 }
 

@@ -100,6 +100,15 @@ struct PeriodStats {
   // Every period metric: mean [period] and kSummaryQuantiles [period * 3 + q].
   std::array<std::vector<double>, kNumPeriodMetrics> metric_mean;
   std::array<std::vector<double>, kNumPeriodMetrics> metric_quantiles;
+  // Monte Carlo error (forecast/mc_error.hpp), same shapes as the figures:
+  // standard errors of the means and of the shortfall probability, 95 %
+  // order-statistic intervals of the quantiles and of the capacity needed.
+  std::array<std::vector<double>, kNumPeriodMetrics> metric_mean_mcse;        // [period]
+  std::array<std::vector<double>, kNumPeriodMetrics> metric_quantile_mc_low;   // [period * 3 + q]
+  std::array<std::vector<double>, kNumPeriodMetrics> metric_quantile_mc_high;  // [period * 3 + q]
+  std::vector<double> shortfall_probability_mcse;  // [period]
+  std::vector<double> capacity_needed_mc_low;      // [period * A + a]
+  std::vector<double> capacity_needed_mc_high;     // [period * A + a]
 };
 
 struct ScenarioSummary {

@@ -2,6 +2,7 @@
 
 #include "core/variables.hpp"
 #include "forecast/calendar.hpp"
+#include "forecast/mc_error.hpp"
 #include "forecast/provenance.hpp"
 #include "io/h5file.hpp"
 
@@ -277,6 +278,52 @@ void OutputFile::define() {
       impl_->per_path.emplace(name, f.create_variable<double>(name, {"scenario", "path", "week"}, o));
   }
 
+  // --- Monte Carlo error of the period figures (forecast/mc_error.hpp) ---
+  // Defined after every other variable: the order of the existing ones is part
+  // of the output format. No cell_methods: CF has no method for a standard
+  // error or an interval; `mc_error_method` says how each is computed.
+  if (NP > 0) {
+    auto mc = [](const std::string& long_name, std::string_view units, const char* method) {
+      h5::VarOptions o = cf_options(long_name, units, "");
+      o.string_attrs.push_back({"mc_error_method", method});
+      return o;
+    };
+    constexpr const char* kMeanSe = "standard error of the mean: sd / sqrt(paths), sd with n - 1 denominator";
+    constexpr const char* kProbSe = "binomial standard error: sqrt(p (1 - p) / paths)";
+    constexpr const char* kOrderStat =
+        "distribution-free 95 % interval between order statistics: 1-based ranks floor(n q - 1.96 s) and "
+        "ceil(n q + 1.96 s) + 1, s = sqrt(n q (1 - q)), clipped to [1, n], n = paths";
+    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+      const std::string n = kPeriodMetricNames[m];
+      const std::string what = period_metric_description(static_cast<PeriodMetric>(m));
+      const char* units = period_metric_units(static_cast<PeriodMetric>(m));
+      create_stat("period_" + n + "_mean_mcse", {"scenario", "period"},
+                  mc("Monte Carlo standard error of the mean over paths of the " + what, units, kMeanSe));
+      create_stat("period_" + n + "_quantile_mc_low", {"scenario", "period", "summary_quantile"},
+                  mc("lower end of the 95 % Monte Carlo interval of the quantiles over paths of the " + what, units,
+                     kOrderStat));
+      create_stat("period_" + n + "_quantile_mc_high", {"scenario", "period", "summary_quantile"},
+                  mc("upper end of the 95 % Monte Carlo interval of the quantiles over paths of the " + what, units,
+                     kOrderStat));
+    }
+    create_stat("peak_occupancy_mean_mcse", {"scenario", "period"},
+                mc("Monte Carlo standard error of the mean peak weekly occupancy in the period", "persons", kMeanSe));
+    create_stat("shortfall_probability_mcse", {"scenario", "period"},
+                mc("Monte Carlo standard error of the probability of a shortfall in some week of the period", "1",
+                   kProbSe));
+    create_stat("shortfall_person_weeks_mcse", {"scenario", "period"},
+                mc("Monte Carlo standard error of the expected shortfall person-weeks in the period", "persons week",
+                   kMeanSe));
+    create_stat("capacity_needed_mc_low", {"scenario", "period", "risk_level"},
+                mc("lower end of the 95 % Monte Carlo interval of the capacity needed ((1 - alpha) quantile of the "
+                   "peak occupancy)",
+                   "places", kOrderStat));
+    create_stat("capacity_needed_mc_high", {"scenario", "period", "risk_level"},
+                mc("upper end of the 95 % Monte Carlo interval of the capacity needed ((1 - alpha) quantile of the "
+                   "peak occupancy)",
+                   "places", kOrderStat));
+  }
+
   // --- provenance: identical between identical runs (no time, host or thread count) ---
   f.set_attribute("/", "title", "chainsim Monte Carlo forecast of the Dutch asylum reception chain");
   f.set_attribute("/", "Conventions", "CF-1.8");
@@ -300,6 +347,7 @@ void OutputFile::define() {
                   "exact over all paths; linear interpolation between order statistics "
                   "(Hyndman-Fan type 7, numpy.quantile method='linear')");
   f.set_attribute("/", "sd_method", "sample standard deviation over paths (n - 1 denominator)");
+  f.set_attribute("/", "mc_error_method", kMcErrorMethod);
 }
 
 h5::File& OutputFile::h5_file() { return impl_->file; }
@@ -348,6 +396,19 @@ void OutputFile::write_summary(std::size_t s, const ScenarioSummary& sum) {
       write("period_" + n + "_mean", {NP}, ps.metric_mean[m]);
       write("period_" + n + "_quantile", {NP, kSummaryQuantiles.size()}, ps.metric_quantiles[m]);
     }
+    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+      const std::string n = kPeriodMetricNames[m];
+      write("period_" + n + "_mean_mcse", {NP}, ps.metric_mean_mcse[m]);
+      write("period_" + n + "_quantile_mc_low", {NP, kSummaryQuantiles.size()}, ps.metric_quantile_mc_low[m]);
+      write("period_" + n + "_quantile_mc_high", {NP, kSummaryQuantiles.size()}, ps.metric_quantile_mc_high[m]);
+    }
+    write("peak_occupancy_mean_mcse", {NP},
+          ps.metric_mean_mcse[static_cast<std::size_t>(PeriodMetric::PeakOccupancy)]);
+    write("shortfall_probability_mcse", {NP}, ps.shortfall_probability_mcse);
+    write("shortfall_person_weeks_mcse", {NP},
+          ps.metric_mean_mcse[static_cast<std::size_t>(PeriodMetric::ShortfallPersonWeeks)]);
+    write("capacity_needed_mc_low", {NP, A}, ps.capacity_needed_mc_low);
+    write("capacity_needed_mc_high", {NP, A}, ps.capacity_needed_mc_high);
   }
 }
 

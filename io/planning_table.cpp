@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <span>
 #include <system_error>
 
 namespace chainsim::io {
@@ -52,6 +53,24 @@ double q(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
   return ps.metric_quantiles[static_cast<std::size_t>(m)][k * QS + which];
 }
 double mean(const PeriodStats& ps, M m, std::size_t k) { return ps.metric_mean[static_cast<std::size_t>(m)][k]; }
+// Monte Carlo error (forecast/mc_error.hpp): the 95 % interval of a quantile,
+// the standard error of a mean.
+double q_low(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
+  return ps.metric_quantile_mc_low[static_cast<std::size_t>(m)][k * QS + which];
+}
+double q_high(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
+  return ps.metric_quantile_mc_high[static_cast<std::size_t>(m)][k * QS + which];
+}
+double mean_se(const PeriodStats& ps, M m, std::size_t k) { return ps.metric_mean_mcse[static_cast<std::size_t>(m)][k]; }
+
+// The planning CSV's quantile columns after the period and scenario columns,
+// in column order: (metric, which summary quantile, column name). The Monte
+// Carlo interval columns follow the same list.
+struct QuantileColumn {
+  M metric;
+  std::size_t which;  // index into kSummaryQuantiles
+  const char* name;
+};
 
 std::string alpha_label(double alpha) { return std::to_string(static_cast<int>(std::lround(100 * (1 - alpha)))); }
 
@@ -79,6 +98,39 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
                         "places_occupied_p50", "places_occupied_p05", "places_occupied_p95", "without_place_p50",
                         "without_place_p95", "waiting_over_14_weeks_p50", "waiting_over_14_weeks_p95"})
     head.emplace_back(h);
+  // Monte Carlo error of every figure, appended after the figures (the columns
+  // above keep their order): `_mc_low`/`_mc_high` for quantiles and the
+  // capacity needed (95 % order-statistic interval), `_mcse` for means and the
+  // probability (standard error).
+  const QuantileColumn qcols_a[] = {{M::OccupancyEnd, 1, "occupancy_p50"}, {M::OccupancyEnd, 0, "occupancy_p05"},
+                                    {M::OccupancyEnd, 2, "occupancy_p95"}, {M::PeakOccupancy, 1, "peak_occupancy_p50"}};
+  const QuantileColumn qcols_b[] = {
+      {M::PermitHoldersEnd, 1, "permit_holders_p50"},   {M::PermitHoldersEnd, 0, "permit_holders_p05"},
+      {M::PermitHoldersEnd, 2, "permit_holders_p95"},   {M::Housed, 1, "housed_p50"},
+      {M::Inflow, 1, "inflow_p50"},                     {M::Inflow, 0, "inflow_p05"},
+      {M::Inflow, 2, "inflow_p95"},                     {M::DublinTransfers, 1, "dublin_transfers_p50"},
+      {M::Returns, 1, "returns_p50"}};
+  const QuantileColumn qcols_c[] = {
+      {M::PlacesOccupiedEnd, 1, "places_occupied_p50"}, {M::PlacesOccupiedEnd, 0, "places_occupied_p05"},
+      {M::PlacesOccupiedEnd, 2, "places_occupied_p95"}, {M::WithoutPlaceEnd, 1, "without_place_p50"},
+      {M::WithoutPlaceEnd, 2, "without_place_p95"},     {M::WaitingOver14End, 1, "waiting_over_14_weeks_p50"},
+      {M::WaitingOver14End, 2, "waiting_over_14_weeks_p95"}};
+  auto interval_heads = [&](std::span<const QuantileColumn> cols) {
+    for (const QuantileColumn& col : cols) {
+      head.push_back(std::string(col.name) + "_mc_low");
+      head.push_back(std::string(col.name) + "_mc_high");
+    }
+  };
+  interval_heads(qcols_a);
+  for (const char* h : {"capacity_mcse", "shortfall_probability_mcse", "shortfall_person_weeks_mcse"})
+    head.emplace_back(h);
+  for (double a : risk_levels) {
+    head.push_back("capacity_needed_" + alpha_label(a) + "_mc_low");
+    head.push_back("capacity_needed_" + alpha_label(a) + "_mc_high");
+  }
+  interval_heads(qcols_b);
+  head.emplace_back("cost_eur_mean_mcse");
+  interval_heads(qcols_c);
   append_csv_row(c, head);
   for (std::size_t k = 0; k < periods.size(); ++k) {
     const PeriodInfo& p = periods[k];
@@ -100,6 +152,23 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
                        q(ps, M::WithoutPlaceEnd, k, 1), q(ps, M::WithoutPlaceEnd, k, 2),
                        q(ps, M::WaitingOver14End, k, 1), q(ps, M::WaitingOver14End, k, 2)})
         row.push_back(num(v));
+      auto intervals = [&](std::span<const QuantileColumn> cols) {
+        for (const QuantileColumn& col : cols) {
+          row.push_back(num(q_low(ps, col.metric, k, col.which)));
+          row.push_back(num(q_high(ps, col.metric, k, col.which)));
+        }
+      };
+      intervals(qcols_a);
+      row.push_back(num(mean_se(ps, M::CapacityEnd, k)));
+      row.push_back(prob(ps.shortfall_probability_mcse[k]));
+      row.push_back(num(mean_se(ps, M::ShortfallPersonWeeks, k)));
+      for (std::size_t a = 0; a < A; ++a) {
+        row.push_back(num(ps.capacity_needed_mc_low[k * A + a]));
+        row.push_back(num(ps.capacity_needed_mc_high[k * A + a]));
+      }
+      intervals(qcols_b);
+      row.push_back(num(mean_se(ps, M::CostEur, k)));
+      intervals(qcols_c);
       append_csv_row(c, row);
     }
   }
@@ -122,8 +191,11 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
             " [" + persons(q(ps, M::OccupancyEnd, k, 0)) + " – " + persons(q(ps, M::OccupancyEnd, k, 2)) + "] | " +
             persons(q(ps, M::PlacesOccupiedEnd, k, 1)) + " [" + persons(q(ps, M::PlacesOccupiedEnd, k, 0)) + " – " +
             persons(q(ps, M::PlacesOccupiedEnd, k, 2)) + "] | " + persons(q(ps, M::WithoutPlaceEnd, k, 1)) + " (" +
-            persons(q(ps, M::WithoutPlaceEnd, k, 2)) + ") | " + persons(mean(ps, M::CapacityEnd, k)) + " | " + fixed(100 * ps.shortfall_probability[k], 1) + " % |";
-      for (std::size_t a = 0; a < A; ++a) md += " " + persons(ps.capacity_needed[k * A + a]) + " |";
+            persons(q(ps, M::WithoutPlaceEnd, k, 2)) + ") | " + persons(mean(ps, M::CapacityEnd, k)) + " | " + fixed(100 * ps.shortfall_probability[k], 1) + " % ± " +
+            fixed(100 * ps.shortfall_probability_mcse[k], 1) + " |";
+      for (std::size_t a = 0; a < A; ++a)
+        md += " " + persons(ps.capacity_needed[k * A + a]) + " (" + persons(ps.capacity_needed_mc_low[k * A + a]) +
+              "–" + persons(ps.capacity_needed_mc_high[k * A + a]) + ") |";
       md += " " + persons(q(ps, M::PermitHoldersEnd, k, 1)) + " [" + persons(q(ps, M::PermitHoldersEnd, k, 0)) + " – " +
             persons(q(ps, M::PermitHoldersEnd, k, 2)) + "] | " + persons(q(ps, M::WaitingOver14End, k, 1)) + " | " +
             persons(q(ps, M::Housed, k, 1)) + " | " +
@@ -139,7 +211,10 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
         "applications and family reunification), Dublin transfers and returns are period totals (medians over "
         "paths); capacity and cost are means. P(shortfall): probability that occupancy exceeds capacity in some "
         "week of the period. Capacity needed (x %): the smallest capacity that the peak occupancy of the period "
-        "exceeds with probability at most 100 − x %. * partial period.\n";
+        "exceeds with probability at most 100 − x %. Monte Carlo error (from the finite number of paths): P(shortfall) ± "
+        "one standard error in percentage points; capacity needed with its 95 % Monte Carlo interval in parentheses "
+        "(order statistics); the CSV has the error of every figure (`_mcse`, `_mc_low`, `_mc_high`). * partial "
+        "period.\n";
 
   // ---- scenario comparison ----
   // The capacity columns (mean capacity at the period's end in the baseline,

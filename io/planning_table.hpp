@@ -8,7 +8,9 @@
 // in the period, expected shortfall person-weeks, capacity needed at each risk
 // level, permit holders waiting at the end (median, 5 %, 95 %), housed,
 // inflow (median, 5 %, 95 %), Dublin transfers, returns (medians) and cost
-// (mean). Comparison columns: per metric the mean paired difference to the
+// (mean); then the Monte Carlo error of each of these figures, in the same
+// order (`_mc_low`/`_mc_high` of quantiles and capacity needed, `_mcse` of
+// means and P(shortfall); forecast/mc_error.hpp). Comparison columns: per metric the mean paired difference to the
 // baseline and the 5 % and 95 % quantiles of the per-path differences; the
 // shortfall probability difference with its 90 % confidence interval.
 #include "forecast/summaries.hpp"

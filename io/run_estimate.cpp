@@ -31,8 +31,11 @@ RunEstimate estimate_run(const RunPlan& plan, std::size_t configuration_bytes) {
   // period the peak occupancy's mean and quantiles, shortfall probability and
   // person-weeks, capacity needed per risk level, and per planning metric
   // its mean, 3 quantiles and the difference's mean, low and high, plus the
-  // difference in shortfall probability with its interval.
-  const double per_period = 3 + Q + A + 7.0 * kNumPeriodMetrics + 3;
+  // difference in shortfall probability with its interval; then their Monte
+  // Carlo errors: per planning metric the mean's standard error and the 3
+  // quantiles' intervals, the peak's, shortfall probability's and
+  // person-weeks' standard errors and the capacity needed's intervals.
+  const double per_period = 3 + Q + A + 7.0 * kNumPeriodMetrics + 3 + 7.0 * kNumPeriodMetrics + 3 + 2 * A;
   const double summaries =
       S * 8 * (core::kNumVars * T * (2 + Q) + kStoredRegionalVars * T * R * (2 + Q) + NP * per_period);
   RunEstimate e;
@@ -45,14 +48,17 @@ RunEstimate estimate_run(const RunPlan& plan, std::size_t configuration_bytes) {
   // configuration text stored as an attribute, and a little for the
   // superblock and the root group.
   const double per_path_count = static_cast<double>(base.output.ensemble.size());
-  const double variables = 3.0 * (core::kNumVars + kStoredRegionalVars) + 12 + 7.0 * kNumPeriodMetrics + per_path_count;
+  const double variables =
+      3.0 * (core::kNumVars + kStoredRegionalVars) + 12 + 7.0 * kNumPeriodMetrics + 3.0 * kNumPeriodMetrics + 5 +
+      per_path_count;
   e.metadata_bytes = 900 * variables + per_path_count * (4096 + 50 * S * std::ceil(P / 256)) +
                      static_cast<double>(configuration_bytes) + 32768;
   // The planning table and the comparison, CSV and Markdown: some 250 bytes
-  // per period and scenario each; the manifest a few kilobytes.
+  // per period and scenario each, and the planning CSV's Monte Carlo error
+  // columns some 500 more; the manifest a few kilobytes.
   // The planning table per safety region: some 200 bytes per row (CSV and
   // Markdown), one row per period, scenario and region.
-  e.table_bytes = 1024 * NP * S + 320 * NP * S * R + 16384;
+  e.table_bytes = 1536 * NP * S + 320 * NP * S * R + 16384;
   // Window files: the series uncompressed, and 12 bytes of block table per
   // 256 paths of a variable plus a 32-byte trailer per file.
   const double windows = S * std::ceil(T / window);
