@@ -98,13 +98,15 @@ def as_text(value):
 
 def table(headers, rows, cls="", caption=None):
     """An HTML table; cells are already HTML (escape text before)."""
-    out = [f'<table class="{cls}">' if cls else "<table>"]
+    # In a box that scrolls sideways, so that a table wider than a narrow window
+    # (the planning table with its Monte Carlo errors) never widens the page.
+    out = ['<div class="table-scroll">', f'<table class="{cls}">' if cls else "<table>"]
     if caption:
         out.append(f"<caption>{caption}</caption>")
     out.append("<thead><tr>" + "".join(f"<th>{h}</th>" for h in headers) + "</tr></thead><tbody>")
     for r in rows:
         out.append("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -174,7 +176,7 @@ class Forecast:
                 return "–"
             text = f"<b>{with_mc_interval(at(a, p, mid), at(alo, p, mid), at(ahi, p, mid))}</b>"
             band = interval(at(a, p, lo), at(a, p, hi))
-            return text + (f'<br><span class="band">{band}</span>' if band else "")
+            return text + (f'<span class="band">{band}</span>' if band else "")
 
         rows = []
         for p in idx:
