@@ -1,11 +1,11 @@
 #include "io/sensitivity_table.hpp"
 
 #include "forecast/calendar.hpp"
+#include "io/number_format.hpp"
 #include "io/table_writer.hpp"
 #include "io/tornado_chart.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
@@ -14,17 +14,8 @@ namespace chainsim::io {
 namespace {
 
 // Indices to 6 decimals in CSV ('.' whatever the locale), empty when undefined.
-std::string csv_num(double v, int decimals = 6) {
-  if (!std::isfinite(v)) return "";
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  std::string s(buf, r.ptr);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s == "-0" ? "0" : s;
-}
+// (trimmed_decimal, io/number_format.hpp, but an infinite value too is left empty.)
+std::string csv_num(double v, int decimals = 6) { return std::isfinite(v) ? trimmed_decimal(v, decimals) : ""; }
 
 std::string fixed(double v, int decimals) {
   if (!std::isfinite(v)) return "-";
