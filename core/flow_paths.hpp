@@ -18,7 +18,7 @@ namespace chainsim::core {
 
 class FlowPaths {
  public:
-  // Flow ids are below this (core/random_stream.hpp numbers them up to 56).
+  // Flow ids are below this (core/random_stream.hpp numbers them up to kLastFlow, checked below).
   static constexpr std::size_t kSlots = 64;
 
   // Every flow drawn from path `path`'s streams.
