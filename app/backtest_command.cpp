@@ -158,12 +158,8 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
         const Config c = variant == 4  ? local_level_inflow_config(base, seed_fit, start, weeks, o.paths)
                          : variant < 2 ? seed_inflow_config(base, seed_fit, start, weeks, o.paths, variant == 0)
                                        : inflow_config(base, vf, start, weeks, o.paths, true);
-        const core::ModelSpec spec = resolve(c);
-        EnsembleOptions eo;
-        eo.paths = o.paths;
-        eo.seed = c.run.seed;
-        eo.parallelism = o.parallelism;
-        const Ensemble e = simulate_ensemble(spec, eo);
+        const Ensemble e =
+            simulate_ensemble(resolve(c), {.paths = o.paths, .seed = c.run.seed, .parallelism = o.parallelism});
         ens[static_cast<std::size_t>(variant)].assign(static_cast<std::size_t>(H), std::vector<double>(static_cast<std::size_t>(o.paths)));
         std::vector<double> weekly(static_cast<std::size_t>(weeks));
         for (std::int64_t p = 0; p < o.paths; ++p) {
@@ -296,14 +292,13 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
   std::filesystem::create_directories(o.out_dir);
   // Each file whole or not at all (temporary file, fsync, rename), so a kill
   // never leaves a half-written configuration or table.
-  auto write = [](const std::filesystem::path& p, const std::string& text) {
-    io::write_text_atomically(p.string(), text);
-  };
-  write(o.out_dir / "backtest_scores.csv", csv.str());
-  write(o.out_dir / "backtest_detail.csv", detail.str());
-  write(o.out_dir / "backtest_quarterly_scores.csv", qcsv.str());
-  write(o.out_dir / "backtest_quarterly_detail.csv", qdetail.str());
-  write(o.out_dir / "backtest.md", md.str());
+  const std::pair<const char*, std::string> files[] = {
+      {"backtest_scores.csv", csv.str()},
+      {"backtest_detail.csv", detail.str()},
+      {"backtest_quarterly_scores.csv", qcsv.str()},
+      {"backtest_quarterly_detail.csv", qdetail.str()},
+      {"backtest.md", md.str()}};
+  for (const auto& [name, text] : files) io::write_text_atomically((o.out_dir / name).string(), text);
   log << md.str();
   if (o.stocks) {
     // The inflow rows of the stock tables: the engine at 6, 12 and 24 months.

@@ -1,4 +1,5 @@
 #include "app/run_manifest.hpp"
+#include "io/text_escape.hpp"
 
 #include "forecast/provenance.hpp"
 #include "io/planning_table.hpp"
@@ -14,25 +15,11 @@ namespace chainsim::app {
 namespace {
 
 std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
+  std::string out = "\"";  // appended: g++ 12 warns falsely (-Wrestrict) on "\"" + ... + "\""
+  out += io::escape_chars(s, {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}},
+                          "\\u%04x");
+  out += '"';
+  return out;
 }
 
 std::string number(double v) {

@@ -266,12 +266,8 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
         }
       if (!any) continue;
 
-      const core::ModelSpec spec = resolve(c);
-      EnsembleOptions eo;
-      eo.paths = o.stock_paths;
-      eo.seed = c.run.seed;
-      eo.parallelism = o.parallelism;
-      const Ensemble e = simulate_ensemble(spec, eo);
+      const Ensemble e =
+          simulate_ensemble(resolve(c), {.paths = o.stock_paths, .seed = c.run.seed, .parallelism = o.parallelism});
 
       // Where the occupancy goes: the mean of each stock (means add up, medians
       // do not) and the mean flows since the origin, 6, 12 and 24 months on.
@@ -362,12 +358,13 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
 
   std::filesystem::create_directories(o.out_dir);
   // Each file whole or not at all (temporary file, fsync, rename).
-  auto write = [](const std::filesystem::path& p, const std::string& text) { io::write_text_atomically(p.string(), text); };
-  write(o.out_dir / "backtest_stock_detail.csv", detail.str());
-  write(o.out_dir / "backtest_stock_scores.csv", csv.str());
-  write(o.out_dir / "backtest_stock_origins.csv", origins.str());
-  write(o.out_dir / "backtest_stock_components.csv", components.str());
-  write(o.out_dir / "backtest_stock_scores.md", md.str());
+  const std::pair<const char*, std::string> files[] = {
+      {"backtest_stock_detail.csv", detail.str()},
+      {"backtest_stock_scores.csv", csv.str()},
+      {"backtest_stock_origins.csv", origins.str()},
+      {"backtest_stock_components.csv", components.str()},
+      {"backtest_stock_scores.md", md.str()}};
+  for (const auto& [name, text] : files) io::write_text_atomically((o.out_dir / name).string(), text);
   log << md.str();
   return out;
 }

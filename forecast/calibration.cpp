@@ -90,6 +90,18 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
     if (opt.trend) X(r, 1) = tau(i);
     for (int k = 0; k < 11; ++k) X(r, S0 + k) = season_col(i, k);
   };
+  // The design matrix of months `rows` and the values v of the same months.
+  const auto design = [&](const std::vector<int>& rows, const std::vector<double>& v, Eigen::MatrixXd& X,
+                          Eigen::VectorXd& Y) {
+    const auto n = static_cast<Eigen::Index>(rows.size());
+    X.resize(n, P);
+    Y.resize(n);
+    for (Eigen::Index r = 0; r < n; ++r) {
+      const int i = rows[static_cast<std::size_t>(r)];
+      fill_row(X, r, i);
+      Y(r) = v[static_cast<std::size_t>(i)];
+    }
+  };
   // Trend line plus season (log weekly rate) of month i under the coefficients b.
   const auto deterministic = [&](int i) {
     double fit = b(0) + (opt.trend ? b(1) * tau(i) : 0.0);
@@ -103,14 +115,9 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
     for (int i = 0; i < n_all; ++i)
       if (!std::isnan(y[static_cast<std::size_t>(i)]) && !excluded[static_cast<std::size_t>(i)]) rows.push_back(i);
     if (rows.size() < 36) throw std::invalid_argument("fewer than 36 usable months of first applications");
-    const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
-    Eigen::MatrixXd X(n, P);
-    Eigen::VectorXd Y(n);
-    for (Eigen::Index r = 0; r < n; ++r) {
-      const int i = rows[static_cast<std::size_t>(r)];
-      fill_row(X, r, i);
-      Y(r) = y[static_cast<std::size_t>(i)];
-    }
+    Eigen::MatrixXd X;
+    Eigen::VectorXd Y;
+    design(rows, y, X, Y);
     b = X.colPivHouseholderQr().solve(Y);
     for (int i = 0; i < n_all; ++i) {
       if (std::isnan(y[static_cast<std::size_t>(i)])) continue;
@@ -167,13 +174,9 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
   // Newey-West covariance of (intercept, slope).
   {
     const Eigen::Index n = static_cast<Eigen::Index>(rows.size());
-    Eigen::MatrixXd X(n, P);
-    Eigen::VectorXd e(n);
-    for (Eigen::Index r = 0; r < n; ++r) {
-      const int i = rows[static_cast<std::size_t>(r)];
-      fill_row(X, r, i);
-      e(r) = u[static_cast<std::size_t>(i)];
-    }
+    Eigen::MatrixXd X;
+    Eigen::VectorXd e;
+    design(rows, u, X, e);
     const Eigen::MatrixXd XtXi = (X.transpose() * X).inverse();
     Eigen::MatrixXd S = Eigen::MatrixXd::Zero(P, P);
     for (Eigen::Index r = 0; r < n; ++r) S += e(r) * e(r) * X.row(r).transpose() * X.row(r);

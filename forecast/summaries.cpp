@@ -322,6 +322,36 @@ void restore_stats(core::ByteReader& in, WeeklyStats& w) {
   in.get_vector(w.sd);
   in.get_vector(w.quantiles);
 }
+// Calls f on every vector of the period statistics, in the order of the saved
+// state (save and restore_summary both walk it, so the two cannot disagree).
+template <class Stats, class F>
+void for_each_period_vector(Stats& p, F&& f) {
+  for (auto* v : {&p.peak_occupancy_mean, &p.peak_occupancy_quantiles, &p.shortfall_probability,
+                  &p.shortfall_person_weeks, &p.capacity_needed})
+    f(*v);
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    f(p.metric_mean[m]);
+    f(p.metric_quantiles[m]);
+  }
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    f(p.metric_mean_mcse[m]);
+    f(p.metric_quantile_mc_low[m]);
+    f(p.metric_quantile_mc_high[m]);
+  }
+  for (auto* v : {&p.shortfall_probability_mcse, &p.capacity_needed_mc_low, &p.capacity_needed_mc_high}) f(*v);
+}
+
+// The same for a scenario comparison.
+template <class Comparison, class F>
+void for_each_comparison_vector(Comparison& c, F&& f) {
+  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
+    f(c.mean[m]);
+    f(c.low[m]);
+    f(c.high[m]);
+  }
+  for (auto* v : {&c.shortfall_probability, &c.shortfall_probability_low, &c.shortfall_probability_high}) f(*v);
+}
+
 }  // namespace
 
 void save(core::ByteWriter& out, const ScenarioSummary& s) {
@@ -330,21 +360,7 @@ void save(core::ByteWriter& out, const ScenarioSummary& s) {
   for (const auto& w : s.national) save_stats(out, w);
   out.put<std::uint64_t>(s.regional.size());
   for (const auto& w : s.regional) save_stats(out, w);
-  const PeriodStats& p = s.periods;
-  for (const auto* v : {&p.peak_occupancy_mean, &p.peak_occupancy_quantiles, &p.shortfall_probability,
-                        &p.shortfall_person_weeks, &p.capacity_needed})
-    out.put_vector(*v);
-  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-    out.put_vector(p.metric_mean[m]);
-    out.put_vector(p.metric_quantiles[m]);
-  }
-  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-    out.put_vector(p.metric_mean_mcse[m]);
-    out.put_vector(p.metric_quantile_mc_low[m]);
-    out.put_vector(p.metric_quantile_mc_high[m]);
-  }
-  for (const auto* v : {&p.shortfall_probability_mcse, &p.capacity_needed_mc_low, &p.capacity_needed_mc_high})
-    out.put_vector(*v);
+  for_each_period_vector(s.periods, [&out](const std::vector<double>& v) { out.put_vector(v); });
 }
 
 ScenarioSummary restore_summary(core::ByteReader& in) {
@@ -356,47 +372,19 @@ ScenarioSummary restore_summary(core::ByteReader& in) {
   s.regional.resize(in.get<std::uint64_t>());
   if (s.regional.size() != kStoredRegionalVars) throw std::runtime_error("inconsistent state: regional variables");
   for (auto& w : s.regional) restore_stats(in, w);
-  PeriodStats& p = s.periods;
-  for (auto* v : {&p.peak_occupancy_mean, &p.peak_occupancy_quantiles, &p.shortfall_probability,
-                  &p.shortfall_person_weeks, &p.capacity_needed})
-    in.get_vector(*v);
-  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-    in.get_vector(p.metric_mean[m]);
-    in.get_vector(p.metric_quantiles[m]);
-  }
-  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-    in.get_vector(p.metric_mean_mcse[m]);
-    in.get_vector(p.metric_quantile_mc_low[m]);
-    in.get_vector(p.metric_quantile_mc_high[m]);
-  }
-  for (auto* v : {&p.shortfall_probability_mcse, &p.capacity_needed_mc_low, &p.capacity_needed_mc_high})
-    in.get_vector(*v);
+  for_each_period_vector(s.periods, [&in](std::vector<double>& v) { in.get_vector(v); });
   return s;
 }
 
 void save(core::ByteWriter& out, const ScenarioComparison& c) {
   out.put_string(c.name);
-  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-    out.put_vector(c.mean[m]);
-    out.put_vector(c.low[m]);
-    out.put_vector(c.high[m]);
-  }
-  out.put_vector(c.shortfall_probability);
-  out.put_vector(c.shortfall_probability_low);
-  out.put_vector(c.shortfall_probability_high);
+  for_each_comparison_vector(c, [&out](const std::vector<double>& v) { out.put_vector(v); });
 }
 
 ScenarioComparison restore_comparison(core::ByteReader& in) {
   ScenarioComparison c;
   c.name = in.get_string();
-  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-    in.get_vector(c.mean[m]);
-    in.get_vector(c.low[m]);
-    in.get_vector(c.high[m]);
-  }
-  in.get_vector(c.shortfall_probability);
-  in.get_vector(c.shortfall_probability_low);
-  in.get_vector(c.shortfall_probability_high);
+  for_each_comparison_vector(c, [&in](std::vector<double>& v) { in.get_vector(v); });
   return c;
 }
 

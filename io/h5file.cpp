@@ -295,6 +295,13 @@ std::string name_problem(std::string_view n) {
   return {};
 }
 
+// Opens dataset `name` of the file `file_id` for reading, after the checks every read makes.
+Handle open_dataset(const Ctx& c, hid_t file_id, const std::string& name) {
+  if (file_id < 0) throw Error(c.file, name, c.operation, "file is closed");
+  if (auto p = name_problem(name); !p.empty()) throw Error(c.file, name, c.operation, p);
+  return c.dataset(H5Dopen2(file_id, name.c_str(), H5P_DEFAULT));
+}
+
 // Attributes the netCDF-4 layout itself owns (h5netcdf hides and refuses the same list);
 // _FillValue must match the variable's type and fill property, so it goes via VarOptions.
 bool reserved_attribute(std::string_view n) {
@@ -782,6 +789,19 @@ const File::Dim& File::find_dim(const std::string& variable, const std::string& 
               "unknown dimension \"" + dim + "\" (define it with define_dimension first)");
 }
 
+// The shape of a variable over `dims`, checked against the number of values
+// before anything is created, so a mistake leaves no half-made variable.
+std::vector<std::size_t> File::shape_for_values(const std::string& variable, const std::vector<std::string>& dims,
+                                                std::size_t values, const std::string& operation) const {
+  std::vector<std::size_t> shape;
+  for (const auto& d : dims) shape.push_back(find_dim(variable, d).size);
+  if (values != product(shape))
+    throw Error(path_.string(), variable, operation,
+                "data hold " + std::to_string(values) + " values, the dimensions need " +
+                    std::to_string(product(shape)));
+  return shape;
+}
+
 std::int64_t File::open_object(const std::string& object, const std::string& operation) const {
   const std::string f = path_.string();
   if (id_ < 0) throw Error(f, object, operation, "file is closed");
@@ -977,13 +997,7 @@ void File::write_variable(const std::string& name, const std::vector<std::string
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "write variable";
   const Ctx c{f, name, op};
-  // Check the size before anything is created, so a mistake leaves no half-made variable.
-  std::vector<std::size_t> shape;
-  for (const auto& d : dims) shape.push_back(find_dim(name, d).size);
-  if (data.size() != product(shape))
-    throw Error(f, name, op,
-                "data hold " + std::to_string(data.size()) + " values, the dimensions need " +
-                    std::to_string(product(shape)));
+  std::vector<std::size_t> shape = shape_for_values(name, dims, data.size(), op);
   Handle ds(create_dataset(name, dims, tag_of<T>(), opt, shape), H5Dclose);
   if (!data.empty())
     c.ok(H5Dwrite(ds, mem_type(tag_of<T>()), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()));
@@ -995,12 +1009,7 @@ void File::write_string_variable(const std::string& name, const std::vector<std:
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "write variable";
   const Ctx c{f, name, op};
-  std::vector<std::size_t> shape;
-  for (const auto& d : dims) shape.push_back(find_dim(name, d).size);
-  if (data.size() != product(shape))
-    throw Error(f, name, op,
-                "data hold " + std::to_string(data.size()) + " values, the dimensions need " +
-                    std::to_string(product(shape)));
+  std::vector<std::size_t> shape = shape_for_values(name, dims, data.size(), op);
   const auto ptrs = c_strings(c, data);
   Handle ds(create_dataset(name, dims, kString, opt, shape), H5Dclose);
   Handle t = vlen_utf8(c);
@@ -1159,9 +1168,7 @@ std::vector<T> File::read_variable(const std::string& name) const {
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "read variable";
   const Ctx c{f, name, op};
-  if (id_ < 0) throw Error(f, name, op, "file is closed");
-  if (auto p = name_problem(name); !p.empty()) throw Error(f, name, op, p);
-  Handle ds = c.dataset(H5Dopen2(id_, name.c_str(), H5P_DEFAULT));
+  Handle ds = open_dataset(c, id_, name);
   Handle ftype = c.type(H5Dget_type(ds));
   check_readable_as<T>(c, ftype);
   Handle space = c.space(H5Dget_space(ds));
@@ -1175,9 +1182,7 @@ std::vector<std::string> File::read_strings(const std::string& name) const {
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "read strings";
   const Ctx c{f, name, op};
-  if (id_ < 0) throw Error(f, name, op, "file is closed");
-  if (auto p = name_problem(name); !p.empty()) throw Error(f, name, op, p);
-  Handle ds = c.dataset(H5Dopen2(id_, name.c_str(), H5P_DEFAULT));
+  Handle ds = open_dataset(c, id_, name);
   Handle ftype = c.type(H5Dget_type(ds));
   if (H5Tget_class(ftype) != H5T_STRING) throw Error(f, name, op, "not a string variable");
   Handle space = c.space(H5Dget_space(ds));

@@ -274,6 +274,8 @@ class File {
   void require_writable(const std::string& object, const std::string& operation) const;
   void require_new_name(const std::string& name, const std::string& operation) const;
   const Dim& find_dim(const std::string& variable, const std::string& dim) const;
+  std::vector<std::size_t> shape_for_values(const std::string& variable, const std::vector<std::string>& dims,
+                                            std::size_t values, const std::string& operation) const;
   void finish_dimension(const std::string& name, std::int64_t dataset, std::size_t size,
                         const DimOptions& opt);
   template <class C>

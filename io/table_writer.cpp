@@ -1,4 +1,5 @@
 #include "io/table_writer.hpp"
+#include "io/text_escape.hpp"
 
 #include <cstdio>
 
@@ -42,22 +43,7 @@ std::string markdown_cell(std::string_view s) {
 }
 
 std::string one_line(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '\n') {
-      out += "\\n";
-    } else if (ch == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
+  return escape_chars(s, {{'\n', "\\n"}, {'\t', "\\t"}}, "\\x%02X", true);
 }
 
 }  // namespace chainsim::io

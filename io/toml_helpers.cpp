@@ -1,4 +1,5 @@
 #include "io/toml_helpers.hpp"
+#include "io/text_escape.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -27,21 +28,11 @@ int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line
 }  // namespace
 
 std::string quote_string(std::string_view s) {
+  // (Appended, not "\"" + ... + "\"": g++ 12 warns falsely (-Wrestrict) on that.)
   std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(c));
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
+  out += escape_chars(s, {{'"', "\\\""}, {'\\', "\\\\"}}, "\\u%04X", true);
+  out += '"';
+  return out;
 }
 
 namespace {

@@ -1,4 +1,5 @@
 #include "io/tornado_chart.hpp"
+#include "io/text_escape.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -28,18 +29,7 @@ double clip(double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : 0.0;
 }  // namespace
 
 std::string svg_text(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return escape_chars(s, {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&apos;"}});
 }
 
 std::string tornado_svg(const std::string& title, const std::vector<TornadoPanel>& panels, int columns) {
