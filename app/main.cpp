@@ -16,7 +16,7 @@
 #include "app/run_command.hpp"
 #include "app/sensitivity_command.hpp"
 #include "app/signals.hpp"
-#include "core/philox_lanes.hpp"
+#include "core/random/philox_lanes.hpp"
 #include "forecast/provenance.hpp"
 #include "io/config_docs.hpp"
 #include "io/config_reference.hpp"

@@ -25,7 +25,7 @@ struct RunManifest {
   int ranks = 1;
   std::vector<std::string> rank_hosts;
   std::string backend;
-  std::string simd;  // instruction set of the kernel's lanes (core/philox_lanes.hpp)
+  std::string simd;  // instruction set of the kernel's lanes (core/random/philox_lanes.hpp)
   int window_weeks = 0;
   std::string configuration_source;
   std::int64_t paths = 0;

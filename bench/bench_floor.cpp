@@ -53,14 +53,14 @@
 #include "bench/draw_trace_file.hpp"
 #include "bench/floor_lanes.hpp"
 #include "bench/kernel_runs.hpp"
-#include "core/binomial_inversion.hpp"
-#include "core/draw_trace.hpp"
-#include "core/path_kernel.hpp"
-#include "core/philox_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
-#include "core/subset_sampling.hpp"
-#include "core/variables.hpp"
+#include "core/sampling/binomial_inversion.hpp"
+#include "core/sampling/draw_trace.hpp"
+#include "core/model/path_kernel.hpp"
+#include "core/random/philox_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
+#include "core/sampling/subset_sampling.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/config.hpp"
 #include "forecast/resolve.hpp"
 #include "io/config_toml.hpp"
@@ -150,7 +150,7 @@ Part part_of(const core::DrawRecord& r) {
 }
 
 // The first blocks of one path-week's fresh streams, computed together in SIMD
-// lanes as the kernel computes them (core/week_streams.hpp): records
+// lanes as the kernel computes them (core/random/week_streams.hpp): records
 // [begin, end) of Replay::top, lanes [first_lane, first_lane + lanes).
 struct LaneBatch : bench::PathWeekRecords {
   std::size_t first_lane = 0, lanes = 0;

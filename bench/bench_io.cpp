@@ -25,7 +25,7 @@
 //
 // Sizes: 4096 paths x 260 weeks written; CHAINSIM_BENCH_QUICK=1: 512 paths.
 #include "bench/bench_context.hpp"
-#include "core/variables.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/config.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/parallel.hpp"

@@ -11,11 +11,11 @@
 //
 // Quick run: bench_kernel --benchmark_min_time=0.05
 #include "bench/kernel_runs.hpp"
-#include "core/binomial_inversion.hpp"
-#include "core/model_spec.hpp"
-#include "core/path_kernel.hpp"
-#include "core/random_stream.hpp"
-#include "core/variables.hpp"
+#include "core/sampling/binomial_inversion.hpp"
+#include "core/model/model_spec.hpp"
+#include "core/model/path_kernel.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/config.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/parallel.hpp"

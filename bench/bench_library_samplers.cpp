@@ -1,6 +1,6 @@
 // chainsim's samplers against those of well-kept libraries: libstdc++ (<random>),
 // Boost.Random and the GNU Scientific Library. Why chainsim has its own samplers
-// (core/samplers.cpp) rather than one of these: this benchmark.
+// (core/sampling/samplers.cpp) rather than one of these: this benchmark.
 //
 // Fair terms for every implementation:
 //  - the same random bits: one Philox4x32-10 stream (core::RandomStream), given to
@@ -17,8 +17,8 @@
 //
 // One item = one draw (one 25-category vector for the multinomial).
 #include "bench_context.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
 
 #include <benchmark/benchmark.h>
 #include <boost/random/binomial_distribution.hpp>

@@ -2,11 +2,11 @@
 // (the items_per_second counter). Each benchmark draws from one long stream;
 // BM_FreshStream* add the per-flow cost of constructing a stream, which is how
 // the model uses them (one stream per (path, week, flow, sub)).
-#include "core/multinomial_lanes.hpp"
-#include "core/philox_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
-#include "core/subset_sampling.hpp"
+#include "core/sampling/multinomial_lanes.hpp"
+#include "core/random/philox_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
+#include "core/sampling/subset_sampling.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -30,7 +30,7 @@ void BM_PhiloxWords(benchmark::State& state) {
 }
 BENCHMARK(BM_PhiloxWords);
 
-// Philox blocks computed side by side (core/philox_lanes.hpp), as the kernel
+// Philox blocks computed side by side (core/random/philox_lanes.hpp), as the kernel
 // computes the first blocks of a path-week's streams: 96 lanes per call (the
 // regional week's count), blocks per second; Arg = PhiloxIsa (a set the CPU
 // lacks is skipped).
@@ -133,7 +133,7 @@ BENCHMARK_CAPTURE(BM_Multinomial25, n1e6, 1'000'000);
 
 // The regional split of 8 paths' new permit holders (n each), one fresh stream
 // per path and week as in the kernel: path by path (sample_multinomial), or
-// side by side (core/multinomial_lanes.hpp, as core::advance_paths draws
+// side by side (core/sampling/multinomial_lanes.hpp, as core::advance_paths draws
 // them). Shares p_i ~ (i+1)^-1.3 as above; one item = one path's split.
 void multinomial_paths(benchmark::State& state, std::int64_t n, bool lanes) {
   std::array<double, 25> probs{};

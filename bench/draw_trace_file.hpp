@@ -1,10 +1,10 @@
 #pragma once
-// A recorded draw trace of the seed scenario (core/draw_trace.hpp) as a file:
+// A recorded draw trace of the seed scenario (core/sampling/draw_trace.hpp) as a file:
 // written by trace_seed_week (linked against the traced kernel), read by
 // bench_floor (linked against the product kernel). Both programs come from the
 // same build, so records are stored as raw bytes; the header carries the record
 // size as a check. Header-only: both programs compile the same definitions.
-#include "core/draw_trace.hpp"
+#include "core/sampling/draw_trace.hpp"
 
 #include <algorithm>
 #include <array>

@@ -14,15 +14,15 @@
 //
 // Every result equals the scalar replay's (the lane functions give the scalar
 // samplers' results; bench_floor checks the two replays' checksums at start-up).
-#include "core/binomial_lanes.hpp"
-#include "core/draw_trace.hpp"
-#include "core/model_spec.hpp"
-#include "core/multinomial_lanes.hpp"
-#include "core/path_kernel.hpp"
-#include "core/poisson_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
-#include "core/week_streams.hpp"
+#include "core/sampling/binomial_lanes.hpp"
+#include "core/sampling/draw_trace.hpp"
+#include "core/model/model_spec.hpp"
+#include "core/sampling/multinomial_lanes.hpp"
+#include "core/model/path_kernel.hpp"
+#include "core/sampling/poisson_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
+#include "core/random/week_streams.hpp"
 
 #include <algorithm>
 #include <cstddef>

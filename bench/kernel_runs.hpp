@@ -2,9 +2,9 @@
 // What bench_kernel and bench_floor run the product kernel into: one path's
 // results in row buffers, and a group of paths advanced side by side as the
 // ensemble runs them (core::advance_paths).
-#include "core/model_spec.hpp"
-#include "core/path_kernel.hpp"
-#include "core/variables.hpp"
+#include "core/model/model_spec.hpp"
+#include "core/model/path_kernel.hpp"
+#include "core/model/variables.hpp"
 
 #include <algorithm>
 #include <cstddef>

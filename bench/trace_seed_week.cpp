@@ -7,8 +7,8 @@
 //
 // --summary also prints the draw counts per path-week by kind to stdout.
 #include "bench/draw_trace_file.hpp"
-#include "core/draw_trace.hpp"
-#include "core/path_kernel.hpp"
+#include "core/sampling/draw_trace.hpp"
+#include "core/model/path_kernel.hpp"
 #include "forecast/config.hpp"
 #include "forecast/resolve.hpp"
 #include "io/config_toml.hpp"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/model_spec.hpp"
+#include "core/model/model_spec.hpp"
 
 namespace chainsim {
 
@@ -19,7 +19,7 @@ using Date = std::chrono::sys_days;
 
 // { mean, sd }: Beta for probabilities and shares, Gamma for positive rates,
 // normal for the inflow level and trend; sd == 0 means fixed at the mean.
-// The kernel's type (core/model_spec.hpp), so that a prior reaches it as it is.
+// The kernel's type (core/model/model_spec.hpp), so that a prior reaches it as it is.
 using Prior = core::Prior;
 
 // One period of a schedule: active for week(from) <= t < week(to); open-ended
@@ -67,7 +67,7 @@ struct TnvLocation {
   int weeks = 0;
 };
 
-// Aliases for member types whose names hold a comma (core/key_table.hpp
+// Aliases for member types whose names hold a comma (core/model/key_table.hpp
 // passes them through macros).
 using Quotas = std::map<std::string, double>;  // "2022-H2" -> persons
 using MonthFactors = std::array<double, 12>;
@@ -76,7 +76,7 @@ using Programmes = std::vector<HousingProgramme>;
 using Changes = std::vector<CapacityChange>;
 using TnvLocations = std::vector<TnvLocation>;
 
-// The members of each section are the keys of its list in core/key_table.hpp,
+// The members of each section are the keys of its list in core/model/key_table.hpp,
 // which gives each one's type, initial value, unit, allowed values and meaning.
 struct Config {
   struct Run { CHAINSIM_KEYS_run(CHAINSIM_KEY_MEMBER) } run;

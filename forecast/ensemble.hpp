@@ -5,9 +5,9 @@
 // order. Between windows each path's state is kept, so memory is bounded by
 // the window, not the horizon. A runner simulates one range of the run's paths
 // (forecast/path_range.hpp): all of them, or one part's.
-#include "core/model_spec.hpp"
-#include "core/path_kernel.hpp"
-#include "core/variables.hpp"
+#include "core/model/model_spec.hpp"
+#include "core/model/path_kernel.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/parallel.hpp"
 #include "forecast/path_range.hpp"
 

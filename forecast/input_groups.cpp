@@ -10,7 +10,7 @@ using core::ModelSpec;
 
 bool has_spread(const core::Prior& p) { return p.sd > 0.0; }
 
-// The weekly flows of the first and the last id (core/random_stream.hpp numbers them consecutively).
+// The weekly flows of the first and the last id (core/random/random_stream.hpp numbers them consecutively).
 constexpr auto kFirstWeekly = static_cast<std::uint32_t>(Flow::InflowNoise);
 constexpr auto kLastWeekly = static_cast<std::uint32_t>(core::kLastFlow);
 

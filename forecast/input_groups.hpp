@@ -3,10 +3,10 @@
 // sensitivity` measures (docs/sensitivity.md): each prior on a per-path
 // parameter, and the weekly process noise in three groups (the inflow's
 // noise, its surges, and every other weekly draw). A group is a set of random
-// flows (core/random_stream.hpp): which draws belong to it is fixed by the
+// flows (core/random/random_stream.hpp): which draws belong to it is fixed by the
 // flows, not by the model's parameters.
-#include "core/model_spec.hpp"
-#include "core/random_stream.hpp"
+#include "core/model/model_spec.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #include "forecast/plan.hpp"
 
-#include "core/byte_buffer.hpp"
-#include "core/variables.hpp"
+#include "core/model/byte_buffer.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/calendar.hpp"
 #include "forecast/resolve.hpp"
 

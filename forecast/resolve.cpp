@@ -1,6 +1,6 @@
 #include "forecast/resolve.hpp"
 
-#include "core/lag_weights.hpp"
+#include "core/model/lag_weights.hpp"
 #include "forecast/calendar.hpp"
 #include "forecast/regions.hpp"
 
@@ -31,7 +31,7 @@ std::vector<double> expand(const Schedule& schedule, double base, Date start, in
 }
 
 // Copies a key's value to its ModelSpec member, for the keys with a model
-// column in core/key_table.hpp.
+// column in core/model/key_table.hpp.
 #define CHAINSIM_COPY_TO_MODEL(kind, table, key, member, type, default_, check, presence, unit, doc, ...) \
   __VA_OPT__(s.__VA_ARGS__ = c.table.member;)
 #define CHAINSIM_COPY_LIST_TO_MODEL(list) list(CHAINSIM_COPY_TO_MODEL)

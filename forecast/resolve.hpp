@@ -1,7 +1,7 @@
 #pragma once
 // From a validated Config to the kernel's ModelSpec: dates to week indices,
 // schedules to per-week tables, the seed's policy numbers to weekly rates.
-#include "core/model_spec.hpp"
+#include "core/model/model_spec.hpp"
 #include "forecast/config.hpp"
 
 #include <stdexcept>

@@ -4,7 +4,7 @@
 // once, the reporting periods and the regions: everything fixed before a path
 // is simulated, so that a scenario that cannot be resolved stops the run
 // before any path runs or any file is created.
-#include "core/model_spec.hpp"
+#include "core/model/model_spec.hpp"
 #include "forecast/config.hpp"
 #include "forecast/summaries.hpp"
 

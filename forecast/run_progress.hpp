@@ -1,9 +1,9 @@
 #pragma once
 // Where a run stands: the scenarios simulated and reduced so far, with their
 // summaries and comparisons, and what a checkpoint saves of it. The state is
-// bytes (core/byte_buffer.hpp); where they are stored is the caller's
+// bytes (core/model/byte_buffer.hpp); where they are stored is the caller's
 // (io/checkpoint_store.hpp).
-#include "core/byte_buffer.hpp"
+#include "core/model/byte_buffer.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/summaries.hpp"
 

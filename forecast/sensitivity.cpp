@@ -1,7 +1,7 @@
 #include "forecast/sensitivity.hpp"
 
-#include "core/path_kernel.hpp"
-#include "core/variables.hpp"
+#include "core/model/path_kernel.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/calendar.hpp"
 
 #include <algorithm>
@@ -135,7 +135,7 @@ DesignValues simulate_design(const core::ModelSpec& spec, const std::vector<Sens
                              const SensitivityOptions& options, const std::function<void(std::int64_t)>& on_progress) {
   const std::int64_t N = options.design_size;
   if (N < 2) throw std::invalid_argument("sensitivity: the design needs at least 2 rows");
-  // Stream path ids are 32 bits (core/random_stream.hpp): rows of B are N..2N-1.
+  // Stream path ids are 32 bits (core/random/random_stream.hpp): rows of B are N..2N-1.
   if (N > std::numeric_limits<std::int32_t>::max())
     throw std::invalid_argument("sensitivity: the design is limited to 2^31 - 1 rows");
   if (horizons.empty()) throw std::invalid_argument("sensitivity: no horizon");
@@ -170,7 +170,7 @@ DesignValues simulate_design(const core::ModelSpec& spec, const std::vector<Sens
   }
   const std::size_t M = d.matrices.size();
   // The kernel computes the week's first blocks for the path most flows draw
-  // (core/week_streams.hpp): that of the group holding the most flows.
+  // (core/random/week_streams.hpp): that of the group holding the most flows.
   std::size_t largest = 0;
   for (std::size_t i = 1; i < G; ++i)
     if (d.groups[i].flows.size() > d.groups[largest].flows.size()) largest = i;

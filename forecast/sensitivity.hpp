@@ -8,11 +8,11 @@
 // pure function of (seed, path, week, flow, sub, index), so "the inputs of
 // group i from row j of B, the rest from row j of A" is a path that draws
 // group i's flows from stream path b_j and every other flow from a_j
-// (core/flow_paths.hpp). Rows of A are stream paths a_j = j, rows of B
+// (core/random/flow_paths.hpp). Rows of A are stream paths a_j = j, rows of B
 // b_j = N + j: A is exactly the first N paths of `chainsim run` with the
 // same seed.
-#include "core/flow_paths.hpp"
-#include "core/model_spec.hpp"
+#include "core/random/flow_paths.hpp"
+#include "core/model/model_spec.hpp"
 #include "forecast/config.hpp"
 #include "forecast/input_groups.hpp"
 #include "forecast/parallel.hpp"

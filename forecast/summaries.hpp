@@ -10,7 +10,7 @@
 // final once a window is seen, and period metrics are accumulated per path
 // (a few numbers per path and period), so nothing grows with the horizon
 // beyond those.
-#include "core/byte_buffer.hpp"
+#include "core/model/byte_buffer.hpp"
 #include "forecast/config.hpp"
 #include "forecast/ensemble.hpp"
 

@@ -4,7 +4,7 @@
 // ensemble's columns (one run of paths per week) to rows (one run of weeks per
 // path), the layout of the checkpoint's window files and of the output's
 // per-path chunks.
-#include "core/variables.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/parallel.hpp"
 

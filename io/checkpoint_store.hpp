@@ -23,7 +23,7 @@
 // (little-endian, the machine's order). A block is `block_paths` paths of one
 // variable: exactly what the output's assembly reads at a time (a chunk of
 // paths), so every read verifies what it reads and nothing more.
-#include "core/byte_buffer.hpp"
+#include "core/model/byte_buffer.hpp"
 
 #include <cstdint>
 #include <filesystem>

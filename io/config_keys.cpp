@@ -2,7 +2,7 @@
 
 #include <type_traits>
 
-#include "core/key_table.hpp"
+#include "core/model/key_table.hpp"
 
 namespace chainsim::io {
 namespace {

@@ -1,5 +1,5 @@
 #pragma once
-// The configuration's keys as data, made from core/key_table.hpp: what the
+// The configuration's keys as data, made from core/model/key_table.hpp: what the
 // reader (io/config_toml.cpp), `print-config` (io/config_docs.cpp) and the key
 // reference of docs/configuration.md (io/config_reference.cpp) know of a key.
 #include <cstdint>

@@ -5,7 +5,7 @@
 #include <span>
 #include <stdexcept>
 
-#include "core/variables.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/regions.hpp"
 #include "io/config_keys.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // The key reference of docs/configuration.md, made from the key table
-// (core/key_table.hpp, io/config_keys.hpp) and the embedded seed: one Markdown
+// (core/model/key_table.hpp, io/config_keys.hpp) and the embedded seed: one Markdown
 // table per TOML table with each key's type, unit, allowed values, the seed's
 // value and its source (the seed's note), and meaning. The document holds
 // each generated table between markers, so that it cannot drift from the

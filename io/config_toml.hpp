@@ -2,7 +2,7 @@
 // The scenario configuration in TOML (docs/configuration.md): loading with
 // defaults and validation of every key (the layers here, each key in
 // io/config_reader.cpp), and printing of the resolved configuration
-// (io/config_printer.cpp); both follow the key table, core/key_table.hpp.
+// (io/config_printer.cpp); both follow the key table, core/model/key_table.hpp.
 //
 // A user file is deep-merged over the embedded seed scenario: tables merge key
 // by key; any other value -- a number, a string, an array, an array of tables

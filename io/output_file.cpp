@@ -1,6 +1,6 @@
 #include "io/output_file.hpp"
 
-#include "core/variables.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/calendar.hpp"
 #include "forecast/mc_error.hpp"
 #include "forecast/provenance.hpp"

@@ -1,6 +1,6 @@
 #include "io/regional_planning_table.hpp"
 
-#include "core/variables.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/calendar.hpp"
 #include "io/number_format.hpp"
 #include "io/planning_table.hpp"

@@ -1,7 +1,7 @@
 #include "io/run_estimate.hpp"
 
-#include "core/byte_buffer.hpp"
-#include "core/variables.hpp"
+#include "core/model/byte_buffer.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/summaries.hpp"
 #include "forecast/window_series.hpp"

@@ -3,7 +3,7 @@
 // anything is simulated: the summaries are known exactly from the layout, the
 // per-path series as the output file compresses them only from running a few
 // paths (the pilot).
-#include "core/model_spec.hpp"
+#include "core/model/model_spec.hpp"
 #include "forecast/config.hpp"
 #include "forecast/parallel.hpp"
 #include "forecast/run_plan.hpp"

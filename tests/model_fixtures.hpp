@@ -2,9 +2,9 @@
 // Shared fixtures for the model tests: a minimal specification that tests
 // switch parts of the chain on in, and a runner that records every variable of
 // one path (national and regional) in row-major buffers.
-#include "core/model_spec.hpp"
-#include "core/path_kernel.hpp"
-#include "core/variables.hpp"
+#include "core/model/model_spec.hpp"
+#include "core/model/path_kernel.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/config.hpp"
 #include "io/config_keys.hpp"
 
@@ -45,7 +45,7 @@ inline core::ModelSpec minimal_spec(int T) {
 // The configuration with every mechanism added after the first model switched
 // off (docs/model.md, "Changes from the first specification"): the engine
 // then gives the first model's results. Such a mechanism's key is optional in
-// the key table (core/key_table.hpp), off when absent, so a new one is covered
+// the key table (core/model/key_table.hpp), off when absent, so a new one is covered
 // here without an edit.
 inline Config first_model(Config c) {
   io::reset_optional_keys(c);

@@ -4,8 +4,8 @@
 // fraction), exact pmfs in long double, and the goodness-of-fit statistics
 // with their p-values or critical values. Test-only code: accuracy ~1e-13 is
 // ample for p-values; none of it is used by the product. The continued
-// fractions repeat, on purpose, what core/binomial_inversion.cpp and
-// core/lag_weights.cpp compute: a reference must not be the code under test.
+// fractions repeat, on purpose, what core/sampling/binomial_inversion.cpp and
+// core/model/lag_weights.cpp compute: a reference must not be the code under test.
 #include <gtest/gtest.h>
 
 #include <algorithm>

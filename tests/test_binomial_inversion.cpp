@@ -1,4 +1,4 @@
-// Tests of the inversion binomial sampler (core/binomial_inversion.hpp):
+// Tests of the inversion binomial sampler (core/sampling/binomial_inversion.hpp):
 // regularized_beta against closed forms and directly summed binomial tails,
 // binomial_quantile against a brute-force inversion, goodness of fit of
 // sample_binomial_inversion, and its consumption of random numbers.
@@ -10,8 +10,8 @@
 // for the five regimes together, by the union bound). With the fixed seeds used
 // here the outcome is fixed, so a failure means the law changed (or the seed /
 // stream layout did, which then needs a look, not a re-roll).
-#include "core/binomial_inversion.hpp"
-#include "core/random_stream.hpp"
+#include "core/sampling/binomial_inversion.hpp"
+#include "core/random/random_stream.hpp"
 
 #include "statistics_helpers.hpp"
 

@@ -1,12 +1,12 @@
-// The inversion binomial sampler in SIMD lanes (core/binomial_lanes.hpp)
+// The inversion binomial sampler in SIMD lanes (core/sampling/binomial_lanes.hpp)
 // gives exactly sample_binomial's results: every lane it settles holds the
 // scalar sampler's value for that stream, over the regimes the Dublin cohorts
 // meet (n p from 0 to 10, p above and below 1/2, n from 0 to 10^6), and it
 // settles every inversion draw but the ~1e-15 that would restart.
-#include "core/binomial_lanes.hpp"
-#include "core/philox_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
+#include "core/sampling/binomial_lanes.hpp"
+#include "core/random/philox_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 // window or state file (data, checksums, sizes, trailer) is refused, never
 // read back as other numbers.
 #include "io/checkpoint_store.hpp"
-#include "core/byte_buffer.hpp"
+#include "core/model/byte_buffer.hpp"
 #include "forecast/parallel.hpp"
 #include "process_helpers.hpp"
 

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "core/variables.hpp"
+#include "core/model/variables.hpp"
 #include "io/config_docs.hpp"
 #include "io/config_toml.hpp"
 

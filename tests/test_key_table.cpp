@@ -1,4 +1,4 @@
-// The key table (core/key_table.hpp, io/config_keys.hpp) against what it
+// The key table (core/model/key_table.hpp, io/config_keys.hpp) against what it
 // drives: the reader, the printer and docs/configuration.md's key reference.
 #include <gtest/gtest.h>
 
@@ -39,7 +39,7 @@ TEST(KeyTable, ReferenceDocumentIsUpToDate) {
     std::ofstream(kReferenceDoc, std::ios::binary) << updated;
     return;
   }
-  EXPECT_EQ(updated, doc) << "docs/configuration.md's key tables differ from core/key_table.hpp; rerun this "
+  EXPECT_EQ(updated, doc) << "docs/configuration.md's key tables differ from core/model/key_table.hpp; rerun this "
                              "test with CHAINSIM_UPDATE_DOCS=1 to regenerate them";
 }
 

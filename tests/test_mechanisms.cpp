@@ -6,7 +6,7 @@
 // Statistical checks are z-tests at |z| < 4 with fixed seeds: a false alarm
 // has probability about 6e-5 per check (normal approximation of sums of many
 // independent draws).
-#include "core/path_kernel.hpp"
+#include "core/model/path_kernel.hpp"
 #include "forecast/resolve.hpp"
 #include "io/config_toml.hpp"
 #include "model_fixtures.hpp"

@@ -2,8 +2,8 @@
 // the deterministic limit, Little's law, known stationary distributions,
 // reproducibility and common random numbers, and monotonicity under common
 // random numbers.
-#include "core/binomial_inversion.hpp"
-#include "core/path_kernel.hpp"
+#include "core/sampling/binomial_inversion.hpp"
+#include "core/model/path_kernel.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/resolve.hpp"
 #include "forecast/summaries.hpp"

@@ -1,10 +1,10 @@
-// The regional split for several paths side by side (core/multinomial_lanes.hpp)
+// The regional split for several paths side by side (core/sampling/multinomial_lanes.hpp)
 // equals sample_multinomial path by path: the counts, and where each path's
 // stream is left, for every group size, totals from 0 to 10^6 and share
 // vectors with zero, tiny and dominant categories. Deterministic (fixed seeds).
-#include "core/multinomial_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
+#include "core/sampling/multinomial_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-// Philox blocks computed in SIMD lanes (core/philox_lanes.hpp) are the blocks
+// Philox blocks computed in SIMD lanes (core/random/philox_lanes.hpp) are the blocks
 // Random123 computes one at a time, for every instruction set this CPU has;
-// and a week's streams opened from them (core/week_streams.hpp) draw exactly
+// and a week's streams opened from them (core/random/week_streams.hpp) draw exactly
 // what streams computing their own blocks draw.
-#include "core/philox_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/week_streams.hpp"
+#include "core/random/philox_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/random/week_streams.hpp"
 
 #include <gtest/gtest.h>
 

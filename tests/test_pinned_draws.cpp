@@ -6,13 +6,13 @@
 // to prove it changed no output.
 //
 // Recorded at commit b7256aa (before the week's first Philox blocks were
-// computed in SIMD lanes, core/week_streams.hpp); rewritten in session 8 when
+// computed in SIMD lanes, core/random/week_streams.hpp); rewritten in session 8 when
 // the unaccompanied minors and their guardian placements became one draw
 // (same law; docs/perf-log.md, "Session of 2026-11-29 (8)"). Every speed change
 // in between left them as they were.
-#include "core/byte_buffer.hpp"
-#include "core/path_kernel.hpp"
-#include "core/philox_lanes.hpp"
+#include "core/model/byte_buffer.hpp"
+#include "core/model/path_kernel.hpp"
+#include "core/random/philox_lanes.hpp"
 #include "forecast/resolve.hpp"
 #include "io/config_toml.hpp"
 #include "model_fixtures.hpp"
@@ -120,7 +120,7 @@ Config seed_scenario(std::size_t i, RegionMode mode) {
   return c;
 }
 
-// Every SIMD instruction set the lanes can use on this CPU (core/philox_lanes.hpp)
+// Every SIMD instruction set the lanes can use on this CPU (core/random/philox_lanes.hpp)
 // must give the same bits; the cap is restored afterwards.
 std::vector<core::PhiloxIsa> simd_sets() {
   std::vector<core::PhiloxIsa> sets{core::PhiloxIsa::Scalar};

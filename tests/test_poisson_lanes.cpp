@@ -1,12 +1,12 @@
-// Poisson draws in SIMD lanes (core/poisson_lanes.hpp) equal the scalar
+// Poisson draws in SIMD lanes (core/sampling/poisson_lanes.hpp) equal the scalar
 // sampler's: every draw holds sample_poisson's result for its stream, over
 // means from 0 to 1e8 and many streams; and the lanes' vector log is as
 // accurate as the margin they rely on assumes.
-#include "core/philox_lanes.hpp"
-#include "core/poisson_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
-#include "core/week_streams.hpp"
+#include "core/random/philox_lanes.hpp"
+#include "core/sampling/poisson_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
+#include "core/random/week_streams.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
-// Tests of RandomStream (core/random_stream.hpp): the Philox4x32-10 known
+// Tests of RandomStream (core/random/random_stream.hpp): the Philox4x32-10 known
 // answers, the counter/key layout, determinism, distinctness across every
 // coordinate, the open interval of uniform(), and uniformity.
-#include "core/random_stream.hpp"
+#include "core/random/random_stream.hpp"
 
 #include "statistics_helpers.hpp"
 

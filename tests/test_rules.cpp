@@ -1,7 +1,7 @@
 // The capacity rules, costs and staffing of MODEL.md §6 and §10, and the
 // resolution of dates and schedules into weekly tables, on small hand-built
 // cases whose outcome is known exactly.
-#include "core/lag_weights.hpp"
+#include "core/model/lag_weights.hpp"
 #include "forecast/calendar.hpp"
 #include "forecast/regions.hpp"
 #include "forecast/resolve.hpp"

@@ -4,7 +4,7 @@
 // serial run. The parts here are threads of one process exchanging windows
 // through shared memory, as an MPI back end would exchange them between ranks
 // (docs/ARCHITECTURE.md, "A new reduction back end").
-#include "core/variables.hpp"
+#include "core/model/variables.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/path_range.hpp"
 #include "forecast/reduction.hpp"

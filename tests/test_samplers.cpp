@@ -1,4 +1,4 @@
-// Statistical tests of the exact samplers in core/samplers.hpp.
+// Statistical tests of the exact samplers in core/sampling/samplers.hpp.
 //
 // Every test uses a fixed seed, so it is deterministic: it either always passes
 // or always fails. Each goodness-of-fit test is a hypothesis test at a stated
@@ -23,8 +23,8 @@
 //  * Moments: |estimate - exact| <= 5 standard errors (two-sided false-alarm
 //    rate 5.7e-7 each), with the standard error computed from the exact
 //    variance and kurtosis of the law.
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
 
 #include "statistics_helpers.hpp"
 

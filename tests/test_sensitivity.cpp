@@ -1,6 +1,6 @@
 // `chainsim sensitivity` (issue 19, item 2): the Sobol' estimators against
 // the Ishigami function's known indices, the kernel's per-flow stream paths
-// (core/flow_paths.hpp) against the plain kernel, the design against a model
+// (core/random/flow_paths.hpp) against the plain kernel, the design against a model
 // whose indices are known in closed form, and the command end to end.
 //
 // Statistical checks and their false-alarm rates (fixed seeds, so each run
@@ -15,8 +15,8 @@
 //     the six.
 //   SensitivityModel.AdditiveInitialStateAndInflow: two 99.9 % intervals
 //     around a closed-form index: at most 0.2 %.
-#include "core/flow_paths.hpp"
-#include "core/path_kernel.hpp"
+#include "core/random/flow_paths.hpp"
+#include "core/model/path_kernel.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/input_groups.hpp"
 #include "forecast/resolve.hpp"

@@ -1,6 +1,6 @@
-// remove_uniform_subset and uniform_below (core/subset_sampling.hpp): exact
+// remove_uniform_subset and uniform_below (core/sampling/subset_sampling.hpp): exact
 // laws by chi-square at fixed seeds, and the edges.
-#include "core/subset_sampling.hpp"
+#include "core/sampling/subset_sampling.hpp"
 
 #include "statistics_helpers.hpp"
 

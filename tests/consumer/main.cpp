@@ -1,8 +1,8 @@
 // Uses chainsim as an installed library: a few exact draws from the kernel's
 // random stream and samplers (chainsim::core) and the table of safety regions
 // compiled into chainsim::forecast. Exits non-zero if anything is off.
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
 #include "forecast/provenance.hpp"
 #include "forecast/regions.hpp"
 

@@ -9,12 +9,12 @@
 //   about a third of the national kernel, most of it the walk's unpredictable
 //   exit branch. The lanes walk 8 cohorts side by side.
 // - sample_binomial_lanes: one draw for each of up to 8 paths side by side
-//   (the regional split's conditional binomials, core/multinomial_lanes.hpp):
+//   (the regional split's conditional binomials, core/sampling/multinomial_lanes.hpp):
 //   the inversion walk, or BTRD's attempts up to its step 3.1.
 // Both use the scalar code's operations in its order (+, -, *, /, sqrt, floor
 // are correctly rounded in SIMD as in scalar code, and P(0) is std::exp's
 // value), so every lane ends where the scalar sampler ends, on the same bits.
-#include "core/samplers.hpp"
+#include "core/sampling/samplers.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "core/week_streams.hpp"
+#include "core/random/week_streams.hpp"
 
 #include <algorithm>
 
@@ -86,7 +86,7 @@ void WeekStreams::recompute_mapped_lanes(std::uint64_t seed, std::uint64_t path,
     const Range& range = ranges_[id - kFirstWeekly];
     const std::size_t end = std::min<std::size_t>(range.first + std::size_t{range.subs} * range.blocks, ready_);
     for (std::size_t lane = range.first; lane < end; ++lane) {
-      // The counter layout of RandomStream (core/random_stream.hpp).
+      // The counter layout of RandomStream (core/random/random_stream.hpp).
       const RandomStream::Philox::ctr_type ctr = {
           {word0_[lane], word1_[lane], week, static_cast<std::uint32_t>(other)}};
       const RandomStream::Philox::ctr_type block = RandomStream::Philox{}(ctr, key);

@@ -22,14 +22,14 @@
 // are independent, so a lane whose attempt is rejected makes the next one in
 // lanes; a near-tie, or a walk that would restart, goes on in sample_poisson
 // from that point of its stream, which gives the scalar result.
-#include "core/poisson_lanes.hpp"
+#include "core/sampling/poisson_lanes.hpp"
 
-#include "core/avx512_lanes.hpp"
-#include "core/log_pmf.hpp"
-#include "core/philox_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
-#include "core/week_streams.hpp"
+#include "core/sampling/avx512_lanes.hpp"
+#include "core/sampling/log_pmf.hpp"
+#include "core/random/philox_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
+#include "core/random/week_streams.hpp"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
-#include "core/binomial_inversion.hpp"
+#include "core/sampling/binomial_inversion.hpp"
 
-#include "core/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS
-#include "core/log_pmf.hpp"
+#include "core/sampling/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS
+#include "core/sampling/log_pmf.hpp"
 
 #include <cmath>
 

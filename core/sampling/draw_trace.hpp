@@ -2,7 +2,7 @@
 // Draw instrumentation: a record of every sampler call, for the sampling-floor
 // benchmark (bench/bench_floor, bench/trace_seed_week).
 //
-// The hooks in core/samplers.cpp and core/binomial_inversion.cpp exist only when
+// The hooks in core/sampling/samplers.cpp and core/sampling/binomial_inversion.cpp exist only when
 // CHAINSIM_TRACE_DRAWS is defined, i.e. only in the target chainsim_core_traced
 // (core/CMakeLists.txt). chainsim_core, and therefore the chainsim program, has
 // no hooks, no trace pointer and none of the functions declared at the end of
@@ -11,7 +11,7 @@
 //
 // The types below are plain data so that a trace can be written to a file by
 // the traced program and read back by an untraced one.
-#include "core/random_stream.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <cstddef>
 #include <cstdint>

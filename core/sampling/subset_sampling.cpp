@@ -1,6 +1,6 @@
-#include "core/subset_sampling.hpp"
+#include "core/sampling/subset_sampling.hpp"
 
-#include "core/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS
+#include "core/sampling/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS
 
 #include <algorithm>
 #include <cassert>

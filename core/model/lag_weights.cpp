@@ -1,4 +1,4 @@
-#include "core/lag_weights.hpp"
+#include "core/model/lag_weights.hpp"
 
 #include <cmath>
 #include <limits>

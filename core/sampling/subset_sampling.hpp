@@ -2,7 +2,7 @@
 // Thinning groups by a uniformly random subset of their members (multivariate
 // hypergeometric): for a week's Dublin cohorts, whose leavers are few, this
 // replaces one binomial draw per cohort by one word per leaver.
-#include "core/random_stream.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <cstdint>
 #include <span>

@@ -18,11 +18,11 @@
 // stream is, and gets what the scalar sampler would: a walk that would
 // restart, an attempt going on to step 3.2 (which needs log: its lane steps
 // back to the attempt's start), or many rejections go on that way.
-#include "core/binomial_lanes.hpp"
+#include "core/sampling/binomial_lanes.hpp"
 
-#include "core/avx512_lanes.hpp"
-#include "core/philox_lanes.hpp"
-#include "core/random_stream.hpp"
+#include "core/sampling/avx512_lanes.hpp"
+#include "core/random/philox_lanes.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <cmath>
 

@@ -12,7 +12,7 @@
 // they do not decide (a near-tie, a walk that would restart) goes on in
 // sample_poisson from that point of the stream. So every result equals
 // sample_poisson's.
-#include "core/random_stream.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Draw instrumentation (see draw_trace.hpp). Everything here is compiled only
 // into chainsim_core_traced; in chainsim_core this file is empty.
 #ifdef CHAINSIM_TRACE_DRAWS
-#include "core/draw_trace.hpp"
+#include "core/sampling/draw_trace.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -1,12 +1,12 @@
 #pragma once
 // The random streams one path opens in one week, with their first blocks
-// computed together in SIMD lanes (core/philox_lanes.hpp) when the week
+// computed together in SIMD lanes (core/random/philox_lanes.hpp) when the week
 // starts. A stream opened here draws exactly the numbers of
 // RandomStream(seed, path, week, flow, sub): only where its first blocks are
 // computed changes, so no output changes.
-#include "core/flow_paths.hpp"
-#include "core/philox_lanes.hpp"
-#include "core/random_stream.hpp"
+#include "core/random/flow_paths.hpp"
+#include "core/random/philox_lanes.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <array>
 #include <cstddef>
@@ -33,7 +33,7 @@ class WeekStreams {
   // the right stream, computed when it is drawn from.
   //
   // With `flow_paths`, flow f draws the streams of path flow_paths->of(f)
-  // instead (core/flow_paths.hpp); it must stay alive until the next
+  // instead (core/random/flow_paths.hpp); it must stay alive until the next
   // prepare(). The blocks are computed for `path` in lanes, and those of the
   // flows mapped elsewhere are then recomputed one by one: cheapest when
   // `path` is the path most flows draw from.

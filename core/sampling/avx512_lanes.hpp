@@ -1,6 +1,6 @@
 #pragma once
 // Small AVX-512 building blocks shared by the samplers' lane code
-// (core/poisson_lanes.cpp, core/binomial_lanes.cpp). Private to those files:
+// (core/sampling/poisson_lanes.cpp, core/sampling/binomial_lanes.cpp). Private to those files:
 // include it only from a translation unit that calls these functions inside
 // functions compiled for avx512f (CHAINSIM_AVX512 marks them so) and that
 // checks the CPU first.

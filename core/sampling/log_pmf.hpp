@@ -18,7 +18,7 @@ inline constexpr double k2Pi = 6.28318530717958647693;
 // asymptotic series 1/(12x) - 1/(360x^3) + 1/(1260x^5) - 1/(1680x^7)
 // + 1/(1188x^9) is used, whose truncation error at x = 11 is below 7e-15.
 // kStirlerrTable[x - 1] = stirlerr(x) for x = 1..10 (also read by the SIMD
-// lanes of core/poisson_lanes.cpp, which must give the same bits).
+// lanes of core/sampling/poisson_lanes.cpp, which must give the same bits).
 inline constexpr double kStirlerrTable[10] = {
     0.08106146679532726, 0.04134069595540929, 0.02767792568499834,
     0.02079067210376509, 0.01664469118982119, 0.01387612882307075,

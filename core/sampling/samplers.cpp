@@ -12,13 +12,13 @@
 //          probabilities" (saddle-point form of the log-pmf used below).
 //
 // RandomStream::uniform() is on the open interval (0, 1): midpoints of a
-// 2^-52 grid, never 0 or 1 (core/random_stream.hpp, checked in
+// 2^-52 grid, never 0 or 1 (core/random/random_stream.hpp, checked in
 // tests/test_random_stream.cpp), so log(u) and log(1 - u) below are always
 // finite and 1 - u is exact.
-#include "core/samplers.hpp"
+#include "core/sampling/samplers.hpp"
 
-#include "core/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS
-#include "core/log_pmf.hpp"
+#include "core/sampling/draw_trace.hpp"  // CHAINSIM_DRAW_HOOK: nothing unless CHAINSIM_TRACE_DRAWS
+#include "core/sampling/log_pmf.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -6,13 +6,13 @@
 // regional kernel, and its draws are a chain: each binomial's n is what the
 // previous ones left. Within one path nothing can run beside it; across
 // paths it can. Category by category, each path's next binomial is drawn in
-// one lane (core/binomial_lanes.hpp: the inversion walk, or BTRD's attempts
+// one lane (core/sampling/binomial_lanes.hpp: the inversion walk, or BTRD's attempts
 // up to its step 3.1); the few the lanes do not settle (BTRD's step 3.2) go
 // on in sample_binomial. Every path reads its own stream exactly as
 // sample_multinomial would, so the results and the streams' positions are the
 // same.
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -6,7 +6,7 @@
 //
 // Fast paths: a draw whose outcome is known (n = 0, p = 0, p = 1, lambda = 0)
 // consumes no random numbers.
-#include "core/random_stream.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <cstdint>
 #include <span>

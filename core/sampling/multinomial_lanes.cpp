@@ -1,6 +1,6 @@
-#include "core/multinomial_lanes.hpp"
+#include "core/sampling/multinomial_lanes.hpp"
 
-#include "core/binomial_lanes.hpp"
+#include "core/sampling/binomial_lanes.hpp"
 
 #include <algorithm>
 #include <cassert>

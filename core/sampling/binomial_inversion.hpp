@@ -6,7 +6,7 @@
 // monotonically to a lever under common random numbers (returns and departures
 // of rejected persons: a higher return multiplier never increases the rejected
 // stock on any path, MODEL.md §8) use this sampler.
-#include "core/random_stream.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <cstdint>
 

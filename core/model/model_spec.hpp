@@ -2,12 +2,12 @@
 // Everything the weekly kernel needs to simulate one scenario, with dates
 // already turned into week indices and schedules into per-week tables.
 // Built by forecast/resolve from a Config; the kernel never sees a date,
-// a file or a configuration key. (core/key_table.hpp names the members that
+// a file or a configuration key. (core/model/key_table.hpp names the members that
 // take a configured value as it is; the kernel does not read the table.)
 #include <cstdint>
 #include <vector>
 
-#include "core/key_table.hpp"
+#include "core/model/key_table.hpp"
 
 namespace chainsim::core {
 
@@ -21,7 +21,7 @@ struct Prior {
 };
 
 // The adaptive capacity rule (docs/model.md §6), as configured: its members
-// are the keys of [capacity.adaptive] (core/key_table.hpp).
+// are the keys of [capacity.adaptive] (core/model/key_table.hpp).
 struct AdaptiveRule {
   CHAINSIM_KEYS_capacity_adaptive(CHAINSIM_KEY_MEMBER)
 };
@@ -57,7 +57,7 @@ struct DecisionResponseSpec {
 
 struct ModelSpec {
   // The configuration's values that the kernel takes as they are: one member
-  // per key with a model column in core/key_table.hpp, named there (inflow.ar_phi
+  // per key with a model column in core/model/key_table.hpp, named there (inflow.ar_phi
   // -> ar_phi, minors.share_of_grants -> minors_share, capacity.adaptive -> adaptive,
   // ...) and copied by forecast/resolve.cpp. Their meaning is the key's doc in
   // the table and in docs/configuration.md.

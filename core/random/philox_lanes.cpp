@@ -6,7 +6,7 @@
 // do exactly this per 32-bit lane: the 32 x 32 -> 64-bit products come from
 // vpmuludq on the even lanes and on the odd lanes shifted down, their halves
 // put back in place by a blend.
-#include "core/philox_lanes.hpp"
+#include "core/random/philox_lanes.hpp"
 
 // gcc 12's AVX-512 shift intrinsics start from _mm512_undefined_epi32(), which
 // -Wmaybe-uninitialized reports once inlined (GCC bug 105593, fixed in gcc 13);

@@ -110,7 +110,7 @@ class RandomStream {
   }
 
   // The same stream, whose first `count` blocks were computed beforehand (in
-  // SIMD lanes, core/philox_lanes.hpp): word k of block b is
+  // SIMD lanes, core/random/philox_lanes.hpp): word k of block b is
   // precomputed[k * stride + b]. They must be exactly the blocks of this
   // stream; the stream then draws exactly as above, computing blocks from
   // `count` on itself.
@@ -144,7 +144,7 @@ class RandomStream {
 
   // Steps back over the last `words` (at most 4) 32-bit words drawn, so that
   // they are drawn again: for code that reads ahead and then finds it needed
-  // fewer (core/multinomial_lanes.cpp). Exactly the state before those draws,
+  // fewer (core/sampling/multinomial_lanes.cpp). Exactly the state before those draws,
   // up to when a block is (re)computed.
   void rewind(std::uint32_t words) noexcept {
     if (words <= pos_) {

@@ -19,7 +19,7 @@
 //           the first model is off when its key is absent)
 // unit      printed by `print-config`; doc: the meaning, for docs/configuration.md
 // model     the ModelSpec member that receives the value unchanged, if any: the
-//           member is declared (core/model_spec.hpp) and copied (forecast/resolve.cpp)
+//           member is declared (core/model/model_spec.hpp) and copied (forecast/resolve.cpp)
 //           from this column. Keys without it are turned into the kernel's terms
 //           by forecast/resolve.cpp.
 //

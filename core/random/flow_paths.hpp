@@ -8,7 +8,7 @@
 // without touching any parameter of the model. Every draw stays a pure
 // function of (seed, path, week, flow, sub, index); only `path` is looked up
 // per flow.
-#include "core/random_stream.hpp"
+#include "core/random/random_stream.hpp"
 
 #include <array>
 #include <cstddef>
@@ -18,7 +18,7 @@ namespace chainsim::core {
 
 class FlowPaths {
  public:
-  // Flow ids are below this (core/random_stream.hpp numbers them up to kLastFlow, checked below).
+  // Flow ids are below this (core/random/random_stream.hpp numbers them up to kLastFlow, checked below).
   static constexpr std::size_t kSlots = 64;
 
   // Every flow drawn from path `path`'s streams.

@@ -1,12 +1,12 @@
-#include "core/path_kernel.hpp"
+#include "core/model/path_kernel.hpp"
 
-#include "core/binomial_inversion.hpp"
-#include "core/binomial_lanes.hpp"
-#include "core/multinomial_lanes.hpp"
-#include "core/poisson_lanes.hpp"
-#include "core/random_stream.hpp"
-#include "core/samplers.hpp"
-#include "core/subset_sampling.hpp"
+#include "core/sampling/binomial_inversion.hpp"
+#include "core/sampling/binomial_lanes.hpp"
+#include "core/sampling/multinomial_lanes.hpp"
+#include "core/sampling/poisson_lanes.hpp"
+#include "core/random/random_stream.hpp"
+#include "core/sampling/samplers.hpp"
+#include "core/sampling/subset_sampling.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -678,7 +678,7 @@ void PathWeeks::first_half(int t) noexcept {
   }
   const BinomialRate leave_rate = prepare_binomial(few ? 0.0 : leave_p);
   // The cohorts' draws by inversion are made side by side
-  // (core/binomial_lanes.hpp); the ones they do not settle one by one. The
+  // (core/sampling/binomial_lanes.hpp); the ones they do not settle one by one. The
   // results are sample_binomial's either way.
   std::uint8_t* cohort_drawn = ws.cohort_drawn_.data();
   const std::uint32_t* cohort_blocks =
@@ -859,7 +859,7 @@ void PathWeeks::second_half(int t) noexcept {
       mean[r] = q + programmes;
     }
   }
-  // The regions' draws are made side by side (core/poisson_lanes.hpp); the
+  // The regions' draws are made side by side (core/sampling/poisson_lanes.hpp); the
   // results are sample_poisson's either way.
   if (kHousingInLanes && R >= kHousingLanesFrom) {
     sample_poisson_lanes(mean, static_cast<std::size_t>(R), ws.week_streams_, Flow::HousingSupply, supply);

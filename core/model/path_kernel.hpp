@@ -2,13 +2,13 @@
 // The weekly stock-flow step of MODEL.md §4, applied to one path over the whole
 // horizon. A path's result depends only on (spec, seed, path index): no thread
 // ids, no hidden state, so any schedule of paths over threads gives the same bits.
-#include "core/byte_buffer.hpp"
-#include "core/flow_paths.hpp"
-#include "core/model_spec.hpp"
-#include "core/samplers.hpp"
-#include "core/subset_sampling.hpp"
-#include "core/variables.hpp"
-#include "core/week_streams.hpp"
+#include "core/model/byte_buffer.hpp"
+#include "core/random/flow_paths.hpp"
+#include "core/model/model_spec.hpp"
+#include "core/sampling/samplers.hpp"
+#include "core/sampling/subset_sampling.hpp"
+#include "core/model/variables.hpp"
+#include "core/random/week_streams.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -162,9 +162,9 @@ PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, c
 
 // Puts `state` at the start of week 0 of path `path`: parameters drawn, initial stocks set.
 // With `flow_paths`, every flow, at setup and in every week, draws the streams
-// of the path it maps the flow to (core/flow_paths.hpp) rather than `path`'s;
+// of the path it maps the flow to (core/random/flow_paths.hpp) rather than `path`'s;
 // the mapping must outlive the state's use. Simulation is fastest when `path`
-// is the path most weekly flows are mapped to (core/week_streams.hpp).
+// is the path most weekly flows are mapped to (core/random/week_streams.hpp).
 void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& state,
                const FlowPaths* flow_paths = nullptr);
 
@@ -177,7 +177,7 @@ void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
 inline constexpr std::size_t kPathGroup = 8;
 
 // Blocks of the regional split's stream (PermitHolderRegions) computed up front
-// with the week's other first blocks (core/week_streams.hpp); it draws more
+// with the week's other first blocks (core/random/week_streams.hpp); it draws more
 // only when the week's new permit holders are many.
 inline constexpr std::uint32_t kRegionSplitBlocks = 32;
 
@@ -192,7 +192,7 @@ inline constexpr int kHousingLanesFrom = 4;
 // kPathGroup (workspaces and sinks at least as many; all states at the same
 // week): exactly what advance_path gives each. The paths go week by week side
 // by side, and their regional splits are drawn together in SIMD lanes
-// (core/multinomial_lanes.hpp), where one path's split is a chain of 24 draws.
+// (core/sampling/multinomial_lanes.hpp), where one path's split is a chain of 24 draws.
 void advance_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t first_path, std::span<PathState> states,
                    std::span<PathWorkspace> workspaces, int end_week, std::span<const PathSink> sinks);
 
