@@ -14,6 +14,7 @@
 #include "core/sampling/binomial_inversion.hpp"
 #include "core/model/model_spec.hpp"
 #include "core/model/path_kernel.hpp"
+#include "core/sampling/prior_points.hpp"
 #include "core/random/random_stream.hpp"
 #include "core/model/variables.hpp"
 #include "forecast/config.hpp"
@@ -149,6 +150,24 @@ BENCHMARK(BM_PathWeek_National)->Unit(benchmark::kMicrosecond);
 
 void BM_PathWeek_Regional(benchmark::State& state) { path_weeks(state, RegionMode::SafetyRegions); }
 BENCHMARK(BM_PathWeek_Regional)->Unit(benchmark::kMicrosecond);
+
+// The per-path parameters of the regional seed scenario (31 priors with the
+// 25 regions) drawn from their streams (state.range(0) == 0) or from a Sobol'
+// point through the inverse CDFs (1, run.sobol_parameters): the setup cost a
+// path pays once, against the ~260 path-weeks above.
+void BM_PathParameters(benchmark::State& state) {
+  core::ModelSpec spec = seed_spec(RegionMode::SafetyRegions);
+  spec.sobol_parameters = state.range(0) == 1;
+  if (spec.sobol_parameters && !core::sobol_points_available()) {
+    state.SkipWithError("built without Boost");
+    return;
+  }
+  std::uint64_t path = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(core::draw_path_parameters(spec, 7, path++));
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(spec.sobol_parameters ? "sobol" : "streams");
+}
+BENCHMARK(BM_PathParameters)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // The same, kPathGroup paths side by side (core::advance_paths), as the
 // ensemble runs them; one item = one path-week, time per group.

@@ -1,5 +1,6 @@
 #include "forecast/resolve.hpp"
 
+#include "core/sampling/prior_points.hpp"
 #include "core/model/lag_weights.hpp"
 #include "forecast/calendar.hpp"
 #include "forecast/regions.hpp"
@@ -60,6 +61,9 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
 core::ModelSpec resolve(const Config& c) {
   core::ModelSpec s;
   CHAINSIM_CONFIG_KEY_LISTS(CHAINSIM_COPY_LIST_TO_MODEL)  // the values the kernel takes as they are
+  if (s.sobol_parameters && !core::sobol_points_available())
+    throw ResolveError("run.sobol_parameters", "true needs Boost, which this chainsim was built without "
+                                               "(install libboost-dev, scripts/bootstrap, and rebuild)");
   const Date start = c.run.start;
   const int T = c.run.weeks;
   const auto Tu = static_cast<std::size_t>(T);

@@ -306,7 +306,7 @@ const Bad kBad[] = {
     {"unknown_table", "\n[runn]\nweeks = 3\n", "runn",
      "unknown key; allowed keys at the top level: run, output, initial", 2},
     {"unknown_key", "[run]\nweek = 3\n", "run.week",
-     "unknown key; allowed keys in [run]: name, start, weeks, paths, seed, regions", 2},
+     "unknown key; allowed keys in [run]: name, start, weeks, paths, seed, regions, sobol_parameters", 2},
     {"string_for_number", "[rejected]\nleave_weekly = \"0.1\"\n", "rejected.leave_weekly",
      "a finite number in [0, 1]", 2},
     {"float_for_integer", "[run]\npaths = 1.5\n", "run.paths", "an integer in 1..100000000", 2},

@@ -4,6 +4,7 @@
 #include "core/sampling/binomial_lanes.hpp"
 #include "core/sampling/multinomial_lanes.hpp"
 #include "core/sampling/poisson_lanes.hpp"
+#include "core/sampling/prior_points.hpp"
 #include "core/random/random_stream.hpp"
 #include "core/sampling/samplers.hpp"
 #include "core/sampling/subset_sampling.hpp"
@@ -240,47 +241,100 @@ PathWorkspace::PathWorkspace(const ModelSpec& spec)
 
 namespace {
 
-// The per-path parameters; prior flow f draws the streams of path_of(f).
+// Where each per-path prior takes its uniform in a Sobol' point
+// (run.sobol_parameters, core/sampling/prior_points.hpp): the inflow's level and
+// trend first (the early coordinates of a Sobol' sequence are its most even),
+// then the other priors, the programmes two each and the regions last. Every
+// prior has its coordinate whether its mechanism is on or not, so a point's
+// coordinates never move when a mechanism is switched.
+namespace sobol_coordinate {
+constexpr std::size_t kLevel = 0, kTrend = 1, kInflowStart = 2, kGrantRate = 3, kDublinShare = 4,
+                      kTransferShare = 5, kRealisation = 6, kNareisPerGrant = 7, kProductivity = 8,
+                      kInitialState = 9 /* 4: Dublin, procedure, rejected, permit holders */,
+                      kProgrammes = 13 /* 2 per programme: delivered, delay */;
+std::size_t regions(const ModelSpec& spec) { return kProgrammes + 2 * spec.uncertain_programmes.size(); }
+std::size_t count(const ModelSpec& spec) { return regions(spec) + static_cast<std::size_t>(spec.regions); }
+}  // namespace sobol_coordinate
+
+// The draws of the per-path priors: from the prior flow's stream of path
+// path_of(f) (the default), or, given a Sobol' point, through the inverse CDF
+// at the prior's coordinate. Both give each prior its law exactly.
 template <class PathOf>
-PathParameters draw_parameters(const ModelSpec& spec, std::uint64_t seed, const PathOf& path_of) {
+class PriorDraws {
+ public:
+  PriorDraws(std::uint64_t seed, const PathOf& path_of, std::span<const double> point)
+      : seed_(seed), path_of_(path_of), point_(point) {}
+
+  double beta(const Prior& p, Flow f, std::uint32_t sub, std::size_t coordinate) const {
+    if (point_.empty()) {
+      RandomStream rs = stream(f, sub);
+      return draw_beta_prior(rs, p);
+    }
+    if (p.sd == 0.0) return p.mean;
+    const BetaShape s = beta_from_moments(p.mean, p.sd);
+    return beta_quantile(s.a, s.b, point_[coordinate]);
+  }
+
+  double gamma(const Prior& p, Flow f, std::uint32_t sub, std::size_t coordinate) const {
+    if (point_.empty()) {
+      RandomStream rs = stream(f, sub);
+      return draw_gamma_prior(rs, p);
+    }
+    if (p.sd == 0.0) return p.mean;
+    const double shape = (p.mean / p.sd) * (p.mean / p.sd);
+    return gamma_quantile(shape, p.sd * p.sd / p.mean, point_[coordinate]);
+  }
+
+  // Standard normals: `count` (at most 2) of them from flow f's one stream, or
+  // from the coordinates that follow `coordinate`.
+  void normals(Flow f, std::uint32_t sub, std::size_t coordinate, std::span<double> z) const {
+    if (point_.empty()) {
+      RandomStream rs = stream(f, sub);
+      for (double& v : z) v = sample_normal(rs);
+      return;
+    }
+    for (std::size_t k = 0; k < z.size(); ++k) z[k] = normal_quantile(point_[coordinate + k]);
+  }
+  double normal(Flow f, std::uint32_t sub, std::size_t coordinate) const {
+    double z = 0.0;
+    normals(f, sub, coordinate, {&z, 1});
+    return z;
+  }
+
+ private:
+  RandomStream stream(Flow f, std::uint32_t sub) const { return RandomStream(seed_, path_of_(f), kSetupWeek, f, sub); }
+  std::uint64_t seed_;
+  const PathOf& path_of_;
+  std::span<const double> point_;
+};
+
+// The per-path parameters, drawn by `draw`.
+template <class PathOf>
+PathParameters draw_parameters(const ModelSpec& spec, const PriorDraws<PathOf>& draw) {
+  namespace c = sobol_coordinate;
   PathParameters p;
-  {
-    RandomStream rs(seed, path_of(Flow::PriorGrantRate), kSetupWeek, Flow::PriorGrantRate);
-    p.grant_rate = draw_beta_prior(rs, spec.grant_rate);
-  }
-  {
-    RandomStream rs(seed, path_of(Flow::PriorDublinShare), kSetupWeek, Flow::PriorDublinShare);
-    p.dublin_share = draw_beta_prior(rs, spec.dublin_share);
-  }
-  {
-    RandomStream rs(seed, path_of(Flow::PriorTransferShare), kSetupWeek, Flow::PriorTransferShare);
-    p.transfer_share = draw_beta_prior(rs, spec.transfer_share);
-    const double d = static_cast<double>(spec.dublin_deadline_weeks);
-    p.transfer_hazard = 1.0 - std::pow(1.0 - p.transfer_share, 1.0 / d);
-  }
-  {
-    RandomStream rs(seed, path_of(Flow::PriorRealisation), kSetupWeek, Flow::PriorRealisation);
-    p.realisation = draw_beta_prior(rs, spec.realisation);
-  }
-  {
-    RandomStream rs(seed, path_of(Flow::PriorNareisPerGrant), kSetupWeek, Flow::PriorNareisPerGrant);
-    p.nareis_per_grant = draw_gamma_prior(rs, spec.nareis_per_grant);
-  }
+  p.grant_rate = draw.beta(spec.grant_rate, Flow::PriorGrantRate, 0, c::kGrantRate);
+  p.dublin_share = draw.beta(spec.dublin_share, Flow::PriorDublinShare, 0, c::kDublinShare);
+  p.transfer_share = draw.beta(spec.transfer_share, Flow::PriorTransferShare, 0, c::kTransferShare);
+  const double d = static_cast<double>(spec.dublin_deadline_weeks);
+  p.transfer_hazard = 1.0 - std::pow(1.0 - p.transfer_share, 1.0 / d);
+  p.realisation = draw.beta(spec.realisation, Flow::PriorRealisation, 0, c::kRealisation);
+  p.nareis_per_grant = draw.gamma(spec.nareis_per_grant, Flow::PriorNareisPerGrant, 0, c::kNareisPerGrant);
   {
     // (alpha, beta) bivariate normal: beta's own noise is mixed with alpha's
     // by the configured correlation (Cholesky of the 2x2 correlation matrix).
-    RandomStream rs(seed, path_of(Flow::PriorInflowLevelTrend), kSetupWeek, Flow::PriorInflowLevelTrend);
-    const double z1 = sample_normal(rs);
-    const double z2 = sample_normal(rs);
-    const double c = spec.level_trend_correlation;
-    p.level = spec.level.mean + spec.level.sd * z1;
-    p.trend = spec.trend.mean + spec.trend.sd * (c * z1 + std::sqrt(1.0 - c * c) * z2);
+    double z[2];
+    draw.normals(Flow::PriorInflowLevelTrend, 0, c::kLevel, z);
+    static_assert(c::kTrend == c::kLevel + 1);
+    const double cor = spec.level_trend_correlation;
+    p.level = spec.level.mean + spec.level.sd * z[0];
+    p.trend = spec.trend.mean + spec.trend.sd * (cor * z[0] + std::sqrt(1.0 - cor * cor) * z[1]);
   }
   if (spec.decision_capacity_sd > 0.0) {
     // Mean-one log-normal factor on the decision capacity (the IND's uncertain productivity).
-    RandomStream rs(seed, path_of(Flow::PriorDecisionProductivity), kSetupWeek, Flow::PriorDecisionProductivity);
     const double sd = spec.decision_capacity_sd;
-    p.decision_productivity = std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
+    p.decision_productivity =
+        std::exp(sd * draw.normal(Flow::PriorDecisionProductivity, 0, c::kProductivity) - 0.5 * sd * sd);
   }
   const std::size_t n_programmes = spec.uncertain_programmes.size();
   p.programme_delivered.assign(n_programmes, 1.0);
@@ -288,45 +342,54 @@ PathParameters draw_parameters(const ModelSpec& spec, std::uint64_t seed, const 
   for (std::size_t i = 0; i < n_programmes; ++i) {
     const ProgrammeSpec& g = spec.uncertain_programmes[i];
     const auto sub = static_cast<std::uint32_t>(i);
-    {
-      RandomStream rs(seed, path_of(Flow::PriorProgrammeDelivery), kSetupWeek, Flow::PriorProgrammeDelivery, sub);
-      p.programme_delivered[i] = draw_beta_prior(rs, g.delivered);
-    }
-    {
-      RandomStream rs(seed, path_of(Flow::PriorProgrammeDelay), kSetupWeek, Flow::PriorProgrammeDelay, sub);
-      const double delay = g.delay_weeks.mean > 0.0 ? draw_gamma_prior(rs, g.delay_weeks) : 0.0;
-      p.programme_delay[i] = static_cast<int>(std::min(delay, 1e6));  // whole weeks, rounded down
-    }
+    p.programme_delivered[i] = draw.beta(g.delivered, Flow::PriorProgrammeDelivery, sub, c::kProgrammes + 2 * i);
+    const double delay =
+        g.delay_weeks.mean > 0.0 ? draw.gamma(g.delay_weeks, Flow::PriorProgrammeDelay, sub, c::kProgrammes + 2 * i + 1)
+                                 : 0.0;
+    p.programme_delay[i] = static_cast<int>(std::min(delay, 1e6));  // whole weeks, rounded down
   }
   p.regional_realisation.assign(static_cast<std::size_t>(spec.regions), p.realisation);
   if (spec.regions > 1 && spec.regional_sd > 0.0) {
     const double tau = spec.regional_sd;
     for (int r = 0; r < spec.regions; ++r) {
-      RandomStream rs(seed, path_of(Flow::PriorRegionalRealisation), kSetupWeek, Flow::PriorRegionalRealisation,
-                      static_cast<std::uint32_t>(r));
-      const double z = sample_normal(rs);
-      p.regional_realisation[static_cast<std::size_t>(r)] =
-          p.realisation * std::exp(tau * z - 0.5 * tau * tau);
+      const double z = draw.normal(Flow::PriorRegionalRealisation, static_cast<std::uint32_t>(r),
+                                   c::regions(spec) + static_cast<std::size_t>(r));
+      p.regional_realisation[static_cast<std::size_t>(r)] = p.realisation * std::exp(tau * z - 0.5 * tau * tau);
     }
   }
   return p;
 }
 
+// Path `path`'s Sobol' point, or none (empty) when the priors draw their streams.
+std::vector<double> sobol_point(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
+  if (!spec.sobol_parameters) return {};
+  std::vector<double> u(sobol_coordinate::count(spec));
+  scrambled_sobol_point(seed, path, u);
+  return u;
+}
+
 }  // namespace
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path) {
-  return draw_parameters(spec, seed, [path](Flow) { return path; });
+  const auto path_of = [path](Flow) { return path; };
+  const std::vector<double> point = sobol_point(spec, seed, path);
+  return draw_parameters(spec, PriorDraws(seed, path_of, point));
 }
 
 PathParameters draw_path_parameters(const ModelSpec& spec, std::uint64_t seed, const FlowPaths& flow_paths) {
-  return draw_parameters(spec, seed, [&flow_paths](Flow f) { return flow_paths.of(f); });
+  const auto path_of = [&flow_paths](Flow f) { return flow_paths.of(f); };
+  return draw_parameters(spec, PriorDraws(seed, path_of, {}));
 }
 
 void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st,
                const FlowPaths* flow_paths) {
-  st.par_ = flow_paths ? draw_path_parameters(spec, seed, *flow_paths) : draw_path_parameters(spec, seed, path);
-  st.flow_paths_ = flow_paths;
+  // With flow_paths (the pick-freeze designs of forecast/sensitivity.hpp) every
+  // prior draws its stream: those designs need independent draws, not a point set.
+  const std::vector<double> point = flow_paths ? std::vector<double>{} : sobol_point(spec, seed, path);
   const auto path_of = [&](Flow f) { return flow_paths ? flow_paths->of(f) : path; };
+  const PriorDraws draw(seed, path_of, point);
+  st.par_ = draw_parameters(spec, draw);
+  st.flow_paths_ = flow_paths;
   st.next_week_ = 0;
   // Initial state, identical on every path (MODEL.md §10).
   st.queue_ = spec.initial_queue;
@@ -348,8 +411,10 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
   // ---- the mechanisms added after the first model ----
   if (spec.start_deviation.mean != 0.0 || spec.start_deviation.sd > 0.0) {
     // The inflow starts at its recent observed level: x at week 0.
-    RandomStream rs(seed, path_of(Flow::PriorInflowStart), kSetupWeek, Flow::PriorInflowStart);
-    st.x_ = spec.start_deviation.mean + (spec.start_deviation.sd > 0.0 ? spec.start_deviation.sd * sample_normal(rs) : 0.0);
+    st.x_ = spec.start_deviation.mean +
+            (spec.start_deviation.sd > 0.0
+                 ? spec.start_deviation.sd * draw.normal(Flow::PriorInflowStart, 0, sobol_coordinate::kInflowStart)
+                 : 0.0);
   }
   if (spec.track_waiting) {
     // Those who have waited more than 14 weeks, and the rest spread evenly
@@ -370,8 +435,8 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
     // mean-one log-normal factor and rounded to whole persons.
     const double sd = spec.initial_uncertainty_sd;
     const auto factor = [&](std::uint32_t which) {
-      RandomStream rs(seed, path_of(Flow::PriorInitialState), kSetupWeek, Flow::PriorInitialState, which);
-      return std::exp(sd * sample_normal(rs) - 0.5 * sd * sd);
+      const double z = draw.normal(Flow::PriorInitialState, which, sobol_coordinate::kInitialState + which);
+      return std::exp(sd * z - 0.5 * sd * sd);
     };
     const auto scaled = [](std::int64_t n, double f) {
       return static_cast<std::int64_t>(std::llround(static_cast<double>(n) * f));

@@ -34,6 +34,7 @@ enum class Flow : std::uint32_t {
   PriorDecisionProductivity,
   PriorProgrammeDelivery,       // sub = programme
   PriorProgrammeDelay,          // sub = programme
+  PriorSobolScramble,           // sub = coordinate; path 0 only: the run's scramble of its Sobol' points (core/sampling/prior_points.hpp)
   // drawn every week
   InflowNoise = 32,
   InflowShockOccurs,
