@@ -30,8 +30,9 @@ using std::chrono::sys_days;
 // method before step 8; and the seed's method with a local level whose spread
 // grows with the horizon (C11) instead of step 8's level shift, to show what
 // each step changes.
-const char* kMethods[] = {"engine",          "engine_fixed_params", "engine_first_method", "engine_model_level_sd",
-                          "engine_local_level", "seasonal_naive", "random_walk"};
+const char* kMethods[] = {
+    "engine",         "engine_fixed_params", "engine_first_method", "engine_model_level_sd", "engine_local_level",
+    "seasonal_naive", "random_walk"};
 constexpr int kNumEngine = 5;
 constexpr int kNaive = 5;  // then random_walk
 constexpr int kNumMethods = 7;
@@ -64,8 +65,9 @@ double sd_of(const std::vector<double>& v) {
 // adds it to a and writes the detail row's numbers (median, quantiles, CRPS).
 void score(std::vector<double>& x, double y, Acc& a, std::ostream& detail) {
   std::sort(x.begin(), x.end());
-  const double q[] = {quantile_sorted(x, 0.5), quantile_sorted(x, 0.025), quantile_sorted(x, 0.10), quantile_sorted(x, 0.25),
-                      quantile_sorted(x, 0.75), quantile_sorted(x, 0.90), quantile_sorted(x, 0.975)};
+  const double q[] = {quantile_sorted(x, 0.5),  quantile_sorted(x, 0.025), quantile_sorted(x, 0.10),
+                      quantile_sorted(x, 0.25), quantile_sorted(x, 0.75),  quantile_sorted(x, 0.90),
+                      quantile_sorted(x, 0.975)};
   const double cr = calib::crps_sorted(x, y);
   ++a.n;
   a.c50 += (y >= q[3] && y <= q[4]);
@@ -75,7 +77,8 @@ void score(std::vector<double>& x, double y, Acc& a, std::ostream& detail) {
   a.ae += std::abs(q[0] - y);
   a.ape += std::abs(q[0] - y) / y;
   const auto lo = std::lower_bound(x.begin(), x.end(), y), hi = std::upper_bound(x.begin(), x.end(), y);
-  a.pit_above += (static_cast<double>(lo - x.begin()) + 0.5 * static_cast<double>(hi - lo)) / static_cast<double>(x.size()) > 0.5;
+  a.pit_above +=
+      (static_cast<double>(lo - x.begin()) + 0.5 * static_cast<double>(hi - lo)) / static_cast<double>(x.size()) > 0.5;
   for (double v : q) detail << "," << fixed(v, 1);
   detail << "," << fixed(cr, 2) << "\n";
 }
@@ -90,9 +93,9 @@ HorizonScore summarise(const char* method, int horizon, const Acc& a) {
 }
 
 void markdown_row(std::ostream& md, const HorizonScore& s) {
-  md << "| " << s.method << " | " << s.horizon << " | " << s.n << " | " << fixed(s.cov50, 2) << " | " << fixed(s.cov80, 2)
-     << " | " << fixed(s.cov95, 2) << " | " << fixed(s.crps, 1) << " | " << fixed(s.mae, 1) << " | "
-     << fixed(100 * s.mape, 1) << " % |\n";
+  md << "| " << s.method << " | " << s.horizon << " | " << s.n << " | " << fixed(s.cov50, 2) << " | "
+     << fixed(s.cov80, 2) << " | " << fixed(s.cov95, 2) << " | " << fixed(s.crps, 1) << " | " << fixed(s.mae, 1)
+     << " | " << fixed(100 * s.mape, 1) << " % |\n";
 }
 
 void csv_row(std::ostream& csv, const HorizonScore& s) {
@@ -137,18 +140,20 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
       const sys_days end = calib::first_day(om + H);
       const int weeks = static_cast<int>((end - start).count() + 6) / 7;
       const auto bridge = bridge_quarters(in, origin, 2);
-      std::vector<double> monthly(in.monthly.begin(),
-                                  in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
+      std::vector<double> monthly(
+          in.monthly.begin(),
+          in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
       const calib::InflowFit fit = calib::fit_inflow(monthly, in.first_month, origin, bridge);
       const SeedInflowFit seed_fit = fit_inflow_seed_method(monthly, in.first_month, origin, bridge);
       ++done;
       bool any_truth = false;
       for (int h = 0; h < H; ++h) any_truth = any_truth || !std::isnan(obs(om + h));
       for (int q = 0; q < HQ; ++q) any_truth = any_truth || cbs_quarter.count(om + 3 * q);
-      log << "origin " << calib::month_label(om) << ": alpha " << fixed(fit.alpha, 3) << " (sd " << fixed(fit.alpha_sd, 3)
-          << "), beta " << fixed(fit.beta, 3) << ", phi_w " << fixed(fit.phi_week, 3) << ", sigma_w "
-          << fixed(fit.sigma_week, 3) << ", surges " << fit.surges << ", level error scale " << fixed(fit.level_error_scale, 3)
-          << " over " << fit.level_error_origins << " inner origins" << (any_truth ? "" : " (no data to score)") << "\n";
+      log << "origin " << calib::month_label(om) << ": alpha " << fixed(fit.alpha, 3) << " (sd "
+          << fixed(fit.alpha_sd, 3) << "), beta " << fixed(fit.beta, 3) << ", phi_w " << fixed(fit.phi_week, 3)
+          << ", sigma_w " << fixed(fit.sigma_week, 3) << ", surges " << fit.surges << ", level error scale "
+          << fixed(fit.level_error_scale, 3) << " over " << fit.level_error_origins << " inner origins"
+          << (any_truth ? "" : " (no data to score)") << "\n";
       if (!any_truth) continue;
       // Engine forecasts (with and without parameter uncertainty, same seed).
       std::vector<std::vector<std::vector<double>>> ens(kNumEngine);  // [variant][h][path]
@@ -160,13 +165,17 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
                                        : inflow_config(base, vf, start, weeks, o.paths, true);
         const Ensemble e =
             simulate_ensemble(resolve(c), {.paths = o.paths, .seed = c.run.seed, .parallelism = o.parallelism});
-        ens[static_cast<std::size_t>(variant)].assign(static_cast<std::size_t>(H), std::vector<double>(static_cast<std::size_t>(o.paths)));
+        ens[static_cast<std::size_t>(variant)].assign(static_cast<std::size_t>(H),
+                                                      std::vector<double>(static_cast<std::size_t>(o.paths)));
         std::vector<double> weekly(static_cast<std::size_t>(weeks));
         for (std::int64_t p = 0; p < o.paths; ++p) {
           for (int t = 0; t < weeks; ++t)
-            weekly[static_cast<std::size_t>(t)] = e.column(core::Var::FirstApplications, t)[static_cast<std::size_t>(p)];
+            weekly[static_cast<std::size_t>(t)] =
+                e.column(core::Var::FirstApplications, t)[static_cast<std::size_t>(p)];
           const auto mon = calib::weeks_to_months(start, weekly, om, H);
-          for (int h = 0; h < H; ++h) ens[static_cast<std::size_t>(variant)][static_cast<std::size_t>(h)][static_cast<std::size_t>(p)] = mon[static_cast<std::size_t>(h)];
+          for (int h = 0; h < H; ++h)
+            ens[static_cast<std::size_t>(variant)][static_cast<std::size_t>(h)][static_cast<std::size_t>(p)] =
+                mon[static_cast<std::size_t>(h)];
         }
       }
       // Baseline spreads from the calibration window.
@@ -228,7 +237,9 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
             x.assign(static_cast<std::size_t>(o.paths), 0.0);
             for (int i = 0; i < 3; ++i)
               for (std::int64_t p = 0; p < o.paths; ++p)
-                x[static_cast<std::size_t>(p)] += ens[static_cast<std::size_t>(k)][static_cast<std::size_t>(3 * (q - 1) + i)][static_cast<std::size_t>(p)];
+                x[static_cast<std::size_t>(p)] +=
+                    ens[static_cast<std::size_t>(k)][static_cast<std::size_t>(3 * (q - 1) + i)]
+                       [static_cast<std::size_t>(p)];
           } else {
             int lag = 12;
             while (std::isnan(quarter_known(qm - lag)) && qm - lag >= in.first_month) lag += 12;
@@ -292,12 +303,11 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
   std::filesystem::create_directories(o.out_dir);
   // Each file whole or not at all (temporary file, fsync, rename), so a kill
   // never leaves a half-written configuration or table.
-  const std::pair<const char*, std::string> files[] = {
-      {"backtest_scores.csv", csv.str()},
-      {"backtest_detail.csv", detail.str()},
-      {"backtest_quarterly_scores.csv", qcsv.str()},
-      {"backtest_quarterly_detail.csv", qdetail.str()},
-      {"backtest.md", md.str()}};
+  const std::pair<const char*, std::string> files[] = {{"backtest_scores.csv", csv.str()},
+                                                       {"backtest_detail.csv", detail.str()},
+                                                       {"backtest_quarterly_scores.csv", qcsv.str()},
+                                                       {"backtest_quarterly_detail.csv", qdetail.str()},
+                                                       {"backtest.md", md.str()}};
   for (const auto& [name, text] : files) io::write_text_atomically((o.out_dir / name).string(), text);
   log << md.str();
   if (o.stocks) {

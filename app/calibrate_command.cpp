@@ -22,7 +22,8 @@ void calibrate(const CalibrateOptions& o, std::ostream& log) {
   const std::filesystem::path dir = o.report_dir.empty() ? o.out.parent_path() : o.report_dir;
   // The same rule as `chainsim run`: an existing file is replaced only with --force.
   for (const auto& f : {o.out, dir / "calibration.md", dir / "calibration_fit.csv"}) {
-    if (!o.force && std::filesystem::exists(f)) throw OutputExistsError(f.string() + " exists; use --force to replace it");
+    if (!o.force && std::filesystem::exists(f))
+      throw OutputExistsError(f.string() + " exists; use --force to replace it");
   }
   if (!dir.empty()) std::filesystem::create_directories(dir);
   if (o.out.has_parent_path()) std::filesystem::create_directories(o.out.parent_path());

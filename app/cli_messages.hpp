@@ -33,14 +33,15 @@ inline CLI::Validator whole_number(std::int64_t lo, std::int64_t hi) {
 
 // A finite number in [lo, hi].
 inline CLI::Validator number(double lo, double hi) {
-  const std::string expected = "expected a number from " + CLI::detail::to_string(lo) + " to " +
-                               CLI::detail::to_string(hi);
+  const std::string expected =
+      "expected a number from " + CLI::detail::to_string(lo) + " to " + CLI::detail::to_string(hi);
   return CLI::Validator(
       [=](std::string& v) -> std::string {
         double x = 0;
         const auto* end = v.data() + v.size();
         const auto r = std::from_chars(v.data(), end, x);
-        if (v.empty() || r.ec != std::errc() || r.ptr != end || !(x >= lo && x <= hi)) return expected + ", got '" + v + "'";
+        if (v.empty() || r.ec != std::errc() || r.ptr != end || !(x >= lo && x <= hi))
+          return expected + ", got '" + v + "'";
         return {};
       },
       CLI::detail::to_string(lo) + " to " + CLI::detail::to_string(hi));
@@ -54,7 +55,8 @@ inline CLI::Validator probability() {
         double x = 0;
         const auto* end = v.data() + v.size();
         const auto r = std::from_chars(v.data(), end, x);
-        if (v.empty() || r.ec != std::errc() || r.ptr != end || !(x > 0.0 && x < 1.0)) return expected + ", got '" + v + "'";
+        if (v.empty() || r.ec != std::errc() || r.ptr != end || !(x > 0.0 && x < 1.0))
+          return expected + ", got '" + v + "'";
         return {};
       },
       "0 < x < 1");

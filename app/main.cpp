@@ -60,7 +60,6 @@ bool mpi_rank_zero() {
 #endif
 }
 
-
 using namespace chainsim;
 namespace cli = chainsim::app::cli;
 
@@ -69,10 +68,11 @@ ScenarioSet load(const std::string& config_path) {
 }
 
 int run_main(int argc, char** argv) {
-  CLI::App app{"chainsim: Monte Carlo forecasts of the Dutch asylum reception chain.\n"
-               "Without a configuration file, `run` runs the embedded seed scenario (June 2022)."};
-  app.set_version_flag("--version", std::string("chainsim ") + CHAINSIM_VERSION + " (commit " +
-                                       chainsim::chainsim_git_commit() + ")");
+  CLI::App app{
+      "chainsim: Monte Carlo forecasts of the Dutch asylum reception chain.\n"
+      "Without a configuration file, `run` runs the embedded seed scenario (June 2022)."};
+  app.set_version_flag(
+      "--version", std::string("chainsim ") + CHAINSIM_VERSION + " (commit " + chainsim::chainsim_git_commit() + ")");
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"
@@ -93,7 +93,8 @@ int run_main(int argc, char** argv) {
 
   CLI::App* run = app.add_subcommand("run", "simulate every scenario and write the output file");
   run->add_option("config", config_path, "configuration file (TOML); default: the embedded seed scenario");
-  run->add_option("--paths", paths, "number of Monte Carlo paths (overrides run.paths)")->check(cli::whole_number(1, 100000000));
+  run->add_option("--paths", paths, "number of Monte Carlo paths (overrides run.paths)")
+      ->check(cli::whole_number(1, 100000000));
   run->add_option("--weeks", weeks, "horizon in weeks (overrides run.weeks)")->check(cli::whole_number(1, 1560));
   // The same range as run.seed in a configuration file (TOML integers are 64-bit signed).
   run->add_option("--seed", seed, "random seed (overrides run.seed)")
@@ -105,7 +106,8 @@ int run_main(int argc, char** argv) {
                    ? std::string()
                    : "expected a file name ending in .h5 or .nc, got '" + v + "'";
       });
-  run->add_option("--threads", ov.parallelism.threads, "worker threads (default: all cores); results do not depend on it")
+  run->add_option("--threads", ov.parallelism.threads,
+                  "worker threads (default: all cores); results do not depend on it")
       ->check(cli::whole_number(1, 4096));
   run->add_option("--backend", backend, "parallel back end; results do not depend on it")
       ->check(cli::one_of({"openmp", "tbb"}));
@@ -147,9 +149,10 @@ int run_main(int argc, char** argv) {
   std::int64_t plan_paths = 0;
   int plan_lead = 0;
   CLI::App* plan = app.add_subcommand(
-      "plan", "search the smallest housing quota and, per period, the smallest added regular capacity that keep "
-              "the risk at or below --risk; write the plan table, the plan as a configuration, and the forecast "
-              "under it (docs/plan.md)");
+      "plan",
+      "search the smallest housing quota and, per period, the smallest added regular capacity that keep "
+      "the risk at or below --risk; write the plan table, the plan as a configuration, and the forecast "
+      "under it (docs/plan.md)");
   plan->add_option("config", plan_config, "configuration file (TOML); default: the embedded seed scenario");
   plan->add_option("--risk", plan_opt.risk, "alpha: accepted probability of missing a target (default 0.05)")
       ->check(cli::probability());
@@ -157,8 +160,9 @@ int run_main(int argc, char** argv) {
       ->check(cli::whole_number(1, 100000000));
   plan->add_option("--period", plan_period, "periods of the capacity plan (default quarter)")
       ->check(cli::one_of({"quarter", "half-year"}));
-  plan->add_option("--quota-target", plan_opt.quota_target,
-                   "permit holders waiting in reception at most this many on --quota-by (default 6500: COA, October 2018)")
+  plan->add_option(
+          "--quota-target", plan_opt.quota_target,
+          "permit holders waiting in reception at most this many on --quota-by (default 6500: COA, October 2018)")
       ->check(cli::number(0.0, 1e9));
   plan->add_option("--quota-by", plan_by,
                    "date of the quota target, YYYY-MM-DD (default: 31 December of the year after run.start)")
@@ -175,7 +179,8 @@ int run_main(int argc, char** argv) {
                    ? std::string()
                    : "expected a file name ending in .h5 or .nc, got '" + v + "'";
       });
-  plan->add_option("--threads", plan_opt.parallelism.threads, "worker threads (default: all cores); results do not depend on it")
+  plan->add_option("--threads", plan_opt.parallelism.threads,
+                   "worker threads (default: all cores); results do not depend on it")
       ->check(cli::whole_number(1, 4096));
   plan->add_flag("--force", plan_opt.force, "replace existing output files (only when the plan succeeds)");
   plan->add_flag("--quiet", plan_opt.quiet, "print nothing but errors");
@@ -194,45 +199,57 @@ int run_main(int argc, char** argv) {
                   "print the reference of every key (Markdown, as in docs/configuration.md) instead");
 
   app::CalibrateOptions cal;
-  const std::string data_help = std::string("data directory (default: the repository's data/, ") + CHAINSIM_DATA_DIR + ")";
+  const std::string data_help =
+      std::string("data directory (default: the repository's data/, ") + CHAINSIM_DATA_DIR + ")";
   std::string cal_data = CHAINSIM_DATA_DIR, cal_out = "calibrated.toml", cal_report;
-  CLI::App* calibrate = app.add_subcommand("calibrate", "fit the model to the data in DATA_DIR and write a configuration with sources");
+  CLI::App* calibrate =
+      app.add_subcommand("calibrate", "fit the model to the data in DATA_DIR and write a configuration with sources");
   calibrate->add_option("data_dir", cal_data, data_help);
   calibrate->add_option("--out", cal_out, "configuration to write (default calibrated.toml)");
-  calibrate->add_option("--report-dir", cal_report, "where calibration.md and calibration_fit.csv go (default: beside --out)");
+  calibrate->add_option("--report-dir", cal_report,
+                        "where calibration.md and calibration_fit.csv go (default: beside --out)");
   calibrate->add_flag("--force", cal.force, "replace existing output files");
 
   app::BacktestOptions bt;
   std::string bt_data = CHAINSIM_DATA_DIR, bt_out = "validation";
   bool bt_no_stocks = false;
-  CLI::App* backtest = app.add_subcommand("backtest", "rolling-origin evaluation of the inflow forecast and the reception stocks");
+  CLI::App* backtest =
+      app.add_subcommand("backtest", "rolling-origin evaluation of the inflow forecast and the reception stocks");
   backtest->add_option("data_dir", bt_data, data_help);
   backtest->add_option("--out-dir", bt_out, "directory for backtest_*.csv, backtest.md and backtest_stock_scores.md");
   std::int64_t bt_paths = 0;
-  backtest->add_option("--paths", bt_paths, "paths per origin (default 2000 for inflow, 1000 for stocks; when given, both)")
+  backtest
+      ->add_option("--paths", bt_paths, "paths per origin (default 2000 for inflow, 1000 for stocks; when given, both)")
       ->check(cli::whole_number(10, 1000000));
   backtest->add_flag("--no-stocks", bt_no_stocks, "backtest only the inflow, not the reception stocks");
-  backtest->add_option("--origins", bt.max_origins, "only the first N origins (0 = all)")->check(cli::whole_number(0, 100));
+  backtest->add_option("--origins", bt.max_origins, "only the first N origins (0 = all)")
+      ->check(cli::whole_number(0, 100));
   std::string bt_config;
   backtest->add_option("--config", bt_config,
                        "start every origin from this file's baseline scenario instead of the seed (what the data give "
                        "at an origin replaces its values)");
-  backtest->add_option("--threads", bt.parallelism.threads, "worker threads (default: all cores)")->check(cli::whole_number(1, 4096));
+  backtest->add_option("--threads", bt.parallelism.threads, "worker threads (default: all cores)")
+      ->check(cli::whole_number(1, 4096));
 
   app::SensitivityCommand sens;
   CLI::App* sensitivity = app.add_subcommand(
       "sensitivity", "which uncertain input drives the forecast's spread: Sobol' indices, table and tornado chart");
   sensitivity->add_option("config", sens.config, "configuration file (TOML); default: the embedded seed scenario");
-  sensitivity->add_option("--design", sens.design, "rows N of the Saltelli design (default " +
-                          std::to_string(app::kDefaultDesignSize) + "); N x (groups + 2 or 3) paths are simulated")
+  sensitivity
+      ->add_option("--design", sens.design,
+                   "rows N of the Saltelli design (default " + std::to_string(app::kDefaultDesignSize) +
+                       "); N x (groups + 2 or 3) paths are simulated")
       ->check(cli::whole_number(16, 1000000));
   sensitivity->add_option("--horizons", sens.horizons, "years after the start or dates YYYY-MM-DD (default 1,3,5)")
       ->delimiter(',');
   sensitivity->add_option("--scenario", sens.scenario, "the scenario to analyse (default: the baseline)");
-  sensitivity->add_option("--out-dir", sens.out_dir, "directory for the CSV, Markdown and SVG files (default sensitivity)");
+  sensitivity->add_option("--out-dir", sens.out_dir,
+                          "directory for the CSV, Markdown and SVG files (default sensitivity)");
   sensitivity->add_option("--bootstrap", sens.bootstrap, "bootstrap replicates for the intervals (default 500)")
       ->check(cli::whole_number(10, 100000));
-  sensitivity->add_option("--threads", sens.parallelism.threads, "worker threads (default: all cores); results do not depend on it")
+  sensitivity
+      ->add_option("--threads", sens.parallelism.threads,
+                   "worker threads (default: all cores); results do not depend on it")
       ->check(cli::whole_number(1, 4096));
   sensitivity->add_flag("--force", sens.force, "replace existing result files");
   sensitivity->add_flag("--quiet", sens.quiet, "print nothing but errors and the summary");
@@ -249,7 +266,8 @@ int run_main(int argc, char** argv) {
                    : "expected a file name ending in .html, got '" + v + "'";
       });
   report->add_option("--plan", rep.plan, "HDF5 output of `chainsim plan`: the plan's advice");
-  report->add_option("--sensitivity", rep.sensitivity, "the --out-dir of `chainsim sensitivity`: the sensitivity chart");
+  report->add_option("--sensitivity", rep.sensitivity,
+                     "the --out-dir of `chainsim sensitivity`: the sensitivity chart");
   report->add_option("--backtest", rep.backtest, "the --out-dir of `chainsim backtest` (e.g. validation): its summary");
   report->add_flag("--no-pdf", rep.no_pdf, "write the HTML page only (no Chromium needed)");
   report->add_option("--chromium", rep.chromium, "the Chromium that prints the PDF (default: chromium on PATH)");
@@ -275,7 +293,7 @@ int run_main(int argc, char** argv) {
     if (simd == "off") core::limit_simd(core::PhiloxIsa::Scalar);
     // Under MPI only rank 0 logs (docs/cluster.md); the others report errors only.
     app::Log log(!mpi_rank_zero() || (ov.quiet && !run->count("--log-level")) ? app::LogLevel::Error
-                                                                               : app::parse_log_level(log_level),
+                                                                              : app::parse_log_level(log_level),
                  ::isatty(STDERR_FILENO) != 0);
     ScenarioSet set = load(config_path);
     // Calibrated values a user file inherits without stating them (issue: a
@@ -284,8 +302,10 @@ int run_main(int argc, char** argv) {
     if (const auto inherited = io::inherited_calibrated_keys(set); !inherited.empty()) {
       std::string keys;
       for (const auto& k : inherited) keys += (keys.empty() ? "" : ", ") + k;
-      log.info(config_path + " does not state these calibrated keys; they keep the seed's calibrated values "
-               "(chainsim print-config " + config_path + " shows each with its source): " + keys);
+      log.info(config_path +
+               " does not state these calibrated keys; they keep the seed's calibrated values "
+               "(chainsim print-config " +
+               config_path + " shows each with its source): " + keys);
     }
     app::apply_overrides(set, ov);
     // What the file does beyond the baseline, and what it probably did not mean
@@ -293,10 +313,8 @@ int run_main(int argc, char** argv) {
     for (const auto& n : io::config_notices(set, io::load_seed())) (n.warning ? log.warn(n.text) : log.info(n.text));
     for (const auto& line : io::scenario_change_report(set)) log.info(line);
     app::install_stop_handlers();
-    if (run->count("--precision"))
-      app::run_with_precision(set, ov, precision, std::cout, log);
-    else
-      app::run_scenarios(set, ov, std::cout, log);
+    if (run->count("--precision")) app::run_with_precision(set, ov, precision, std::cout, log);
+    else app::run_scenarios(set, ov, std::cout, log);
   } else if (*plan) {
     for (int i = 0; i < argc; ++i) plan_opt.command_line += (i ? " " : "") + std::string(argv[i]);
     plan_opt.config_path = plan_config;
@@ -305,9 +323,9 @@ int run_main(int argc, char** argv) {
     if (plan->count("--quota-by")) plan_opt.quota_by = cli::parse_calendar_date(plan_by);
     if (plan->count("--out")) plan_opt.out = plan_out;
     if (plan->count("--lead-weeks")) plan_opt.lead_weeks = plan_lead;
-    app::Log log(plan_opt.quiet && !plan->count("--log-level") ? app::LogLevel::Error
-                                                               : app::parse_log_level(plan_log_level),
-                 ::isatty(STDERR_FILENO) != 0);
+    app::Log log(
+        plan_opt.quiet && !plan->count("--log-level") ? app::LogLevel::Error : app::parse_log_level(plan_log_level),
+        ::isatty(STDERR_FILENO) != 0);
     const ScenarioSet set = load(plan_config);
     for (const auto& n : io::config_notices(set, io::load_seed())) (n.warning ? log.warn(n.text) : log.info(n.text));
     app::plan(set, plan_opt, std::cout, log);

@@ -99,13 +99,14 @@ OutputLock::OutputLock(const fs::path& output, const std::string& command, Direc
         throw OutputLockedError("cannot write output: " + output.string() + " is being written by " + holder +
                                 ", which holds its lock " + path_.string() +
                                 "; wait until it has finished, or write to another output");
-      throw OutputLockedError("cannot write output: cannot lock " + path_.string() + " for " + output.string() +
-                              ": " + errno_text(err));
+      throw OutputLockedError("cannot write output: cannot lock " + path_.string() + " for " + output.string() + ": " +
+                              errno_text(err));
     }
     // The file we locked may have been removed (by a run that just finished)
     // between our open and our flock, and another run may already hold a new
     // file under the name: only a lock on the file that is there now counts.
-    struct stat locked {}, named {};
+    struct stat locked {
+    }, named{};
     if (::fstat(fd_, &locked) == 0 && ::lstat(path_.c_str(), &named) == 0 && locked.st_dev == named.st_dev &&
         locked.st_ino == named.st_ino)
       break;
@@ -118,8 +119,8 @@ OutputLock::OutputLock(const fs::path& output, const std::string& command, Direc
   // Who holds the lock, for the message of a run that is refused. The lock
   // itself does not depend on these lines, so a failure to write them (a full
   // disk) is not an error: the refused run then says nothing was recorded.
-  const std::string text = "pid " + std::to_string(::getpid()) + "\nstarted " + utc_now() + "\nhost " +
-                           host_name() + "\ncommand " + command + "\n";
+  const std::string text = "pid " + std::to_string(::getpid()) + "\nstarted " + utc_now() + "\nhost " + host_name() +
+                           "\ncommand " + command + "\n";
   if (::ftruncate(fd_, 0) == 0) {
     const ssize_t ignored = ::pwrite(fd_, text.data(), text.size(), 0);
     (void)ignored;

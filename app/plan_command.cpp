@@ -112,8 +112,8 @@ void plan(const ScenarioSet& set, const PlanCommandOptions& o, std::ostream& out
         throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
     // A killed plan (or run) of the same output left its forecast's checkpoint.
     if (std::error_code ec; fs::exists(output.string() + ".ckpt", ec))
-      throw OutputExistsError("an unfinished run of " + output.string() + " left a checkpoint in " +
-                              output.string() + ".ckpt; use --force to start over");
+      throw OutputExistsError("an unfinished run of " + output.string() + " left a checkpoint in " + output.string() +
+                              ".ckpt; use --force to start over");
   }
 
   PlanOptions po;
@@ -125,9 +125,9 @@ void plan(const ScenarioSet& set, const PlanCommandOptions& o, std::ostream& out
   const auto t0 = std::chrono::steady_clock::now();
   char risk[32];
   std::snprintf(risk, sizeof risk, "%g", o.risk);
-  log.info("planning " + base.run.name + ": " + std::to_string(base.run.paths) + " paths, risk " +
-           std::string(risk) + " per " + period_word(o.period) + ", quota target at most " +
-           grouped(o.quota_target) + " permit holders waiting on " + iso_date(by));
+  log.info("planning " + base.run.name + ": " + std::to_string(base.run.paths) + " paths, risk " + std::string(risk) +
+           " per " + period_word(o.period) + ", quota target at most " + grouped(o.quota_target) +
+           " permit holders waiting on " + iso_date(by));
   Plan plan;
   try {
     plan = make_plan(base, po, [&](const std::string& line) { log.debug(line); });
@@ -185,11 +185,11 @@ void plan(const ScenarioSet& set, const PlanCommandOptions& o, std::ostream& out
   for (const CapacityPeriodPlan& p : plan.capacity) {
     total += p.added;
     if (p.status != PlanStatus::Met)
-      missed += (missed.empty() ? "" : ", ") + p.period.label + " (" + plan_status_name(p.status) + ", P = " +
-                percent(p.p_planned) + ")";
+      missed += (missed.empty() ? "" : ", ") + p.period.label + " (" + plan_status_name(p.status) +
+                ", P = " + percent(p.p_planned) + ")";
   }
-  out << "regular capacity: " << grouped(static_cast<double>(total)) << " places added over "
-      << plan.capacity.size() << " " << period_word(plan.period) << "s; "
+  out << "regular capacity: " << grouped(static_cast<double>(total)) << " places added over " << plan.capacity.size()
+      << " " << period_word(plan.period) << "s; "
       << (missed.empty() ? std::string("every period meets the risk") : "not met: " + missed) << "\n";
   out << "outputs: " << csv_path.string() << " (.md), " << toml_path.string() << ", " << output.string()
       << " (the forecast under the plan, with its plan_* section)\n";

@@ -25,13 +25,13 @@ struct PlanUsageError : std::runtime_error {
 };
 
 struct PlanCommandOptions {
-  std::string config_path;                   // "" = the embedded seed scenario
+  std::string config_path;  // "" = the embedded seed scenario
   double risk = 0.05;
-  std::optional<std::int64_t> paths;         // default run.paths
+  std::optional<std::int64_t> paths;  // default run.paths
   PeriodKind period = PeriodKind::Quarter;
-  double quota_target = 6500;                // permit holders waiting (docs/plan.md: COA, October 2018)
-  std::optional<Date> quota_by;              // default: 31 December of the year after run.start's, or the run's last day
-  std::optional<int> lead_weeks;             // default capacity.adaptive.lead_weeks
+  double quota_target = 6500;     // permit holders waiting (docs/plan.md: COA, October 2018)
+  std::optional<Date> quota_by;   // default: 31 December of the year after run.start's, or the run's last day
+  std::optional<int> lead_weeks;  // default capacity.adaptive.lead_weeks
   std::optional<std::filesystem::path> out;  // default: output.path with "-plan" before the extension
   bool force = false;
   bool quiet = false;

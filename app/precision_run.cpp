@@ -39,11 +39,13 @@ void run_with_precision(ScenarioSet& set, RunOverrides& o, const PrecisionOption
   const std::filesystem::path output = plan.base.output.path;
   if (!o.force && !o.resume)
     for (const auto& f : io::run_outputs(output))
-      if (std::filesystem::exists(f)) throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
+      if (std::filesystem::exists(f))
+        throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
 
-  log.info("precision: batches of " + std::to_string(precision.batch_paths) + " baseline paths until every headline "
-           "figure has a relative standard error of at most " + percent(precision.target) + " (at most " +
-           std::to_string(precision.max_paths) + " paths)");
+  log.info("precision: batches of " + std::to_string(precision.batch_paths) +
+           " baseline paths until every headline "
+           "figure has a relative standard error of at most " +
+           percent(precision.target) + " (at most " + std::to_string(precision.max_paths) + " paths)");
   const auto t0 = std::chrono::steady_clock::now();
   const PrecisionResult r = paths_for_precision(plan, precision, o.parallelism, [&](const PrecisionResult& so_far) {
     log.info("precision: " + std::to_string(so_far.paths) + " paths, largest relative standard error " +
@@ -51,19 +53,21 @@ void run_with_precision(ScenarioSet& set, RunOverrides& o, const PrecisionOption
     // A stop during the batches: nothing is written yet, so nothing to keep
     // (the batches are repeated identically by the next run).
     if (stop_requested())
-      throw Interrupted("stopped by a signal during the --precision batches, before any output was written; run "
-                        "the same command again");
+      throw Interrupted(
+          "stopped by a signal during the --precision batches, before any output was written; run "
+          "the same command again");
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (r.met)
     log.info("precision: target met with " + std::to_string(r.paths) + " paths after " + std::to_string(r.batches) +
-             " batch(es) in " + std::to_string(seconds) + " s; running every scenario with " +
-             std::to_string(r.paths) + " paths");
+             " batch(es) in " + std::to_string(seconds) + " s; running every scenario with " + std::to_string(r.paths) +
+             " paths");
   else
-    log.warn("precision: the path limit of " + std::to_string(r.paths) + " paths stopped the batches with a largest "
-             "relative standard error of " + percent(r.worst_relative_error) + " (" + r.worst_figure +
-             "), above the target " + percent(precision.target) + "; running every scenario with " +
-             std::to_string(r.paths) + " paths");
+    log.warn("precision: the path limit of " + std::to_string(r.paths) +
+             " paths stopped the batches with a largest "
+             "relative standard error of " +
+             percent(r.worst_relative_error) + " (" + r.worst_figure + "), above the target " +
+             percent(precision.target) + "; running every scenario with " + std::to_string(r.paths) + " paths");
   o.paths = r.paths;
   o.precision_options = precision;
   o.precision = r;

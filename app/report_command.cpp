@@ -125,13 +125,11 @@ int report(const ReportCommand& command) {
     case exit_code::kUnavailable:
     case exit_code::kInternal:
     case exit_code::kCannotCreate:
-    case exit_code::kIo:
-      return rc;
+    case exit_code::kIo: return rc;
     default:
       // Python's own failures (1: an uncaught error before the script's
       // handler, 2: the interpreter's usage) are not the script's statuses.
-      std::cerr << "chainsim: the report script " << tools.script.string() << " failed with exit status " << rc
-                << "\n";
+      std::cerr << "chainsim: the report script " << tools.script.string() << " failed with exit status " << rc << "\n";
       return exit_code::kInternal;
   }
 }

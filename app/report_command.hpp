@@ -28,7 +28,7 @@ struct ReportCommand {
 // (cmake/install.cmake), else the source tree's scripts/ compiled in.
 struct ReportTools {
   std::filesystem::path python;
-  std::filesystem::path script;  // empty when none was found
+  std::filesystem::path script;                 // empty when none was found
   std::vector<std::filesystem::path> searched;  // where the script was looked for, for the message
 };
 ReportTools locate_report_tools();

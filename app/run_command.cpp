@@ -175,7 +175,6 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     }
     remove_stale_temporaries(output, store.directory());
     store.create_directory();
-
   };
   std::exception_ptr prepare_error;
   if (writer) {
@@ -197,7 +196,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   // stops the run before it simulates on (65), not at the end.
   auto verify_windows = [&](std::size_t scenario, int up_to_week) {
     for (int first = 0; first < up_to_week && !layout.ensemble.empty(); first += window)
-      store.open_window(scenario, first, io::window_file_bytes(plan, std::min(window, base.run.weeks - first))).verify();
+      store.open_window(scenario, first, io::window_file_bytes(plan, std::min(window, base.run.weeks - first)))
+          .verify();
   };
   core::ByteReader reader(saved);
   bool mid_scenario = false;
@@ -207,8 +207,9 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     const bool all_simulated = progress.scenario >= plan.specs.size();
     progress.history.push_back(utc_now() + (all_simulated ? std::string(" resumed to write the output")
                                                           : " resumed scenario " + std::to_string(progress.scenario)));
-    log.info(all_simulated ? std::string("resuming from the checkpoint: every scenario is simulated; writing the output")
-                           : "resuming from the checkpoint: scenario " + plan.names[progress.scenario]);
+    log.info(all_simulated
+                 ? std::string("resuming from the checkpoint: every scenario is simulated; writing the output")
+                 : "resuming from the checkpoint: scenario " + plan.names[progress.scenario]);
   }
 
   // A write that fails (a full disk, an I/O error: exit 74) leaves the last
@@ -245,10 +246,11 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     manifest.checkpoint_history = progress.history;
     write_manifest((store.directory() / "run.json").string(), manifest);
     const int sig = stop_signal();
-    const std::string name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP"
-                                                                                                  : "signal " + std::to_string(sig);
-    throw Interrupted("stopped by " + name + " " + where +
-                      "; checkpoint saved in " + store.directory().string() +
+    const std::string name = sig == SIGTERM  ? "SIGTERM"
+                             : sig == SIGINT ? "SIGINT"
+                             : sig == SIGHUP ? "SIGHUP"
+                                             : "signal " + std::to_string(sig);
+    throw Interrupted("stopped by " + name + " " + where + "; checkpoint saved in " + store.directory().string() +
                       "; continue with the same command and --resume");
   };
   // A stop asked for on any rank stops every rank after the same window.

@@ -32,8 +32,8 @@ struct RunOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<std::filesystem::path> out;
   bool quiet = false;
-  bool force = false;        // replace existing outputs (and discard an unfinished run's checkpoint)
-  bool resume = false;       // continue from the checkpoint of an interrupted run
+  bool force = false;                 // replace existing outputs (and discard an unfinished run's checkpoint)
+  bool resume = false;                // continue from the checkpoint of an interrupted run
   double checkpoint_seconds = 300.0;  // save the state at most this often (0: after every window)
   std::optional<int> window_weeks;    // weeks per window (default: sized to the memory budget)
   bool preflight = true;

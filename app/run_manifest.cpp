@@ -16,8 +16,7 @@ namespace {
 
 std::string quoted(const std::string& s) {
   std::string out = "\"";  // appended: g++ 12 warns falsely (-Wrestrict) on "\"" + ... + "\""
-  out += io::escape_chars(s, {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}},
-                          "\\u%04x");
+  out += io::escape_chars(s, {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}}, "\\u%04x");
   out += '"';
   return out;
 }
@@ -94,8 +93,7 @@ std::string to_json(const RunManifest& m) {
     j += "  \"precision\": {\"target_relative_error\": " + significant(m.precision_target) +
          ", \"batch_paths\": " + std::to_string(m.precision_batch_paths) +
          ", \"max_paths\": " + std::to_string(m.precision_max_paths) +
-         ", \"batches\": " + std::to_string(m.precision_batches) +
-         ", \"paths\": " + std::to_string(m.precision_paths) +
+         ", \"batches\": " + std::to_string(m.precision_batches) + ", \"paths\": " + std::to_string(m.precision_paths) +
          ", \"met\": " + (m.precision_met ? "true" : "false") +
          ", \"worst_relative_error\": " + significant(m.precision_worst_relative_error) +
          ", \"worst_figure\": " + quoted(m.precision_worst_figure) + "},\n";

@@ -32,9 +32,9 @@ void remove_stale_temporaries(const fs::path& out, const fs::path& checkpoint_di
       if (at == std::string::npos) continue;
       const std::string pid = name.substr(at + 5);
       if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
-      const bool ours = dir == checkpoint_dir ||
-                        std::any_of(finals.begin(), finals.end(),
-                                    [&](const fs::path& f) { return f.filename().string() == name.substr(0, at); });
+      const bool ours = dir == checkpoint_dir || std::any_of(finals.begin(), finals.end(), [&](const fs::path& f) {
+                          return f.filename().string() == name.substr(0, at);
+                        });
       if (ours) fs::remove(it->path(), ec);
     }
 }
@@ -45,10 +45,8 @@ namespace {
 // get a figure that says something.
 std::string gib(double bytes) {
   char buf[48];
-  if (bytes >= 1024.0 * 1024.0 * 1024.0)
-    std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
-  else
-    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / (1024.0 * 1024.0));
+  if (bytes >= 1024.0 * 1024.0 * 1024.0) std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  else std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / (1024.0 * 1024.0));
   return buf;
 }
 
@@ -87,10 +85,14 @@ void check_output_names(const fs::path& output, const io::OutputLayout& layout, 
   }
   const std::string pid(pid_digits, '9');
   const std::string name = output.filename().string(), stem = fs::path(io::table_stem(output)).filename().string();
-  const std::vector<std::string> beside = {
-      fs::path(OutputLock::lock_path(output)).filename().string(), name + ".tmp." + pid, name + ".ckpt",
-      name + ".run.json.tmp." + pid, stem + ".planning.csv.tmp." + pid, stem + ".planning.md.tmp." + pid,
-      stem + ".comparison.csv.tmp." + pid, stem + ".comparison.md.tmp." + pid};
+  const std::vector<std::string> beside = {fs::path(OutputLock::lock_path(output)).filename().string(),
+                                           name + ".tmp." + pid,
+                                           name + ".ckpt",
+                                           name + ".run.json.tmp." + pid,
+                                           stem + ".planning.csv.tmp." + pid,
+                                           stem + ".planning.md.tmp." + pid,
+                                           stem + ".comparison.csv.tmp." + pid,
+                                           stem + ".comparison.md.tmp." + pid};
   const std::string inside = "s" + std::to_string(scenarios) + "-w" + std::to_string(weeks) + ".bin.tmp." + pid;
   const long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
   if (name_max > 0) {
@@ -111,9 +113,10 @@ void check_output_names(const fs::path& output, const io::OutputLayout& layout, 
   const fs::path absolute_dir = fs::absolute(dir, ec);
   const std::size_t longest_path = absolute_dir.string().size() + 1 + (name + ".ckpt/").size() + inside.size();
   if (path_max > 0 && !ec && longest_path >= static_cast<std::size_t>(path_max))
-    throw OutputExistsError("cannot write output: the path " + output.string() + " is too long: the checkpoint's files "
-                            "would have paths of " + std::to_string(longest_path) + " bytes, the system allows " +
-                            std::to_string(path_max - 1));
+    throw OutputExistsError("cannot write output: the path " + output.string() +
+                            " is too long: the checkpoint's files "
+                            "would have paths of " +
+                            std::to_string(longest_path) + " bytes, the system allows " + std::to_string(path_max - 1));
 }
 
 double checkpoint_bytes_on_disk(const fs::path& dir) {
@@ -124,8 +127,8 @@ double checkpoint_bytes_on_disk(const fs::path& dir) {
   return sum;
 }
 
-void preflight(const fs::path& out, io::RunEstimate& e, const std::function<void(io::RunEstimate&)>& refine, double on_disk,
-               Log& log) {
+void preflight(const fs::path& out, io::RunEstimate& e, const std::function<void(io::RunEstimate&)>& refine,
+               double on_disk, Log& log) {
   const fs::path dir = directory_of(out);
   // Writable? Try it rather than trusting permission bits (root, ACLs, read-only mounts).
   const fs::path probe = dir / (".chainsim-probe." + std::to_string(::getpid()));

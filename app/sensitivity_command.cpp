@@ -72,8 +72,8 @@ std::vector<SensitivityHorizon> horizons_of(const std::vector<std::string>& give
       } else if (const auto date = parse_iso_date(h)) {
         out.push_back(horizon_at_date(start, weeks, *date));
       } else {
-        throw UsageError("--horizons: expected whole years after the start (e.g. 3) or dates (YYYY-MM-DD), got '" +
-                         h + "'");
+        throw UsageError("--horizons: expected whole years after the start (e.g. 3) or dates (YYYY-MM-DD), got '" + h +
+                         "'");
       }
     } catch (const std::invalid_argument& e) {
       throw UsageError(std::string("--horizons: ") + e.what());
@@ -136,12 +136,13 @@ int run(const SensitivityCommand& c, std::ostream& out) {
   const auto groups = active_input_groups(spec);
   const std::int64_t total = sensitivity_paths(c.design, groups.active);
   log.info("sensitivity of scenario " + set.names[which] + ": " + std::to_string(groups.active.size()) +
-           " input groups, design N = " + std::to_string(c.design) + ", " + std::to_string(total) +
-           " paths on " + std::to_string(effective_threads(c.parallelism)) + " threads");
+           " input groups, design N = " + std::to_string(c.design) + ", " + std::to_string(total) + " paths on " +
+           std::to_string(effective_threads(c.parallelism)) + " threads");
   // Progress in path-weeks, as `chainsim run` reports it.
-  const std::int64_t weeks = std::max_element(horizons.begin(), horizons.end(), [](const auto& a, const auto& b) {
-                               return a.last_week < b.last_week;
-                             })->last_week + 1;
+  const std::int64_t weeks = std::max_element(horizons.begin(), horizons.end(),
+                                              [](const auto& a, const auto& b) { return a.last_week < b.last_week; })
+                                 ->last_week +
+                             1;
   const auto t0 = std::chrono::steady_clock::now();
   const DesignValues design = simulate_design(
       spec, horizons, options, [&](std::int64_t done) { log.progress("simulating", done * weeks, total * weeks); });
@@ -153,7 +154,8 @@ int run(const SensitivityCommand& c, std::ostream& out) {
   io::SensitivityRunInfo info{set.names[which], set.source, options.seed, options.bootstrap};
   const io::SensitivityFiles files = io::sensitivity_files(result, info);
   const std::string* texts[] = {&files.indices_csv, &files.split_csv, &files.markdown, &files.tornado_svg};
-  for (std::size_t i = 0; i < std::size(kFiles); ++i) io::write_text_atomically((c.out_dir / kFiles[i]).string(), *texts[i]);
+  for (std::size_t i = 0; i < std::size(kFiles); ++i)
+    io::write_text_atomically((c.out_dir / kFiles[i]).string(), *texts[i]);
 
   const auto seconds = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   char timing[160];
@@ -175,8 +177,7 @@ int run(const SensitivityCommand& c, std::ostream& out) {
         continue;
       }
       out << "parameters " << percent(v.parameters.estimate) << ", process noise " << percent(v.process.estimate)
-          << "; largest total index: " << result.groups[top].name << " (" << percent(s.total[top].estimate)
-          << ")\n";
+          << "; largest total index: " << result.groups[top].name << " (" << percent(s.total[top].estimate) << ")\n";
     }
   out << "wrote ";
   for (std::size_t i = 0; i < std::size(kFiles); ++i) out << (i ? ", " : "") << (c.out_dir / kFiles[i]).string();

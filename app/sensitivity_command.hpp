@@ -21,13 +21,13 @@ namespace chainsim::app {
 inline constexpr std::int64_t kDefaultDesignSize = 8192;
 
 struct SensitivityCommand {
-  std::string config;                 // empty: the embedded seed
-  std::string scenario;               // empty: the baseline
+  std::string config;    // empty: the embedded seed
+  std::string scenario;  // empty: the baseline
   std::int64_t design = kDefaultDesignSize;
   std::vector<std::string> horizons;  // years after the start ("3") or ISO dates; empty: 1, 3 and 5 years
   std::filesystem::path out_dir = "sensitivity";
-  int bootstrap = 500;                // replicates
-  bool force = false;                 // replace existing result files
+  int bootstrap = 500;  // replicates
+  bool force = false;   // replace existing result files
   bool quiet = false;
   Parallelism parallelism;
 };

@@ -50,8 +50,7 @@ std::vector<Observation> read_observations(const std::vector<io::DataRow>& rows,
       throw io::ConfigError(r->file, r->line, series + ".value", fixed(r->value, 0), "a positive number of persons");
     out.push_back({*d, r->value, r->series, r->period, r->file + ":" + std::to_string(r->line)});
   }
-  if (out.empty())
-    throw io::ConfigError(kOccupancyFile, 0, series, "", "rows of series " + series + " for geo NL");
+  if (out.empty()) throw io::ConfigError(kOccupancyFile, 0, series, "", "rows of series " + series + " for geo NL");
   return out;
 }
 
@@ -130,8 +129,10 @@ struct Key {
   bool operator<(const Key& o) const { return std::tie(target, method, bin) < std::tie(o.target, o.method, o.bin); }
 };
 
-void markdown_summary(std::ostream& md, const std::vector<InflowTableRow>& inflow, const std::map<Key, stock::ScoreSum>& acc) {
-  md << "| target | h (months) | n | cov 50 % | cov 80 % | PIT > 0.5 | CRPS engine | CRPS prob. naive | CRPS other baseline |\n"
+void markdown_summary(std::ostream& md, const std::vector<InflowTableRow>& inflow,
+                      const std::map<Key, stock::ScoreSum>& acc) {
+  md << "| target | h (months) | n | cov 50 % | cov 80 % | PIT > 0.5 | CRPS engine | CRPS prob. naive | CRPS other "
+        "baseline |\n"
         "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : inflow)
     md << "| inflow (monthly) | " << r.horizon << " | " << r.n << " | " << ratio(r.cov50) << " | " << ratio(r.cov80)
@@ -180,11 +181,13 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
                 "grant rate (window) | task/half-year later |\n|---|---|---|---|---|---|---|---|---|\n";
   components << "origin,months,week_monday,occupancy,procedure,dublin,rejected,permit_holders,registered_since,"
                 "decisions_since,grants_since,nareis_into_reception_since,housed_since\n";
-  detail << "origin,target,date,period,series,horizon_months,horizon_bin,method,observed,median,q05,q10,q25,q75,q90,q95,"
-            "pit,crps\n";
-  origins << "origin,start,weeks,occupancy,occupancy_date,occupancy_series,permit_holders,permit_rule,dublin,rejected,"
-             "procedure,procedure_floored,first_applications_week,decisions_week,grants_week,rejections_week,grant_rate,"
-             "grant_rate_sd,decisions_window,grant_rate_sd_years,taakstelling_later,taakstelling_rule\n";
+  detail
+      << "origin,target,date,period,series,horizon_months,horizon_bin,method,observed,median,q05,q10,q25,q75,q90,q95,"
+         "pit,crps\n";
+  origins
+      << "origin,start,weeks,occupancy,occupancy_date,occupancy_series,permit_holders,permit_rule,dublin,rejected,"
+         "procedure,procedure_floored,first_applications_week,decisions_week,grants_week,rejections_week,grant_rate,"
+         "grant_rate_sd,decisions_window,grant_rate_sd_years,taakstelling_later,taakstelling_rule\n";
   const int H = o.stock_horizon_months;
   int done = 0;
   for (int y = o.stock_first_year; y <= o.stock_last_year; ++y) {
@@ -198,15 +201,15 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       const int weeks = week_of(start, calib::first_day(om + H + 1)) + 1;
       // Inflow: exactly as the inflow backtest calibrates an origin.
       const auto bridge = bridge_quarters(in, origin, 2);
-      std::vector<double> monthly(in.monthly.begin(),
-                                  in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
+      std::vector<double> monthly(
+          in.monthly.begin(),
+          in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
       const SeedInflowFit fit = fit_inflow_seed_method(monthly, in.first_month, origin, bridge);
       const Config calibrated = seed_inflow_config(seed, fit, start, weeks, o.stock_paths, true);
       // Stocks and rates known at the origin.
       const std::string label = calib::month_label(om);
-      const stock::OriginStocks st =
-          needing(kOccupancyFile, "coa_occupancy_* / coa_permit_holders_in_reception", label,
-                  [&] { return stock::stocks_at_origin(occupancy, permits, origin); });
+      const stock::OriginStocks st = needing(kOccupancyFile, "coa_occupancy_* / coa_permit_holders_in_reception", label,
+                                             [&] { return stock::stocks_at_origin(occupancy, permits, origin); });
       stock::OriginSetup setup;
       setup.decisions = needing("nl_decisions.csv", "eurostat_first_instance_decisions_* / unhcr_dec_*_fi", label,
                                 [&] { return stock::decision_rates(quarters, years, origin); });
@@ -221,27 +224,29 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       rates.deadline_weeks = calibrated.dublin.deadline_weeks;
       rates.rejections_per_week = setup.decisions.rejections_per_week;
       rates.exit_hazard = calibrated.rejected.return_weekly + calibrated.rejected.leave_weekly;
-      setup.initial = stock::apportion_initial_state(std::llround(st.occupancy.value), std::llround(st.permit_holders), rates);
+      setup.initial =
+          stock::apportion_initial_state(std::llround(st.occupancy.value), std::llround(st.permit_holders), rates);
       const double new_permit_week =
           setup.decisions.grants_per_week * (1.0 + calibrated.nareis.per_grant.mean * calibrated.nareis.into_reception);
       setup.housing = stock::housing_task(tasks, origin, new_permit_week);
       const Config c = stock::stock_origin_config(calibrated, setup);
 
-      const std::string permit_rule =
-          st.permit_from_share
-              ? "share " + fixed(st.permit_share, 4) + " = " + st.permit_point.period + " point " +
-                    fixed(st.permit_point.value, 0) + " / occupancy " + fixed(st.share_occupancy.value, 0) + " (" +
-                    st.share_occupancy.series + " " + st.share_occupancy.period + "); no point within 12 months"
-              : "point " + st.permit_point.period + " (" + st.permit_point.where + ")";
+      const std::string permit_rule = st.permit_from_share
+                                          ? "share " + fixed(st.permit_share, 4) + " = " + st.permit_point.period +
+                                                " point " + fixed(st.permit_point.value, 0) + " / occupancy " +
+                                                fixed(st.share_occupancy.value, 0) + " (" + st.share_occupancy.series +
+                                                " " + st.share_occupancy.period + "); no point within 12 months"
+                                          : "point " + st.permit_point.period + " (" + st.permit_point.where + ")";
       const auto& in0 = setup.initial;
       const auto& dr = setup.decisions;
-      origins << label << "," << iso_date(start) << "," << weeks << "," << in0.occupancy << "," << iso_date(st.occupancy.date)
-              << "," << st.occupancy.series << "," << in0.permit_holders << ",\"" << permit_rule << "\"," << in0.dublin
-              << "," << in0.rejected << "," << in0.procedure << "," << (in0.procedure_floored ? 1 : 0) << ","
-              << fixed(rates.first_applications_per_week, 1) << "," << fixed(dr.decisions_per_week, 1) << ","
-              << fixed(dr.grants_per_week, 1) << "," << fixed(dr.rejections_per_week, 1) << "," << fixed(dr.grant_rate, 4)
-              << "," << fixed(dr.grant_rate_sd, 4) << ",\"" << dr.window << "\"," << dr.sd_years << ","
-              << fixed(setup.housing.later, 0) << ",\"" << setup.housing.rule << "\"\n";
+      origins << label << "," << iso_date(start) << "," << weeks << "," << in0.occupancy << ","
+              << iso_date(st.occupancy.date) << "," << st.occupancy.series << "," << in0.permit_holders << ",\""
+              << permit_rule << "\"," << in0.dublin << "," << in0.rejected << "," << in0.procedure << ","
+              << (in0.procedure_floored ? 1 : 0) << "," << fixed(rates.first_applications_per_week, 1) << ","
+              << fixed(dr.decisions_per_week, 1) << "," << fixed(dr.grants_per_week, 1) << ","
+              << fixed(dr.rejections_per_week, 1) << "," << fixed(dr.grant_rate, 4) << "," << fixed(dr.grant_rate_sd, 4)
+              << ",\"" << dr.window << "\"," << dr.sd_years << "," << fixed(setup.housing.later, 0) << ",\""
+              << setup.housing.rule << "\"\n";
       origins_md << "| " << label << " | " << in0.occupancy << " (" << st.occupancy.series << " " << st.occupancy.period
                  << ") | " << in0.permit_holders
                  << (st.permit_from_share ? " (share " + fixed(st.permit_share, 3) + ")"
@@ -354,16 +359,16 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
        << fixed(s.sum.mean_crps(), 0) << " | " << fixed(s.sum.mae(), 0) << " | " << fixed(s.sum.bias(), 0) << " | "
        << fixed(100 * s.sum.rel_bias(), 1) << " % |\n";
 
-  md << "\nInitial state and rates of each origin (backtest_stock_origins.csv has the sources):\n\n" << origins_md.str();
+  md << "\nInitial state and rates of each origin (backtest_stock_origins.csv has the sources):\n\n"
+     << origins_md.str();
 
   std::filesystem::create_directories(o.out_dir);
   // Each file whole or not at all (temporary file, fsync, rename).
-  const std::pair<const char*, std::string> files[] = {
-      {"backtest_stock_detail.csv", detail.str()},
-      {"backtest_stock_scores.csv", csv.str()},
-      {"backtest_stock_origins.csv", origins.str()},
-      {"backtest_stock_components.csv", components.str()},
-      {"backtest_stock_scores.md", md.str()}};
+  const std::pair<const char*, std::string> files[] = {{"backtest_stock_detail.csv", detail.str()},
+                                                       {"backtest_stock_scores.csv", csv.str()},
+                                                       {"backtest_stock_origins.csv", origins.str()},
+                                                       {"backtest_stock_components.csv", components.str()},
+                                                       {"backtest_stock_scores.md", md.str()}};
   for (const auto& [name, text] : files) io::write_text_atomically((o.out_dir / name).string(), text);
   log << md.str();
   return out;

@@ -124,11 +124,33 @@ std::string shell_quote(const std::string& s) {
 }
 
 // Parts of the floor, by sampler and regime (the regime as the sampler picks it).
-enum Part { kNormal, kExponential, kGamma, kBeta, kBernoulli, kPoissonInv, kPoissonPtrs, kBinomialInv,
-            kBinomialBtrd, kMultinomial, kBinomialInversion, kSubset, kNumParts };
-const char* const kPartNames[kNumParts] = {
-    "normal", "exponential", "gamma", "beta", "bernoulli", "poisson_inversion_lt10", "poisson_ptrs",
-    "binomial_inversion_np_lt10", "binomial_btrd", "multinomial", "binomial_cdf_inversion", "subset"};
+enum Part {
+  kNormal,
+  kExponential,
+  kGamma,
+  kBeta,
+  kBernoulli,
+  kPoissonInv,
+  kPoissonPtrs,
+  kBinomialInv,
+  kBinomialBtrd,
+  kMultinomial,
+  kBinomialInversion,
+  kSubset,
+  kNumParts
+};
+const char* const kPartNames[kNumParts] = {"normal",
+                                           "exponential",
+                                           "gamma",
+                                           "beta",
+                                           "bernoulli",
+                                           "poisson_inversion_lt10",
+                                           "poisson_ptrs",
+                                           "binomial_inversion_np_lt10",
+                                           "binomial_btrd",
+                                           "multinomial",
+                                           "binomial_cdf_inversion",
+                                           "subset"};
 
 Part part_of(const core::DrawRecord& r) {
   switch (r.kind) {
@@ -140,8 +162,7 @@ Part part_of(const core::DrawRecord& r) {
     case core::DrawKind::Poisson: return r.a < 10.0 ? kPoissonInv : kPoissonPtrs;
     case core::DrawKind::Binomial: {
       const double pp = r.a > 0.5 ? 1.0 - r.a : r.a;
-      return r.n > 0 && r.a > 0.0 && r.a < 1.0 && static_cast<double>(r.n) * pp >= 10.0 ? kBinomialBtrd
-                                                                                       : kBinomialInv;
+      return r.n > 0 && r.a > 0.0 && r.a < 1.0 && static_cast<double>(r.n) * pp >= 10.0 ? kBinomialBtrd : kBinomialInv;
     }
     case core::DrawKind::Multinomial: return kMultinomial;
     case core::DrawKind::Subset: return kSubset;
@@ -164,7 +185,7 @@ constexpr std::uint32_t kMaxLaneBlocks = 32;
 struct Replay {
   bench::SeedTrace trace;
   bench::TraceCounts counts;
-  std::vector<core::DrawRecord> top;  // depth-0 records only
+  std::vector<core::DrawRecord> top;               // depth-0 records only
   std::vector<core::DrawRecord> parts[kNumParts];  // top, split by part_of
   core::ModelSpec spec;
   // The lanes: counter words 0 and 1 of each; per record of `top` its first
@@ -195,8 +216,8 @@ const Replay& replay_for(const std::string& mode) {
   const char* tmp = ::mkdtemp(dir_template);
   if (!tmp) throw std::runtime_error("mkdtemp failed");
   const fs::path file = fs::path(tmp) / (mode + ".trace");
-  const std::string cmd = shell_quote(tracer()) + " " + mode + " " + std::to_string(floor_paths()) + " " +
-                          shell_quote(file.string());
+  const std::string cmd =
+      shell_quote(tracer()) + " " + mode + " " + std::to_string(floor_paths()) + " " + shell_quote(file.string());
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("tracer failed: " + cmd);
   auto r = std::make_unique<Replay>();
   r->trace = bench::read_seed_trace(file.string());
@@ -214,8 +235,8 @@ const Replay& replay_for(const std::string& mode) {
   r->spec = resolve(cfg);
   plan_lanes(*r);
   const std::vector<bench::PathWeekRecords> path_weeks(r->batches.begin(), r->batches.end());
-  r->lanes = std::make_unique<bench::LaneReplay>(r->top, path_weeks, r->trace.trace.probs, r->rates, r->spec,
-                                                 r->trace.seed);
+  r->lanes =
+      std::make_unique<bench::LaneReplay>(r->top, path_weeks, r->trace.trace.probs, r->rates, r->spec, r->trace.seed);
   verify_replay(*r);
   if (r->spec.weeks != r->trace.weeks || r->spec.regions != r->trace.regions || cfg.run.seed != r->trace.seed)
     throw std::runtime_error("trace does not match the seed scenario of this build");
@@ -267,8 +288,7 @@ inline void replay_call(const Replay& r, const core::DrawRecord& rec, core::Rand
     case core::DrawKind::Multinomial: {
       const auto& probs = r.trace.trace.probs[rec.probs];
       const std::size_t k = std::min<std::size_t>(probs.size(), 256);
-      core::sample_multinomial(rs, rec.n, std::span<const double>(probs.data(), k),
-                               std::span<std::int64_t>(counts, k));
+      core::sample_multinomial(rs, rec.n, std::span<const double>(probs.data(), k), std::span<std::int64_t>(counts, k));
       acc += counts[0] + counts[k - 1];
       break;
     }
@@ -354,9 +374,8 @@ void for_each_lane_stream(const Replay& r, F&& f) {
 std::int64_t replay_once(const Replay& r) {
   std::int64_t acc = 0;
   double dacc = 0.0;
-  for_each_lane_stream(r, [&](const core::DrawRecord& rec, core::RandomStream& rs) {
-    replay_call(r, rec, rs, acc, dacc);
-  });
+  for_each_lane_stream(
+      r, [&](const core::DrawRecord& rec, core::RandomStream& rs) { replay_call(r, rec, rs, acc, dacc); });
   return acc + static_cast<std::int64_t>(dacc);
 }
 
@@ -400,7 +419,6 @@ std::uint32_t philox_once(const Replay& r) {
   });
   return acc;
 }
-
 
 // The kernel as the ensemble runs it: the paths side by side in groups of
 // core::kPathGroup (core::advance_paths), each writing to its own row buffer.

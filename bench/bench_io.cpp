@@ -165,8 +165,13 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
   state.counters["stored_ratio"] = static_cast<double>(stored) / static_cast<double>(raw_bytes);
   state.counters["threads"] = threads;
 }
-BENCHMARK(BM_WriteEnsembleBlocks)->ArgName("encode_threads")->Arg(0)->Arg(1)->Arg(2)
-    ->Unit(benchmark::kMillisecond)->UseManualTime();
+BENCHMARK(BM_WriteEnsembleBlocks)
+    ->ArgName("encode_threads")
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseManualTime();
 
 // Columns of the seed scenario: P paths' values of `v` in week 51 (P = 10^4) or in
 // weeks 42..51 (P = 10^5), from 10^4 simulated paths x 52 weeks.
@@ -211,9 +216,13 @@ void BM_QuantilesOf(benchmark::State& state, core::Var v) {
   state.counters["paths"] = static_cast<double>(P);
   state.counters["quantiles"] = static_cast<double>(probs.size());
 }
-BENCHMARK_CAPTURE(BM_QuantilesOf, occupancy, core::Var::Occupancy)->Arg(10'000)->Arg(100'000)
+BENCHMARK_CAPTURE(BM_QuantilesOf, occupancy, core::Var::Occupancy)
+    ->Arg(10'000)
+    ->Arg(100'000)
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_QuantilesOf, first_applications, core::Var::FirstApplications)->Arg(10'000)->Arg(100'000)
+BENCHMARK_CAPTURE(BM_QuantilesOf, first_applications, core::Var::FirstApplications)
+    ->Arg(10'000)
+    ->Arg(100'000)
     ->Unit(benchmark::kMicrosecond);
 
 void BM_IntColumnStats(benchmark::State& state, core::Var v) {
@@ -231,9 +240,13 @@ void BM_IntColumnStats(benchmark::State& state, core::Var v) {
   state.SetItemsProcessed(state.iterations() * P);
   state.counters["paths"] = static_cast<double>(P);
 }
-BENCHMARK_CAPTURE(BM_IntColumnStats, occupancy, core::Var::Occupancy)->Arg(10'000)->Arg(100'000)
+BENCHMARK_CAPTURE(BM_IntColumnStats, occupancy, core::Var::Occupancy)
+    ->Arg(10'000)
+    ->Arg(100'000)
     ->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_IntColumnStats, first_applications, core::Var::FirstApplications)->Arg(10'000)->Arg(100'000)
+BENCHMARK_CAPTURE(BM_IntColumnStats, first_applications, core::Var::FirstApplications)
+    ->Arg(10'000)
+    ->Arg(100'000)
     ->Unit(benchmark::kMicrosecond);
 
 [[maybe_unused]] const bool kContextRecorded = chainsim::bench::record_context("1 (column ensembles: all)");

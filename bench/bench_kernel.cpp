@@ -32,7 +32,6 @@
 #include <string>
 #include <vector>
 
-
 namespace {
 
 using namespace chainsim;
@@ -262,8 +261,8 @@ void BM_InversionBinomial(benchmark::State& state, std::int64_t n, double p) {
   for (auto _ : state) benchmark::DoNotOptimize(core::sample_binomial_inversion(rs, n, p));
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK_CAPTURE(BM_InversionBinomial, n1418_p0.049, 1418, 0.049);  // the seed's rejected departures
-BENCHMARK_CAPTURE(BM_InversionBinomial, n5000_p0.02, 5000, 0.02);
-BENCHMARK_CAPTURE(BM_InversionBinomial, n20000_p0.03, 20000, 0.03);
+BENCHMARK_CAPTURE(BM_InversionBinomial, n1418_p0 .049, 1418, 0.049);  // the seed's rejected departures
+BENCHMARK_CAPTURE(BM_InversionBinomial, n5000_p0 .02, 5000, 0.02);
+BENCHMARK_CAPTURE(BM_InversionBinomial, n20000_p0 .03, 20000, 0.03);
 
 }  // namespace

@@ -70,8 +70,8 @@ struct GslPhiloxState {
 void gsl_philox_set(void* state, unsigned long /*seed*/) { new (state) GslPhiloxState{bench_stream()}; }
 unsigned long gsl_philox_get(void* state) { return static_cast<GslPhiloxState*>(state)->rs.next_u32(); }
 double gsl_philox_get_double(void* state) { return static_cast<GslPhiloxState*>(state)->rs.uniform(); }
-const gsl_rng_type kGslPhilox = {"chainsim_philox", 0xffffffffUL, 0, sizeof(GslPhiloxState),
-                                 &gsl_philox_set, &gsl_philox_get, &gsl_philox_get_double};
+const gsl_rng_type kGslPhilox = {"chainsim_philox", 0xffffffffUL,          0, sizeof(GslPhiloxState), &gsl_philox_set,
+                                 &gsl_philox_get,   &gsl_philox_get_double};
 
 struct GslRng {
   gsl_rng* r = gsl_rng_alloc(&kGslPhilox);
@@ -87,10 +87,8 @@ std::array<T, 64> around(double centre) {
   std::array<T, 64> v{};
   for (std::size_t i = 0; i < v.size(); ++i) {
     const double x = centre * (0.9 + 0.2 * static_cast<double>((i * 37) % 64) / 63.0);
-    if constexpr (std::is_integral_v<T>)
-      v[i] = static_cast<T>(std::llround(x));
-    else
-      v[i] = x;
+    if constexpr (std::is_integral_v<T>) v[i] = static_cast<T>(std::llround(x));
+    else v[i] = x;
   }
   return v;
 }
@@ -207,7 +205,8 @@ constexpr const char* lib_name() {
 
 template <Lib... libs, typename Fn, typename... Args>
 void register_for(const std::string& prefix, Fn fn, Args... args) {
-  (benchmark::RegisterBenchmark((prefix + "/" + lib_name<libs>()).c_str(), fn.template operator()<libs>(), args...), ...);
+  (benchmark::RegisterBenchmark((prefix + "/" + lib_name<libs>()).c_str(), fn.template operator()<libs>(), args...),
+   ...);
 }
 
 const bool kRegistered = [] {
@@ -217,12 +216,17 @@ const bool kRegistered = [] {
   constexpr auto gamma = []<Lib lib>() { return &BM_Gamma<lib>; };
   constexpr auto multinomial = []<Lib lib>() { return &BM_Multinomial25<lib>; };
   using enum Lib;
-  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Binomial/n100_p0.03", binomial, 100.0, 0.03);  // a Dublin cohort (n·p ≈ 3)
-  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Binomial/n800_p0.3", binomial, 800.0, 0.3);    // claims, grants (≈ 240)
-  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Binomial/n5000_p0.2", binomial, 5000.0, 0.2);  // a large week (≈ 1000)
-  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Poisson/lam3", poisson, 3.0);      // a small region's housing
-  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Poisson/lam30", poisson, 30.0);    // housing, repeat applications
-  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Poisson/lam700", poisson, 700.0);  // first applications, capacity
+  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Binomial/n100_p0.03", binomial, 100.0,
+                                                         0.03);  // a Dublin cohort (n·p ≈ 3)
+  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Binomial/n800_p0.3", binomial, 800.0,
+                                                         0.3);  // claims, grants (≈ 240)
+  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Binomial/n5000_p0.2", binomial, 5000.0,
+                                                         0.2);                              // a large week (≈ 1000)
+  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Poisson/lam3", poisson, 3.0);  // a small region's housing
+  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Poisson/lam30", poisson,
+                                                         30.0);  // housing, repeat applications
+  register_for<Chainsim, Libstdcxx, Boost, Boost64, Gsl>("BM_Poisson/lam700", poisson,
+                                                         700.0);  // first applications, capacity
   register_for<Chainsim, Libstdcxx, Boost, Gsl>("BM_Normal", normal);
   register_for<Chainsim, Libstdcxx, Boost, Gsl>("BM_Gamma/shape2.5", gamma, 2.5);
   register_for<Chainsim, Libstdcxx, Boost, Gsl>("BM_Gamma/shape50", gamma, 50.0);

@@ -38,13 +38,15 @@ void BM_PhiloxLanes(benchmark::State& state) {
   using chainsim::core::PhiloxIsa;
   const auto isa = static_cast<PhiloxIsa>(state.range(0));
   const PhiloxIsa best = chainsim::core::philox_best_isa();
-  if ((isa == PhiloxIsa::Avx512 && best != PhiloxIsa::Avx512) || (isa == PhiloxIsa::Avx2 && best == PhiloxIsa::Scalar)) {
+  if ((isa == PhiloxIsa::Avx512 && best != PhiloxIsa::Avx512) ||
+      (isa == PhiloxIsa::Avx2 && best == PhiloxIsa::Scalar)) {
     state.SkipWithError("instruction set not supported by this CPU");
     return;
   }
   constexpr std::size_t kLanes = 96;
   std::vector<std::uint32_t> w0(kLanes, 0), w1(kLanes), out(4 * kLanes);
-  for (std::size_t i = 0; i < kLanes; ++i) w1[i] = (32u + static_cast<std::uint32_t>(i) % 20u) << 16 | static_cast<std::uint32_t>(i);
+  for (std::size_t i = 0; i < kLanes; ++i)
+    w1[i] = (32u + static_cast<std::uint32_t>(i) % 20u) << 16 | static_cast<std::uint32_t>(i);
   chainsim::core::PhiloxLaneCounters c;
   c.seed = 20240611;
   c.word2 = 17;
@@ -87,25 +89,25 @@ void BM_Binomial(benchmark::State& state, std::int64_t n, double p) {
   state.SetItemsProcessed(state.iterations());
 }
 // inversion regime (n p' < 10)
-BENCHMARK_CAPTURE(BM_Binomial, n20_p0.3_inv, 20, 0.3);
-BENCHMARK_CAPTURE(BM_Binomial, n1000_p0.009_inv, 1000, 0.009);
-BENCHMARK_CAPTURE(BM_Binomial, n1e7_p1e-7_inv_tiny_p, 10'000'000, 1e-7);
-BENCHMARK_CAPTURE(BM_Binomial, n100_p0.97_inv, 100, 0.97);
+BENCHMARK_CAPTURE(BM_Binomial, n20_p0 .3_inv, 20, 0.3);
+BENCHMARK_CAPTURE(BM_Binomial, n1000_p0 .009_inv, 1000, 0.009);
+BENCHMARK_CAPTURE(BM_Binomial, n1e7_p1e - 7_inv_tiny_p, 10'000'000, 1e-7);
+BENCHMARK_CAPTURE(BM_Binomial, n100_p0 .97_inv, 100, 0.97);
 // BTRD regime
-BENCHMARK_CAPTURE(BM_Binomial, n1000_p0.011_btrd, 1000, 0.011);
-BENCHMARK_CAPTURE(BM_Binomial, n200_p0.3_btrd, 200, 0.3);
-BENCHMARK_CAPTURE(BM_Binomial, n5e4_p0.5_btrd, 50'000, 0.5);
-BENCHMARK_CAPTURE(BM_Binomial, n1e6_p0.3_btrd, 1'000'000, 0.3);
-BENCHMARK_CAPTURE(BM_Binomial, n1e9_p0.4_btrd, 1'000'000'000, 0.4);
+BENCHMARK_CAPTURE(BM_Binomial, n1000_p0 .011_btrd, 1000, 0.011);
+BENCHMARK_CAPTURE(BM_Binomial, n200_p0 .3_btrd, 200, 0.3);
+BENCHMARK_CAPTURE(BM_Binomial, n5e4_p0 .5_btrd, 50'000, 0.5);
+BENCHMARK_CAPTURE(BM_Binomial, n1e6_p0 .3_btrd, 1'000'000, 0.3);
+BENCHMARK_CAPTURE(BM_Binomial, n1e9_p0 .4_btrd, 1'000'000'000, 0.4);
 
 void BM_Poisson(benchmark::State& state, double lambda) {
   RandomStream rs = bench_stream();
   for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_poisson(rs, lambda));
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK_CAPTURE(BM_Poisson, lam0.3_inv, 0.3);
+BENCHMARK_CAPTURE(BM_Poisson, lam0 .3_inv, 0.3);
 BENCHMARK_CAPTURE(BM_Poisson, lam3_inv, 3.0);
-BENCHMARK_CAPTURE(BM_Poisson, lam9.9_inv, 9.9);
+BENCHMARK_CAPTURE(BM_Poisson, lam9 .9_inv, 9.9);
 BENCHMARK_CAPTURE(BM_Poisson, lam10_ptrs, 10.0);
 BENCHMARK_CAPTURE(BM_Poisson, lam1e3_ptrs, 1e3);
 BENCHMARK_CAPTURE(BM_Poisson, lam1e6_ptrs, 1e6);
@@ -229,9 +231,9 @@ void BM_Gamma(benchmark::State& state, double shape) {
   for (auto _ : state) benchmark::DoNotOptimize(chainsim::core::sample_gamma(rs, shape, 1.0));
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK_CAPTURE(BM_Gamma, shape0.3, 0.3);
+BENCHMARK_CAPTURE(BM_Gamma, shape0 .3, 0.3);
 BENCHMARK_CAPTURE(BM_Gamma, shape1, 1.0);
-BENCHMARK_CAPTURE(BM_Gamma, shape2.5, 2.5);
+BENCHMARK_CAPTURE(BM_Gamma, shape2 .5, 2.5);
 BENCHMARK_CAPTURE(BM_Gamma, shape50, 50.0);
 
 void BM_Beta(benchmark::State& state, double a, double b) {
@@ -240,7 +242,7 @@ void BM_Beta(benchmark::State& state, double a, double b) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK_CAPTURE(BM_Beta, a2_b5, 2.0, 5.0);
-BENCHMARK_CAPTURE(BM_Beta, a0.5_b0.5, 0.5, 0.5);
+BENCHMARK_CAPTURE(BM_Beta, a0 .5_b0.5, 0.5, 0.5);
 
 void BM_Bernoulli(benchmark::State& state) {
   RandomStream rs = bench_stream();

@@ -114,14 +114,14 @@ inline SeedTrace read_seed_trace(const std::string& file) {
 // weeks) and, separately, per path for the setup draws alone.
 struct TraceCounts {
   double path_weeks = 0;
-  std::array<double, core::kNumDrawKinds> calls{};          // model's calls (depth 0), all
-  std::array<double, core::kNumDrawKinds> calls_random{};   // ... of which consumed randomness
-  std::array<double, core::kNumDrawKinds> nested{};         // calls made by other samplers
-  std::array<double, core::kNumDrawKinds> words{};          // 32-bit words taken by the model's calls
-  double streams = 0;        // model's calls on a stream that had produced nothing yet
-  double uniforms = 0;       // doubles taken (2 words each), all calls
-  double philox_blocks = 0;  // Philox blocks generated
-  double setup_calls = 0;    // model's calls in init_path, per path
+  std::array<double, core::kNumDrawKinds> calls{};         // model's calls (depth 0), all
+  std::array<double, core::kNumDrawKinds> calls_random{};  // ... of which consumed randomness
+  std::array<double, core::kNumDrawKinds> nested{};        // calls made by other samplers
+  std::array<double, core::kNumDrawKinds> words{};         // 32-bit words taken by the model's calls
+  double streams = 0;                                      // model's calls on a stream that had produced nothing yet
+  double uniforms = 0;                                     // doubles taken (2 words each), all calls
+  double philox_blocks = 0;                                // Philox blocks generated
+  double setup_calls = 0;                                  // model's calls in init_path, per path
   double setup_uniforms = 0;
 };
 
@@ -179,8 +179,8 @@ inline std::string format_counts(const SeedTrace& t, const TraceCounts& c) {
   for (std::size_t k = 0; k < core::kNumDrawKinds; ++k) {
     if (c.calls[k] == 0 && c.nested[k] == 0) continue;
     std::snprintf(line, sizeof line, "  %-20s %10.3f %12.3f %12.3f %12.3f\n",
-                  core::draw_kind_name(static_cast<core::DrawKind>(k)), c.calls[k], c.calls_random[k],
-                  c.words[k] / 2.0, c.nested[k]);
+                  core::draw_kind_name(static_cast<core::DrawKind>(k)), c.calls[k], c.calls_random[k], c.words[k] / 2.0,
+                  c.nested[k]);
     o << line;
   }
   double total = 0, total_random = 0;
@@ -191,8 +191,8 @@ inline std::string format_counts(const SeedTrace& t, const TraceCounts& c) {
   std::snprintf(line, sizeof line, "  %-20s %10.3f %12.3f %12.3f\n", "total", total, total_random, c.uniforms);
   o << line;
   std::snprintf(line, sizeof line,
-                "  streams started %.3f, Philox blocks %.3f; setup per path: %.1f calls, %.1f uniforms\n",
-                c.streams, c.philox_blocks, c.setup_calls, c.setup_uniforms);
+                "  streams started %.3f, Philox blocks %.3f; setup per path: %.1f calls, %.1f uniforms\n", c.streams,
+                c.philox_blocks, c.setup_calls, c.setup_uniforms);
   o << line;
   return o.str();
 }

@@ -153,9 +153,8 @@ class LaneReplay {
     std::fill(cohort_n_.begin(), cohort_n_.end(), 0);
     std::size_t j = i;
     for (; j < end && is_cohort(top_[j]); ++j) cohort_n_[sub_of(top_[j])] = top_[j].n;
-    core::binomial_inversion_lanes(rate, cohort_n_.data(), cohort_n_.size(),
-                                   ws.first_blocks(core::Flow::DublinLeavers), ws.stride(), cohort_left_.data(),
-                                   cohort_settled_.data());
+    core::binomial_inversion_lanes(rate, cohort_n_.data(), cohort_n_.size(), ws.first_blocks(core::Flow::DublinLeavers),
+                                   ws.stride(), cohort_left_.data(), cohort_settled_.data());
     for (std::size_t k = i; k < j; ++k) {
       const std::uint32_t a = sub_of(top_[k]);
       if (cohort_settled_[a]) {

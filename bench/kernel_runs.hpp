@@ -45,7 +45,8 @@ struct RowBuffer {
 class PathGroup {
  public:
   explicit PathGroup(const core::ModelSpec& spec)
-      : spec_(spec), ws_(core::kPathGroup, core::PathWorkspace(spec)),
+      : spec_(spec),
+        ws_(core::kPathGroup, core::PathWorkspace(spec)),
         states_(core::kPathGroup, core::PathState(spec)) {
     bufs_.reserve(core::kPathGroup);  // (the sinks point into the buffers)
     for (std::size_t i = 0; i < core::kPathGroup; ++i) {

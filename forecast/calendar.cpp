@@ -35,17 +35,15 @@ int mondays_in_half(Date d) noexcept {
   return static_cast<int>(((end - monday).count() + 6) / 7);
 }
 
-std::string half_label(Date d) {
-  return std::to_string(year_of(d)) + (half_of(d) == 1 ? "-H1" : "-H2");
-}
+std::string half_label(Date d) { return std::to_string(year_of(d)) + (half_of(d) == 1 ? "-H1" : "-H2"); }
 
 long days_since_epoch(Date d) noexcept { return d.time_since_epoch().count(); }
 
 std::string iso_date(Date d) {
   const auto v = ymd(d);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(v.year()),
-                static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(v.year()), static_cast<unsigned>(v.month()),
+                static_cast<unsigned>(v.day()));
   return buf;
 }
 

@@ -14,9 +14,9 @@ Date monday_of(Date start, int t) noexcept;
 
 // Calendar parts of a date.
 int year_of(Date d) noexcept;
-int month_of(Date d) noexcept;                 // 1..12
-int half_of(Date d) noexcept;                  // 1 (Jan-Jun) or 2 (Jul-Dec)
-int quarter_of(Date d) noexcept;               // 1..4
+int month_of(Date d) noexcept;    // 1..12
+int half_of(Date d) noexcept;     // 1 (Jan-Jun) or 2 (Jul-Dec)
+int quarter_of(Date d) noexcept;  // 1..4
 
 // Number of Mondays in the calendar half-year containing d.
 int mondays_in_half(Date d) noexcept;

@@ -270,8 +270,8 @@ InflowFit fit_at_origin(std::span<const double> monthly, int first_month, sys_da
   {
     const double decay = std::pow(f.phi_month, f.gap_months);
     const double s2 = f.sigma_month * f.sigma_month;
-    const double innovations = f.phi_month < 1.0 ? s2 * (1.0 - decay * decay) / (1.0 - f.phi_month * f.phi_month)
-                                                 : s2 * f.gap_months;
+    const double innovations =
+        f.phi_month < 1.0 ? s2 * (1.0 - decay * decay) / (1.0 - f.phi_month * f.phi_month) : s2 * f.gap_months;
     f.start_deviation = f.deviation * decay;
     f.start_deviation_sd = std::sqrt(s2 / opt.local_months * decay * decay + innovations);
   }
@@ -342,7 +342,8 @@ InflowFit fit_inflow(std::span<const double> monthly, int first_month, sys_days 
   return f;
 }
 
-LevelWalkFit fit_level_walk(std::span<const double> monthly, int first_month, const InflowFit& f, const InflowFitOptions& opt, int max_horizon, int min_origins) {
+LevelWalkFit fit_level_walk(std::span<const double> monthly, int first_month, const InflowFit& f,
+                            const InflowFitOptions& opt, int max_horizon, int min_origins) {
   LevelWalkFit w;
   w.max_horizon = std::max(0, max_horizon);
   const auto H = static_cast<std::size_t>(w.max_horizon);
@@ -366,14 +367,13 @@ LevelWalkFit fit_level_walk(std::span<const double> monthly, int first_month, co
       const double tau = (h - 0.5) / 12.0;
       const double point = g.intercept + g.slope * tau + std::log(g.season[static_cast<std::size_t>(target % 12)]) +
                            g.start_deviation * std::pow(g.phi_month, h - 0.5);
-      abs_err[static_cast<std::size_t>(h - 1)].push_back(
-          std::abs(std::log(obs * 7.0 / days_in_month(target)) - point));
+      abs_err[static_cast<std::size_t>(h - 1)].push_back(std::abs(std::log(obs * 7.0 / days_in_month(target)) - point));
     }
   }
   const double x0_var = f.start_deviation_sd * f.start_deviation_sd;
   const double ar_var = std::max(0.0, f.stationary_var_month - f.poisson_var);
-  std::vector<int> used;        // horizons in the fit
-  std::vector<double> excess;   // s_h^2 - v_h there
+  std::vector<int> used;       // horizons in the fit
+  std::vector<double> excess;  // s_h^2 - v_h there
   for (int h = 1; h <= w.max_horizon; ++h) {
     const auto& e = abs_err[static_cast<std::size_t>(h - 1)];
     const double tau = (h - 0.5) / 12.0;
@@ -425,9 +425,7 @@ double LevelWalkFit::variance_at(int h) const noexcept {
   return q_month * (1.0 - std::pow(rho_month, 2.0 * h)) / (1.0 - rho_month * rho_month);
 }
 
-bool keep_trend(double slope, double se) noexcept {
-  return se > 0.0 && std::abs(slope / se) >= kTrendMinT;
-}
+bool keep_trend(double slope, double se) noexcept { return se > 0.0 && std::abs(slope / se) >= kTrendMinT; }
 
 std::vector<double> backlog_index(const DecisionSeries& d, double inflow_share) {
   const std::size_t n = d.decisions.size();
@@ -457,7 +455,8 @@ DecisionResponseFit fit_decision_response(const DecisionSeries& d, const Decisio
   const std::size_t n = d.decisions.size();
   if (n < 3 || d.inflow.size() != n || d.weeks_per_quarter < 1 || d.anchor_quarter < 0 ||
       static_cast<std::size_t>(d.anchor_quarter) > n)
-    throw std::invalid_argument("decision response: need at least 3 quarters of inflow and decisions, and an anchor inside them");
+    throw std::invalid_argument(
+        "decision response: need at least 3 quarters of inflow and decisions, and an anchor inside them");
   DecisionResponseFit best;
   double best_sse = std::numeric_limits<double>::infinity();
   for (double theta : grid.inflow_share) {
@@ -567,8 +566,8 @@ std::vector<double> weeks_to_months(sys_days start, std::span<const double> week
       const sys_days day = start + std::chrono::days{static_cast<int>(7 * t) + d};
       if (day < m0) continue;
       const year_month_day ymd{day};
-      const int m = month_index(static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month()))) -
-                    first_month;
+      const int m =
+          month_index(static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month()))) - first_month;
       if (m >= months) break;
       out[static_cast<std::size_t>(m)] += weekly[t] / 7.0;
       ++covered[static_cast<std::size_t>(m)];
@@ -581,10 +580,10 @@ std::vector<double> weeks_to_months(sys_days start, std::span<const double> week
 }
 
 double normal_quantile(double p) noexcept {
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                              1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
   static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                             6.680131188771972e+01,  -1.328068155288572e+01};
+                             6.680131188771972e+01, -1.328068155288572e+01};
   static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                              -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
   static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,

@@ -79,29 +79,29 @@ struct InflowFitOptions {
 };
 
 struct InflowFit {
-  int first_month = 0;         // month index of monthly[0]
-  int months = 0;              // months used (non-missing, before the origin)
-  double origin_position = 0;  // fractional month index of the origin
-  double intercept = 0, slope = 0;           // trend line: log weekly rate at origin, per year
+  int first_month = 0;              // month index of monthly[0]
+  int months = 0;                   // months used (non-missing, before the origin)
+  double origin_position = 0;       // fractional month index of the origin
+  double intercept = 0, slope = 0;  // trend line: log weekly rate at origin, per year
   double se_intercept = 0, se_slope = 0, corr = 0;
-  std::array<double, 12> season{};           // factors, geometric mean 1
-  double phi_month = 0, sigma_month = 0;     // monthly AR(1) of residuals
+  std::array<double, 12> season{};        // factors, geometric mean 1
+  double phi_month = 0, sigma_month = 0;  // monthly AR(1) of residuals
   double stationary_var_month = 0, poisson_var = 0;
   double phi_week = 0, sigma_week = 0;
   int surges = 0;
-  std::vector<int> surge_months;             // onsets, month indices
-  std::vector<int> excluded_months;          // onsets and episodes
+  std::vector<int> surge_months;     // onsets, month indices
+  std::vector<int> excluded_months;  // onsets and episodes
   double surge_p_week = 0, surge_kappa = 0, surge_psi_month = 0, surge_psi_week = 0;
   double deviation = 0, deviation_eff = 0, gap_months = 0;  // d, d_eff, g
-  double start_deviation = 0, start_deviation_sd = 0;  // x at the origin: d * phi_m^g, and its sd (step 7b)
-  double alpha = 0, alpha_sd = 0;            // level at the origin and its sd (after step 8)
-  double alpha_sd_model = 0;                 // sd of the level before step 8
-  int level_error_origins = 0;               // inner origins scored in step 8
-  double level_error_scale = 0;              // robust scale of their log errors at level_horizon_months (0 if too few)
-  double model_sd_at_horizon = 0;            // the model's own log sd there (step 8)
+  double start_deviation = 0, start_deviation_sd = 0;       // x at the origin: d * phi_m^g, and its sd (step 7b)
+  double alpha = 0, alpha_sd = 0;                           // level at the origin and its sd (after step 8)
+  double alpha_sd_model = 0;                                // sd of the level before step 8
+  int level_error_origins = 0;                              // inner origins scored in step 8
+  double level_error_scale = 0;    // robust scale of their log errors at level_horizon_months (0 if too few)
+  double model_sd_at_horizon = 0;  // the model's own log sd there (step 8)
   double beta = 0, beta_sd = 0;
-  std::vector<double> fitted;                // exp(trend + season) per month, monthly[] layout (weekly rate)
-  std::vector<double> residual;              // u_m (NaN where missing)
+  std::vector<double> fitted;    // exp(trend + season) per month, monthly[] layout (weekly rate)
+  std::vector<double> residual;  // u_m (NaN where missing)
 };
 
 // monthly[i] is the count of month first_month + i (NaN = missing); only months
@@ -142,21 +142,20 @@ bool keep_trend(double slope, double se) noexcept;
 //     gives the monthly q at monthly steps.
 struct LevelWalkFit {
   int max_horizon = 0;
-  std::vector<int> origins;           // per horizon h = 1..max_horizon: inner origins scored
-  std::vector<double> error_scale;    // s_h
-  std::vector<double> model_sd;       // sqrt(v_h)
-  double q_month = 0;                 // innovation variance of the level per month
-  double rho_month = 1;               // its monthly persistence
-  double phi_week = 1;                // rho_w (the key inflow.level_walk_phi)
-  double sd_per_sqrt_year = 0;        // weekly innovation sd x sqrt(52.1775) (the key inflow.level_walk_sd)
+  std::vector<int> origins;         // per horizon h = 1..max_horizon: inner origins scored
+  std::vector<double> error_scale;  // s_h
+  std::vector<double> model_sd;     // sqrt(v_h)
+  double q_month = 0;               // innovation variance of the level per month
+  double rho_month = 1;             // its monthly persistence
+  double phi_week = 1;              // rho_w (the key inflow.level_walk_phi)
+  double sd_per_sqrt_year = 0;      // weekly innovation sd x sqrt(52.1775) (the key inflow.level_walk_sd)
   // The level's variance at h months under the fit: q G_h(rho).
   double variance_at(int h) const noexcept;
 };
 // `at_origin` is the fit at the origin (its origin bounds the inner origins
 // and targets; its parameters give v_h).
 LevelWalkFit fit_level_walk(std::span<const double> monthly, int first_month, const InflowFit& at_origin,
-                            const InflowFitOptions& options, int max_horizon = 48,
-                            int min_origins = 12);
+                            const InflowFitOptions& options, int max_horizon = 48, int min_origins = 12);
 
 // ---- Decision capacity that follows the backlog (decisions.response) ----
 //
@@ -234,8 +233,8 @@ double realisation_from_backlogs(double task, double backlog_in, double backlog_
 // Weekly values (week t starts at start + 7t) apportioned to calendar months by
 // days: each week's value is spread evenly over its seven days. Returns totals of
 // months first_month .. first_month + months - 1; NaN for a month not fully covered.
-std::vector<double> weeks_to_months(std::chrono::sys_days start, std::span<const double> weekly,
-                                    int first_month, int months);
+std::vector<double> weeks_to_months(std::chrono::sys_days start, std::span<const double> weekly, int first_month,
+                                    int months);
 
 // Standard normal quantile (Acklam's rational approximation refined by one
 // Halley step; |error| < 1e-12 on (0, 1)).

@@ -43,11 +43,11 @@ enum class PeriodKind { Quarter, HalfYear, Year };
 struct HousingProgramme {
   std::string name;
   Date from{};
-  std::optional<int> weeks;               // spread over this many weeks, or
-  std::optional<Date> to;                 // up to this date (exclusive)
-  std::optional<double> persons;          // total persons, or
-  std::optional<double> persons_per_year; // a rate (open-ended unless weeks/to given)
-  std::string region;                     // "" = national, else a code like "VR01"
+  std::optional<int> weeks;                // spread over this many weeks, or
+  std::optional<Date> to;                  // up to this date (exclusive)
+  std::optional<double> persons;           // total persons, or
+  std::optional<double> persons_per_year;  // a rate (open-ended unless weeks/to given)
+  std::string region;                      // "" = national, else a code like "VR01"
   // Delivery uncertainty (docs/model.md, "Programme delivery"): the share of
   // the announced persons actually delivered (Beta) and the start delay in
   // weeks (Gamma, rounded down), drawn once per path. {1, 0} and {0, 0}: as announced.
@@ -78,6 +78,8 @@ using TnvLocations = std::vector<TnvLocation>;
 
 // The members of each section are the keys of its list in core/model/key_table.hpp,
 // which gives each one's type, initial value, unit, allowed values and meaning.
+// One line per section, as the key table's lists (clang-format would open each).
+// clang-format off
 struct Config {
   struct Run { CHAINSIM_KEYS_run(CHAINSIM_KEY_MEMBER) } run;
   struct Output { CHAINSIM_KEYS_output(CHAINSIM_KEY_MEMBER) } output;  // ensemble: "all" expanded
@@ -106,13 +108,14 @@ struct Config {
   struct Costs { CHAINSIM_KEYS_costs(CHAINSIM_KEY_MEMBER) } costs;
   struct Levers { CHAINSIM_KEYS_levers(CHAINSIM_KEY_MEMBER) } levers;  // ret: key "return"
 };
+// clang-format on
 
 // A run: the base ("baseline") and its scenario overlays, each fully resolved.
 struct ScenarioSet {
-  std::string source;                   // file name, or "<embedded seed>"
-  std::string resolved_toml;            // the resolved configuration as TOML text
-  std::vector<std::string> names;       // names[0] == "baseline"
-  std::vector<Config> scenarios;        // scenarios[0] is the base
+  std::string source;              // file name, or "<embedded seed>"
+  std::string resolved_toml;       // the resolved configuration as TOML text
+  std::vector<std::string> names;  // names[0] == "baseline"
+  std::vector<Config> scenarios;   // scenarios[0] is the base
   // Where each key of the base was set, by "section.key": "file:line" for a
   // key of the user's file; keys taken from the seed are absent.
   std::map<std::string, std::string> user_keys;

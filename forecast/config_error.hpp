@@ -16,8 +16,7 @@ namespace chainsim {
 //   "<file>:<line>: key '<dotted.key>' = <value found>: <what is allowed>",
 // and the parts are kept separately for callers and tests.
 struct ConfigError : std::runtime_error {
-  ConfigError(std::string file_, int line_, std::string key_, std::string found_,
-              std::string allowed_)
+  ConfigError(std::string file_, int line_, std::string key_, std::string found_, std::string allowed_)
       : std::runtime_error(format(file_, line_, key_, found_, allowed_)),
         file(std::move(file_)),
         line(line_),
@@ -31,8 +30,8 @@ struct ConfigError : std::runtime_error {
   std::string found;    // the value found, as TOML; empty when the key is missing
   std::string allowed;  // what is allowed (or the parser's description)
 
-  static std::string format(const std::string& file, int line, const std::string& key,
-                            const std::string& found, const std::string& allowed) {
+  static std::string format(const std::string& file, int line, const std::string& key, const std::string& found,
+                            const std::string& allowed) {
     // Appended piece by piece: g++ 12 warns falsely (-Wrestrict) on "x" + string.
     std::string m = file;
     if (line > 0) m.append(":").append(std::to_string(line));

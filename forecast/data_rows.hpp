@@ -22,8 +22,7 @@ namespace data {
 
 // Rows of one series/geo (and vintage, when given) in file order.
 std::vector<const DataRow*> select(const std::vector<DataRow>& rows, std::string_view series,
-                                   std::string_view geo = "NL",
-                                   std::optional<std::string_view> vintage = std::nullopt);
+                                   std::string_view geo = "NL", std::optional<std::string_view> vintage = std::nullopt);
 
 // The single value of series/geo/period (first match in file order, preferring
 // the given vintage when one is given); nullptr when absent.

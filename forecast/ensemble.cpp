@@ -46,8 +46,8 @@ std::size_t Ensemble::bytes_per_week(int regions, std::int64_t paths) noexcept {
 }
 
 std::span<const std::int32_t> Ensemble::column(core::Var v, int t) const noexcept {
-  const auto o = (static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + offset(t)) *
-                 static_cast<std::size_t>(paths_);
+  const auto o =
+      (static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks_) + offset(t)) * static_cast<std::size_t>(paths_);
   return {counts_.data() + o, static_cast<std::size_t>(paths_)};
 }
 

@@ -12,9 +12,9 @@ namespace chainsim::stock {
 inline constexpr std::array<double, 7> kScoreLevels{0.5, 0.05, 0.10, 0.25, 0.75, 0.90, 0.95};
 
 struct ForecastScore {
-  std::array<double, 7> q{};  // at kScoreLevels (type-7 quantiles of the members)
-  double pit = 0.0;           // (members below y + half the members equal to y) / members
-  double crps = 0.0;          // calib::crps_sorted
+  std::array<double, 7> q{};        // at kScoreLevels (type-7 quantiles of the members)
+  double pit = 0.0;                 // (members below y + half the members equal to y) / members
+  double crps = 0.0;                // calib::crps_sorted
   bool in50 = false, in80 = false;  // y in [q25, q75], [q10, q90], ends included
   double median() const noexcept { return q[0]; }
 };

@@ -48,8 +48,7 @@ const Ensemble& MpiReduction::all_paths(const Ensemble& local) {
     throw std::invalid_argument("MpiReduction: the window does not hold this rank's paths");
   if (!whole_ || whole_->regions() != local.regions())
     whole_.emplace(local.first_week(), local.weeks(), local.regions(), whole_range(paths_));
-  else
-    whole_->reset(local.first_week(), local.weeks());
+  else whole_->reset(local.first_week(), local.weeks());
   // The accessors of a const window are column views; the data spans are the
   // whole arrays, which a gather only reads.
   auto& in = const_cast<Ensemble&>(local);

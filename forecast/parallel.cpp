@@ -45,10 +45,9 @@ void parallel_for(std::int64_t n, const Parallelism& par, const std::function<vo
   } else {
     tbb::task_arena arena(threads);
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, 1),
-                        [&](const tbb::blocked_range<std::int64_t>& range) {
-                          for (std::int64_t i = range.begin(); i != range.end(); ++i) guarded(i);
-                        });
+      tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, 1), [&](const tbb::blocked_range<std::int64_t>& range) {
+        for (std::int64_t i = range.begin(); i != range.end(); ++i) guarded(i);
+      });
     });
   }
   if (failure) std::rethrow_exception(failure);

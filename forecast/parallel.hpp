@@ -10,7 +10,7 @@ namespace chainsim {
 
 enum class Backend { OpenMP, TBB };
 
-Backend parse_backend(const std::string& name);   // "openmp" | "tbb"
+Backend parse_backend(const std::string& name);  // "openmp" | "tbb"
 std::string backend_name(Backend b);
 
 struct Parallelism {

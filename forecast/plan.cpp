@@ -127,10 +127,14 @@ QuotaPlan plan_quota(const Config& base, const QuotaGoal& goal, const PlanOption
   auto failures = [&](const Config& c, const std::vector<char>& state) {
     const core::ModelSpec spec = resolve_checked(c);
     std::int64_t above = 0;
-    paths.run(spec, state, q.week + 1, [&](const Ensemble& w) {
-      if (q.week < w.first_week() || q.week >= w.end_week()) return;
-      for (const std::int32_t s : w.column(Var::PermitHolders, q.week)) above += static_cast<double>(s) > goal.target;
-    }, false);
+    paths.run(
+        spec, state, q.week + 1,
+        [&](const Ensemble& w) {
+          if (q.week < w.first_week() || q.week >= w.end_week()) return;
+          for (const std::int32_t s : w.column(Var::PermitHolders, q.week))
+            above += static_cast<double>(s) > goal.target;
+        },
+        false);
     return above;
   };
   const auto starts = half_year_starts(base.run.start, q.week);
@@ -159,8 +163,8 @@ QuotaPlan plan_quota(const Config& base, const QuotaGoal& goal, const PlanOption
     ++q.evaluations;
     probability[k] = 1.0 - static_cast<double>(above) / static_cast<double>(n);
     if (progress)
-      progress("quota " + std::to_string(k * o.quota_step) + " a half-year: P(permit holders <= target) = " +
-               std::to_string(probability[k]));
+      progress("quota " + std::to_string(k * o.quota_step) +
+               " a half-year: P(permit holders <= target) = " + std::to_string(probability[k]));
     return at_most(above, n, o.risk);
   };
   // Start from the configuration's quota of the first half-year the plan sets.
@@ -194,7 +198,8 @@ std::vector<CapacityPeriodPlan> plan_capacity(const Config& cfg, const PlanOptio
   std::vector<CapacityPeriodPlan> plan(periods.size());
   // Without any added place: the reference of every period.
   std::vector<PeriodTally> reference(periods.size(), PeriodTally(n));
-  paths.run(resolve_checked(cfg), {}, T, [&](const Ensemble& w) { tally(w, period_of_week, 0, T, reference); }, false);
+  paths.run(
+      resolve_checked(cfg), {}, T, [&](const Ensemble& w) { tally(w, period_of_week, 0, T, reference); }, false);
 
   // The plan's own forecast, carried along as decisions are made: `state` is
   // every path at `state_week` under the places decided so far.
@@ -205,7 +210,8 @@ std::vector<CapacityPeriodPlan> plan_capacity(const Config& cfg, const PlanOptio
   auto advance_to = [&](int week) {
     if (week <= state_week) return;
     const core::ModelSpec spec = resolve_checked(apply_plan(cfg, {}, decided));
-    state = paths.run(spec, state, week, [&](const Ensemble& w) { tally(w, period_of_week, 0, T, planned); }, true);
+    state = paths.run(
+        spec, state, week, [&](const Ensemble& w) { tally(w, period_of_week, 0, T, planned); }, true);
     state_week = week;
   };
 
@@ -235,19 +241,23 @@ std::vector<CapacityPeriodPlan> plan_capacity(const Config& cfg, const PlanOptio
         std::vector<std::uint8_t> any(static_cast<std::size_t>(n), 0);
         const bool first = places == 0;
         if (first) excess.assign(static_cast<std::size_t>(n), std::numeric_limits<std::int64_t>::min());
-        paths.run(spec, state, per.end_week, [&](const Ensemble& w) {
-          for (int t = w.first_week(); t < w.end_week(); ++t) {
-            const auto u = w.column(Var::Shortfall, t);
-            for (std::size_t p = 0; p < u.size(); ++p) any[p] |= u[p] > 0 ? 1 : 0;
-            if (!first) continue;
-            const auto occ = w.column(Var::Occupancy, t), cap = w.column(Var::Capacity, t);
-            const auto cno = w.column(Var::CapacityCno, t);
-            for (std::size_t p = 0; p < u.size(); ++p) {
-              excess[p] = std::max<std::int64_t>(excess[p], std::int64_t{occ[p]} - cap[p]);
-              excess_without_cno = std::max<std::int64_t>(excess_without_cno, std::int64_t{occ[p]} - cap[p] + cno[p]);
-            }
-          }
-        }, false);
+        paths.run(
+            spec, state, per.end_week,
+            [&](const Ensemble& w) {
+              for (int t = w.first_week(); t < w.end_week(); ++t) {
+                const auto u = w.column(Var::Shortfall, t);
+                for (std::size_t p = 0; p < u.size(); ++p) any[p] |= u[p] > 0 ? 1 : 0;
+                if (!first) continue;
+                const auto occ = w.column(Var::Occupancy, t), cap = w.column(Var::Capacity, t);
+                const auto cno = w.column(Var::CapacityCno, t);
+                for (std::size_t p = 0; p < u.size(); ++p) {
+                  excess[p] = std::max<std::int64_t>(excess[p], std::int64_t{occ[p]} - cap[p]);
+                  excess_without_cno =
+                      std::max<std::int64_t>(excess_without_cno, std::int64_t{occ[p]} - cap[p] + cno[p]);
+                }
+              }
+            },
+            false);
         ++pk.evaluations;
         std::int64_t count = 0;
         for (auto a : any) count += a;

@@ -53,18 +53,18 @@ struct PlanOptions {
 };
 
 enum class PlanStatus {
-  Met,           // the target is met
-  LeadTime,      // missed: places ordered now arrive too late for (some of) the period's weeks
-  Unreachable,   // missed even at the largest value searched (see the note)
-  NoLever,       // quota: no half-year starts between the run's start and the date
+  Met,          // the target is met
+  LeadTime,     // missed: places ordered now arrive too late for (some of) the period's weeks
+  Unreachable,  // missed even at the largest value searched (see the note)
+  NoLever,      // quota: no half-year starts between the run's start and the date
 };
 const char* plan_status_name(PlanStatus s);  // "met", "cannot reach: lead time", ...
 
 struct CapacityPeriodPlan {
   PeriodInfo period;
-  int effective_week = 0;   // places added for this period are in effect from this week on
-  int order_week = 0;       // and are ordered in this week (effective_week - lead_weeks)
-  bool orderable = true;    // false: no week of the period can be reached after the lead time
+  int effective_week = 0;        // places added for this period are in effect from this week on
+  int order_week = 0;            // and are ordered in this week (effective_week - lead_weeks)
+  bool orderable = true;         // false: no week of the period can be reached after the lead time
   std::int64_t added = 0;        // places added from effective_week on, for good
   std::int64_t total_added = 0;  // places the plan has added up to and including this period
   double added_place_weeks = 0;  // sum over the period's weeks of the added places in effect
@@ -92,7 +92,7 @@ struct QuotaPlan {
   double p_reference = 0;               // P(permit holders <= target) with the configuration's quotas
   double p_planned = 0;                 // with the plan's quota
   PlanStatus status = PlanStatus::Met;
-  double largest_searched = 0;          // the largest quota tried (Unreachable)
+  double largest_searched = 0;  // the largest quota tried (Unreachable)
   int evaluations = 0;
 };
 
@@ -106,7 +106,7 @@ struct Plan {
   std::int64_t quota_step = 0;
   QuotaPlan quota;
   std::vector<CapacityPeriodPlan> capacity;  // in time order
-  Config planned;  // the base configuration with the plan applied (apply_plan)
+  Config planned;                            // the base configuration with the plan applied (apply_plan)
 };
 
 // Progress lines for the log ("quota 13,500: P = 0.93"), optional.

@@ -28,9 +28,9 @@
 namespace chainsim {
 
 struct PrecisionOptions {
-  double target = 0.01;              // relative standard error to reach
-  std::int64_t max_paths = 100000;   // the path limit
-  std::int64_t batch_paths = 1000;   // paths per batch
+  double target = 0.01;             // relative standard error to reach
+  std::int64_t max_paths = 100000;  // the path limit
+  std::int64_t batch_paths = 1000;  // paths per batch
 };
 
 // Probabilities outside this range are not headline figures (see above).
@@ -51,11 +51,11 @@ std::vector<PrecisionFigure> headline_figures(const std::vector<PeriodInfo>& per
                                               const std::vector<std::vector<double>>& shortfall_weeks);
 
 struct PrecisionResult {
-  std::int64_t paths = 0;              // n: the paths the run is to have
+  std::int64_t paths = 0;  // n: the paths the run is to have
   int batches = 0;
-  bool met = false;                    // every figure within the target (else the path limit stopped it)
-  double worst_relative_error = 0.0;   // the largest relative error at n
-  std::string worst_figure;            // which figure that is
+  bool met = false;                       // every figure within the target (else the path limit stopped it)
+  double worst_relative_error = 0.0;      // the largest relative error at n
+  std::string worst_figure;               // which figure that is
   std::vector<double> worst_after_batch;  // the largest relative error after each batch
 };
 

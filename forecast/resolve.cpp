@@ -62,8 +62,9 @@ core::ModelSpec resolve(const Config& c) {
   core::ModelSpec s;
   CHAINSIM_CONFIG_KEY_LISTS(CHAINSIM_COPY_LIST_TO_MODEL)  // the values the kernel takes as they are
   if (s.sobol_parameters && !core::sobol_points_available())
-    throw ResolveError("run.sobol_parameters", "true needs Boost, which this chainsim was built without "
-                                               "(install libboost-dev, scripts/bootstrap, and rebuild)");
+    throw ResolveError("run.sobol_parameters",
+                       "true needs Boost, which this chainsim was built without "
+                       "(install libboost-dev, scripts/bootstrap, and rebuild)");
   const Date start = c.run.start;
   const int T = c.run.weeks;
   const auto Tu = static_cast<std::size_t>(T);
@@ -102,10 +103,9 @@ core::ModelSpec resolve(const Config& c) {
   s.m_guardian = expand(c.levers.guardian, 1.0, start, T);
 
   // Registration and decisions.
-  s.registration_capacity = expand(c.registration.capacity_per_week.periods,
-                                   c.registration.capacity_per_week.base, start, T);
-  s.decision_capacity = expand(c.decisions.capacity_per_week.periods,
-                               c.decisions.capacity_per_week.base, start, T);
+  s.registration_capacity =
+      expand(c.registration.capacity_per_week.periods, c.registration.capacity_per_week.base, start, T);
+  s.decision_capacity = expand(c.decisions.capacity_per_week.periods, c.decisions.capacity_per_week.base, start, T);
   {
     const auto& r = c.decisions.response;
     s.decision_response = {r.enabled, r.target_weeks, r.adjust_weeks, r.max_per_week};
@@ -117,8 +117,7 @@ core::ModelSpec resolve(const Config& c) {
   s.grant_drift_weekly_sd = c.decisions.grant_drift_sd / std::sqrt(kWeeksPerYear);
 
   // Family reunification.
-  s.lag_weights = core::nareis_lag_weights(c.nareis.lag_mean_weeks, c.nareis.lag_sd_weeks,
-                                           c.nareis.max_lag_weeks);
+  s.lag_weights = core::nareis_lag_weights(c.nareis.lag_mean_weeks, c.nareis.lag_sd_weeks, c.nareis.max_lag_weeks);
 
   // Housing: the half-yearly quota spread over the Mondays of its half-year,
   // split by population share; programmes spread evenly over their weeks.
@@ -160,8 +159,7 @@ core::ModelSpec resolve(const Config& c) {
     double weekly;
     if (p.persons) {
       const int n = until - from;
-      if (n <= 0)
-        throw ResolveError("housing.programme." + p.name, "spreads its persons over no weeks");
+      if (n <= 0) throw ResolveError("housing.programme." + p.name, "spreads its persons over no weeks");
       weekly = *p.persons / n;
     } else {
       weekly = *p.persons_per_year / kWeeksPerYear;
@@ -180,8 +178,8 @@ core::ModelSpec resolve(const Config& c) {
     }
     // A programme whose delivery is uncertain keeps its own table (as
     // announced), scaled and shifted per path by the kernel.
-    const bool uncertain = p.delivered.sd > 0.0 || p.delivered.mean != 1.0 || p.delay_weeks.mean != 0.0 ||
-                           p.delay_weeks.sd > 0.0;
+    const bool uncertain =
+        p.delivered.sd > 0.0 || p.delivered.mean != 1.0 || p.delay_weeks.mean != 0.0 || p.delay_weeks.sd > 0.0;
     std::vector<double>* table = &s.programme_rate;
     if (uncertain) {
       s.uncertain_programmes.push_back({std::vector<double>(Tu * Ru, 0.0), p.delivered, p.delay_weeks});
@@ -189,8 +187,7 @@ core::ModelSpec resolve(const Config& c) {
     }
     const WeekRange w = clip(from, until, T);
     for (int t = w.begin; t < w.end; ++t)
-      for (std::size_t r = 0; r < Ru; ++r)
-        (*table)[static_cast<std::size_t>(t) * Ru + r] += weekly * weight[r];
+      for (std::size_t r = 0; r < Ru; ++r) (*table)[static_cast<std::size_t>(t) * Ru + r] += weekly * weight[r];
   }
 
   // Capacity.
@@ -201,8 +198,8 @@ core::ModelSpec resolve(const Config& c) {
   }
   for (int t = 0; t < T; ++t)
     if (s.regular_capacity[static_cast<std::size_t>(t)] < 0)
-      throw ResolveError("capacity.changes", "regular capacity falls below zero in week " +
-                                                 std::to_string(t) + " (" + iso_date(monday_of(start, t)) + ")");
+      throw ResolveError("capacity.changes", "regular capacity falls below zero in week " + std::to_string(t) + " (" +
+                                                 iso_date(monday_of(start, t)) + ")");
   s.cno_from_week = week_of(start, c.capacity.cno.from);
   s.cno_until_week = s.cno_from_week + c.capacity.cno.weeks;
   s.tnv_capacity.assign(Tu, 0);

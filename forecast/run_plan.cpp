@@ -21,9 +21,9 @@ RunPlan plan_run(const ScenarioSet& set, std::optional<int> window_weeks, std::s
   const Config& base = plan.base;
   // Memory: the ensemble is simulated in windows of weeks sized to a fixed
   // budget; path states and per-path period metrics are kept between windows.
-  plan.window = window_weeks ? std::clamp(*window_weeks, 1, base.run.weeks)
-                             : chainsim::window_weeks(base.run.weeks, plan.regions(), base.run.paths,
-                                                      window_budget_bytes);
+  plan.window = window_weeks
+                    ? std::clamp(*window_weeks, 1, base.run.weeks)
+                    : chainsim::window_weeks(base.run.weeks, plan.regions(), base.run.paths, window_budget_bytes);
   plan.periods = run_periods(base.run.start, base.run.weeks, base.output.periods);
   if (base.run.regions == RegionMode::National) {
     plan.region_codes = {"NL"};

@@ -22,11 +22,11 @@ namespace chainsim {
 inline constexpr std::size_t kWindowBudgetBytes = std::size_t{1} << 30;
 
 struct RunPlan {
-  Config base;                           // the baseline; its run and output sections hold for every scenario
-  std::vector<std::string> names;        // names[0] == "baseline"
-  std::vector<core::ModelSpec> specs;    // one per scenario
-  int window = 0;                        // weeks simulated per window
-  std::vector<PeriodInfo> periods;       // the reporting periods
+  Config base;                            // the baseline; its run and output sections hold for every scenario
+  std::vector<std::string> names;         // names[0] == "baseline"
+  std::vector<core::ModelSpec> specs;     // one per scenario
+  int window = 0;                         // weeks simulated per window
+  std::vector<PeriodInfo> periods;        // the reporting periods
   std::vector<std::string> region_codes;  // "NL" in national mode, else the safety regions
   std::vector<std::string> region_names;
 

@@ -6,8 +6,8 @@
 
 namespace chainsim {
 
-double simulate_scenario(EnsembleRunner& runner, ScenarioSummarizer& summarizer, int window_weeks,
-                         Reduction& reduction, const WindowCallbacks& callbacks) {
+double simulate_scenario(EnsembleRunner& runner, ScenarioSummarizer& summarizer, int window_weeks, Reduction& reduction,
+                         const WindowCallbacks& callbacks) {
   using clock = std::chrono::steady_clock;
   double seconds = 0.0;
   // One window's memory for all windows of the scenario: each window

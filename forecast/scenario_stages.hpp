@@ -30,8 +30,8 @@ struct WindowCallbacks {
 // Simulates the weeks from runner.next_week() to the horizon in windows of
 // `window_weeks`, adding each window, over all paths, to `summarizer`.
 // Returns the seconds spent simulating (the kernel alone).
-double simulate_scenario(EnsembleRunner& runner, ScenarioSummarizer& summarizer, int window_weeks,
-                         Reduction& reduction, const WindowCallbacks& callbacks);
+double simulate_scenario(EnsembleRunner& runner, ScenarioSummarizer& summarizer, int window_weeks, Reduction& reduction,
+                         const WindowCallbacks& callbacks);
 
 // The scenario's summary into progress.done; the baseline's (scenario 0)
 // per-path metrics kept for the paired comparisons of the others, which go

@@ -16,12 +16,12 @@ using calib::month_index;
 constexpr double kWpy = calib::kWeeksPerYear;
 
 const DataRow& need(const std::vector<DataRow>& rows, std::string_view series, std::string_view period,
-                        std::optional<std::string_view> vintage = std::nullopt) {
+                    std::optional<std::string_view> vintage = std::nullopt) {
   const DataRow* r = data::find(rows, series, period, vintage);
   if (!r)
-    throw ConfigError("data", 0, std::string(series), "",
-                          "no row for period " + std::string(period) +
-                              (vintage ? " vintage " + std::string(*vintage) : std::string()));
+    throw ConfigError(
+        "data", 0, std::string(series), "",
+        "no row for period " + std::string(period) + (vintage ? " vintage " + std::string(*vintage) : std::string()));
   return *r;
 }
 
@@ -43,13 +43,15 @@ InflowData load_inflow(const std::vector<DataRow>& rows) {
     lo = std::min(lo, m);
     hi = std::max(hi, m);
   }
-  if (hi < 0) throw ConfigError("nl_asylum_applications_monthly.csv", 0, "eurostat_first_time_applicants", "",
-                                    "no monthly rows of vintage 2020-10-06");
+  if (hi < 0)
+    throw ConfigError("nl_asylum_applications_monthly.csv", 0, "eurostat_first_time_applicants", "",
+                      "no monthly rows of vintage 2020-10-06");
   d.first_month = lo;
   d.monthly.assign(static_cast<std::size_t>(hi - lo + 1), std::numeric_limits<double>::quiet_NaN());
   for (const auto* r : sel) {
     const int m = parse_month(r->period);
-    if (m >= 0 && r->file == "nl_asylum_applications_monthly.csv") d.monthly[static_cast<std::size_t>(m - lo)] = r->value;
+    if (m >= 0 && r->file == "nl_asylum_applications_monthly.csv")
+      d.monthly[static_cast<std::size_t>(m - lo)] = r->value;
   }
   for (const auto* r : data::select(rows, "cbs_first_asylum_requests", "NL", std::string_view("2022-04"))) {
     const std::string& p = r->period;
@@ -67,7 +69,8 @@ InflowData load_inflow(const std::vector<DataRow>& rows) {
     bool ok = true;
     for (int m = a.first_month; m < a.first_month + 3; ++m) {
       const int i = m - d.first_month;
-      if (i < 0 || i >= static_cast<int>(d.monthly.size()) || std::isnan(d.monthly[static_cast<std::size_t>(i)])) ok = false;
+      if (i < 0 || i >= static_cast<int>(d.monthly.size()) || std::isnan(d.monthly[static_cast<std::size_t>(i)]))
+        ok = false;
       else s += d.monthly[static_cast<std::size_t>(i)];
     }
     if (!ok) continue;
@@ -134,24 +137,26 @@ namespace {
 DecisionData load_decisions(const std::vector<DataRow>& rows, const InflowData& in) {
   DecisionData d;
   std::vector<std::pair<int, double>> q;
-  for (const auto* r : data::select(rows, "eurostat_first_instance_decisions_total", "NL", std::string_view("2020-10-07")))
+  for (const auto* r :
+       data::select(rows, "eurostat_first_instance_decisions_total", "NL", std::string_view("2020-10-07")))
     if (const int m = parse_quarter(r->period); m >= 0 && r->file == "nl_decisions.csv") q.emplace_back(m, r->value);
   std::sort(q.begin(), q.end());
-  if (q.size() < 3) throw ConfigError("nl_decisions.csv", 0, "eurostat_first_instance_decisions_total", "",
-                                          "fewer than 3 quarters of vintage 2020-10-07");
+  if (q.size() < 3)
+    throw ConfigError("nl_decisions.csv", 0, "eurostat_first_instance_decisions_total", "",
+                      "fewer than 3 quarters of vintage 2020-10-07");
   d.first_quarter_month = q.front().first;
   d.series.weeks_per_quarter = 13;
   for (std::size_t i = 0; i < q.size(); ++i) {
     const int m = q[i].first;
     if (m != d.first_quarter_month + 3 * static_cast<int>(i))
       throw ConfigError("nl_decisions.csv", 0, "eurostat_first_instance_decisions_total", quarter_label(m),
-                            "the quarters of vintage 2020-10-07 are not consecutive");
+                        "the quarters of vintage 2020-10-07 are not consecutive");
     double f = 0.0, days = 0.0;
     for (int k = m; k < m + 3; ++k) {
       const int j = k - in.first_month;
       if (j < 0 || j >= static_cast<int>(in.monthly.size()) || std::isnan(in.monthly[static_cast<std::size_t>(j)]))
         throw ConfigError("nl_asylum_applications_monthly.csv", 0, "eurostat_first_time_applicants",
-                              calib::month_label(k), "no month for the decisions' quarter " + quarter_label(m));
+                          calib::month_label(k), "no month for the decisions' quarter " + quarter_label(m));
       f += in.monthly[static_cast<std::size_t>(j)];
       days += calib::days_in_month(k);
     }
@@ -227,8 +232,10 @@ SeedCalibration derive_seed_calibration(const std::vector<DataRow>& rows, const 
   c.inflow = fit_inflow_seed_method(c.inflow_data.monthly, c.inflow_data.first_month, c.origin, c.bridge);
   const calib::InflowFit& g = c.inflow.used;
   // Repeat share: IND monthly, own_month_release, months with first and repeat.
-  for (const auto* r : data::select(rows, "ind_repeat_asylum_applications", "NL", std::string_view("own_month_release"))) {
-    const DataRow* f1 = data::find(rows, "ind_first_asylum_applications", r->period, std::string_view("own_month_release"));
+  for (const auto* r :
+       data::select(rows, "ind_repeat_asylum_applications", "NL", std::string_view("own_month_release"))) {
+    const DataRow* f1 =
+        data::find(rows, "ind_first_asylum_applications", r->period, std::string_view("own_month_release"));
     if (!f1) continue;
     c.repeat += r->value;
     c.first += f1->value;
@@ -303,7 +310,8 @@ SeedCalibration derive_seed_calibration(const std::vector<DataRow>& rows, const 
   c.dublin_share_1416 = dub_req_1416.value / apps_1416;
   c.dublin_share_1620 = (tb.value + tc.value) / apps_1620;
   c.dublin_share_sd = (std::max({c.dublin_share, c.dublin_share_1416, c.dublin_share_1620}) -
-                       std::min({c.dublin_share, c.dublin_share_1416, c.dublin_share_1620})) / 4.0;
+                       std::min({c.dublin_share, c.dublin_share_1416, c.dublin_share_1620})) /
+                      4.0;
   c.transfer_share = c.dublin_transfers.value / c.dublin_requests.value;
   c.transfer_share_1416 = dub_tr_1416.value / dub_req_1416.value;
   c.transfer_share_sd = std::abs(c.transfer_share - c.transfer_share_1416) / 2.0;
@@ -313,8 +321,7 @@ SeedCalibration derive_seed_calibration(const std::vector<DataRow>& rows, const 
   c.independent = need(rows, "dtv_independent_departure", "2021");
   c.unsupervised = need(rows, "dtv_departure_without_supervision", "2021");
   c.exit_total = 0.05;  // not informed by data (no stock of rejected in reception)
-  c.verified = (c.forced.value + c.independent.value) /
-               (c.forced.value + c.independent.value + c.unsupervised.value);
+  c.verified = (c.forced.value + c.independent.value) / (c.forced.value + c.independent.value + c.unsupervised.value);
   c.return_weekly = c.exit_total * c.verified, c.leave_weekly = c.exit_total * (1.0 - c.verified);
 
   // ---- initial stocks at the origin ------------------------------------------------
@@ -378,7 +385,8 @@ SeedCalibration derive_seed_calibration(const std::vector<DataRow>& rows, const 
   c.response = calib::fit_decision_response(dd.series, c.grid);
   // Benchmark: each quarter's rate predicted by the one before (no response).
   for (std::size_t q = 1; q < dd.series.decisions.size(); ++q)
-    c.persistence_rmse += (dd.series.decisions[q] - dd.series.decisions[q - 1]) * (dd.series.decisions[q] - dd.series.decisions[q - 1]);
+    c.persistence_rmse +=
+        (dd.series.decisions[q] - dd.series.decisions[q - 1]) * (dd.series.decisions[q] - dd.series.decisions[q - 1]);
   c.persistence_rmse = std::sqrt(c.persistence_rmse / static_cast<double>(dd.series.decisions.size() - 1));
   // The kernel's capacity closes cases, a share `withdrawn` of them without a
   // decision; the fit and the 2021 rate count decisions. Capacity, its cap and

@@ -27,11 +27,11 @@ namespace chainsim {
 // (vintage 2022-04) scaled to the Eurostat definition for the later level.
 struct InflowData {
   int first_month = 0;
-  std::vector<double> monthly;               // NaN where missing
+  std::vector<double> monthly;                 // NaN where missing
   std::vector<calib::Aggregate> cbs_quarters;  // unscaled CBS totals, vintage 2022-04
   std::vector<std::string> cbs_labels;
-  double cbs_to_eurostat = 1.0;              // sum Eurostat / sum CBS over the overlap quarters
-  std::string overlap;                       // "2019-Q1..2020-Q2"
+  double cbs_to_eurostat = 1.0;  // sum Eurostat / sum CBS over the overlap quarters
+  std::string overlap;           // "2019-Q1..2020-Q2"
 };
 InflowData load_inflow(const std::vector<DataRow>& rows);
 
@@ -91,14 +91,14 @@ struct DecisionData {
 // Every derived value of the seed, with the data it comes from (rows are
 // copied: their file and line name the source in the comments).
 struct SeedCalibration {
-  Date origin{};                 // the seed's start, week 0
+  Date origin{};  // the seed's start, week 0
   std::string monthly_file, quarterly_file;
 
   // [inflow]
   InflowData inflow_data;
   std::vector<calib::Aggregate> bridge;  // the CBS quarters that set the recent level
   SeedInflowFit inflow;
-  double repeat = 0, first = 0;          // IND repeat and first applications, months with both
+  double repeat = 0, first = 0;  // IND repeat and first applications, months with both
   int repeat_months = 0;
   double repeat_share = 0;
 
@@ -133,9 +133,9 @@ struct SeedCalibration {
 
   // [initial]
   DataRow occupancy;
-  std::int64_t permit_holders = 0;     // the seed's initial.permit_holders
-  double abscond = 0;                  // the seed's dublin.abscond_weekly
-  int deadline_weeks = 0;              // the seed's dublin.deadline_weeks
+  std::int64_t permit_holders = 0;  // the seed's initial.permit_holders
+  double abscond = 0;               // the seed's dublin.abscond_weekly
+  int deadline_weeks = 0;           // the seed's dublin.deadline_weeks
   double transfer_hazard = 0, dublin_weeks = 0, registrations_week = 0;
   std::int64_t dublin0 = 0, rejected0 = 0, procedure0 = 0;
   struct StockPair {

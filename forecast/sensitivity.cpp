@@ -23,8 +23,8 @@ constexpr int kYearWeeks = 52;
 SensitivityHorizon horizon_ending(Date start, int weeks, Date day, std::string label) {
   const int last = week_of(start, day) - 1;  // weeks 0..last end on or before `day`
   if (last < 0)
-    throw std::invalid_argument("horizon " + label + " (" + iso_date(day) + ") ends before the first week of the run (" +
-                                iso_date(start) + ")");
+    throw std::invalid_argument("horizon " + label + " (" + iso_date(day) +
+                                ") ends before the first week of the run (" + iso_date(start) + ")");
   if (last >= weeks)
     throw std::invalid_argument("horizon " + label + " (" + iso_date(day) + ") is after the run's last week (" +
                                 std::to_string(weeks) + " weeks from " + iso_date(start) + ")");
@@ -37,11 +37,10 @@ SensitivityHorizon horizon_ending(Date start, int weeks, Date day, std::string l
 }
 
 // The outputs of one simulated path, written as [output][horizon].
-void path_outputs(const std::int32_t* counts, int weeks, const std::vector<SensitivityHorizon>& horizons,
-                  double* out) {
+void path_outputs(const std::int32_t* counts, int weeks, const std::vector<SensitivityHorizon>& horizons, double* out) {
   const auto var = [&](core::Var v, int t) {
-    return static_cast<double>(counts[static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks) +
-                                      static_cast<std::size_t>(t)]);
+    return static_cast<double>(
+        counts[static_cast<std::size_t>(v) * static_cast<std::size_t>(weeks) + static_cast<std::size_t>(t)]);
   };
   const std::size_t H = horizons.size();
   for (std::size_t h = 0; h < H; ++h) {
@@ -90,8 +89,8 @@ SensitivityHorizon horizon_at_date(Date start, int weeks, Date date) {
 }
 
 std::int64_t sensitivity_paths(std::int64_t design_size, const std::vector<InputGroup>& groups) {
-  const auto params = std::count_if(groups.begin(), groups.end(),
-                                    [](const InputGroup& g) { return g.kind == InputKind::Parameter; });
+  const auto params =
+      std::count_if(groups.begin(), groups.end(), [](const InputGroup& g) { return g.kind == InputKind::Parameter; });
   const std::int64_t matrices = 2 + static_cast<std::int64_t>(groups.size()) + (params >= 2 ? 1 : 0);
   return design_size * matrices;
 }
@@ -176,9 +175,10 @@ DesignValues simulate_design(const core::ModelSpec& spec, const std::vector<Sens
     if (d.groups[i].flows.size() > d.groups[largest].flows.size()) largest = i;
 
   const std::size_t H = horizons.size(), O = kNumSensitivityOutputs;
-  const int weeks = std::max_element(horizons.begin(), horizons.end(), [](const auto& x, const auto& y) {
-                      return x.last_week < y.last_week;
-                    })->last_week + 1;
+  const int weeks = std::max_element(horizons.begin(), horizons.end(),
+                                     [](const auto& x, const auto& y) { return x.last_week < y.last_week; })
+                        ->last_week +
+                    1;
   d.values.assign(M * O * H * static_cast<std::size_t>(N), 0.0);
 
   const std::int64_t blocks_per_matrix = (N + kBlockRows - 1) / kBlockRows;

@@ -104,7 +104,7 @@ core::FlowPaths design_row(const std::vector<InputGroup>& groups, const std::vec
 
 // Every output of every row of every matrix of a design.
 struct DesignValues {
-  std::vector<InputGroup> groups;    // active
+  std::vector<InputGroup> groups;  // active
   std::vector<InputGroup> inactive;
   std::vector<SensitivityHorizon> horizons;
   std::int64_t design_size = 0;

@@ -19,8 +19,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // variance is not a small difference of large sums.
 struct RowTerms {
   std::size_t n = 0;
-  std::vector<double> sum;     // (f_A - c) + (f_B - c)
-  std::vector<double> square;  // (f_A - c)^2 + (f_B - c)^2
+  std::vector<double> sum;                 // (f_A - c) + (f_B - c)
+  std::vector<double> square;              // (f_A - c)^2 + (f_B - c)^2
   std::vector<std::vector<double>> first;  // per group: (f_B - c)(f_ABi - f_A)
   std::vector<std::vector<double>> total;  // per group: (f_A - f_ABi)^2
 };

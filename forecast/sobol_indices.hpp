@@ -34,15 +34,15 @@ namespace chainsim {
 
 struct IndexEstimate {
   double estimate = 0.0;
-  double low = 0.0;   // bootstrap percentile interval
+  double low = 0.0;  // bootstrap percentile interval
   double high = 0.0;
 };
 
 struct SobolIndices {
   double mean = 0.0;
-  double variance = 0.0;               // of f over the 2N rows of A and B
-  std::vector<IndexEstimate> first;    // per group, in the order of f_ab
-  std::vector<IndexEstimate> total;    // per group
+  double variance = 0.0;             // of f over the 2N rows of A and B
+  std::vector<IndexEstimate> first;  // per group, in the order of f_ab
+  std::vector<IndexEstimate> total;  // per group
 };
 
 struct BootstrapOptions {

@@ -43,9 +43,8 @@ double quantile_sorted(std::span<const double> sorted, double q) noexcept {
   return r.single ? sorted[r.lo] : interpolate(sorted[r.lo], sorted[r.lo + 1], r.gamma);
 }
 
-ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs,
-                             std::span<double> out, std::vector<std::int32_t>& scratch,
-                             std::vector<std::uint32_t>& counts) {
+ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs, std::span<double> out,
+                             std::vector<std::int32_t>& scratch, std::vector<std::uint32_t>& counts) {
   ColumnStats st;
   const std::size_t n = values.size();
   if (n == 0) {
@@ -94,7 +93,8 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
   // and its rank within the bucket; a second pass collects only the values of
   // those few buckets, which are then selected exactly. Two linear passes
   // instead of nth_element over the whole column.
-  const std::uint64_t kBuckets = std::clamp<std::uint64_t>(std::bit_ceil(static_cast<std::uint64_t>(n)), 1024, 1u << 16);
+  const std::uint64_t kBuckets =
+      std::clamp<std::uint64_t>(std::bit_ceil(static_cast<std::uint64_t>(n)), 1024, 1u << 16);
   const auto range = static_cast<std::uint64_t>(static_cast<std::int64_t>(hi_v) - lo_v) + 1;
   int shift = 0;
   while ((range - 1) >> shift >= kBuckets) ++shift;
@@ -151,7 +151,8 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
     }
   }
   auto value_at = [&](std::size_t rank) {
-    return static_cast<double>(std::lower_bound(need.begin(), need.end(), std::pair<std::size_t, std::int32_t>{rank, INT32_MIN})->second);
+    return static_cast<double>(
+        std::lower_bound(need.begin(), need.end(), std::pair<std::size_t, std::int32_t>{rank, INT32_MIN})->second);
   };
   for (std::size_t i = 0; i < probs.size(); ++i) {
     const QuantileRanks r = ranks_of(n, probs[i]);

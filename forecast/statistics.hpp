@@ -29,9 +29,8 @@ void quantiles_of(std::vector<double>& scratch, std::span<const double> probs, s
 // span a narrow range, else buckets of 2^k values), then exact selection among
 // the values of only the buckets that hold the order statistics needed.
 // `scratch` and `counts` are reused buffers.
-ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs,
-                             std::span<double> out, std::vector<std::int32_t>& scratch,
-                             std::vector<std::uint32_t>& counts);
+ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs, std::span<double> out,
+                             std::vector<std::int32_t>& scratch, std::vector<std::uint32_t>& counts);
 
 // Smallest c with (number of values > c) / n <= alpha, for ascending values.
 double capacity_needed(std::span<const double> sorted, double alpha) noexcept;

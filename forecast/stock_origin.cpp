@@ -68,7 +68,8 @@ DecisionRates decision_rates(const std::vector<DecisionPeriod>& quarters, const 
   for (std::size_t i = q.size(); i >= 4 && four.empty(); --i) {
     bool consecutive = true;
     for (std::size_t k = i - 3; k < i; ++k) consecutive = consecutive && q[k - 1]->end == q[k]->begin;
-    if (consecutive) four.assign(q.begin() + static_cast<std::ptrdiff_t>(i - 4), q.begin() + static_cast<std::ptrdiff_t>(i));
+    if (consecutive)
+      four.assign(q.begin() + static_cast<std::ptrdiff_t>(i - 4), q.begin() + static_cast<std::ptrdiff_t>(i));
   }
   const bool use_quarters = !four.empty() && (!year || four.back()->end > year->end);
   if (!use_quarters && !year)

@@ -30,10 +30,10 @@ namespace chainsim::stock {
 struct OriginStocks {
   Observation occupancy;
   double permit_holders = 0.0;
-  Observation permit_point;         // the latest permit-holder point before the origin
-  bool permit_from_share = false;   // true: permit_holders = share x occupancy
-  double permit_share = 0.0;        // permit_point / occupancy at its date (when from share)
-  Observation share_occupancy;      // that occupancy (when from share)
+  Observation permit_point;        // the latest permit-holder point before the origin
+  bool permit_from_share = false;  // true: permit_holders = share x occupancy
+  double permit_share = 0.0;       // permit_point / occupancy at its date (when from share)
+  Observation share_occupancy;     // that occupancy (when from share)
 };
 inline constexpr double kPermitPointMaxAgeMonths = 12.0;
 OriginStocks stocks_at_origin(const std::vector<Observation>& occupancy, const std::vector<Observation>& permits,
@@ -83,8 +83,8 @@ struct DecisionPeriod {
 struct DecisionRates {
   double decisions_per_week = 0.0, grants_per_week = 0.0, rejections_per_week = 0.0;
   double grant_rate = 0.0, grant_rate_sd = 0.0;
-  std::string window;     // "2019-Q3..2020-Q2 (source)"
-  std::string sd_years;   // "2015..2019"
+  std::string window;    // "2019-Q3..2020-Q2 (source)"
+  std::string sd_years;  // "2015..2019"
 };
 DecisionRates decision_rates(const std::vector<DecisionPeriod>& quarters, const std::vector<DecisionPeriod>& years,
                              Date origin);
@@ -101,7 +101,7 @@ struct HousingTask {
   std::map<std::string, double> known;  // "2016-H2" -> persons
   double later = 0.0;                   // every other half-year
   bool steady_state = false;
-  std::string rule;                     // one line for the origins' table
+  std::string rule;  // one line for the origins' table
 };
 HousingTask housing_task(const std::map<std::string, double>& tasks, Date origin, double new_permit_holders_per_week);
 

@@ -74,7 +74,8 @@ std::string period_metric_description(PeriodMetric m) {
     case PeriodMetric::CostEur: return "reception cost of the period";
     case PeriodMetric::PlacesOccupiedEnd:
       return "persons in a reception place (regular, TNV, CNO) at the end of the period";
-    case PeriodMetric::WithoutPlaceEnd: return "persons in the chain without a reception place at the end of the period";
+    case PeriodMetric::WithoutPlaceEnd:
+      return "persons in the chain without a reception place at the end of the period";
     case PeriodMetric::WaitingOver14End:
       return "permit holders who have waited more than 14 weeks for housing at the end of the period";
     case PeriodMetric::Count: break;
@@ -426,7 +427,8 @@ ScenarioComparison compare_to_baseline(const std::string& name, const PeriodPath
   c.shortfall_probability.assign(NP, 0.0);
   c.shortfall_probability_low.assign(NP, 0.0);
   c.shortfall_probability_high.assign(NP, 0.0);
-  const auto shift = static_cast<std::size_t>(((pairing_shift % scenario.paths()) + scenario.paths()) % scenario.paths());
+  const auto shift =
+      static_cast<std::size_t>(((pairing_shift % scenario.paths()) + scenario.paths()) % scenario.paths());
   parallel_for(static_cast<std::int64_t>(NP), parallelism, [&](std::int64_t i) {
     const auto k = static_cast<std::size_t>(i);
     std::vector<double> diff(P);

@@ -52,16 +52,20 @@ enum class PeriodMetric : std::size_t {
   Returns,
   CostEur,
   // Added after the first model (appended: the order above is part of the output format).
-  PlacesOccupiedEnd,     // persons in a reception place (regular, TNV, CNO) at the period's last week
-  WithoutPlaceEnd,       // persons without a place (the shortfall) at the period's last week
-  WaitingOver14End,      // permit holders who have waited more than 14 weeks, at the period's last week
+  PlacesOccupiedEnd,  // persons in a reception place (regular, TNV, CNO) at the period's last week
+  WithoutPlaceEnd,    // persons without a place (the shortfall) at the period's last week
+  WaitingOver14End,   // permit holders who have waited more than 14 weeks, at the period's last week
   Count
 };
 inline constexpr std::size_t kNumPeriodMetrics = static_cast<std::size_t>(PeriodMetric::Count);
 inline constexpr std::array<const char*, kNumPeriodMetrics> kPeriodMetricNames{
-    "peak_occupancy", "occupancy",  "permit_holders", "capacity", "shortfall_weeks", "shortfall_person_weeks",
-    "inflow",         "housed",     "dublin_transfers", "returns", "cost_eur",
-    "places_occupied", "without_place", "permit_holders_waiting_over_14_weeks"};
+    "peak_occupancy",   "occupancy",
+    "permit_holders",   "capacity",
+    "shortfall_weeks",  "shortfall_person_weeks",
+    "inflow",           "housed",
+    "dublin_transfers", "returns",
+    "cost_eur",         "places_occupied",
+    "without_place",    "permit_holders_waiting_over_14_weeks"};
 
 // What a period metric is ("peak weekly occupancy in the period") and its CF units.
 std::string period_metric_description(PeriodMetric m);
@@ -103,12 +107,12 @@ struct PeriodStats {
   // Monte Carlo error (forecast/mc_error.hpp), same shapes as the figures:
   // standard errors of the means and of the shortfall probability, 95 %
   // order-statistic intervals of the quantiles and of the capacity needed.
-  std::array<std::vector<double>, kNumPeriodMetrics> metric_mean_mcse;        // [period]
+  std::array<std::vector<double>, kNumPeriodMetrics> metric_mean_mcse;         // [period]
   std::array<std::vector<double>, kNumPeriodMetrics> metric_quantile_mc_low;   // [period * 3 + q]
   std::array<std::vector<double>, kNumPeriodMetrics> metric_quantile_mc_high;  // [period * 3 + q]
-  std::vector<double> shortfall_probability_mcse;  // [period]
-  std::vector<double> capacity_needed_mc_low;      // [period * A + a]
-  std::vector<double> capacity_needed_mc_high;     // [period * A + a]
+  std::vector<double> shortfall_probability_mcse;                              // [period]
+  std::vector<double> capacity_needed_mc_low;                                  // [period * A + a]
+  std::vector<double> capacity_needed_mc_high;                                 // [period * A + a]
 };
 
 struct ScenarioSummary {
@@ -130,8 +134,8 @@ std::vector<PeriodInfo> run_periods(Date start, int weeks, const std::vector<Per
 // Summarises one scenario from its windows, in week order.
 class ScenarioSummarizer {
  public:
-  ScenarioSummarizer(std::string name, int weeks, int regions, std::int64_t paths,
-                     std::vector<PeriodInfo> periods, SummaryOptions options);
+  ScenarioSummarizer(std::string name, int weeks, int regions, std::int64_t paths, std::vector<PeriodInfo> periods,
+                     SummaryOptions options);
 
   // Weekly statistics of the window's weeks; period metrics accumulated per path.
   void add(const Ensemble& window);
@@ -164,8 +168,8 @@ void save(core::ByteWriter& out, const ScenarioSummary& s);
 ScenarioSummary restore_summary(core::ByteReader& in);
 
 // One-window convenience: the whole ensemble at once.
-ScenarioSummary summarize(const std::string& name, const Ensemble& ensemble,
-                          const std::vector<PeriodInfo>& periods, const SummaryOptions& options);
+ScenarioSummary summarize(const std::string& name, const Ensemble& ensemble, const std::vector<PeriodInfo>& periods,
+                          const SummaryOptions& options);
 
 // Paired differences (scenario − baseline) of every period metric, path by
 // path under common random numbers: mean and the 5 % and 95 % quantiles of the

@@ -41,9 +41,11 @@ void window_variables(const Ensemble& w, const std::vector<std::string>& names, 
     const std::size_t p1 = std::min(P, p0 + kPathBlock);
     const core::Var v = vars[i];
     if (!core::info(v).integer)  // the cost, the one variable kept as a double
-      transpose(reinterpret_cast<double*>(out[i].data()), [&](int t) { return w.cost_column(t); }, p0, p1);
+      transpose(
+          reinterpret_cast<double*>(out[i].data()), [&](int t) { return w.cost_column(t); }, p0, p1);
     else
-      transpose(reinterpret_cast<std::int32_t*>(out[i].data()), [&](int t) { return w.column(v, t); }, p0, p1);
+      transpose(
+          reinterpret_cast<std::int32_t*>(out[i].data()), [&](int t) { return w.column(v, t); }, p0, p1);
   });
 }
 

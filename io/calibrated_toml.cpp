@@ -78,7 +78,8 @@ void render_inflow(const SeedCalibration& c, Lines& out) {
       " (step 8; the recent level is start_deviation)";
   std::ostringstream t;
   t << "level          = { mean = " << fixed(g.intercept, 4) << ", sd = " << fixed(level_sd, 4) << " }  # data: "
-    << (c.inflow.trend ? "trend line at the origin, least squares on " : "long-run level, least squares without a trend on ")
+    << (c.inflow.trend ? "trend line at the origin, least squares on "
+                       : "long-run level, least squares without a trend on ")
     << mfile << " eurostat_first_time_applicants 2020-10-06 " << span << "; sd: " << level_sd_txt << " (≈ "
     << fixed(std::exp(g.intercept), 0) << "/week)";
   out["inflow.level"] = t.str();
@@ -113,9 +114,10 @@ void render_inflow(const SeedCalibration& c, Lines& out) {
   t << "level_walk_sd  = 0             # off (C11; chosen after the backtest, VALIDATION.md). The data's local level: "
        "level_walk_sd = "
     << fixed(walk.sd_per_sqrt_year, 4) << ", level_walk_phi = " << fixed(walk.phi_week, 5) << " (monthly persistence "
-    << fixed(walk.rho_month, 4) << ", innovation " << fixed(walk.q_month, 5) << " a month, fitted to the growth over 1.."
-    << walk.max_horizon << " months of the squared robust scale of the method's own log errors at " << walk_min << ".."
-    << walk_max << " monthly origins beyond the model's variance without it; calibration.md), with level sd = "
+    << fixed(walk.rho_month, 4) << ", innovation " << fixed(walk.q_month, 5)
+    << " a month, fitted to the growth over 1.." << walk.max_horizon
+    << " months of the squared robust scale of the method's own log errors at " << walk_min << ".." << walk_max
+    << " monthly origins beyond the model's variance without it; calibration.md), with level sd = "
     << fixed(g.se_intercept, 4) << " (the line's se alone)";
   out["inflow.level_walk_sd"] = t.str();
   t.str("");
@@ -125,11 +127,13 @@ void render_inflow(const SeedCalibration& c, Lines& out) {
     << span << " (effect-coded months, geometric mean 1)";
   out["inflow.season"] = t.str();
   t.str("");
-  t << "ar_phi         = " << fixed(g.phi_week, 4) << "        # data: monthly AR(1) of residuals phi_m = "
-    << fixed(g.phi_month, 4) << ", weekly = phi_m^(12/52.1775)";
+  t << "ar_phi         = " << fixed(g.phi_week, 4)
+    << "        # data: monthly AR(1) of residuals phi_m = " << fixed(g.phi_month, 4)
+    << ", weekly = phi_m^(12/52.1775)";
   out["inflow.ar_phi"] = t.str();
   t.str("");
-  t << "ar_sigma       = " << fixed(g.sigma_week, 4) << "        # data: monthly innovation sd " << fixed(g.sigma_month, 4)
+  t << "ar_sigma       = " << fixed(g.sigma_week, 4) << "        # data: monthly innovation sd "
+    << fixed(g.sigma_month, 4)
     << "; weekly sigma matching the stationary variance of monthly means, less Poisson variance "
     << fixed(g.poisson_var, 5);
   out["inflow.ar_sigma"] = t.str();
@@ -146,8 +150,9 @@ void render_inflow(const SeedCalibration& c, Lines& out) {
     << fixed(g.surge_psi_month, 4) << " (least squares u[m+1] on u[m]), weekly = psi_m^(12/52.1775)";
   out["inflow.shock_decay"] = t.str();
   t.str("");
-  t << "repeat_share   = " << fixed(c.repeat_share, 4) << "        # data: IND monthly repeat / first, own_month_release, "
-    << c.repeat_months << " months with both (" << mfile << "): " << fixed(c.repeat, 0) << " / " << fixed(c.first, 0);
+  t << "repeat_share   = " << fixed(c.repeat_share, 4)
+    << "        # data: IND monthly repeat / first, own_month_release, " << c.repeat_months << " months with both ("
+    << mfile << "): " << fixed(c.repeat, 0) << " / " << fixed(c.first, 0);
   out["inflow.repeat_share"] = t.str();
 }
 
@@ -182,8 +187,8 @@ void render_dublin_decisions_rejected_nareis(const SeedCalibration& c, Lines& ou
     << " years from mid-2021 to the origin, g(1-g) x sd x sqrt(years) (the spread between years is the drift's)";
   out["decisions.grant_rate"] = t.str();
   t.str("");
-  t << "response       = { enabled = true, target_weeks = " << fixed(c.target_closures, 1) << ", adjust_weeks = "
-    << fixed(dr.adjust_weeks, 0) << ", max_per_week = " << fixed(c.max_closures_week, 0)
+  t << "response       = { enabled = true, target_weeks = " << fixed(c.target_closures, 1)
+    << ", adjust_weeks = " << fixed(dr.adjust_weeks, 0) << ", max_per_week = " << fixed(c.max_closures_week, 0)
     << " }  # data: partial adjustment fitted one quarter ahead on nl_decisions.csv "
        "eurostat_first_instance_decisions_total 2020-10-07 "
     << q_first << ".." << q_last << " and " << c.monthly_file
@@ -284,8 +289,8 @@ std::string key_of(std::string_view line) {
 
 std::string calibrated_toml(const SeedCalibration& c, const std::string& data_dir, std::string_view seed_text) {
   Lines lines;
-  lines["#header"] = "# Seed scenario of June 2022, calibrated by `chainsim calibrate` on " + data_dir +
-                     " (docs/calibration.md).";
+  lines["#header"] =
+      "# Seed scenario of June 2022, calibrated by `chainsim calibrate` on " + data_dir + " (docs/calibration.md).";
   render_initial(c, lines);
   render_inflow(c, lines);
   render_dublin_decisions_rejected_nareis(c, lines);

@@ -11,8 +11,9 @@ std::string calibration_report_md(const SeedCalibration& c) {
   const calib::InflowFit& f = c.inflow.with_trend;
   const calib::InflowFit& g = c.inflow.used;
   const std::string& mfile = c.monthly_file;
-  const std::string span = calib::month_label(c.inflow_data.first_month) + ".." +
-                           calib::month_label(c.inflow_data.first_month + static_cast<int>(c.inflow_data.monthly.size()) - 1);
+  const std::string span =
+      calib::month_label(c.inflow_data.first_month) + ".." +
+      calib::month_label(c.inflow_data.first_month + static_cast<int>(c.inflow_data.monthly.size()) - 1);
   std::string bridge_txt;
   for (const auto& a : c.bridge)
     bridge_txt += (bridge_txt.empty() ? "" : ", ") + calib::month_label(a.first_month) + "+3m";
@@ -27,23 +28,27 @@ std::string calibration_report_md(const SeedCalibration& c) {
     << span << " (" << f.months << " months; method in docs/calibration.md).\n\n"
     << "## Inflow, with a trend\n\n"
     << "| quantity | value |\n|---|---|\n"
-    << "| trend line at origin 2022-06-20 (log weekly rate) | " << fixed(f.intercept, 4) << " ± " << fixed(f.se_intercept, 4) << " |\n"
-    << "| trend per year | " << fixed(f.slope, 4) << " ± " << fixed(f.se_slope, 4) << " (t = slope/se = "
-    << fixed(f.slope / f.se_slope, 2) << (c.inflow.trend ? ", kept" : ", below 2 in size: dropped, the seed uses the fit without a trend") << ") |\n"
+    << "| trend line at origin 2022-06-20 (log weekly rate) | " << fixed(f.intercept, 4) << " ± "
+    << fixed(f.se_intercept, 4) << " |\n"
+    << "| trend per year | " << fixed(f.slope, 4) << " ± " << fixed(f.se_slope, 4)
+    << " (t = slope/se = " << fixed(f.slope / f.se_slope, 2)
+    << (c.inflow.trend ? ", kept" : ", below 2 in size: dropped, the seed uses the fit without a trend") << ") |\n"
     << "| correlation (Newey–West) | " << fixed(f.corr, 4) << " |\n"
-    << "| local deviation d (CBS " << bridge_txt << " × " << fixed(c.inflow_data.cbs_to_eurostat, 4) << ") | " << fixed(f.deviation, 4) << " |\n"
+    << "| local deviation d (CBS " << bridge_txt << " × " << fixed(c.inflow_data.cbs_to_eurostat, 4) << ") | "
+    << fixed(f.deviation, 4) << " |\n"
     << "| gap from data end to origin (months) | " << fixed(f.gap_months, 2) << " |\n"
     << "| d_eff (AR forecast averaged over 12 months) | " << fixed(f.deviation_eff, 4) << " |\n"
-    << "| level α with x = 0 at the origin (backtest) | " << fixed(f.alpha, 4) << " (sd " << fixed(f.alpha_sd, 4) << "), ≈ "
-    << fixed(std::exp(f.alpha), 0) << " per week |\n"
+    << "| level α with x = 0 at the origin (backtest) | " << fixed(f.alpha, 4) << " (sd " << fixed(f.alpha_sd, 4)
+    << "), ≈ " << fixed(std::exp(f.alpha), 0) << " per week |\n"
     << "| sd of α from the model (HAC se, d) | " << fixed(f.alpha_sd_model, 4) << " |\n"
-    << "| 12-month log errors of the method at " << f.level_error_origins << " origins inside the window: robust scale | "
-    << fixed(f.level_error_scale, 4) << " (model's own sd there " << fixed(f.model_sd_at_horizon, 4) << ") |\n"
+    << "| 12-month log errors of the method at " << f.level_error_origins
+    << " origins inside the window: robust scale | " << fixed(f.level_error_scale, 4) << " (model's own sd there "
+    << fixed(f.model_sd_at_horizon, 4) << ") |\n"
     << "| monthly AR φ_m, σ_m | " << fixed(f.phi_month, 4) << ", " << fixed(f.sigma_month, 4) << " |\n\n"
     << "## Inflow as in the seed" << (c.inflow.trend ? " (the same fit)" : " (without a trend)") << "\n\n"
     << "| quantity | value |\n|---|---|\n"
-    << "| long-run line at the origin (log weekly rate) | " << fixed(g.intercept, 4) << " ± " << fixed(g.se_intercept, 4)
-    << ", ≈ " << fixed(std::exp(g.intercept), 0) << " per week |\n"
+    << "| long-run line at the origin (log weekly rate) | " << fixed(g.intercept, 4) << " ± "
+    << fixed(g.se_intercept, 4) << ", ≈ " << fixed(std::exp(g.intercept), 0) << " per week |\n"
     << "| deviation d, and x at the origin d·φ_m^g | " << fixed(g.deviation, 4) << ", " << fixed(g.start_deviation, 4)
     << " (sd " << fixed(g.start_deviation_sd, 4) << ") |\n"
     << "| monthly AR φ_m, σ_m | " << fixed(g.phi_month, 4) << ", " << fixed(g.sigma_month, 4) << " |\n"
@@ -56,38 +61,42 @@ std::string calibration_report_md(const SeedCalibration& c) {
   r << "\n\n## The local level (docs/model.md C11)\n\n"
     << "The method's own log errors by horizon at monthly origins inside the window (robust scale), the sd the "
        "engine gives without a local level, and with the fitted one (monthly persistence "
-    << fixed(c.inflow.walk.rho_month, 4) << ", innovation variance " << fixed(c.inflow.walk.q_month, 5) << " a month).\n\n"
+    << fixed(c.inflow.walk.rho_month, 4) << ", innovation variance " << fixed(c.inflow.walk.q_month, 5)
+    << " a month).\n\n"
     << "| h (months) | origins | error scale | model sd without | with the local level |\n|---|---|---|---|---|\n";
   for (int h = 1; h <= c.inflow.walk.max_horizon; ++h) {
     const auto i = static_cast<std::size_t>(h - 1);
     r << "| " << h << " | " << c.inflow.walk.origins[i] << " | " << fixed(c.inflow.walk.error_scale[i], 4) << " | "
       << fixed(c.inflow.walk.model_sd[i], 4) << " | "
-      << fixed(std::sqrt(c.inflow.walk.model_sd[i] * c.inflow.walk.model_sd[i] + c.inflow.walk.variance_at(h)), 4) << " |\n";
+      << fixed(std::sqrt(c.inflow.walk.model_sd[i] * c.inflow.walk.model_sd[i] + c.inflow.walk.variance_at(h)), 4)
+      << " |\n";
   }
   r << "\n\n## Decision capacity following the backlog\n\n"
     << "One quarter ahead, " << q_first << ".." << q_last << " (" << c.decisions.totals.size() << " quarters), grid θ "
-    << fixed(c.grid.inflow_share.front(), 2) << ".." << fixed(c.grid.inflow_share.back(), 2) << " (" << c.response.feasible_shares
-    << " keep the index ≥ 0), T 4..260 weeks by 2, k 1..104 weeks by 1.\n\n"
+    << fixed(c.grid.inflow_share.front(), 2) << ".." << fixed(c.grid.inflow_share.back(), 2) << " ("
+    << c.response.feasible_shares << " keep the index ≥ 0), T 4..260 weeks by 2, k 1..104 weeks by 1.\n\n"
     << "| quantity | value |\n|---|---|\n"
     << "| inflow share θ | " << fixed(c.response.inflow_share, 2) << " |\n"
     << "| target T (weeks of decisions) | " << fixed(c.response.target_weeks, 0) << " |\n"
     << "| adjustment k (weeks) | " << fixed(c.response.adjust_weeks, 0) << " |\n"
-    << "| RMSE (decisions per week) | " << fixed(c.response.rmse, 1) << " (no change from the quarter before: "
-    << fixed(c.persistence_rmse, 1) << ") |\n"
+    << "| RMSE (decisions per week) | " << fixed(c.response.rmse, 1)
+    << " (no change from the quarter before: " << fixed(c.persistence_rmse, 1) << ") |\n"
     << "| log residual sd: quarterly, yearly means, lag-1 autocorrelation | " << fixed(c.response.log_sd, 4) << ", "
     << fixed(c.response.log_sd_annual, 4) << ", " << fixed(c.response.log_ac1, 3) << " |\n"
     << "| highest quarterly rate (max_per_week in decisions) | " << fixed(c.max_decisions_week, 1) << " |\n\n"
     << "Best (T, k) for each θ (θ: T, k, RMSE): ";
   for (std::size_t i = 0; i < c.response.profile.size(); ++i) {
     const auto& p = c.response.profile[i];
-    r << (i ? "; " : "") << fixed(p.inflow_share, 2) << ": " << fixed(p.target_weeks, 0) << ", " << fixed(p.adjust_weeks, 0)
-      << ", " << fixed(p.rmse, 1);
+    r << (i ? "; " : "") << fixed(p.inflow_share, 2) << ": " << fixed(p.target_weeks, 0) << ", "
+      << fixed(p.adjust_weeks, 0) << ", " << fixed(p.rmse, 1);
   }
   r << "\n\n"
-    << "| quarter | decisions/week | predicted | first applications/week | backlog index at start |\n|---|---|---|---|---|\n";
+    << "| quarter | decisions/week | predicted | first applications/week | backlog index at start "
+       "|\n|---|---|---|---|---|\n";
   for (std::size_t q = 0; q < c.decisions.totals.size(); ++q)
-    r << "| " << quarter_label(c.decisions.first_quarter_month + 3 * static_cast<int>(q)) << " | " << fixed(c.decisions.series.decisions[q], 1)
-      << " | " << (std::isnan(c.response.predicted[q]) ? std::string("") : fixed(c.response.predicted[q], 1)) << " | "
+    r << "| " << quarter_label(c.decisions.first_quarter_month + 3 * static_cast<int>(q)) << " | "
+      << fixed(c.decisions.series.decisions[q], 1) << " | "
+      << (std::isnan(c.response.predicted[q]) ? std::string("") : fixed(c.response.predicted[q], 1)) << " | "
       << fixed(c.decisions.series.inflow[q], 1) << " | " << fixed(c.response.backlog[q], 0) << " |\n";
   r << "\nThe other parameters and their derivations are in the comments of the configuration.\n"
     << "Figure: `calibration_fit.png` (drawn by `scripts/calibration-report` from `calibration_fit.csv`).\n";
@@ -106,10 +115,9 @@ std::string calibration_fit_csv(const SeedCalibration& c) {
     for (int e : g.excluded_months) ex = ex || e == m;
     for (int e : g.surge_months) on = on || e == m;
     out << calib::month_label(m) << "," << (std::isnan(obs) ? std::string() : fixed(obs, 0)) << "," << fixed(fit, 1)
-      << "," << (ex ? 1 : 0) << "," << (on ? 1 : 0) << "\n";
+        << "," << (ex ? 1 : 0) << "," << (on ? 1 : 0) << "\n";
   }
-  for (const auto& a : c.bridge)
-    out << calib::month_label(a.first_month) << "+3m," << fixed(a.total, 1) << ",,0,0\n";
+  for (const auto& a : c.bridge) out << calib::month_label(a.first_month) << "+3m," << fixed(a.total, 1) << ",,0,0\n";
   return out.str();
 }
 

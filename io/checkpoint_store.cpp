@@ -66,7 +66,7 @@ std::uint32_t crc_of(const char* p, std::size_t n) {
 }
 
 constexpr char kWindowMagic[8] = {'c', 'h', 's', 'm', 'w', 'i', 'n', '1'};
-constexpr std::size_t kTrailerBytes = 32;  // u64 data, u64 blocks, u32 table crc, u32 trailer crc, magic
+constexpr std::size_t kTrailerBytes = 32;     // u64 data, u64 blocks, u32 table crc, u32 trailer crc, magic
 constexpr std::size_t kTableEntryBytes = 12;  // u64 end, u32 crc
 
 template <class T>
@@ -203,8 +203,8 @@ std::vector<char> CheckpointStore::load_state() const {
     const std::string first_line = identity.substr(0, identity.find('\n'));
     const std::string our_first = identity_.substr(0, identity_.find('\n'));
     if (first_line != our_first)
-      throw CheckpointError("checkpoint " + dir_.string() + " was written by " + first_line + ", this is " +
-                            our_first + "; start over with --force");
+      throw CheckpointError("checkpoint " + dir_.string() + " was written by " + first_line + ", this is " + our_first +
+                            "; start over with --force");
     throw CheckpointError("checkpoint " + dir_.string() +
                           " belongs to a run with another configuration or command line; resume with the same "
                           "configuration and options, or start over with --force");
@@ -332,7 +332,9 @@ WindowReader::WindowReader(std::filesystem::path path, std::uint64_t expected) :
 }
 
 WindowReader::WindowReader(WindowReader&& o) noexcept
-    : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)), data_bytes_(o.data_bytes_),
+    : path_(std::move(o.path_)),
+      fd_(std::exchange(o.fd_, -1)),
+      data_bytes_(o.data_bytes_),
       blocks_(std::move(o.blocks_)) {}
 
 WindowReader::~WindowReader() {
@@ -354,15 +356,15 @@ void WindowReader::read_block(std::size_t b, char* into) const {
 
 void WindowReader::read_at(std::uint64_t offset, std::span<char> out) const {
   if (offset > data_bytes_ || out.size() > data_bytes_ - offset)
-    throw CheckpointError("cannot read checkpoint window file " + path_.string() + ": bytes " +
-                          std::to_string(offset) + ".." + std::to_string(offset + out.size()) + " are past its " +
-                          std::to_string(data_bytes_) + " bytes of series");
+    throw CheckpointError("cannot read checkpoint window file " + path_.string() + ": bytes " + std::to_string(offset) +
+                          ".." + std::to_string(offset + out.size()) + " are past its " + std::to_string(data_bytes_) +
+                          " bytes of series");
   if (out.empty()) return;
   const std::uint64_t stop = offset + out.size();
   // The first block that ends after `offset`.
-  auto b = static_cast<std::size_t>(
-      std::upper_bound(blocks_.begin(), blocks_.end(), offset, [](std::uint64_t v, const Block& k) { return v < k.end; }) -
-      blocks_.begin());
+  auto b = static_cast<std::size_t>(std::upper_bound(blocks_.begin(), blocks_.end(), offset,
+                                                     [](std::uint64_t v, const Block& k) { return v < k.end; }) -
+                                    blocks_.begin());
   std::vector<char> partial;
   for (; b < blocks_.size(); ++b) {
     const std::uint64_t begin = b == 0 ? 0 : blocks_[b - 1].end;

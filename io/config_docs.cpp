@@ -82,8 +82,8 @@ std::string key_unit(std::string_view key) {
 
 std::map<std::string, std::string> seed_notes() {
   std::map<std::string, std::string> notes;
-  for_each_key_line(embedded::seed_toml(), [&](const std::string& section, const std::string& key,
-                                               const std::string&, const std::string& note) {
+  for_each_key_line(embedded::seed_toml(), [&](const std::string& section, const std::string& key, const std::string&,
+                                               const std::string& note) {
     if (key.empty() || note.empty() || section.starts_with("scenario")) return;
     notes.emplace(section + "." + key, note);  // the first entry of an array of tables
   });
@@ -106,8 +106,8 @@ std::string annotate(const ScenarioSet& set) {
   };
   std::ostringstream out;
   bool in_scenarios = false;
-  for_each_key_line(set.resolved_toml, [&](const std::string& section, const std::string& key,
-                                           const std::string& code, const std::string& note) {
+  for_each_key_line(set.resolved_toml, [&](const std::string& section, const std::string& key, const std::string& code,
+                                           const std::string& note) {
     if (section.starts_with("scenario")) in_scenarios = true;
     if (key.empty() || in_scenarios) {
       out << code << (note.empty() ? "" : (code.empty() ? "# " : "  # ") + note) << "\n";

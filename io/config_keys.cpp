@@ -14,8 +14,8 @@ using detail::kUnit;
 // The tokens of the table's kind and check columns.
 constexpr KeyKind Kind_NUMBER = KeyKind::Number, Kind_INTEGER = KeyKind::Integer, Kind_BOOL = KeyKind::Bool,
                   Kind_PRIOR = KeyKind::Prior, Kind_DATE = KeyKind::Date, Kind_STRING = KeyKind::String,
-                  Kind_SCHEDULE = KeyKind::Schedule, Kind_CAPACITY = KeyKind::Capacity,
-                  Kind_TABLE = KeyKind::Table, Kind_TABLES = KeyKind::Tables, Kind_CUSTOM = KeyKind::Custom;
+                  Kind_SCHEDULE = KeyKind::Schedule, Kind_CAPACITY = KeyKind::Capacity, Kind_TABLE = KeyKind::Table,
+                  Kind_TABLES = KeyKind::Tables, Kind_CUSTOM = KeyKind::Custom;
 using Check_NUMBER = detail::Range;
 using Check_INTEGER = IntBounds;
 using Check_PRIOR = PriorFamily;
@@ -59,18 +59,19 @@ KeySpec make(KeyKind kind, std::string_view table, std::string_view key, bool op
 // (clang before 16 has no parenthesised aggregate initialisation).
 #define CHAINSIM_IO_UNPAREN(...) __VA_ARGS__
 // A key reached from Config: c.table.member.
-#define CHAINSIM_IO_KEY(kind, table, key, member, type, default_, check, presence, unit, doc, ...)            \
-  make(Kind_##kind, #table, #key, presence_##presence, unit, doc, sizeof(#__VA_ARGS__) > 1,                 \
-       member_ref(+[](Config& c) -> auto& { return c.table.member; }),                                      \
-       +[](Config& c) {                                                                                     \
-         auto& m = c.table.member;                                                                          \
-         const std::remove_reference_t<decltype(m)> initial = default_;                                     \
-         m = initial;                                                                                       \
-       },                                                                                                   \
-       Check_##kind{CHAINSIM_IO_UNPAREN check}),
+#define CHAINSIM_IO_KEY(kind, table, key, member, type, default_, check, presence, unit, doc, ...) \
+  make(                                                                                            \
+      Kind_##kind, #table, #key, presence_##presence, unit, doc, sizeof(#__VA_ARGS__) > 1,         \
+      member_ref(+[](Config & c) -> auto& { return c.table.member; }),                             \
+      +[](Config& c) {                                                                             \
+        auto& m = c.table.member;                                                                  \
+        const std::remove_reference_t<decltype(m)> initial = default_;                             \
+        m = initial;                                                                               \
+      },                                                                                           \
+      Check_##kind{CHAINSIM_IO_UNPAREN check}),
 // A key of an entry of an array of tables (read by the reader's own code).
 #define CHAINSIM_IO_ELEMENT(kind, table, key, member, type, default_, check, presence, unit, doc, ...) \
-  make(Kind_##kind, #table, #key, presence_##presence, unit, doc, false, std::monostate{}, nullptr,   \
+  make(Kind_##kind, #table, #key, presence_##presence, unit, doc, false, std::monostate{}, nullptr,    \
        Check_##kind{CHAINSIM_IO_UNPAREN check}),
 #define CHAINSIM_IO_KEYS(list) list(CHAINSIM_IO_KEY)
 #define CHAINSIM_IO_ELEMENTS(list) list(CHAINSIM_IO_ELEMENT)

@@ -38,11 +38,10 @@ struct CustomText {
 template <class T>
 using Member = T& (*)(Config&);
 using MemberRef =
-    std::variant<std::monostate, Member<double>, Member<int>, Member<std::int64_t>, Member<std::uint64_t>,
-                 Member<bool>, Member<Prior>, Member<Date>, Member<std::string>, Member<Schedule>,
-                 Member<TimeVarying>, Member<RegionMode>, Member<std::vector<std::string>>,
-                 Member<std::vector<double>>, Member<std::vector<PeriodKind>>, Member<MonthFactors>,
-                 Member<OptionalCount>, Member<Changes>>;
+    std::variant<std::monostate, Member<double>, Member<int>, Member<std::int64_t>, Member<std::uint64_t>, Member<bool>,
+                 Member<Prior>, Member<Date>, Member<std::string>, Member<Schedule>, Member<TimeVarying>,
+                 Member<RegionMode>, Member<std::vector<std::string>>, Member<std::vector<double>>,
+                 Member<std::vector<PeriodKind>>, Member<MonthFactors>, Member<OptionalCount>, Member<Changes>>;
 
 struct KeySpec {
   KeyKind kind;
@@ -51,11 +50,11 @@ struct KeySpec {
   bool optional;           // may be absent: then the member keeps its default
   std::string_view unit;   // "" when none
   std::string_view doc;
-  bool to_model;           // the kernel takes the value as it is (ModelSpec member)
-  MemberRef member;        // monostate for tables and the keys of array entries
-  void (*reset)(Config&);  // sets the member to its default; nullptr for array entries
-  detail::Range range;     // Number
-  IntBounds bounds;        // Integer
+  bool to_model;                             // the kernel takes the value as it is (ModelSpec member)
+  MemberRef member;                          // monostate for tables and the keys of array entries
+  void (*reset)(Config&);                    // sets the member to its default; nullptr for array entries
+  detail::Range range;                       // Number
+  IntBounds bounds;                          // Integer
   PriorFamily family = PriorFamily::Normal;  // Prior
   TableStyle style = TableStyle::Inline;     // Table
   CustomText custom;                         // Custom

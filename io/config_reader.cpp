@@ -23,8 +23,7 @@ std::string variable_list() {
 }
 
 const char* weekday_name(std::chrono::weekday w) {
-  static const char* const names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                      "Thursday", "Friday", "Saturday"};
+  static const char* const names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
   return names[w.c_encoding()];
 }
 
@@ -156,9 +155,8 @@ class Reader {
         const toml::node& n = *a->get(i);
         const std::string key = index_key(t.key(k.key), i);
         const auto* name = n.as_string();
-        const bool known =
-            name != nullptr && std::any_of(core::kVarInfo.begin(), core::kVarInfo.end(),
-                                           [&](const auto& v) { return v.name == name->get(); });
+        const bool known = name != nullptr && std::any_of(core::kVarInfo.begin(), core::kVarInfo.end(),
+                                                          [&](const auto& v) { return v.name == name->get(); });
         if (!known) fail(n, key, "an output variable name: " + variable_list());
         if (std::find(ensemble.begin(), ensemble.end(), name->get()) != ensemble.end()) {
           fail(n, key, "each variable at most once");
@@ -211,8 +209,8 @@ class Reader {
 
   // An array of numbers, each in r.
   std::vector<double> numbers(const Table& t, std::string_view k, const Range& r, bool non_empty) const {
-    const std::string what = (non_empty ? "a non-empty array of " : "an array of ") +
-                             std::string("numbers, each ") + r.text().substr(2);
+    const std::string what =
+        (non_empty ? "a non-empty array of " : "an array of ") + std::string("numbers, each ") + r.text().substr(2);
     const toml::node& n = t.need(k, what);
     const toml::array& a = read_array(n, t.key(k), "numbers, each " + r.text().substr(2));
     if (non_empty && a.empty()) fail(n, t.key(k), what);
@@ -225,8 +223,7 @@ class Reader {
     auto& i = c_.initial;
     i.permit_holders_over_14_weeks = t.integer(k.key, 0, kMaxCount);
     if (*i.permit_holders_over_14_weeks > i.permit_holders) {
-      fail(*t.find(k.key), t.key(k.key),
-           "at most initial.permit_holders (" + std::to_string(i.permit_holders) + ")");
+      fail(*t.find(k.key), t.key(k.key), "at most initial.permit_holders (" + std::to_string(i.permit_holders) + ")");
     }
   }
 
@@ -235,7 +232,8 @@ class Reader {
     const toml::node& s = t.need(k.key, season_text);
     const toml::array& a = read_array(s, t.key(k.key), "12 monthly factors");
     if (a.size() != 12) fail(s, t.key(k.key), season_text);
-    for (std::size_t m = 0; m < 12; ++m) c_.inflow.season[m] = read_number(*a.get(m), index_key(t.key(k.key), m), kPositive);
+    for (std::size_t m = 0; m < 12; ++m)
+      c_.inflow.season[m] = read_number(*a.get(m), index_key(t.key(k.key), m), kPositive);
   }
 
   // A surge size is drawn only when surges can occur, and then needs a positive mean.
@@ -283,8 +281,8 @@ class Reader {
   }
 
   void programmes(const Table& t, const KeySpec& k) {
-    each_entry(t, k, "an array of programme tables", "programme tables ([[housing.programme]])",
-               "a programme table", [&](const toml::node& e, const Table& p) {
+    each_entry(t, k, "an array of programme tables", "programme tables ([[housing.programme]])", "a programme table",
+               [&](const toml::node& e, const Table& p) {
                  HousingProgramme g;
                  g.name = read_string(p.need("name", "a string"), p.key("name"));
                  g.from = p.date("from");
@@ -427,8 +425,8 @@ class Reader {
       }
       const double limit = out.mean * (1.0 - out.mean);
       if (out.sd * out.sd >= limit) {
-        const std::string allowed = "a Beta prior needs sd² < mean·(1 − mean) = " + readable(limit) +
-                                    "; found sd = " + readable(out.sd);
+        const std::string allowed =
+            "a Beta prior needs sd² < mean·(1 − mean) = " + readable(limit) + "; found sd = " + readable(out.sd);
         // Point at the user's value: an sd inherited from the seed is not what
         // the user wrote, the mean they set is.
         if (from_seed(*sd_node) && !from_seed(*mean_node)) {
@@ -475,9 +473,8 @@ class Reader {
       out.push_back(period);
     }
     // Sorted by first week, periods overlap iff one starts before the latest end so far.
-    std::sort(spans.begin(), spans.end(), [](const Span& x, const Span& y) {
-      return x.from != y.from ? x.from < y.from : x.index < y.index;
-    });
+    std::sort(spans.begin(), spans.end(),
+              [](const Span& x, const Span& y) { return x.from != y.from ? x.from < y.from : x.index < y.index; });
     for (std::size_t j = 1, latest = 0; j < spans.size(); ++j) {
       if (spans[j].from < spans[latest].to) {
         // Report the period that comes later in the file, naming the earlier one.
@@ -487,7 +484,8 @@ class Reader {
         const Period& o = out[theirs.index];
         fail(*from_nodes[mine.index], index_key(key, mine.index) + ".from",
              "periods of one schedule must not overlap (a date means its week); this period "
-             "overlaps period " + std::to_string(theirs.index) + " (from " + format_date(o.from) +
+             "overlaps period " +
+                 std::to_string(theirs.index) + " (from " + format_date(o.from) +
                  (o.to ? " to " + format_date(*o.to) : std::string(", open-ended")) + ")");
       }
       if (spans[j].to > spans[latest].to) latest = j;
@@ -528,9 +526,7 @@ class Reader {
 
 }  // namespace
 
-bool from_seed(const toml::node& n) {
-  return n.source().path != nullptr && *n.source().path == kSeedSource;
-}
+bool from_seed(const toml::node& n) { return n.source().path != nullptr && *n.source().path == kSeedSource; }
 
 std::string readable(double x) {
   char buf[32];

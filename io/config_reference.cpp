@@ -34,8 +34,9 @@ std::string type_text(const KeySpec& k) {
     case KeyKind::Integer: return "integer";
     case KeyKind::Bool: return "boolean";
     case KeyKind::Prior:
-      return k.family == PriorFamily::Beta ? "prior, Beta" : k.family == PriorFamily::Gamma ? "prior, Gamma"
-                                                                                            : "prior, normal";
+      return k.family == PriorFamily::Beta    ? "prior, Beta"
+             : k.family == PriorFamily::Gamma ? "prior, Gamma"
+                                              : "prior, normal";
     case KeyKind::Date: return "date";
     case KeyKind::String: return "string";
     case KeyKind::Schedule: return "schedule";
@@ -90,8 +91,7 @@ std::string code(std::string_view v) { return std::string("`").append(v).append(
 std::string code_or_dash(const std::optional<std::string>& v) { return v ? code(*v) : "—"; }
 
 bool is_element_table(std::string_view table) {
-  return std::any_of(element_keys().begin(), element_keys().end(),
-                     [&](const KeySpec& k) { return k.table == table; });
+  return std::any_of(element_keys().begin(), element_keys().end(), [&](const KeySpec& k) { return k.table == table; });
 }
 
 }  // namespace
@@ -121,8 +121,7 @@ std::string key_reference_table(std::string_view table) {
       allowed += "; may be absent";
       if (absent) allowed.append(" (= ").append(code(*absent)).append(")");
     }
-    std::vector<std::string> row{code(k->key), cell(type_text(*k)), cell(key_unit(k->path())),
-                                 cell(allowed)};
+    std::vector<std::string> row{code(k->key), cell(type_text(*k)), cell(key_unit(k->path())), cell(allowed)};
     if (!element) {
       const bool below = k->kind == KeyKind::Tables || (k->kind == KeyKind::Table && k->style == TableStyle::Header);
       row.push_back(below ? "see below" : cell(code_or_dash(key_value(seed, *k))));

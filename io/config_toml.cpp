@@ -86,8 +86,8 @@ ScenarioSet resolve(toml::table& seed, toml::table* user, std::string source) {
       }
       if (auto it = seen.find(name); it != seen.end()) {
         fail(*name_node, ikey + ".name",
-             "a name not used by another scenario (scenario " + std::to_string(it->second.first) +
-                 ", line " + std::to_string(it->second.second) + ", has it)");
+             "a name not used by another scenario (scenario " + std::to_string(it->second.first) + ", line " +
+                 std::to_string(it->second.second) + ", has it)");
       }
       seen.emplace(name, std::pair{i, static_cast<int>(name_node->source().begin.line)});
       for (std::string_view shared : {"run", "output"}) {
@@ -100,8 +100,7 @@ ScenarioSet resolve(toml::table& seed, toml::table* user, std::string source) {
       View view = base;  // copies pointers only
       view.overlay(st);
       set.names.push_back(name);
-      set.scenarios.push_back(
-          read_config(view, "scenario[" + name + "]", true, capacities));
+      set.scenarios.push_back(read_config(view, "scenario[" + name + "]", true, capacities));
     }
   }
   set.resolved_toml = to_toml(set);

@@ -29,8 +29,7 @@ std::vector<std::string> date_warnings(const Config& c) {
         out.push_back(k + " starts on " + format_date(s[i].from) + ", after the last simulated week" + horizon +
                       ": it has no effect");
       } else if (s[i].to && *s[i].to <= h.start) {
-        out.push_back(k + " ends on " + format_date(*s[i].to) + ", before run.start" + horizon +
-                      ": it has no effect");
+        out.push_back(k + " ends on " + format_date(*s[i].to) + ", before run.start" + horizon + ": it has no effect");
       }
     }
   };
@@ -140,7 +139,8 @@ std::vector<ConfigNotice> config_notices(const ScenarioSet& set, const ScenarioS
       if (std::find(set.names.begin(), set.names.end(), seed.names[i]) == set.names.end())
         dropped.push_back(seed.names[i]);
     if (!dropped.empty()) {
-      const std::string what = set.names.size() > 1 ? "its [[scenario]] list replaces the seed's" : "it has no [[scenario]]";
+      const std::string what =
+          set.names.size() > 1 ? "its [[scenario]] list replaces the seed's" : "it has no [[scenario]]";
       out.push_back({false, set.source + ": " + what + ", so the seed's scenarios " + join(dropped) +
                                 " are not run ([[scenario_add]] instead of [[scenario]] keeps them)"});
     }

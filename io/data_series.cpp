@@ -47,8 +47,7 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text, const std
     if (!any) record_line = line;
     any = true;
     if (ch == '"') {
-      if (!field.empty() || quoted)
-        throw ConfigError(file, line, "", "", "stray quote inside a CSV field");
+      if (!field.empty() || quoted) throw ConfigError(file, line, "", "", "stray quote inside a CSV field");
       in_quotes = quoted = true;
     } else if (ch == ',') {
       fields.push_back(std::move(field));
@@ -105,8 +104,7 @@ std::vector<DataRow> read_data_file(const std::filesystem::path& path) {
     const char* b = v.data();
     const char* e = v.data() + v.size();
     const auto res = std::from_chars(b, e, row.value);
-    if (v.empty() || res.ec != std::errc() || res.ptr != e)
-      throw ConfigError(name, lines[r], "value", v, "a number");
+    if (v.empty() || res.ec != std::errc() || res.ptr != e) throw ConfigError(name, lines[r], "value", v, "a number");
     row.unit = get(cu);
     row.source = get(csrc);
     row.vintage = get(cvin);
@@ -120,12 +118,15 @@ std::vector<DataRow> read_data_file(const std::filesystem::path& path) {
 }
 
 std::vector<DataRow> read_data_dir(const std::filesystem::path& dir) {
-  static const std::array<const char*, 9> files{
-      "nl_asylum_applications_monthly.csv", "nl_asylum_applications_quarterly.csv",
-      "asylum_applications_annual.csv",     "nl_decisions.csv",
-      "nl_dublin.csv",                      "nl_returns.csv",
-      "nl_coa_occupancy.csv",               "nl_taakstelling.csv",
-      "nl_reception_costs.csv"};
+  static const std::array<const char*, 9> files{"nl_asylum_applications_monthly.csv",
+                                                "nl_asylum_applications_quarterly.csv",
+                                                "asylum_applications_annual.csv",
+                                                "nl_decisions.csv",
+                                                "nl_dublin.csv",
+                                                "nl_returns.csv",
+                                                "nl_coa_occupancy.csv",
+                                                "nl_taakstelling.csv",
+                                                "nl_reception_costs.csv"};
   if (!std::filesystem::is_directory(dir)) throw InputMissingError("data directory not found: " + dir.string());
   std::vector<DataRow> all;
   for (const char* f : files) {

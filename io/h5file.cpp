@@ -96,21 +96,19 @@ std::string hdf5_detail() {
   const auto number = detail.find("errno = ");
   if (said != std::string::npos && number != std::string::npos) {
     const auto text_end = detail.find('\'', said + 17);
-    const std::string what = detail.substr(said + 17, text_end == std::string::npos ? std::string::npos
-                                                                                   : text_end - said - 17);
+    const std::string what =
+        detail.substr(said + 17, text_end == std::string::npos ? std::string::npos : text_end - said - 17);
     const std::string err = detail.substr(number + 8, detail.find_first_not_of("0123456789", number + 8) - number - 8);
     const auto colon = detail.find(": ");
     detail = (colon == std::string::npos || colon > said ? std::string() : detail.substr(0, colon) + ": ") + what +
              " (errno " + err + ")";
   }
   // File locking fails on some network file systems (recipe 6).
-  if (detail.find("lock") != std::string::npos)
-    detail += " (on NFS/Lustre, try HDF5_USE_FILE_LOCKING=FALSE)";
+  if (detail.find("lock") != std::string::npos) detail += " (on NFS/Lustre, try HDF5_USE_FILE_LOCKING=FALSE)";
   return detail;
 }
 
-[[noreturn]] void throw_hdf5(const std::string& file, const std::string& object,
-                             const std::string& operation) {
+[[noreturn]] void throw_hdf5(const std::string& file, const std::string& object, const std::string& operation) {
   throw Error(file, object, operation, hdf5_detail());
 }
 
@@ -305,9 +303,9 @@ Handle open_dataset(const Ctx& c, hid_t file_id, const std::string& name) {
 // Attributes the netCDF-4 layout itself owns (h5netcdf hides and refuses the same list);
 // _FillValue must match the variable's type and fill property, so it goes via VarOptions.
 bool reserved_attribute(std::string_view n) {
-  static constexpr std::array<std::string_view, 9> reserved{
-      "CLASS",        "NAME",          "DIMENSION_LIST", "REFERENCE_LIST", "_Netcdf4Dimid",
-      "_Netcdf4Coordinates", "_nc3_strict", "_NCProperties",  "_FillValue"};
+  static constexpr std::array<std::string_view, 9> reserved{"CLASS",          "NAME",          "DIMENSION_LIST",
+                                                            "REFERENCE_LIST", "_Netcdf4Dimid", "_Netcdf4Coordinates",
+                                                            "_nc3_strict",    "_NCProperties", "_FillValue"};
   return std::find(reserved.begin(), reserved.end(), n) != reserved.end();
 }
 
@@ -352,8 +350,8 @@ Handle file_access_plist(const Ctx& c) {
 // ---- Attributes ---------------------------------------------------------------------------
 
 // Creates (replacing any existing one) attribute `name` on `obj`.
-void write_attr(const Ctx& c, hid_t obj, const std::string& name, hid_t ftype, hid_t space,
-                hid_t mtype, const void* buf) {
+void write_attr(const Ctx& c, hid_t obj, const std::string& name, hid_t ftype, hid_t space, hid_t mtype,
+                const void* buf) {
   if (c.ok(H5Aexists(obj, name.c_str())) > 0) c.ok(H5Adelete(obj, name.c_str()));
   Handle acpl = attr_plist(c);
   Handle a = c.attr(H5Acreate2(obj, name.c_str(), ftype, space, acpl, H5P_DEFAULT));
@@ -376,8 +374,7 @@ void write_scalar_attr(const Ctx& c, hid_t obj, const std::string& name, T value
 
 void check_attr_name(const std::string& file, const std::string& object, const std::string& name,
                      const std::string& operation) {
-  if (auto p = name_problem(name); !p.empty())
-    throw Error(file, object, operation, "attribute \"" + name + "\": " + p);
+  if (auto p = name_problem(name); !p.empty()) throw Error(file, object, operation, "attribute \"" + name + "\": " + p);
   if (reserved_attribute(name))
     throw Error(file, object, operation,
                 "attribute \"" + name + "\" is reserved by the netCDF-4 layout" +
@@ -403,8 +400,7 @@ std::vector<const char*> c_strings(const Ctx& c, std::span<const std::string> va
   std::vector<const char*> ptrs;
   ptrs.reserve(values.size());
   for (const auto& v : values) {
-    if (auto p = text_problem(v); !p.empty())
-      throw Error(c.file, c.object, c.operation, "string \"" + v + "\": " + p);
+    if (auto p = text_problem(v); !p.empty()) throw Error(c.file, c.object, c.operation, "string \"" + v + "\": " + p);
     ptrs.push_back(v.c_str());
   }
   return ptrs;
@@ -413,8 +409,7 @@ std::vector<const char*> c_strings(const Ctx& c, std::span<const std::string> va
 // Reads `n` strings of string type `ftype` with `read(mtype, buffer)` (H5Dread or H5Aread),
 // variable-length or fixed-length alike.
 template <class Read>
-std::vector<std::string> read_string_values(const Ctx& c, hid_t ftype, hid_t space, std::size_t n,
-                                            Read read) {
+std::vector<std::string> read_string_values(const Ctx& c, hid_t ftype, hid_t space, std::size_t n, Read read) {
   std::vector<std::string> out;
   out.reserve(n);
   // Same type, cset included (HDF5 does not convert between character sets), as memory type.
@@ -463,7 +458,9 @@ void check_readable_as(const Ctx& c, hid_t ftype) {
   if (!ok)
     throw Error(c.file, c.object, c.operation,
                 std::string("stored ") + std::to_string(size) + "-byte " +
-                    (cls == H5T_INTEGER ? "integer" : cls == H5T_FLOAT ? "float" : "non-numeric") +
+                    (cls == H5T_INTEGER ? "integer"
+                     : cls == H5T_FLOAT ? "float"
+                                        : "non-numeric") +
                     " values cannot be read as " + type_name(tag_of<T>()) + " without loss");
 }
 
@@ -498,9 +495,7 @@ decltype(auto) with_type(int tag, F&& f) {
   }
 }
 
-std::vector<hsize_t> to_hsize(const std::vector<std::size_t>& v) {
-  return {v.begin(), v.end()};
-}
+std::vector<hsize_t> to_hsize(const std::vector<std::size_t>& v) { return {v.begin(), v.end()}; }
 
 std::size_t product(const std::vector<std::size_t>& v) {
   return std::accumulate(v.begin(), v.end(), std::size_t{1}, std::multiplies<>());
@@ -513,8 +508,8 @@ const std::string kRoot = "/";
 // ==== Error ================================================================================
 
 Error::Error(std::string file, std::string object, std::string operation, std::string detail)
-    : std::runtime_error("HDF5 error in file \"" + file + "\", object \"" + object + "\": " +
-                         operation + (detail.empty() ? std::string() : ": " + detail)),
+    : std::runtime_error("HDF5 error in file \"" + file + "\", object \"" + object + "\": " + operation +
+                         (detail.empty() ? std::string() : ": " + detail)),
       file_(std::move(file)),
       object_(std::move(object)),
       operation_(std::move(operation)),
@@ -522,16 +517,26 @@ Error::Error(std::string file, std::string object, std::string operation, std::s
 
 // ==== Variable =============================================================================
 
-Variable::Variable(std::string file, std::string name, std::int64_t id, int type_tag,
-                   std::vector<std::size_t> shape, const VarOptions& opt)
-    : file_(std::move(file)), name_(std::move(name)), id_(id), type_tag_(type_tag),
-      shape_(std::move(shape)), chunk_(opt.chunk),
-      filters_{.shuffle = opt.shuffle, .deflate_level = opt.deflate_level}, fletcher32_(opt.fletcher32) {}
+Variable::Variable(std::string file, std::string name, std::int64_t id, int type_tag, std::vector<std::size_t> shape,
+                   const VarOptions& opt)
+    : file_(std::move(file)),
+      name_(std::move(name)),
+      id_(id),
+      type_tag_(type_tag),
+      shape_(std::move(shape)),
+      chunk_(opt.chunk),
+      filters_{.shuffle = opt.shuffle, .deflate_level = opt.deflate_level},
+      fletcher32_(opt.fletcher32) {}
 
 Variable::Variable(Variable&& o) noexcept
-    : file_(std::move(o.file_)), name_(std::move(o.name_)), id_(std::exchange(o.id_, -1)),
-      type_tag_(o.type_tag_), shape_(std::move(o.shape_)), chunk_(std::move(o.chunk_)),
-      filters_(o.filters_), fletcher32_(o.fletcher32_) {}
+    : file_(std::move(o.file_)),
+      name_(std::move(o.name_)),
+      id_(std::exchange(o.id_, -1)),
+      type_tag_(o.type_tag_),
+      shape_(std::move(o.shape_)),
+      chunk_(std::move(o.chunk_)),
+      filters_(o.filters_),
+      fletcher32_(o.fletcher32_) {}
 
 Variable& Variable::operator=(Variable&& o) noexcept {
   if (this != &o) {
@@ -548,9 +553,7 @@ Variable& Variable::operator=(Variable&& o) noexcept {
   return *this;
 }
 
-Variable::~Variable() {
-  close_quietly(id_, H5Dclose);
-}
+Variable::~Variable() { close_quietly(id_, H5Dclose); }
 
 void Variable::close() {
   if (id_ < 0) return;
@@ -569,24 +572,20 @@ void Variable::write_block(const std::vector<std::size_t>& start, const std::vec
   if (id_ < 0) throw Error(file_, name_, op, "variable is closed");
   if (tag_of<T>() != type_tag_)
     throw Error(file_, name_, op,
-                std::string("data are ") + type_name(tag_of<T>()) + " but the variable is " +
-                    type_name(type_tag_));
+                std::string("data are ") + type_name(tag_of<T>()) + " but the variable is " + type_name(type_tag_));
   if (start.size() != shape_.size() || count.size() != shape_.size())
     throw Error(file_, name_, op,
-                "start/count have " + std::to_string(start.size()) + "/" +
-                    std::to_string(count.size()) + " entries, the variable has " +
-                    std::to_string(shape_.size()) + " dimensions");
+                "start/count have " + std::to_string(start.size()) + "/" + std::to_string(count.size()) +
+                    " entries, the variable has " + std::to_string(shape_.size()) + " dimensions");
   for (std::size_t i = 0; i < shape_.size(); ++i)
     if (count[i] > shape_[i] || start[i] > shape_[i] - count[i])
       throw Error(file_, name_, op,
                   "block [" + std::to_string(start[i]) + ", " + std::to_string(start[i] + count[i]) +
-                      ") exceeds dimension " + std::to_string(i) + " of size " +
-                      std::to_string(shape_[i]));
+                      ") exceeds dimension " + std::to_string(i) + " of size " + std::to_string(shape_[i]));
   const std::size_t n = product(count);
   if (data.size() != n)
     throw Error(file_, name_, op,
-                "block holds " + std::to_string(n) + " values but " + std::to_string(data.size()) +
-                    " were given");
+                "block holds " + std::to_string(n) + " values but " + std::to_string(data.size()) + " were given");
   if (n == 0) return;
   if (shape_.empty()) {  // scalar: the whole (single-value) dataset
     c.ok(H5Dwrite(id_, mem_type(type_tag_), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()));
@@ -607,14 +606,13 @@ std::vector<unsigned char> Variable::encode_chunk(std::span<const T> data) const
   const std::string op = "encode chunk";
   if (tag_of<T>() != type_tag_)
     throw Error(file_, name_, op,
-                std::string("data are ") + type_name(tag_of<T>()) + " but the variable is " +
-                    type_name(type_tag_));
+                std::string("data are ") + type_name(tag_of<T>()) + " but the variable is " + type_name(type_tag_));
   if (chunk_.empty()) throw Error(file_, name_, op, "the variable is not chunked");
   if (fletcher32_) throw Error(file_, name_, op, "the fletcher32 checksum is not supported here");
   if (data.size() != product(chunk_))
     throw Error(file_, name_, op,
-                "a chunk holds " + std::to_string(product(chunk_)) + " values but " +
-                    std::to_string(data.size()) + " were given");
+                "a chunk holds " + std::to_string(product(chunk_)) + " values but " + std::to_string(data.size()) +
+                    " were given");
   const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
   return h5::encode_chunk(std::span<const unsigned char>(bytes, data.size_bytes()), sizeof(T), filters_);
 }
@@ -655,8 +653,7 @@ File::File(std::filesystem::path p, std::int64_t id, bool writable)
     : path_(std::move(p)), id_(id), writable_(writable) {}
 
 File::File(File&& o) noexcept
-    : path_(std::move(o.path_)), id_(std::exchange(o.id_, -1)), writable_(o.writable_),
-      dims_(std::move(o.dims_)) {}
+    : path_(std::move(o.path_)), id_(std::exchange(o.id_, -1)), writable_(o.writable_), dims_(std::move(o.dims_)) {}
 
 File& File::operator=(File&& o) noexcept {
   if (this != &o) {
@@ -717,13 +714,12 @@ void File::close() {
   if (id_ < 0) return;
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "close file";
-  const ssize_t open = check(H5Fget_obj_count(id_, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE |
-                                                       H5F_OBJ_ATTR | H5F_OBJ_LOCAL),
-                             f, kRoot, op);
+  const ssize_t open =
+      check(H5Fget_obj_count(id_, H5F_OBJ_DATASET | H5F_OBJ_GROUP | H5F_OBJ_DATATYPE | H5F_OBJ_ATTR | H5F_OBJ_LOCAL), f,
+            kRoot, op);
   if (open > 0)
     throw Error(f, kRoot, op,
-                std::to_string(open) +
-                    " object(s) of this file still open (close or destroy every Variable first)");
+                std::to_string(open) + " object(s) of this file still open (close or destroy every Variable first)");
   const herr_t rc = H5Fclose(std::exchange(id_, -1));
   if (rc < 0) g_cleanup_unsafe = true;
   check(rc, f, kRoot, op);
@@ -796,9 +792,9 @@ std::vector<std::size_t> File::shape_for_values(const std::string& variable, con
   std::vector<std::size_t> shape;
   for (const auto& d : dims) shape.push_back(find_dim(variable, d).size);
   if (values != product(shape))
-    throw Error(path_.string(), variable, operation,
-                "data hold " + std::to_string(values) + " values, the dimensions need " +
-                    std::to_string(product(shape)));
+    throw Error(
+        path_.string(), variable, operation,
+        "data hold " + std::to_string(values) + " values, the dimensions need " + std::to_string(product(shape)));
   return shape;
 }
 
@@ -816,8 +812,7 @@ std::int64_t File::open_object(const std::string& object, const std::string& ope
 
 // Dimension scale (recipe 2): H5DSset_scale names it after its link, and
 // `_Netcdf4Dimid` (scalar int32) on every scale fixes the dimension ids for netCDF-C.
-void File::finish_dimension(const std::string& name, std::int64_t dataset, std::size_t size,
-                            const DimOptions& opt) {
+void File::finish_dimension(const std::string& name, std::int64_t dataset, std::size_t size, const DimOptions& opt) {
   const std::string f = path_.string(), op = "define dimension";
   const Ctx c{f, name, op};
   c.ok(H5DSset_scale(dataset, name.c_str()));
@@ -827,8 +822,7 @@ void File::finish_dimension(const std::string& name, std::int64_t dataset, std::
 }
 
 template <class C>
-void File::define_numeric_dimension(const std::string& name, std::span<const C> coords,
-                                    const DimOptions& opt) {
+void File::define_numeric_dimension(const std::string& name, std::span<const C> coords, const DimOptions& opt) {
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "define dimension";
   const Ctx c{f, name, op};
@@ -845,25 +839,20 @@ void File::define_numeric_dimension(const std::string& name, std::span<const C> 
   c.ok(ds.close());
 }
 
-void File::define_dimension(const std::string& name, std::span<const double> coords,
-                            const DimOptions& opt) {
+void File::define_dimension(const std::string& name, std::span<const double> coords, const DimOptions& opt) {
   define_numeric_dimension(name, coords, opt);
 }
-void File::define_dimension(const std::string& name, std::span<const float> coords,
-                            const DimOptions& opt) {
+void File::define_dimension(const std::string& name, std::span<const float> coords, const DimOptions& opt) {
   define_numeric_dimension(name, coords, opt);
 }
-void File::define_dimension(const std::string& name, std::span<const std::int32_t> coords,
-                            const DimOptions& opt) {
+void File::define_dimension(const std::string& name, std::span<const std::int32_t> coords, const DimOptions& opt) {
   define_numeric_dimension(name, coords, opt);
 }
-void File::define_dimension(const std::string& name, std::span<const std::int64_t> coords,
-                            const DimOptions& opt) {
+void File::define_dimension(const std::string& name, std::span<const std::int64_t> coords, const DimOptions& opt) {
   define_numeric_dimension(name, coords, opt);
 }
 
-void File::define_dimension(const std::string& name, std::span<const std::string> coords,
-                            const DimOptions& opt) {
+void File::define_dimension(const std::string& name, std::span<const std::string> coords, const DimOptions& opt) {
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "define dimension";
   const Ctx c{f, name, op};
@@ -898,8 +887,8 @@ void File::define_dimension_without_coords(const std::string& name, std::size_t 
   Handle lcpl = link_plist(c);
   Handle ds = c.dataset(H5Dcreate2(id_, name.c_str(), H5T_IEEE_F32BE, space, lcpl, dcpl, H5P_DEFAULT));
   std::array<char, 96> scale_name{};
-  std::snprintf(scale_name.data(), scale_name.size(), "%s%10d",
-                "This is a netCDF dimension but not a netCDF variable.", static_cast<int>(size));
+  std::snprintf(scale_name.data(), scale_name.size(), "%s%10d", "This is a netCDF dimension but not a netCDF variable.",
+                static_cast<int>(size));
   c.ok(H5DSset_scale(ds, scale_name.data()));
   write_scalar_attr(c, ds, "_Netcdf4Dimid", static_cast<std::int32_t>(dims_.size()));
   dims_.push_back({name, size});
@@ -911,9 +900,8 @@ void File::define_dimension_without_coords(const std::string& name, std::size_t 
 // Creates the dataset of a variable (recipe 2): chunking and filters, fill value
 // only when asked, scales attached on every axis (all or none, or netCDF-C and h5netcdf
 // reject it), then _FillValue and the user's attributes. Returns the open dataset.
-std::int64_t File::create_dataset(const std::string& name, const std::vector<std::string>& dims,
-                                  int type_tag, const VarOptions& opt,
-                                  std::vector<std::size_t>& shape) {
+std::int64_t File::create_dataset(const std::string& name, const std::vector<std::string>& dims, int type_tag,
+                                  const VarOptions& opt, std::vector<std::size_t>& shape) {
   const std::string f = path_.string(), op = "create variable";
   const Ctx c{f, name, op};
   require_writable(name, op);
@@ -923,13 +911,12 @@ std::int64_t File::create_dataset(const std::string& name, const std::vector<std
   const std::size_t rank = shape.size();
 
   const bool filtered = opt.deflate_level > 0 || opt.shuffle || opt.fletcher32;
-  if (opt.deflate_level < 0 || opt.deflate_level > 9)
-    throw Error(f, name, op, "deflate_level must be 0..9");
+  if (opt.deflate_level < 0 || opt.deflate_level > 9) throw Error(f, name, op, "deflate_level must be 0..9");
   if (!opt.chunk.empty()) {
     if (opt.chunk.size() != rank)
-      throw Error(f, name, op,
-                  "chunk has " + std::to_string(opt.chunk.size()) + " entries for " +
-                      std::to_string(rank) + " dimensions");
+      throw Error(
+          f, name, op,
+          "chunk has " + std::to_string(opt.chunk.size()) + " entries for " + std::to_string(rank) + " dimensions");
     for (std::size_t i = 0; i < rank; ++i)
       if (opt.chunk[i] < 1 || opt.chunk[i] > shape[i])
         throw Error(f, name, op,
@@ -938,14 +925,12 @@ std::int64_t File::create_dataset(const std::string& name, const std::vector<std
   } else if (filtered) {
     throw Error(f, name, op, "shuffle/deflate/fletcher32 need a chunk shape");
   }
-  if (opt.fill_value && type_tag == kString)
-    throw Error(f, name, op, "string variables take no fill value");
+  if (opt.fill_value && type_tag == kString) throw Error(f, name, op, "string variables take no fill value");
 
-  Handle space = c.space(rank == 0 ? H5Screate(H5S_SCALAR)
-                                   : [&] {
-                                       const auto h = to_hsize(shape);
-                                       return H5Screate_simple(static_cast<int>(rank), h.data(), nullptr);
-                                     }());
+  Handle space = c.space(rank == 0 ? H5Screate(H5S_SCALAR) : [&] {
+    const auto h = to_hsize(shape);
+    return H5Screate_simple(static_cast<int>(rank), h.data(), nullptr);
+  }());
   Handle dcpl = dataset_plist(c);
   if (!opt.chunk.empty()) {
     const auto h = to_hsize(opt.chunk);
@@ -992,15 +977,14 @@ std::int64_t File::create_dataset(const std::string& name, const std::vector<std
 }
 
 template <Element T>
-void File::write_variable(const std::string& name, const std::vector<std::string>& dims,
-                          std::span<const T> data, const VarOptions& opt) {
+void File::write_variable(const std::string& name, const std::vector<std::string>& dims, std::span<const T> data,
+                          const VarOptions& opt) {
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "write variable";
   const Ctx c{f, name, op};
   std::vector<std::size_t> shape = shape_for_values(name, dims, data.size(), op);
   Handle ds(create_dataset(name, dims, tag_of<T>(), opt, shape), H5Dclose);
-  if (!data.empty())
-    c.ok(H5Dwrite(ds, mem_type(tag_of<T>()), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()));
+  if (!data.empty()) c.ok(H5Dwrite(ds, mem_type(tag_of<T>()), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()));
   c.ok(ds.close());
 }
 
@@ -1018,8 +1002,7 @@ void File::write_string_variable(const std::string& name, const std::vector<std:
 }
 
 template <Element T>
-Variable File::create_variable(const std::string& name, const std::vector<std::string>& dims,
-                               const VarOptions& opt) {
+Variable File::create_variable(const std::string& name, const std::vector<std::string>& dims, const VarOptions& opt) {
   ErrorSilencer quiet;
   std::vector<std::size_t> shape;
   const hid_t id = create_dataset(name, dims, tag_of<T>(), opt, shape);
@@ -1062,8 +1045,7 @@ void File::set_attribute(const std::string& object, const std::string& name, std
   // An empty attribute is a null dataspace, as netCDF-C writes zero-length attributes.
   Handle space = c.space(n == 0 ? H5Screate(H5S_NULL) : H5Screate_simple(1, &n, nullptr));
   T dummy{};
-  write_attr(c, obj, name, file_type(tag_of<T>()), space, mem_type(tag_of<T>()),
-             n == 0 ? &dummy : values.data());
+  write_attr(c, obj, name, file_type(tag_of<T>()), space, mem_type(tag_of<T>()), n == 0 ? &dummy : values.data());
 }
 
 // ==== File: reading ========================================================================
@@ -1111,8 +1093,7 @@ std::vector<std::string> File::dimension_names() const {
     }
     found.emplace_back(dimid, n);
   }
-  std::stable_sort(found.begin(), found.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
   for (auto& [id, n] : found) out.push_back(std::move(n));
   return out;
@@ -1173,8 +1154,7 @@ std::vector<T> File::read_variable(const std::string& name) const {
   check_readable_as<T>(c, ftype);
   Handle space = c.space(H5Dget_space(ds));
   std::vector<T> out(npoints(c, space));
-  if (!out.empty())
-    c.ok(H5Dread(ds, mem_type(tag_of<T>()), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()));
+  if (!out.empty()) c.ok(H5Dread(ds, mem_type(tag_of<T>()), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()));
   return out;
 }
 
@@ -1186,9 +1166,8 @@ std::vector<std::string> File::read_strings(const std::string& name) const {
   Handle ftype = c.type(H5Dget_type(ds));
   if (H5Tget_class(ftype) != H5T_STRING) throw Error(f, name, op, "not a string variable");
   Handle space = c.space(H5Dget_space(ds));
-  return read_string_values(c, ftype, space, npoints(c, space), [&](hid_t mt, void* buf) {
-    return H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
-  });
+  return read_string_values(c, ftype, space, npoints(c, space),
+                            [&](hid_t mt, void* buf) { return H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf); });
 }
 
 std::string File::read_string_attribute(const std::string& object, const std::string& name) const {
@@ -1203,8 +1182,7 @@ std::string File::read_string_attribute(const std::string& object, const std::st
   if (H5Sget_simple_extent_type(space) == H5S_NULL) return {};
   const std::size_t n = npoints(c, space);
   if (n != 1) throw Error(f, o, op, "holds " + std::to_string(n) + " strings, not one");
-  return read_string_values(c, ftype, space, n, [&](hid_t mt, void* buf) { return H5Aread(a, mt, buf); })
-      .front();
+  return read_string_values(c, ftype, space, n, [&](hid_t mt, void* buf) { return H5Aread(a, mt, buf); }).front();
 }
 
 template <Element T>
@@ -1234,19 +1212,18 @@ T File::read_attribute(const std::string& object, const std::string& name) const
 
 // ==== Explicit instantiations ==============================================================
 
-#define CHAINSIM_H5_INSTANTIATE(T)                                                                 \
-  template void Variable::write_block<T>(const std::vector<std::size_t>&,                          \
-                                         const std::vector<std::size_t>&, std::span<const T>);      \
-  template void Variable::write_rows<T>(std::size_t, std::size_t, std::span<const T>);             \
-  template std::vector<unsigned char> Variable::encode_chunk<T>(std::span<const T>) const;          \
-  template void File::write_variable<T>(const std::string&, const std::vector<std::string>&,        \
-                                        std::span<const T>, const VarOptions&);                    \
-  template Variable File::create_variable<T>(const std::string&, const std::vector<std::string>&,   \
-                                             const VarOptions&);                                   \
-  template void File::set_attribute<T>(const std::string&, const std::string&, T);                 \
-  template void File::set_attribute<T>(const std::string&, const std::string&, std::span<const T>); \
-  template std::vector<T> File::read_variable<T>(const std::string&) const;                       \
-  template T File::read_attribute<T>(const std::string&, const std::string&) const;                \
+#define CHAINSIM_H5_INSTANTIATE(T)                                                                                    \
+  template void Variable::write_block<T>(const std::vector<std::size_t>&, const std::vector<std::size_t>&,            \
+                                         std::span<const T>);                                                         \
+  template void Variable::write_rows<T>(std::size_t, std::size_t, std::span<const T>);                                \
+  template std::vector<unsigned char> Variable::encode_chunk<T>(std::span<const T>) const;                            \
+  template void File::write_variable<T>(const std::string&, const std::vector<std::string>&, std::span<const T>,      \
+                                        const VarOptions&);                                                           \
+  template Variable File::create_variable<T>(const std::string&, const std::vector<std::string>&, const VarOptions&); \
+  template void File::set_attribute<T>(const std::string&, const std::string&, T);                                    \
+  template void File::set_attribute<T>(const std::string&, const std::string&, std::span<const T>);                   \
+  template std::vector<T> File::read_variable<T>(const std::string&) const;                                           \
+  template T File::read_attribute<T>(const std::string&, const std::string&) const;                                   \
   template std::vector<T> File::read_vector_attribute<T>(const std::string&, const std::string&) const;
 
 CHAINSIM_H5_INSTANTIATE(std::int8_t)

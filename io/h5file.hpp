@@ -64,10 +64,8 @@ std::string escaped(std::string_view text);
 // Element types of numeric variables and attributes. All are valid netCDF-4 types
 // (bool is not: h5netcdf refuses it; use int8 with flag_values).
 template <class T>
-concept Element = std::same_as<T, std::int8_t> || std::same_as<T, std::uint8_t> ||
-                  std::same_as<T, std::int16_t> || std::same_as<T, std::int32_t> ||
-                  std::same_as<T, std::int64_t> || std::same_as<T, float> ||
-                  std::same_as<T, double>;
+concept Element = std::same_as<T, std::int8_t> || std::same_as<T, std::uint8_t> || std::same_as<T, std::int16_t> ||
+    std::same_as<T, std::int32_t> || std::same_as<T, std::int64_t> || std::same_as<T, float> || std::same_as<T, double>;
 
 // Attributes are written in the order given (the file tracks attribute creation order).
 using StringAttrs = std::vector<std::pair<std::string, std::string>>;
@@ -83,8 +81,8 @@ struct DimOptions {
 struct VarOptions {
   // Chunk shape, one entry per dimension; empty = contiguous. Required for filters.
   std::vector<std::size_t> chunk{};
-  int deflate_level = 0;  // 0 = off, 1..9 (1..4 is the useful range; above, time grows for little gain)
-  bool shuffle = false;   // byte shuffle before deflate (integer counts compress far better)
+  int deflate_level = 0;    // 0 = off, 1..9 (1..4 is the useful range; above, time grows for little gain)
+  bool shuffle = false;     // byte shuffle before deflate (integer counts compress far better)
   bool fletcher32 = false;  // checksum per chunk, verified transparently by every reader
   // No _FillValue unless given: xarray turns integer variables with a _FillValue into
   // float64. When given, it is stored both as the dataset's fill value and as a
@@ -146,8 +144,8 @@ class Variable {
 
  private:
   friend class File;
-  Variable(std::string file, std::string name, std::int64_t id, int type_tag,
-           std::vector<std::size_t> shape, const VarOptions& opt);
+  Variable(std::string file, std::string name, std::int64_t id, int type_tag, std::vector<std::size_t> shape,
+           const VarOptions& opt);
 
   std::string file_;
   std::string name_;
@@ -192,18 +190,13 @@ class File {
   // A named dimension whose coordinate variable (a dimension scale of the same name) holds
   // `coords`. Dimension ids (_Netcdf4Dimid) are 0, 1, 2, ... in definition order; define
   // all dimensions before the variables that use them.
-  void define_dimension(const std::string& name, std::span<const double> coords,
-                        const DimOptions& opt = {});
-  void define_dimension(const std::string& name, std::span<const float> coords,
-                        const DimOptions& opt = {});
-  void define_dimension(const std::string& name, std::span<const std::int32_t> coords,
-                        const DimOptions& opt = {});
-  void define_dimension(const std::string& name, std::span<const std::int64_t> coords,
-                        const DimOptions& opt = {});
+  void define_dimension(const std::string& name, std::span<const double> coords, const DimOptions& opt = {});
+  void define_dimension(const std::string& name, std::span<const float> coords, const DimOptions& opt = {});
+  void define_dimension(const std::string& name, std::span<const std::int32_t> coords, const DimOptions& opt = {});
+  void define_dimension(const std::string& name, std::span<const std::int64_t> coords, const DimOptions& opt = {});
   // String coordinates (e.g. scenario names, region codes): variable-length UTF-8 strings,
   // i.e. netCDF-4 NC_STRING.
-  void define_dimension(const std::string& name, std::span<const std::string> coords,
-                        const DimOptions& opt = {});
+  void define_dimension(const std::string& name, std::span<const std::string> coords, const DimOptions& opt = {});
   // netCDF "dimension without variable": readers see the dimension but no coordinate.
   void define_dimension_without_coords(const std::string& name, std::size_t size);
 
@@ -211,11 +204,11 @@ class File {
   // Creates variable `name` on previously defined dimensions `dims` (outermost first; empty
   // = scalar), writes all of `data` (row-major) and attaches the dimension scales.
   template <Element T>
-  void write_variable(const std::string& name, const std::vector<std::string>& dims,
-                      std::span<const T> data, const VarOptions& opt = {});
+  void write_variable(const std::string& name, const std::vector<std::string>& dims, std::span<const T> data,
+                      const VarOptions& opt = {});
   template <Element T>
-  void write_variable(const std::string& name, const std::vector<std::string>& dims,
-                      const std::vector<T>& data, const VarOptions& opt = {}) {
+  void write_variable(const std::string& name, const std::vector<std::string>& dims, const std::vector<T>& data,
+                      const VarOptions& opt = {}) {
     write_variable(name, dims, std::span<const T>(data), opt);
   }
   // Variable of variable-length UTF-8 strings (e.g. week_label(week)); no fill value.
@@ -225,8 +218,7 @@ class File {
   // Creates the variable without writing data; write it with Variable::write_block/_rows.
   // Parts never written read as the fill value (0 unless VarOptions::fill_value).
   template <Element T>
-  Variable create_variable(const std::string& name, const std::vector<std::string>& dims,
-                           const VarOptions& opt = {});
+  Variable create_variable(const std::string& name, const std::vector<std::string>& dims, const VarOptions& opt = {});
 
   // --- Attributes --------------------------------------------------------------------------
   // `object` is "" or "/" for the file (root group), else a variable or coordinate name.
@@ -239,8 +231,7 @@ class File {
   template <Element T>
   void set_attribute(const std::string& object, const std::string& name, std::span<const T> values);
   template <Element T>
-  void set_attribute(const std::string& object, const std::string& name,
-                     const std::vector<T>& values) {
+  void set_attribute(const std::string& object, const std::string& name, const std::vector<T>& values) {
     set_attribute(object, name, std::span<const T>(values));
   }
 
@@ -276,14 +267,11 @@ class File {
   const Dim& find_dim(const std::string& variable, const std::string& dim) const;
   std::vector<std::size_t> shape_for_values(const std::string& variable, const std::vector<std::string>& dims,
                                             std::size_t values, const std::string& operation) const;
-  void finish_dimension(const std::string& name, std::int64_t dataset, std::size_t size,
-                        const DimOptions& opt);
+  void finish_dimension(const std::string& name, std::int64_t dataset, std::size_t size, const DimOptions& opt);
   template <class C>
-  void define_numeric_dimension(const std::string& name, std::span<const C> coords,
-                                const DimOptions& opt);
-  std::int64_t create_dataset(const std::string& name, const std::vector<std::string>& dims,
-                              int type_tag, const VarOptions& opt,
-                              std::vector<std::size_t>& shape);
+  void define_numeric_dimension(const std::string& name, std::span<const C> coords, const DimOptions& opt);
+  std::int64_t create_dataset(const std::string& name, const std::vector<std::string>& dims, int type_tag,
+                              const VarOptions& opt, std::vector<std::size_t>& shape);
   std::int64_t open_object(const std::string& object, const std::string& operation) const;
 
   std::filesystem::path path_;

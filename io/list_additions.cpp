@@ -36,8 +36,8 @@ void expand(toml::table& layer, const View* below, const std::string& prefix, in
     }
     const View* target = kid(below, key);
     if (target == nullptr || target->node == nullptr || !target->node->is_array()) {
-      fail(add, prefix + key_add, "a key ending in _add only beside a list to append to; " + prefix + key +
-                                      " is not a list");
+      fail(add, prefix + key_add,
+           "a key ending in _add only beside a list to append to; " + prefix + key + " is not a list");
     }
     toml::array merged = std::move(*add.as_array());  // a move keeps the file and line
     const toml::array& old = *target->node->as_array();

@@ -18,12 +18,10 @@
 #include <stdexcept>
 #include <system_error>
 
-
 namespace chainsim::io {
 namespace {
 
 using core::Var;
-
 
 const char* period_kind_name(PeriodKind k) {
   switch (k) {
@@ -174,8 +172,9 @@ void OutputFile::define() {
                        {{{"long_name", "reporting period: quarter, half-year or year of the week's Monday"}}, {}});
     f.define_dimension("risk_level", std::span<const double>(L.risk_levels),
                        {{{"long_name", "alpha: accepted probability of shortfall in the period"}}, {}});
-    f.define_dimension("summary_quantile", std::span<const double>(kSummaryQuantiles.data(), kSummaryQuantiles.size()),
-                       {{{"long_name", "probability of the quantile of a period metric (median and 90 % interval)"}}, {}});
+    f.define_dimension(
+        "summary_quantile", std::span<const double>(kSummaryQuantiles.data(), kSummaryQuantiles.size()),
+        {{{"long_name", "probability of the quantile of a period metric (median and 90 % interval)"}}, {}});
   }
   f.write_string_variable("region_name", {"region"}, std::span<const std::string>(L.region_names),
                           {.string_attrs = {{"long_name", "safety region name"}}});
@@ -216,8 +215,9 @@ void OutputFile::define() {
                                                      {"calendar", "proleptic_gregorian"}}});
     f.write_variable<std::int32_t>("period_first_week", {"period"}, first,
                                    {.string_attrs = {{"long_name", "index of the period's first simulated week"}}});
-    f.write_variable<std::int32_t>("period_end_week", {"period"}, end,
-                                   {.string_attrs = {{"long_name", "index one past the period's last simulated week"}}});
+    f.write_variable<std::int32_t>(
+        "period_end_week", {"period"}, end,
+        {.string_attrs = {{"long_name", "index one past the period's last simulated week"}}});
     f.write_variable<std::int8_t>("period_partial", {"period"}, partial,
                                   {.string_attrs = {{"long_name", "1 if the run covers only part of the period"},
                                                     {"flag_values", "0 1"},
@@ -229,9 +229,9 @@ void OutputFile::define() {
                 opts("mean over paths of the peak weekly occupancy in the period", "persons", OverPaths::Mean));
     create_stat("peak_occupancy_quantile", {"scenario", "period", "quantile"},
                 opts("quantiles over paths of the peak weekly occupancy in the period", "persons"));
-    create_stat("shortfall_probability", {"scenario", "period"},
-                opts("probability of a shortfall (occupancy above capacity) in some week of the period", "1",
-                     OverPaths::Mean));
+    create_stat(
+        "shortfall_probability", {"scenario", "period"},
+        opts("probability of a shortfall (occupancy above capacity) in some week of the period", "1", OverPaths::Mean));
     create_stat("shortfall_person_weeks", {"scenario", "period"},
                 opts("expected shortfall person-weeks in the period", "persons week", OverPaths::Mean));
     create_stat("capacity_needed", {"scenario", "period", "risk_level"},
@@ -252,9 +252,9 @@ void OutputFile::define() {
       create_stat("difference_" + n + "_high", {"scenario", "period"},
                   opts("95 % quantile of the paired per-path differences to the baseline of the " + what, units));
     }
-    create_stat("difference_shortfall_probability", {"scenario", "period"},
-                opts("difference to the baseline of the probability of a shortfall in the period", "1",
-                     OverPaths::Mean));
+    create_stat(
+        "difference_shortfall_probability", {"scenario", "period"},
+        opts("difference to the baseline of the probability of a shortfall in the period", "1", OverPaths::Mean));
     create_stat("difference_shortfall_probability_low", {"scenario", "period"},
                 opts("lower end of the 90 % confidence interval of the difference in shortfall probability", "1"));
     create_stat("difference_shortfall_probability_high", {"scenario", "period"},
@@ -274,8 +274,7 @@ void OutputFile::define() {
     o.string_attrs = cf_options(std::string(it->long_name), it->units, week_method(it->kind)).string_attrs;
     if (it->integer)
       impl_->per_path.emplace(name, f.create_variable<std::int32_t>(name, {"scenario", "path", "week"}, o));
-    else
-      impl_->per_path.emplace(name, f.create_variable<double>(name, {"scenario", "path", "week"}, o));
+    else impl_->per_path.emplace(name, f.create_variable<double>(name, {"scenario", "path", "week"}, o));
   }
 
   // --- Monte Carlo error of the period figures (forecast/mc_error.hpp) ---
@@ -308,12 +307,12 @@ void OutputFile::define() {
     }
     create_stat("peak_occupancy_mean_mcse", {"scenario", "period"},
                 mc("Monte Carlo standard error of the mean peak weekly occupancy in the period", "persons", kMeanSe));
-    create_stat("shortfall_probability_mcse", {"scenario", "period"},
-                mc("Monte Carlo standard error of the probability of a shortfall in some week of the period", "1",
-                   kProbSe));
-    create_stat("shortfall_person_weeks_mcse", {"scenario", "period"},
-                mc("Monte Carlo standard error of the expected shortfall person-weeks in the period", "persons week",
-                   kMeanSe));
+    create_stat(
+        "shortfall_probability_mcse", {"scenario", "period"},
+        mc("Monte Carlo standard error of the probability of a shortfall in some week of the period", "1", kProbSe));
+    create_stat(
+        "shortfall_person_weeks_mcse", {"scenario", "period"},
+        mc("Monte Carlo standard error of the expected shortfall person-weeks in the period", "persons week", kMeanSe));
     create_stat("capacity_needed_mc_low", {"scenario", "period", "risk_level"},
                 mc("lower end of the 95 % Monte Carlo interval of the capacity needed ((1 - alpha) quantile of the "
                    "peak occupancy)",
@@ -335,8 +334,8 @@ void OutputFile::define() {
   unsigned h5_major = 0, h5_minor = 0, h5_release = 0;
   H5get_libversion(&h5_major, &h5_minor, &h5_release);
   f.set_attribute("/", "libraries",
-                  simulation_libraries() + "; HDF5 " + std::to_string(h5_major) + "." + std::to_string(h5_minor) +
-                      "." + std::to_string(h5_release) + "; toml++ " + std::to_string(TOML_LIB_MAJOR) + "." +
+                  simulation_libraries() + "; HDF5 " + std::to_string(h5_major) + "." + std::to_string(h5_minor) + "." +
+                      std::to_string(h5_release) + "; toml++ " + std::to_string(TOML_LIB_MAJOR) + "." +
                       std::to_string(TOML_LIB_MINOR) + "." + std::to_string(TOML_LIB_PATCH));
   f.set_attribute("/", "run_name", L.run_name);
   f.set_attribute("/", "seed", std::to_string(L.seed));
@@ -402,8 +401,7 @@ void OutputFile::write_summary(std::size_t s, const ScenarioSummary& sum) {
       write("period_" + n + "_quantile_mc_low", {NP, kSummaryQuantiles.size()}, ps.metric_quantile_mc_low[m]);
       write("period_" + n + "_quantile_mc_high", {NP, kSummaryQuantiles.size()}, ps.metric_quantile_mc_high[m]);
     }
-    write("peak_occupancy_mean_mcse", {NP},
-          ps.metric_mean_mcse[static_cast<std::size_t>(PeriodMetric::PeakOccupancy)]);
+    write("peak_occupancy_mean_mcse", {NP}, ps.metric_mean_mcse[static_cast<std::size_t>(PeriodMetric::PeakOccupancy)]);
     write("shortfall_probability_mcse", {NP}, ps.shortfall_probability_mcse);
     write("shortfall_person_weeks_mcse", {NP},
           ps.metric_mean_mcse[static_cast<std::size_t>(PeriodMetric::ShortfallPersonWeeks)]);
@@ -427,7 +425,6 @@ void OutputFile::write_comparison(std::size_t s, const ScenarioComparison& c) {
   write("difference_shortfall_probability", c.shortfall_probability);
   write("difference_shortfall_probability_low", c.shortfall_probability_low);
   write("difference_shortfall_probability_high", c.shortfall_probability_high);
-
 }
 
 void OutputFile::write_per_path(std::size_t s, const std::string& name, std::size_t first_path, std::size_t paths,
@@ -438,8 +435,8 @@ void OutputFile::write_per_path(std::size_t s, const std::string& name, std::siz
 
 void OutputFile::write_per_path(std::size_t s, const std::string& name, std::size_t first_path, std::size_t paths,
                                 std::span<const double> data) {
-  impl_->per_path.at(name).write_block<double>({s, first_path, 0},
-                                               {1, paths, static_cast<std::size_t>(layout_.weeks)}, data);
+  impl_->per_path.at(name).write_block<double>({s, first_path, 0}, {1, paths, static_cast<std::size_t>(layout_.weeks)},
+                                               data);
 }
 
 namespace {
@@ -453,8 +450,8 @@ std::vector<unsigned char> encode_padded(const h5::Variable& var, std::span<cons
                                          std::size_t chunk_paths, std::size_t weeks) {
   if (paths == 0 || paths > chunk_paths || data.size() != paths * weeks)
     throw std::invalid_argument("encode_per_path: " + std::to_string(data.size()) + " values for " +
-                                std::to_string(paths) + " paths x " + std::to_string(weeks) +
-                                " weeks (at most " + std::to_string(chunk_paths) + " paths a chunk)");
+                                std::to_string(paths) + " paths x " + std::to_string(weeks) + " weeks (at most " +
+                                std::to_string(chunk_paths) + " paths a chunk)");
   if (paths == chunk_paths) return var.encode_chunk(data);
   std::vector<T> chunk(chunk_paths * weeks, T{});
   std::copy(data.begin(), data.end(), chunk.begin());
@@ -479,9 +476,9 @@ void OutputFile::write_encoded_per_path(std::size_t s, const std::string& name, 
 }
 
 std::size_t OutputFile::encoded_bytes(std::span<const char> values, std::size_t element_bytes) {
-  return h5::encode_chunk(std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(values.data()),
-                                                         values.size()),
-                          element_bytes, kPerPathFilters)
+  return h5::encode_chunk(
+             std::span<const unsigned char>(reinterpret_cast<const unsigned char*>(values.data()), values.size()),
+             element_bytes, kPerPathFilters)
       .size();
 }
 

@@ -31,17 +31,17 @@ inline constexpr const char* kOutputFormat = "chainsim-ensemble";
 inline constexpr int kOutputFormatVersion = 2;
 
 struct OutputLayout {
-  std::filesystem::path path;              // final name
+  std::filesystem::path path;  // final name
   Date start{};
   int weeks = 0;
   std::int64_t paths = 0;
   std::vector<std::string> scenarios;
-  std::vector<std::string> region_codes;   // {"NL"} in national mode
+  std::vector<std::string> region_codes;  // {"NL"} in national mode
   std::vector<std::string> region_names;
   std::vector<double> quantiles;
   std::vector<double> risk_levels;
   std::vector<PeriodInfo> periods;
-  std::vector<std::string> ensemble;       // per-path variable names
+  std::vector<std::string> ensemble;  // per-path variable names
   // Provenance, all identical between identical runs.
   std::string configuration_toml;
   std::string configuration_source;
@@ -114,8 +114,8 @@ class OutputFile {
 
  private:
   struct Impl;
-  void define();             // the dimensions, variables and attributes
-  void abandon() noexcept;   // closes and removes the temporary file after an error
+  void define();            // the dimensions, variables and attributes
+  void abandon() noexcept;  // closes and removes the temporary file after an error
   OutputLayout layout_;
   std::filesystem::path tmp_;
   std::unique_ptr<Impl> impl_;

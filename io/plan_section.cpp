@@ -60,53 +60,79 @@ void write_plan_section(OutputFile& out, const Plan& plan, const Config& base) {
                        {{{"long_name", "period of the capacity plan: quarter or half-year of the week's Monday"}}, {}});
     const std::vector<std::string> d = {"plan_period"};
     const std::string days = "days since " + iso_date(start);
-    f.write_variable<std::int32_t>("plan_period_first_week", d, column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.period.first_week; }),
-                                   described("index of the period's first simulated week"));
-    f.write_variable<std::int32_t>("plan_period_end_week", d, column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.period.end_week; }),
-                                   described("index one past the period's last simulated week"));
-    f.write_variable<std::int8_t>("plan_orderable", d, column<std::int8_t>(cap, [](const CapacityPeriodPlan& p) { return p.orderable ? 1 : 0; }),
-                                  {.string_attrs = {{"long_name", "1 if places ordered at the start can be in effect "
-                                                                  "in some week of the period (lead time)"},
-                                                    {"flag_values", "0 1"},
-                                                    {"flag_meanings", "too_late orderable"}}});
-    f.write_variable<std::int32_t>("plan_order_week", d, column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.order_week; }),
+    f.write_variable<std::int32_t>(
+        "plan_period_first_week", d,
+        column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.period.first_week; }),
+        described("index of the period's first simulated week"));
+    f.write_variable<std::int32_t>(
+        "plan_period_end_week", d,
+        column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.period.end_week; }),
+        described("index one past the period's last simulated week"));
+    f.write_variable<std::int8_t>(
+        "plan_orderable", d, column<std::int8_t>(cap, [](const CapacityPeriodPlan& p) { return p.orderable ? 1 : 0; }),
+        {.string_attrs = {{"long_name",
+                           "1 if places ordered at the start can be in effect "
+                           "in some week of the period (lead time)"},
+                          {"flag_values", "0 1"},
+                          {"flag_meanings", "too_late orderable"}}});
+    f.write_variable<std::int32_t>("plan_order_week", d,
+                                   column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.order_week; }),
                                    described("week in which the period's places are ordered (effective week minus "
                                              "the lead time)"));
-    f.write_variable<std::int32_t>("plan_effective_week", d, column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.effective_week; }),
-                                   described("first week in which the period's added places are in effect"));
-    f.write_variable<std::int64_t>("plan_places_added", d, column<std::int64_t>(cap, [](const CapacityPeriodPlan& p) { return p.added; }),
+    f.write_variable<std::int32_t>(
+        "plan_effective_week", d,
+        column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.effective_week; }),
+        described("first week in which the period's added places are in effect"));
+    f.write_variable<std::int64_t>("plan_places_added", d,
+                                   column<std::int64_t>(cap, [](const CapacityPeriodPlan& p) { return p.added; }),
                                    described("regular places the plan adds for the period, from its effective week "
                                              "on (places)"));
-    f.write_variable<std::int64_t>("plan_places_added_total", d, column<std::int64_t>(cap, [](const CapacityPeriodPlan& p) { return p.total_added; }),
+    f.write_variable<std::int64_t>("plan_places_added_total", d,
+                                   column<std::int64_t>(cap, [](const CapacityPeriodPlan& p) { return p.total_added; }),
                                    described("regular places the plan has added up to and including the period "
                                              "(places)"));
-    f.write_variable<double>("plan_shortfall_probability_reference", d, column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_reference; }),
+    f.write_variable<double>("plan_shortfall_probability_reference", d,
+                             column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_reference; }),
                              described("probability of a shortfall in some week of the period without added places "
                                        "(the plan's quota kept)"));
-    f.write_variable<double>("plan_shortfall_probability", d, column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_planned; }),
+    f.write_variable<double>("plan_shortfall_probability", d,
+                             column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_planned; }),
                              described("probability of a shortfall in some week of the period with the plan"));
-    f.write_variable<double>("plan_shortfall_probability_se", d, column<double>(cap, [n](const CapacityPeriodPlan& p) { return std::sqrt(p.p_planned * (1 - p.p_planned) / n); }),
-                             described("Monte Carlo standard error of plan_shortfall_probability"));
-    f.write_variable<double>("plan_shortfall_probability_before_delivery", d, column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_before_delivery; }),
+    f.write_variable<double>(
+        "plan_shortfall_probability_se", d,
+        column<double>(cap,
+                       [n](const CapacityPeriodPlan& p) { return std::sqrt(p.p_planned * (1 - p.p_planned) / n); }),
+        described("Monte Carlo standard error of plan_shortfall_probability"));
+    f.write_variable<double>("plan_shortfall_probability_before_delivery", d,
+                             column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_before_delivery; }),
                              described("probability of a shortfall in the period's weeks before its effective week "
                                        "(beyond the reach of an order placed at the start)"));
-    f.write_variable<double>("plan_shortfall_person_weeks_reference", d, column<double>(cap, [](const CapacityPeriodPlan& p) { return p.shortfall_person_weeks_reference; }),
-                             described("expected shortfall person-weeks in the period without added places "
-                                       "(person-weeks)",
-                                       "week"));
-    f.write_variable<double>("plan_shortfall_person_weeks", d, column<double>(cap, [](const CapacityPeriodPlan& p) { return p.shortfall_person_weeks_planned; }),
-                             described("expected shortfall person-weeks in the period with the plan (person-weeks)",
-                                       "week"));
-    f.write_variable<double>("plan_cost_added_places", d, column<double>(cap, [](const CapacityPeriodPlan& p) { return p.cost_added_places; }),
+    f.write_variable<double>(
+        "plan_shortfall_person_weeks_reference", d,
+        column<double>(cap, [](const CapacityPeriodPlan& p) { return p.shortfall_person_weeks_reference; }),
+        described("expected shortfall person-weeks in the period without added places "
+                  "(person-weeks)",
+                  "week"));
+    f.write_variable<double>(
+        "plan_shortfall_person_weeks", d,
+        column<double>(cap, [](const CapacityPeriodPlan& p) { return p.shortfall_person_weeks_planned; }),
+        described("expected shortfall person-weeks in the period with the plan (person-weeks)", "week"));
+    f.write_variable<double>("plan_cost_added_places", d,
+                             column<double>(cap, [](const CapacityPeriodPlan& p) { return p.cost_added_places; }),
                              euro("cost of the added places in effect in the period, at the regular rate",
                                   base.costs.regular_place_week, "regular_place_week"));
-    f.write_variable<double>("plan_avoided_at_emergency_rate", d, column<double>(cap, [](const CapacityPeriodPlan& p) { return p.avoided_at_emergency_rate; }),
-                             euro("shortfall person-weeks the plan avoids in the period, at the emergency rate",
-                                  base.costs.cno_place_week, "cno_place_week"));
-    f.write_variable<double>("plan_avoided_at_shortfall_rate", d, column<double>(cap, [](const CapacityPeriodPlan& p) { return p.avoided_at_shortfall_rate; }),
-                             euro("shortfall person-weeks the plan avoids in the period, at the shortfall rate",
-                                  base.costs.shortfall_person_week, "shortfall_person_week"));
-    f.write_variable<std::int32_t>("plan_evaluations", d, column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.evaluations; }),
+    f.write_variable<double>(
+        "plan_avoided_at_emergency_rate", d,
+        column<double>(cap, [](const CapacityPeriodPlan& p) { return p.avoided_at_emergency_rate; }),
+        euro("shortfall person-weeks the plan avoids in the period, at the emergency rate", base.costs.cno_place_week,
+             "cno_place_week"));
+    f.write_variable<double>(
+        "plan_avoided_at_shortfall_rate", d,
+        column<double>(cap, [](const CapacityPeriodPlan& p) { return p.avoided_at_shortfall_rate; }),
+        euro("shortfall person-weeks the plan avoids in the period, at the shortfall rate",
+             base.costs.shortfall_person_week, "shortfall_person_week"));
+    f.write_variable<std::int32_t>("plan_evaluations", d,
+                                   column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.evaluations; }),
                                    described("re-simulations of the period's weeks the search made"));
     f.write_string_variable("plan_status", d, std::span<const std::string>(status),
                             {.string_attrs = {{"long_name", "whether the period meets the risk: met, or why not"}}});

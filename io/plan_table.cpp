@@ -48,8 +48,8 @@ std::string capacity_note(const CapacityPeriodPlan& p, const Plan& plan, const C
     add("places ordered at the start arrive on " + arrival + " (lead time " + std::to_string(plan.lead_weeks) +
         " weeks), after this period");
   else if (p.effective_week > p.period.first_week)
-    add("places ordered at the start arrive on " + arrival + "; P(shortfall before then) = " +
-        num(p.p_before_delivery, 4));
+    add("places ordered at the start arrive on " + arrival +
+        "; P(shortfall before then) = " + num(p.p_before_delivery, 4));
   if (p.status == PlanStatus::Unreachable) add("the target is not met with any number of places searched");
   return note;
 }
@@ -66,27 +66,54 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
   const QuotaPlan& q = plan.quota;
 
   // ---- CSV ----
-  append_csv_row(out.csv, {"lever", "period", "period_start", "period_end", "status", "order_by", "in_effect_from",
-                           "places_added", "places_added_total", "quota", "quota_target", "quota_by",
-                           "risk_reference", "risk_plan", "risk_plan_se", "risk_before_delivery",
-                           "shortfall_person_weeks_reference", "shortfall_person_weeks_plan",
-                           "cost_added_places_eur", "avoided_at_emergency_rate_eur", "avoided_at_shortfall_rate_eur",
+  append_csv_row(out.csv, {"lever",
+                           "period",
+                           "period_start",
+                           "period_end",
+                           "status",
+                           "order_by",
+                           "in_effect_from",
+                           "places_added",
+                           "places_added_total",
+                           "quota",
+                           "quota_target",
+                           "quota_by",
+                           "risk_reference",
+                           "risk_plan",
+                           "risk_plan_se",
+                           "risk_before_delivery",
+                           "shortfall_person_weeks_reference",
+                           "shortfall_person_weeks_plan",
+                           "cost_added_places_eur",
+                           "avoided_at_emergency_rate_eur",
+                           "avoided_at_shortfall_rate_eur",
                            "note"});
   for (const CapacityPeriodPlan& p : plan.capacity) {
     std::string note = capacity_note(p, plan, base);
     for (const Price* pr : {&regular, &emergency, &shortfall})
       if (!pr->given) note += (note.empty() ? "" : "; ") + pr->missing;
-    append_csv_row(out.csv,
-                   {"capacity", p.period.label, iso_date(p.period.start),
-                    iso_date(p.period.end - std::chrono::days{1}), plan_status_name(p.status),
-                    p.orderable ? iso_date(monday_of(start, p.order_week)) : "",
-                    p.orderable ? iso_date(monday_of(start, p.effective_week)) : "", num(p.added, 0),
-                    num(p.total_added, 0), "", "", "", num(p.p_reference, 6), num(p.p_planned, 6),
-                    num(standard_error(p.p_planned, plan.paths), 6), num(p.p_before_delivery, 6),
-                    num(p.shortfall_person_weeks_reference), num(p.shortfall_person_weeks_planned),
-                    regular.given ? num(p.cost_added_places) : "",
-                    emergency.given ? num(p.avoided_at_emergency_rate) : "",
-                    shortfall.given ? num(p.avoided_at_shortfall_rate) : "", note});
+    append_csv_row(out.csv, {"capacity",
+                             p.period.label,
+                             iso_date(p.period.start),
+                             iso_date(p.period.end - std::chrono::days{1}),
+                             plan_status_name(p.status),
+                             p.orderable ? iso_date(monday_of(start, p.order_week)) : "",
+                             p.orderable ? iso_date(monday_of(start, p.effective_week)) : "",
+                             num(p.added, 0),
+                             num(p.total_added, 0),
+                             "",
+                             "",
+                             "",
+                             num(p.p_reference, 6),
+                             num(p.p_planned, 6),
+                             num(standard_error(p.p_planned, plan.paths), 6),
+                             num(p.p_before_delivery, 6),
+                             num(p.shortfall_person_weeks_reference),
+                             num(p.shortfall_person_weeks_planned),
+                             regular.given ? num(p.cost_added_places) : "",
+                             emergency.given ? num(p.avoided_at_emergency_rate) : "",
+                             shortfall.given ? num(p.avoided_at_shortfall_rate) : "",
+                             note});
   }
   if (q.searched) {
     std::string note = q.status == PlanStatus::Unreachable
@@ -96,10 +123,28 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
     note += (note.empty() ? "" : "; ") + no_housing_price;
     const auto& labels = q.half_years.empty() ? std::vector<std::string>{""} : q.half_years;
     for (const std::string& h : labels)
-      append_csv_row(out.csv, {"quota", h, "", "", plan_status_name(q.status), "", "", "", "",
-                               q.status == PlanStatus::Met ? num(q.quota, 0) : "", num(q.goal.target, 0),
-                               iso_date(q.goal.by), num(1 - q.p_reference, 6), num(1 - q.p_planned, 6),
-                               num(standard_error(q.p_planned, plan.paths), 6), "", "", "", "", "", "", note});
+      append_csv_row(out.csv, {"quota",
+                               h,
+                               "",
+                               "",
+                               plan_status_name(q.status),
+                               "",
+                               "",
+                               "",
+                               "",
+                               q.status == PlanStatus::Met ? num(q.quota, 0) : "",
+                               num(q.goal.target, 0),
+                               iso_date(q.goal.by),
+                               num(1 - q.p_reference, 6),
+                               num(1 - q.p_planned, 6),
+                               num(standard_error(q.p_planned, plan.paths), 6),
+                               "",
+                               "",
+                               "",
+                               "",
+                               "",
+                               "",
+                               note});
   }
 
   // ---- Markdown ----
@@ -109,8 +154,9 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
         std::to_string(plan.seed) + "; common random numbers for every candidate (docs/plan.md).\n\n";
   if (q.searched) {
     md += "## Housing quota\n\n";
-    md += "| half-years | quota per half-year | target | P(above the target) with the configured quotas | "
-          "with the plan (± MC se) | status | cost |\n|---|---|---|---|---|---|---|\n";
+    md +=
+        "| half-years | quota per half-year | target | P(above the target) with the configured quotas | "
+        "with the plan (± MC se) | status | cost |\n|---|---|---|---|---|---|---|\n";
     std::string halves;
     for (const auto& h : q.half_years) halves += (halves.empty() ? "" : ", ") + h;
     md += "| " + markdown_cell(halves.empty() ? "-" : halves) + " | " +
@@ -127,19 +173,20 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
         " weeks before they are in effect and stay for the rest of the run. Costs in EUR million: the added "
         "places at the regular rate; the person-weeks without a place that they avoid, priced at the emergency "
         "rate and at the shortfall rate.\n\n";
-  md += "| period | status | order by | in effect from | places added | added in total | P(shortfall) without "
-        "added places | with the plan (± MC se) | person-weeks without a place: without / with | cost of the added "
-        "places | avoided, at the emergency rate | avoided, at the shortfall rate | note |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  md +=
+      "| period | status | order by | in effect from | places added | added in total | P(shortfall) without "
+      "added places | with the plan (± MC se) | person-weeks without a place: without / with | cost of the added "
+      "places | avoided, at the emergency rate | avoided, at the shortfall rate | note |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const CapacityPeriodPlan& p : plan.capacity) {
     md += "| " + markdown_cell(p.period.label) + (p.period.partial ? "*" : "") + " | " +
           markdown_cell(plan_status_name(p.status)) + " | " +
           (p.added > 0 ? iso_date(monday_of(start, p.order_week)) : "-") + " | " +
-          (p.added > 0 ? iso_date(monday_of(start, p.effective_week)) : "-") + " | " +
-          (p.added > 0 ? "+" : "") + grouped(static_cast<double>(p.added)) + " | " +
-          grouped(static_cast<double>(p.total_added)) + " | " + percent(p.p_reference) + " | " +
-          percent(p.p_planned) + " (± " + percent(standard_error(p.p_planned, plan.paths)) + ") | " +
-          grouped(p.shortfall_person_weeks_reference) + " / " + grouped(p.shortfall_person_weeks_planned) + " | " +
+          (p.added > 0 ? iso_date(monday_of(start, p.effective_week)) : "-") + " | " + (p.added > 0 ? "+" : "") +
+          grouped(static_cast<double>(p.added)) + " | " + grouped(static_cast<double>(p.total_added)) + " | " +
+          percent(p.p_reference) + " | " + percent(p.p_planned) + " (± " +
+          percent(standard_error(p.p_planned, plan.paths)) + ") | " + grouped(p.shortfall_person_weeks_reference) +
+          " / " + grouped(p.shortfall_person_weeks_planned) + " | " +
           (regular.given ? millions(p.cost_added_places) : "-") + " | " +
           (emergency.given ? millions(p.avoided_at_emergency_rate) : "-") + " | " +
           (shortfall.given ? millions(p.avoided_at_shortfall_rate) : "-") + " | " +

@@ -61,7 +61,9 @@ double q_low(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
 double q_high(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
   return ps.metric_quantile_mc_high[static_cast<std::size_t>(m)][k * QS + which];
 }
-double mean_se(const PeriodStats& ps, M m, std::size_t k) { return ps.metric_mean_mcse[static_cast<std::size_t>(m)][k]; }
+double mean_se(const PeriodStats& ps, M m, std::size_t k) {
+  return ps.metric_mean_mcse[static_cast<std::size_t>(m)][k];
+}
 
 // The planning CSV's quantile columns after the period and scenario columns,
 // in column order: (metric, which summary quantile, column name). The Monte
@@ -75,9 +77,9 @@ struct QuantileColumn {
 std::string alpha_label(double alpha) { return std::to_string(static_cast<int>(std::lround(100 * (1 - alpha)))); }
 
 // Metrics compared between scenarios, in column order.
-constexpr M kCompared[] = {M::OccupancyEnd, M::PeakOccupancy,   M::PermitHoldersEnd, M::ShortfallPersonWeeks,
-                           M::Housed,       M::Inflow,          M::DublinTransfers,  M::Returns,
-                           M::CostEur};
+constexpr M kCompared[] = {M::OccupancyEnd,         M::PeakOccupancy, M::PermitHoldersEnd,
+                           M::ShortfallPersonWeeks, M::Housed,        M::Inflow,
+                           M::DublinTransfers,      M::Returns,       M::CostEur};
 
 }  // namespace
 
@@ -89,9 +91,10 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
 
   // ---- planning table, CSV ----
   std::string& c = out.planning_csv;
-  std::vector<std::string> head = {"period", "period_kind", "period_start", "period_end", "partial", "scenario",
-                                   "occupancy_p50", "occupancy_p05", "occupancy_p95", "peak_occupancy_p50",
-                                   "capacity", "shortfall_probability", "shortfall_person_weeks"};
+  std::vector<std::string> head = {
+      "period",   "period_kind",           "period_start",          "period_end",    "partial",
+      "scenario", "occupancy_p50",         "occupancy_p05",         "occupancy_p95", "peak_occupancy_p50",
+      "capacity", "shortfall_probability", "shortfall_person_weeks"};
   for (double a : risk_levels) head.push_back("capacity_needed_" + alpha_label(a));
   for (const char* h : {"permit_holders_p50", "permit_holders_p05", "permit_holders_p95", "housed_p50", "inflow_p50",
                         "inflow_p05", "inflow_p95", "dublin_transfers_p50", "returns_p50", "cost_eur_mean",
@@ -102,18 +105,23 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
   // above keep their order): `_mc_low`/`_mc_high` for quantiles and the
   // capacity needed (95 % order-statistic interval), `_mcse` for means and the
   // probability (standard error).
-  const QuantileColumn qcols_a[] = {{M::OccupancyEnd, 1, "occupancy_p50"}, {M::OccupancyEnd, 0, "occupancy_p05"},
-                                    {M::OccupancyEnd, 2, "occupancy_p95"}, {M::PeakOccupancy, 1, "peak_occupancy_p50"}};
-  const QuantileColumn qcols_b[] = {
-      {M::PermitHoldersEnd, 1, "permit_holders_p50"},   {M::PermitHoldersEnd, 0, "permit_holders_p05"},
-      {M::PermitHoldersEnd, 2, "permit_holders_p95"},   {M::Housed, 1, "housed_p50"},
-      {M::Inflow, 1, "inflow_p50"},                     {M::Inflow, 0, "inflow_p05"},
-      {M::Inflow, 2, "inflow_p95"},                     {M::DublinTransfers, 1, "dublin_transfers_p50"},
-      {M::Returns, 1, "returns_p50"}};
+  const QuantileColumn qcols_a[] = {{M::OccupancyEnd, 1, "occupancy_p50"},
+                                    {M::OccupancyEnd, 0, "occupancy_p05"},
+                                    {M::OccupancyEnd, 2, "occupancy_p95"},
+                                    {M::PeakOccupancy, 1, "peak_occupancy_p50"}};
+  const QuantileColumn qcols_b[] = {{M::PermitHoldersEnd, 1, "permit_holders_p50"},
+                                    {M::PermitHoldersEnd, 0, "permit_holders_p05"},
+                                    {M::PermitHoldersEnd, 2, "permit_holders_p95"},
+                                    {M::Housed, 1, "housed_p50"},
+                                    {M::Inflow, 1, "inflow_p50"},
+                                    {M::Inflow, 0, "inflow_p05"},
+                                    {M::Inflow, 2, "inflow_p95"},
+                                    {M::DublinTransfers, 1, "dublin_transfers_p50"},
+                                    {M::Returns, 1, "returns_p50"}};
   const QuantileColumn qcols_c[] = {
-      {M::PlacesOccupiedEnd, 1, "places_occupied_p50"}, {M::PlacesOccupiedEnd, 0, "places_occupied_p05"},
-      {M::PlacesOccupiedEnd, 2, "places_occupied_p95"}, {M::WithoutPlaceEnd, 1, "without_place_p50"},
-      {M::WithoutPlaceEnd, 2, "without_place_p95"},     {M::WaitingOver14End, 1, "waiting_over_14_weeks_p50"},
+      {M::PlacesOccupiedEnd, 1, "places_occupied_p50"},     {M::PlacesOccupiedEnd, 0, "places_occupied_p05"},
+      {M::PlacesOccupiedEnd, 2, "places_occupied_p95"},     {M::WithoutPlaceEnd, 1, "without_place_p50"},
+      {M::WithoutPlaceEnd, 2, "without_place_p95"},         {M::WaitingOver14End, 1, "waiting_over_14_weeks_p50"},
       {M::WaitingOver14End, 2, "waiting_over_14_weeks_p95"}};
   auto interval_heads = [&](std::span<const QuantileColumn> cols) {
     for (const QuantileColumn& col : cols) {
@@ -136,21 +144,22 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
     const PeriodInfo& p = periods[k];
     for (const ScenarioSummary& s : scenarios) {
       const PeriodStats& ps = s.periods;
-      std::vector<std::string> row = {p.label, kind_name(p.kind), iso_date(p.start),
-                                      iso_date(p.end - std::chrono::days{1}), p.partial ? "1" : "0", s.name};
+      std::vector<std::string> row = {
+          p.label, kind_name(p.kind), iso_date(p.start), iso_date(p.end - std::chrono::days{1}), p.partial ? "1" : "0",
+          s.name};
       for (double v : {q(ps, M::OccupancyEnd, k, 1), q(ps, M::OccupancyEnd, k, 0), q(ps, M::OccupancyEnd, k, 2),
                        q(ps, M::PeakOccupancy, k, 1), mean(ps, M::CapacityEnd, k)})
         row.push_back(num(v));
       row.push_back(prob(ps.shortfall_probability[k]));
       row.push_back(num(ps.shortfall_person_weeks[k]));
       for (std::size_t a = 0; a < A; ++a) row.push_back(num(ps.capacity_needed[k * A + a]));
-      for (double v : {q(ps, M::PermitHoldersEnd, k, 1), q(ps, M::PermitHoldersEnd, k, 0),
-                       q(ps, M::PermitHoldersEnd, k, 2), q(ps, M::Housed, k, 1), q(ps, M::Inflow, k, 1),
-                       q(ps, M::Inflow, k, 0), q(ps, M::Inflow, k, 2), q(ps, M::DublinTransfers, k, 1),
-                       q(ps, M::Returns, k, 1), mean(ps, M::CostEur, k), q(ps, M::PlacesOccupiedEnd, k, 1),
-                       q(ps, M::PlacesOccupiedEnd, k, 0), q(ps, M::PlacesOccupiedEnd, k, 2),
-                       q(ps, M::WithoutPlaceEnd, k, 1), q(ps, M::WithoutPlaceEnd, k, 2),
-                       q(ps, M::WaitingOver14End, k, 1), q(ps, M::WaitingOver14End, k, 2)})
+      for (double v :
+           {q(ps, M::PermitHoldersEnd, k, 1), q(ps, M::PermitHoldersEnd, k, 0), q(ps, M::PermitHoldersEnd, k, 2),
+            q(ps, M::Housed, k, 1), q(ps, M::Inflow, k, 1), q(ps, M::Inflow, k, 0), q(ps, M::Inflow, k, 2),
+            q(ps, M::DublinTransfers, k, 1), q(ps, M::Returns, k, 1), mean(ps, M::CostEur, k),
+            q(ps, M::PlacesOccupiedEnd, k, 1), q(ps, M::PlacesOccupiedEnd, k, 0), q(ps, M::PlacesOccupiedEnd, k, 2),
+            q(ps, M::WithoutPlaceEnd, k, 1), q(ps, M::WithoutPlaceEnd, k, 2), q(ps, M::WaitingOver14End, k, 1),
+            q(ps, M::WaitingOver14End, k, 2)})
         row.push_back(num(v));
       auto intervals = [&](std::span<const QuantileColumn> cols) {
         for (const QuantileColumn& col : cols) {
@@ -178,8 +187,9 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
   md = "| period | scenario | occupancy at end: median [90 % interval] | in a reception place [90 %] | "
        "without a place: median (95 %) | capacity | P(shortfall) |";
   for (double a : risk_levels) md += " capacity needed (" + alpha_label(a) + " %) |";
-  md += " permit holders waiting [90 %] | of them > 14 weeks | housed | inflow [90 %] | Dublin transfers | returns | "
-        "cost (EUR m) |\n";
+  md +=
+      " permit holders waiting [90 %] | of them > 14 weeks | housed | inflow [90 %] | Dublin transfers | returns | "
+      "cost (EUR m) |\n";
   md += "|---|---|---|---|---|---|---|";
   for (std::size_t a = 0; a < A; ++a) md += "---|";
   md += "---|---|---|---|---|---|---|\n";
@@ -187,34 +197,36 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
     const PeriodInfo& p = periods[k];
     for (const ScenarioSummary& s : scenarios) {
       const PeriodStats& ps = s.periods;
-      md += "| " + p.label + (p.partial ? "*" : "") + " | " + markdown_cell(s.name) + " | " + persons(q(ps, M::OccupancyEnd, k, 1)) +
-            " [" + persons(q(ps, M::OccupancyEnd, k, 0)) + " – " + persons(q(ps, M::OccupancyEnd, k, 2)) + "] | " +
-            persons(q(ps, M::PlacesOccupiedEnd, k, 1)) + " [" + persons(q(ps, M::PlacesOccupiedEnd, k, 0)) + " – " +
-            persons(q(ps, M::PlacesOccupiedEnd, k, 2)) + "] | " + persons(q(ps, M::WithoutPlaceEnd, k, 1)) + " (" +
-            persons(q(ps, M::WithoutPlaceEnd, k, 2)) + ") | " + persons(mean(ps, M::CapacityEnd, k)) + " | " + fixed(100 * ps.shortfall_probability[k], 1) + " % ± " +
+      md += "| " + p.label + (p.partial ? "*" : "") + " | " + markdown_cell(s.name) + " | " +
+            persons(q(ps, M::OccupancyEnd, k, 1)) + " [" + persons(q(ps, M::OccupancyEnd, k, 0)) + " – " +
+            persons(q(ps, M::OccupancyEnd, k, 2)) + "] | " + persons(q(ps, M::PlacesOccupiedEnd, k, 1)) + " [" +
+            persons(q(ps, M::PlacesOccupiedEnd, k, 0)) + " – " + persons(q(ps, M::PlacesOccupiedEnd, k, 2)) + "] | " +
+            persons(q(ps, M::WithoutPlaceEnd, k, 1)) + " (" + persons(q(ps, M::WithoutPlaceEnd, k, 2)) + ") | " +
+            persons(mean(ps, M::CapacityEnd, k)) + " | " + fixed(100 * ps.shortfall_probability[k], 1) + " % ± " +
             fixed(100 * ps.shortfall_probability_mcse[k], 1) + " |";
       for (std::size_t a = 0; a < A; ++a)
         md += " " + persons(ps.capacity_needed[k * A + a]) + " (" + persons(ps.capacity_needed_mc_low[k * A + a]) +
               "–" + persons(ps.capacity_needed_mc_high[k * A + a]) + ") |";
       md += " " + persons(q(ps, M::PermitHoldersEnd, k, 1)) + " [" + persons(q(ps, M::PermitHoldersEnd, k, 0)) + " – " +
             persons(q(ps, M::PermitHoldersEnd, k, 2)) + "] | " + persons(q(ps, M::WaitingOver14End, k, 1)) + " | " +
-            persons(q(ps, M::Housed, k, 1)) + " | " +
-            persons(q(ps, M::Inflow, k, 1)) + " [" + persons(q(ps, M::Inflow, k, 0)) + " – " +
-            persons(q(ps, M::Inflow, k, 2)) + "] | " + persons(q(ps, M::DublinTransfers, k, 1)) + " | " +
-            persons(q(ps, M::Returns, k, 1)) + " | " + fixed(mean(ps, M::CostEur, k) / 1e6, 1) + " |\n";
+            persons(q(ps, M::Housed, k, 1)) + " | " + persons(q(ps, M::Inflow, k, 1)) + " [" +
+            persons(q(ps, M::Inflow, k, 0)) + " – " + persons(q(ps, M::Inflow, k, 2)) + "] | " +
+            persons(q(ps, M::DublinTransfers, k, 1)) + " | " + persons(q(ps, M::Returns, k, 1)) + " | " +
+            fixed(mean(ps, M::CostEur, k) / 1e6, 1) + " |\n";
     }
   }
-  md += "\nOccupancy (everyone in the chain, with or without a bed), persons in a reception place (regular, TNV "
-        "and CNO places: comparable with COA's published occupancy), persons without a place and permit holders at "
-        "the period's last week; \"> 14 weeks\": permit holders who have waited longer than 14 weeks (median; 0 when "
-        "the scenario does not track waiting times); housed, inflow (first and repeat "
-        "applications and family reunification), Dublin transfers and returns are period totals (medians over "
-        "paths); capacity and cost are means. P(shortfall): probability that occupancy exceeds capacity in some "
-        "week of the period. Capacity needed (x %): the smallest capacity that the peak occupancy of the period "
-        "exceeds with probability at most 100 − x %. Monte Carlo error (from the finite number of paths): P(shortfall) ± "
-        "one standard error in percentage points; capacity needed with its 95 % Monte Carlo interval in parentheses "
-        "(order statistics); the CSV has the error of every figure (`_mcse`, `_mc_low`, `_mc_high`). * partial "
-        "period.\n";
+  md +=
+      "\nOccupancy (everyone in the chain, with or without a bed), persons in a reception place (regular, TNV "
+      "and CNO places: comparable with COA's published occupancy), persons without a place and permit holders at "
+      "the period's last week; \"> 14 weeks\": permit holders who have waited longer than 14 weeks (median; 0 when "
+      "the scenario does not track waiting times); housed, inflow (first and repeat "
+      "applications and family reunification), Dublin transfers and returns are period totals (medians over "
+      "paths); capacity and cost are means. P(shortfall): probability that occupancy exceeds capacity in some "
+      "week of the period. Capacity needed (x %): the smallest capacity that the peak occupancy of the period "
+      "exceeds with probability at most 100 − x %. Monte Carlo error (from the finite number of paths): P(shortfall) ± "
+      "one standard error in percentage points; capacity needed with its 95 % Monte Carlo interval in parentheses "
+      "(order statistics); the CSV has the error of every figure (`_mcse`, `_mc_low`, `_mc_high`). * partial "
+      "period.\n";
 
   // ---- scenario comparison ----
   // The capacity columns (mean capacity at the period's end in the baseline,
@@ -226,9 +238,9 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
     const std::string n = kPeriodMetricNames[static_cast<std::size_t>(m)];
     for (const char* stat : {"_diff_mean", "_diff_p05", "_diff_p95"}) chead.push_back(n + stat);
   }
-  for (const char* h : {"shortfall_probability_diff", "shortfall_probability_diff_lo90",
-                        "shortfall_probability_diff_hi90", "capacity_baseline", "capacity_diff_mean",
-                        "capacity_diff_p05", "capacity_diff_p95"})
+  for (const char* h :
+       {"shortfall_probability_diff", "shortfall_probability_diff_lo90", "shortfall_probability_diff_hi90",
+        "capacity_baseline", "capacity_diff_mean", "capacity_diff_p05", "capacity_diff_p95"})
     chead.emplace_back(h);
   append_csv_row(cc, chead);
   std::string& cm = out.comparison_md;
@@ -253,22 +265,23 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
       append_csv_row(cc, row);
       auto cell = [&](M m) {
         const auto i = static_cast<std::size_t>(m);
-        return signed_persons(d.mean[i][k]) + " [" + signed_persons(d.low[i][k]) + ", " +
-               signed_persons(d.high[i][k]) + "]";
+        return signed_persons(d.mean[i][k]) + " [" + signed_persons(d.low[i][k]) + ", " + signed_persons(d.high[i][k]) +
+               "]";
       };
       const auto cost = static_cast<std::size_t>(M::CostEur);
       cm += "| " + p.label + (p.partial ? "*" : "") + " | " + markdown_cell(d.name) + " | " + cell(M::OccupancyEnd) +
-            " | " + cell(M::PeakOccupancy) + " | " + cell(M::PermitHoldersEnd) + " | " +
-            cell(M::ShortfallPersonWeeks) + " | " + fixed(100 * d.shortfall_probability[k], 1) + " pp [" +
+            " | " + cell(M::PeakOccupancy) + " | " + cell(M::PermitHoldersEnd) + " | " + cell(M::ShortfallPersonWeeks) +
+            " | " + fixed(100 * d.shortfall_probability[k], 1) + " pp [" +
             fixed(100 * d.shortfall_probability_low[k], 1) + ", " + fixed(100 * d.shortfall_probability_high[k], 1) +
             "] | " + fixed(d.mean[cost][k] / 1e6, 1) + " [" + fixed(d.low[cost][k] / 1e6, 1) + ", " +
             fixed(d.high[cost][k] / 1e6, 1) + "] | " + persons(base_capacity) + ", " + cell(M::CapacityEnd) + " |\n";
     }
   }
-  cm += "\nPaired differences path by path (common random numbers): the mean and, in brackets, the 5 % and 95 % "
-        "quantiles of the per-path differences; for P(shortfall) the difference in percentage points with its 90 % "
-        "confidence interval. Capacity at end: the baseline's mean capacity in the period's last week and "
-        "the scenario's paired difference to it (mean [5 %, 95 %]).\n";
+  cm +=
+      "\nPaired differences path by path (common random numbers): the mean and, in brackets, the 5 % and 95 % "
+      "quantiles of the per-path differences; for P(shortfall) the difference in percentage points with its 90 % "
+      "confidence interval. Capacity at end: the baseline's mean capacity in the period's last week and "
+      "the scenario's paired difference to it (mean [5 %, 95 %]).\n";
   return out;
 }
 

@@ -90,9 +90,10 @@ RegionalPlanningTables regional_planning_tables(const std::vector<PeriodInfo>& p
       }
     }
   }
-  md += "\nPermit holders in reception waiting for housing in the safety region at the period's last week "
-        "(median and 5 %–95 % quantiles over paths, and the mean), and permit holders housed by the region's "
-        "municipalities in the period (mean over paths). * partial period.\n";
+  md +=
+      "\nPermit holders in reception waiting for housing in the safety region at the period's last week "
+      "(median and 5 %–95 % quantiles over paths, and the mean), and permit holders housed by the region's "
+      "municipalities in the period (mean over paths). * partial period.\n";
   return out;
 }
 

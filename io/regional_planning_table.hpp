@@ -34,7 +34,6 @@ RegionalPlanningTables regional_planning_tables(const std::vector<PeriodInfo>& p
 void write_regional_planning_tables(const std::string& stem, const std::vector<PeriodInfo>& periods,
                                     const std::vector<ScenarioSummary>& scenarios,
                                     const std::vector<std::string>& region_codes,
-                                    const std::vector<std::string>& region_names,
-                                    const std::vector<double>& quantiles);
+                                    const std::vector<std::string>& region_names, const std::vector<double>& quantiles);
 
 }  // namespace chainsim::io

@@ -48,9 +48,8 @@ RunEstimate estimate_run(const RunPlan& plan, std::size_t configuration_bytes) {
   // configuration text stored as an attribute, and a little for the
   // superblock and the root group.
   const double per_path_count = static_cast<double>(base.output.ensemble.size());
-  const double variables =
-      3.0 * (core::kNumVars + kStoredRegionalVars) + 12 + 7.0 * kNumPeriodMetrics + 3.0 * kNumPeriodMetrics + 5 +
-      per_path_count;
+  const double variables = 3.0 * (core::kNumVars + kStoredRegionalVars) + 12 + 7.0 * kNumPeriodMetrics +
+                           3.0 * kNumPeriodMetrics + 5 + per_path_count;
   e.metadata_bytes = 900 * variables + per_path_count * (4096 + 50 * S * std::ceil(P / 256)) +
                      static_cast<double>(configuration_bytes) + 32768;
   // The planning table and the comparison, CSV and Markdown: some 250 bytes
@@ -66,10 +65,10 @@ RunEstimate estimate_run(const RunPlan& plan, std::size_t configuration_bytes) {
                    windows * (32 + 12.0 * static_cast<double>(base.output.ensemble.size()) * std::ceil(P / 256));
   // Until the pilot has measured a path's state: a bound from its parts
   // (scalars, a stock per region, the Dublin and reunification queues).
-  e.state_bytes = state_bytes(P, 300 + 8 * (2.0 * R + base.dublin.deadline_weeks + base.nareis.max_lag_weeks),
-                              periods, summaries, window < base.run.weeks);
-  e.memory_bytes = static_cast<double>(Ensemble::bytes_per_week(regions, base.run.paths)) * window +
-                   2 * e.state_bytes + P * window * per_path_vars + 64e6;
+  e.state_bytes = state_bytes(P, 300 + 8 * (2.0 * R + base.dublin.deadline_weeks + base.nareis.max_lag_weeks), periods,
+                              summaries, window < base.run.weeks);
+  e.memory_bytes = static_cast<double>(Ensemble::bytes_per_week(regions, base.run.paths)) * window + 2 * e.state_bytes +
+                   P * window * per_path_vars + 64e6;
   return e;
 }
 

@@ -27,9 +27,7 @@ struct RunEstimate {
   // The most the run holds on disk at once: all window files and a state
   // file, and then either the outputs being written or a second state file
   // (a state is saved under a temporary name before it replaces the last).
-  double disk_bytes() const {
-    return window_bytes + state_bytes + std::max(state_bytes, output_bytes() + table_bytes);
-  }
+  double disk_bytes() const { return window_bytes + state_bytes + std::max(state_bytes, output_bytes() + table_bytes); }
 };
 
 // The state file at its largest. With more than one window per scenario, a

@@ -17,8 +17,13 @@ std::string table_stem(const fs::path& out) {
 
 std::vector<fs::path> run_outputs(const fs::path& out) {
   const std::string stem = table_stem(out);
-  return {out, stem + ".planning.csv", stem + ".planning.md", stem + ".comparison.csv", stem + ".comparison.md",
-          stem + ".regional.csv", stem + ".regional.md"};
+  return {out,
+          stem + ".planning.csv",
+          stem + ".planning.md",
+          stem + ".comparison.csv",
+          stem + ".comparison.md",
+          stem + ".regional.csv",
+          stem + ".regional.md"};
 }
 
 OutputLayout output_layout(const RunPlan& plan, const ScenarioSet& set, const fs::path& output) {
@@ -45,7 +50,8 @@ OutputLayout output_layout(const RunPlan& plan, const ScenarioSet& set, const fs
 std::uint64_t window_file_bytes(const RunPlan& plan, int weeks) {
   std::uint64_t bytes = 0;
   for (const auto& name : plan.base.output.ensemble)
-    bytes += per_path_element_bytes(name) * static_cast<std::uint64_t>(plan.paths()) * static_cast<std::uint64_t>(weeks);
+    bytes +=
+        per_path_element_bytes(name) * static_cast<std::uint64_t>(plan.paths()) * static_cast<std::uint64_t>(weeks);
   return bytes;
 }
 
@@ -72,7 +78,8 @@ bool assemble_output(const OutputLayout& layout, const RunPlan& plan, const RunP
 }
 
 void write_tables(const OutputLayout& layout, const RunProgress& progress) {
-  const PlanningTables tables = planning_tables(layout.periods, progress.done, progress.comparisons, layout.risk_levels);
+  const PlanningTables tables =
+      planning_tables(layout.periods, progress.done, progress.comparisons, layout.risk_levels);
   const std::string stem = table_stem(layout.path);
   write_text_atomically(stem + ".planning.csv", tables.planning_csv);
   write_text_atomically(stem + ".planning.md", tables.planning_md);

@@ -18,9 +18,9 @@
 namespace chainsim::io {
 
 struct ValueChange {
-  std::string key;        // "capacity.tnv", "levers.dublin", "capacity.tnv[cruise ship 2].places"
-  std::string baseline;   // the value as TOML text; "" when the baseline has no such key
-  std::string scenario;   // likewise for the scenario
+  std::string key;           // "capacity.tnv", "levers.dublin", "capacity.tnv[cruise ship 2].places"
+  std::string baseline;      // the value as TOML text; "" when the baseline has no such key
+  std::string scenario;      // likewise for the scenario
   std::string text() const;  // "key: baseline → scenario" (or "key: added ...", "key: removed")
 };
 

@@ -62,11 +62,10 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
       for (std::size_t i = 0; i < r.groups.size(); ++i) {
         const IndexEstimate& a = s.first[i];
         const IndexEstimate& t = s.total[i];
-        append_csv_row(f.indices_csv,
-                       {kSensitivityOutputNames[o], hz.label, iso_date(hz.date), std::to_string(hz.first_week),
-                        std::to_string(hz.last_week), r.groups[i].name, kind_name(r.groups[i].kind),
-                        csv_num(a.estimate), csv_num(a.low), csv_num(a.high), csv_num(t.estimate), csv_num(t.low),
-                        csv_num(t.high)});
+        append_csv_row(f.indices_csv, {kSensitivityOutputNames[o], hz.label, iso_date(hz.date),
+                                       std::to_string(hz.first_week), std::to_string(hz.last_week), r.groups[i].name,
+                                       kind_name(r.groups[i].kind), csv_num(a.estimate), csv_num(a.low),
+                                       csv_num(a.high), csv_num(t.estimate), csv_num(t.low), csv_num(t.high)});
       }
     }
   }
@@ -80,10 +79,10 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
       const SobolIndices& s = r.at(out, h);
       const VarianceSplit v = variance_split(r, out, h);
       append_csv_row(f.split_csv,
-                     {kSensitivityOutputNames[o], r.horizons[h].label, iso_date(r.horizons[h].date),
-                      csv_num(s.mean, 4), csv_num(std::sqrt(s.variance), 4), csv_num(v.parameters.estimate),
-                      csv_num(v.parameters.low), csv_num(v.parameters.high), csv_num(v.interaction.estimate),
-                      csv_num(v.process.estimate), csv_num(v.process.low), csv_num(v.process.high)});
+                     {kSensitivityOutputNames[o], r.horizons[h].label, iso_date(r.horizons[h].date), csv_num(s.mean, 4),
+                      csv_num(std::sqrt(s.variance), 4), csv_num(v.parameters.estimate), csv_num(v.parameters.low),
+                      csv_num(v.parameters.high), csv_num(v.interaction.estimate), csv_num(v.process.estimate),
+                      csv_num(v.process.low), csv_num(v.process.high)});
     }
   }
 
@@ -92,14 +91,15 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
   const std::string level = level_label(info.bootstrap);
   md = "# Sensitivity of the forecast to its uncertain inputs\n\n";
   md += "Scenario `" + markdown_cell(info.scenario) + "` of " + markdown_cell(info.source) + ", seed " +
-        std::to_string(info.seed) + ". Saltelli design of N = " + std::to_string(r.design_size) + " rows: " +
-        std::to_string(r.simulated_paths) + " paths simulated. Intervals: " + level + " bootstrap percentile " +
-        "intervals over the design's rows (" + std::to_string(info.bootstrap.replicates) + " replicates). " +
-        "Method: docs/sensitivity.md.\n\n";
-  md += "First-order index: the share of the output's variance that the input explains alone. Total index: the "
-        "share it has a part in, alone or together with other inputs. An index near 0 means that fixing the input "
-        "would hardly narrow the forecast; a total well above the first-order index means the input matters "
-        "through interactions.\n\n";
+        std::to_string(info.seed) + ". Saltelli design of N = " + std::to_string(r.design_size) +
+        " rows: " + std::to_string(r.simulated_paths) + " paths simulated. Intervals: " + level +
+        " bootstrap percentile " + "intervals over the design's rows (" + std::to_string(info.bootstrap.replicates) +
+        " replicates). " + "Method: docs/sensitivity.md.\n\n";
+  md +=
+      "First-order index: the share of the output's variance that the input explains alone. Total index: the "
+      "share it has a part in, alone or together with other inputs. An index near 0 means that fixing the input "
+      "would hardly narrow the forecast; a total well above the first-order index means the input matters "
+      "through interactions.\n\n";
 
   md += "## Where the spread comes from\n\n";
   md += "| output | horizon | mean | sd | parameter uncertainty [" + level + "] | interaction | process noise [" +
@@ -116,10 +116,11 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
             cell(v.parameters) + " | " + fixed(v.interaction.estimate, 2) + " | " + cell(v.process) + " |\n";
     }
   }
-  md += "\nParameter uncertainty: the first-order index of all priors together (the variance of the output's "
-        "mean given the parameters). Process noise: the share left when the parameters are known and the "
-        "weekly draws vary (1 − the priors' total index). Interaction: the rest. The shortfall's mean is "
-        "P(shortfall).\n";
+  md +=
+      "\nParameter uncertainty: the first-order index of all priors together (the variance of the output's "
+      "mean given the parameters). Process noise: the share left when the parameters are known and the "
+      "weekly draws vary (1 − the priors' total index). Interaction: the rest. The shortfall's mean is "
+      "P(shortfall).\n";
 
   for (std::size_t o = 0; o < kNumSensitivityOutputs; ++o) {
     const auto out = static_cast<SensitivityOutput>(o);
@@ -172,13 +173,12 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
                              percent(v.process.estimate) + ", interaction " + percent(v.interaction.estimate)
                        : "does not vary: no indices";
       for (std::size_t i = 0; i < r.groups.size(); ++i)
-        p.bars.push_back({r.groups[i].name, s.first[i].estimate, s.total[i].estimate, s.total[i].low,
-                          s.total[i].high});
+        p.bars.push_back({r.groups[i].name, s.first[i].estimate, s.total[i].estimate, s.total[i].low, s.total[i].high});
       panels.push_back(std::move(p));
     }
   }
-  f.tornado_svg = tornado_svg("Sensitivity indices, scenario " + info.scenario + " (N = " +
-                                  std::to_string(r.design_size) + ", " + level + " intervals)",
+  f.tornado_svg = tornado_svg("Sensitivity indices, scenario " + info.scenario +
+                                  " (N = " + std::to_string(r.design_size) + ", " + level + " intervals)",
                               panels, static_cast<int>(H));
   return f;
 }

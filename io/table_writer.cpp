@@ -6,8 +6,8 @@
 namespace chainsim::io {
 
 std::string csv_field(std::string_view s) {
-  const bool needs_quotes = s.find_first_of(",\"\r\n") != std::string_view::npos ||
-                            (!s.empty() && (s.front() == ' ' || s.back() == ' '));
+  const bool needs_quotes =
+      s.find_first_of(",\"\r\n") != std::string_view::npos || (!s.empty() && (s.front() == ' ' || s.back() == ' '));
   if (!needs_quotes) return std::string(s);
   std::string out = "\"";
   for (char c : s) {
@@ -42,8 +42,6 @@ std::string markdown_cell(std::string_view s) {
   return out;
 }
 
-std::string one_line(std::string_view s) {
-  return escape_chars(s, {{'\n', "\\n"}, {'\t', "\\t"}}, "\\x%02X", true);
-}
+std::string one_line(std::string_view s) { return escape_chars(s, {{'\n', "\\n"}, {'\t', "\\t"}}, "\\x%02X", true); }
 
 }  // namespace chainsim::io

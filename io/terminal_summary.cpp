@@ -40,7 +40,9 @@ void print_summary(std::ostream& out, const std::vector<ScenarioSummary>& scenar
   for (std::size_t a = 1; a < risk_levels.size(); ++a)
     if (risk_levels[a] < risk_levels[a_col]) a_col = a;
   const std::string need_label =
-      risk_levels.empty() ? "need" : "need@" + std::to_string(static_cast<int>(std::lround(100 * (1 - risk_levels[a_col])))) + "%";
+      risk_levels.empty()
+          ? "need"
+          : "need@" + std::to_string(static_cast<int>(std::lround(100 * (1 - risk_levels[a_col])))) + "%";
 
   constexpr std::size_t QS = kSummaryQuantiles.size();
   for (const auto& sc : scenarios) {
@@ -55,7 +57,8 @@ void print_summary(std::ostream& out, const std::vector<ScenarioSummary>& scenar
       const double capacity = ps.metric_mean[static_cast<std::size_t>(PeriodMetric::CapacityEnd)][i];
       char prob[16];
       std::snprintf(prob, sizeof prob, "%.1f%%", 100.0 * ps.shortfall_probability[i]);
-      const std::string need = risk_levels.empty() ? "-" : thousands(ps.capacity_needed[i * risk_levels.size() + a_col]);
+      const std::string need =
+          risk_levels.empty() ? "-" : thousands(ps.capacity_needed[i * risk_levels.size() + a_col]);
       out << pad(p.label + (p.partial ? "*" : ""), 10)
           << pad(thousands(occ[1]) + " [" + thousands(occ[0]) + ", " + thousands(occ[2]) + "]", 38)
           << pad(thousands(capacity), 10) << pad(prob, 10) << pad(need, 10)

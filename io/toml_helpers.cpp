@@ -48,8 +48,7 @@ std::string shortest(double x) {
   char buf[64];
   // Whole numbers as digits (1000000, not the shorter 1e+06); otherwise the
   // shortest text that reads back as the same double.
-  const auto format = std::trunc(x) == x && std::fabs(x) < 1e15 ? std::chars_format::fixed
-                                                               : std::chars_format::general;
+  const auto format = std::trunc(x) == x && std::fabs(x) < 1e15 ? std::chars_format::fixed : std::chars_format::general;
   const auto r = std::to_chars(buf, buf + sizeof buf, x, format);
   return std::string(buf, r.ptr);
 }
@@ -91,8 +90,7 @@ toml::table parse_toml(std::string_view text, const std::string& source) {
       ++line;
       dots = 0;
     } else if (ch == '.' && ++dots > kMaxDotsPerLine) {
-      throw ConfigError(source, line, "", "",
-                        "more than 1000 '.' on one line: keys nested this deeply are refused");
+      throw ConfigError(source, line, "", "", "more than 1000 '.' on one line: keys nested this deeply are refused");
     }
   }
   try {
@@ -138,8 +136,8 @@ std::string format_double(double x) {
 std::string format_date(Date d) {
   const std::chrono::year_month_day ymd{d};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -185,8 +183,8 @@ bool Range::contains(double x) const {
 std::string Range::text() const {
   const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
   if (has_lo && has_hi) {
-    return "a finite number in " + std::string(lo_open ? "(" : "[") + shortest(lo) + ", " +
-           shortest(hi) + (hi_open ? ")" : "]");
+    return "a finite number in " + std::string(lo_open ? "(" : "[") + shortest(lo) + ", " + shortest(hi) +
+           (hi_open ? ")" : "]");
   }
   if (has_lo) return "a finite number " + std::string(lo_open ? "> " : ">= ") + shortest(lo);
   if (has_hi) return "a finite number " + std::string(hi_open ? "< " : "<= ") + shortest(hi);
@@ -206,12 +204,10 @@ double read_number(const toml::node& n, const std::string& key, const Range& r) 
   return x;
 }
 
-std::int64_t read_integer(const toml::node& n, const std::string& key, std::int64_t lo,
-                          std::int64_t hi) {
-  const std::string allowed =
-      hi == std::numeric_limits<std::int64_t>::max()
-          ? "an integer >= " + std::to_string(lo)
-          : "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
+std::int64_t read_integer(const toml::node& n, const std::string& key, std::int64_t lo, std::int64_t hi) {
+  const std::string allowed = hi == std::numeric_limits<std::int64_t>::max()
+                                  ? "an integer >= " + std::to_string(lo)
+                                  : "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
   const auto* i = n.as_integer();
   if (i == nullptr || i->get() < lo || i->get() > hi) fail(n, key, allowed);
   return i->get();
@@ -228,8 +224,7 @@ std::string read_string(const toml::node& n, const std::string& key) {
 }
 
 Date read_date(const toml::node& n, const std::string& key) {
-  static const std::string allowed =
-      "a date such as 2022-07-01, or an ISO week such as \"2023-W02\" (its Monday)";
+  static const std::string allowed = "a date such as 2022-07-01, or an ISO week such as \"2023-W02\" (its Monday)";
   if (const auto* d = n.as_date()) {
     const toml::date v = d->get();
     const std::chrono::year_month_day ymd{std::chrono::year{v.year}, std::chrono::month{v.month},
@@ -240,13 +235,11 @@ Date read_date(const toml::node& n, const std::string& key) {
   if (const auto* s = n.as_string()) {
     const std::string& t = s->get();
     // Exactly "YYYY-Www".
-    const bool shape = t.size() == 8 && t[4] == '-' && t[5] == 'W' &&
-                       std::isdigit(static_cast<unsigned char>(t[0])) &&
+    const bool shape = t.size() == 8 && t[4] == '-' && t[5] == 'W' && std::isdigit(static_cast<unsigned char>(t[0])) &&
                        std::isdigit(static_cast<unsigned char>(t[1])) &&
                        std::isdigit(static_cast<unsigned char>(t[2])) &&
                        std::isdigit(static_cast<unsigned char>(t[3])) &&
-                       std::isdigit(static_cast<unsigned char>(t[6])) &&
-                       std::isdigit(static_cast<unsigned char>(t[7]));
+                       std::isdigit(static_cast<unsigned char>(t[6])) && std::isdigit(static_cast<unsigned char>(t[7]));
     if (shape) {
       const int year = std::stoi(t.substr(0, 4)), week = std::stoi(t.substr(6, 2));
       if (year >= 1) {
@@ -257,15 +250,12 @@ Date read_date(const toml::node& n, const std::string& key) {
   fail(n, key, allowed);
 }
 
-const toml::array& read_array(const toml::node& n, const std::string& key,
-                              const std::string& of_what) {
+const toml::array& read_array(const toml::node& n, const std::string& key, const std::string& of_what) {
   if (const auto* a = n.as_array()) return *a;
   fail(n, key, "an array of " + of_what);
 }
 
-std::string Table::key(std::string_view k) const {
-  return path.empty() ? std::string(k) : path + "." + std::string(k);
-}
+std::string Table::key(std::string_view k) const { return path.empty() ? std::string(k) : path + "." + std::string(k); }
 
 const toml::node* Table::find(std::string_view k) const {
   auto it = view->kids.find(k);

@@ -30,7 +30,7 @@ toml::table parse_toml(std::string_view text, const std::string& source);
 // nodes of the documents, which must outlive it. Tables merge key by key; any
 // other node replaces what was below it as a whole (arrays included).
 struct View {
-  const toml::node* node = nullptr;  // the value, or the table last merged in
+  const toml::node* node = nullptr;               // the value, or the table last merged in
   std::map<std::string, View, std::less<>> kids;  // entries, when node is a table
 
   static View of(const toml::node& n);
@@ -52,8 +52,7 @@ std::string format_date(Date d);
 std::string quote_string(std::string_view s);
 
 [[noreturn]] void fail(const toml::node& n, const std::string& key, const std::string& allowed);
-[[noreturn]] void fail_missing(const toml::node& table, const std::string& key,
-                               const std::string& allowed);
+[[noreturn]] void fail_missing(const toml::node& table, const std::string& key, const std::string& allowed);
 
 // An interval of allowed numbers (finite numbers only, always).
 struct Range {
@@ -77,8 +76,7 @@ bool read_bool(const toml::node& n, const std::string& key);
 std::string read_string(const toml::node& n, const std::string& key);
 // A TOML local date, or an ISO week string "2023-W02" (= that week's Monday).
 Date read_date(const toml::node& n, const std::string& key);
-const toml::array& read_array(const toml::node& n, const std::string& key,
-                              const std::string& of_what);
+const toml::array& read_array(const toml::node& n, const std::string& key, const std::string& of_what);
 
 // A table of the merged view being read, with its dotted key for messages.
 struct Table {
@@ -93,9 +91,7 @@ struct Table {
   void allow_only(std::initializer_list<std::string_view> keys) const;
   void allow_only(std::span<const std::string_view> keys) const;
 
-  double number(std::string_view k, const Range& r) const {
-    return read_number(need(k, r.text()), key(k), r);
-  }
+  double number(std::string_view k, const Range& r) const { return read_number(need(k, r.text()), key(k), r); }
   std::int64_t integer(std::string_view k, std::int64_t lo,
                        std::int64_t hi = std::numeric_limits<std::int64_t>::max()) const;
   Date date(std::string_view k) const { return read_date(need(k, "a date"), key(k)); }

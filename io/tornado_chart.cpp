@@ -13,7 +13,7 @@ constexpr double kLabelWidth = 170;  // the inputs' names left of the bars
 constexpr double kBarWidth = 240;    // index 0..1
 constexpr double kPanelPad = 20;
 constexpr double kRowHeight = 18;
-constexpr double kPanelHead = 40;    // title and subtitle
+constexpr double kPanelHead = 40;  // title and subtitle
 constexpr double kAxisHeight = 26;
 constexpr double kTitleHeight = 56;  // the chart's title and legend
 
@@ -64,15 +64,13 @@ std::string tornado_svg(const std::string& title, const std::vector<TornadoPanel
     s += "<text x=\"" + n(x0 + kPanelPad) + "\" y=\"" + n(y0 + 31) + "\" fill=\"#444\">" + svg_text(p.subtitle) +
          "</text>\n";
     std::vector<TornadoBar> bars = p.bars;
-    std::stable_sort(bars.begin(), bars.end(), [](const TornadoBar& a, const TornadoBar& b) {
-      return clip(a.total) > clip(b.total);
-    });
+    std::stable_sort(bars.begin(), bars.end(),
+                     [](const TornadoBar& a, const TornadoBar& b) { return clip(a.total) > clip(b.total); });
     const double top = y0 + kPanelHead;
     for (std::size_t i = 0; i < bars.size(); ++i) {
       const TornadoBar& b = bars[i];
       const double y = top + static_cast<double>(i) * kRowHeight;
-      s += "<text x=\"" + n(bx - 6) + "\" y=\"" + n(y + 13) + "\" text-anchor=\"end\">" + svg_text(b.label) +
-           "</text>";
+      s += "<text x=\"" + n(bx - 6) + "\" y=\"" + n(y + 13) + "\" text-anchor=\"end\">" + svg_text(b.label) + "</text>";
       if (std::isfinite(b.total))
         s += "<rect x=\"" + n(bx) + "\" y=\"" + n(y + 3) + "\" width=\"" + n(kBarWidth * clip(b.total)) +
              "\" height=\"12\" fill=\"#9ecae1\"/>";
@@ -93,7 +91,12 @@ std::string tornado_svg(const std::string& title, const std::vector<TornadoPanel
       const double x = bx + kBarWidth * t / 4.0;
       s += "<line x1=\"" + n(x) + "\" x2=\"" + n(x) + "\" y1=\"" + n(axis_y) + "\" y2=\"" + n(axis_y + 4) +
            "\" stroke=\"#333\"/><text x=\"" + n(x) + "\" y=\"" + n(axis_y + 15) + "\" text-anchor=\"middle\">" +
-           (t == 0 ? "0" : t == 4 ? "1" : t == 2 ? "0.5" : t == 1 ? "0.25" : "0.75") + "</text>";
+           (t == 0   ? "0"
+            : t == 4 ? "1"
+            : t == 2 ? "0.5"
+            : t == 1 ? "0.25"
+                     : "0.75") +
+           "</text>";
     }
     s += "\n</g>\n";
   }

@@ -11,14 +11,14 @@ namespace chainsim::io {
 
 struct TornadoBar {
   std::string label;
-  double first = 0.0;  // first-order index
-  double total = 0.0;  // total index
+  double first = 0.0;                        // first-order index
+  double total = 0.0;                        // total index
   double total_low = 0.0, total_high = 0.0;  // its interval (NaN: none drawn)
 };
 
 struct TornadoPanel {
-  std::string title;     // "occupancy, year 1"
-  std::string subtitle;  // "parameters 62 %, process noise 30 %"
+  std::string title;             // "occupancy, year 1"
+  std::string subtitle;          // "parameters 62 %, process noise 30 %"
   std::vector<TornadoBar> bars;  // drawn sorted by total index, largest first
 };
 

@@ -104,9 +104,8 @@ inline PathRecord empty_record(const core::ModelSpec& spec) {
   rec.regions = spec.regions;
   rec.national.assign(static_cast<std::size_t>(spec.weeks) * core::kNumVars, 0);
   rec.cost.assign(static_cast<std::size_t>(spec.weeks), 0.0);
-  rec.regional.assign(static_cast<std::size_t>(spec.weeks) * core::kNumRegionalVars *
-                          static_cast<std::size_t>(spec.regions),
-                      0);
+  rec.regional.assign(
+      static_cast<std::size_t>(spec.weeks) * core::kNumRegionalVars * static_cast<std::size_t>(spec.regions), 0);
   return rec;
 }
 

@@ -76,7 +76,8 @@ class TempDir {
  public:
   explicit TempDir(const std::string& prefix) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = prefix + "-" + std::to_string(getpid()) + (info ? std::string("-") + info->name() : std::string());
+    std::string name =
+        prefix + "-" + std::to_string(getpid()) + (info ? std::string("-") + info->name() : std::string());
     std::replace(name.begin(), name.end(), '/', '-');
     path_ = std::filesystem::temp_directory_path() / name;
     std::filesystem::remove_all(path_);

@@ -90,8 +90,8 @@ inline double beta_cf(double a, double b, double x) {
 inline double reg_beta(double a, double b, double x) {
   if (x <= 0.0) return 0.0;
   if (x >= 1.0) return 1.0;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                                b * std::log1p(-x));
+  const double front =
+      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
   if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_cf(a, b, x) / a;
   return 1.0 - front * beta_cf(b, a, 1.0 - x) / b;
 }
@@ -168,7 +168,8 @@ inline Gof chi_square_discrete(const std::vector<std::int64_t>& xs, std::int64_t
     cell_e.push_back(static_cast<double>(e));
   }
   Gof g;
-  for (std::size_t i = 0; i < cell_o.size(); ++i) g.stat += (cell_o[i] - cell_e[i]) * (cell_o[i] - cell_e[i]) / cell_e[i];
+  for (std::size_t i = 0; i < cell_o.size(); ++i)
+    g.stat += (cell_o[i] - cell_e[i]) * (cell_o[i] - cell_e[i]) / cell_e[i];
   g.df = static_cast<int>(cell_o.size()) - 1;
   g.p_value = g.df > 0 ? reg_gamma_q(0.5 * g.df, 0.5 * g.stat) : 1.0;
   return g;

@@ -200,9 +200,8 @@ class BruteForce {
 
 TEST(BinomialQuantile, MatchesBruteForceInversion) {
   const double tiny_u = 0x1.0p-53;  // the smallest uniform a RandomStream produces
-  std::vector<double> us{tiny_u, 1e-12, 1e-8, 1e-5, 1e-3, 0.01, 0.05, 0.1, 0.25, 0.3, 0.5,
-                         0.6,    0.75,  0.9,  0.95, 0.99, 0.999, 1 - 1e-5, 1 - 1e-8, 1 - 1e-12,
-                         1 - tiny_u};
+  std::vector<double> us{tiny_u, 1e-12, 1e-8, 1e-5, 1e-3, 0.01,  0.05,     0.1,      0.25,      0.3,       0.5,
+                         0.6,    0.75,  0.9,  0.95, 0.99, 0.999, 1 - 1e-5, 1 - 1e-8, 1 - 1e-12, 1 - tiny_u};
   // plus uniforms as the streams make them
   RandomStream rs(20240611, 0, 0, Flow::RejectedLeaving);
   for (int i = 0; i < 60; ++i) us.push_back(rs.uniform());
@@ -289,16 +288,16 @@ TEST_P(InversionGof, ChiSquareAgainstExactPmf) {
   EXPECT_NEAR(sum / r.draws, mean, 5 * sd / std::sqrt(static_cast<double>(r.draws)));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Regimes, InversionGof,
-    ::testing::Values(GofRegime{20, 0.3, 200000, 1}, GofRegime{5000, 0.02, 200000, 2},
-                      GofRegime{100000, 0.03, 200000, 3}, GofRegime{1000000, 0.5, 100000, 4},
-                      GofRegime{100, 0.97, 200000, 5}),
-    [](const ::testing::TestParamInfo<GofRegime>& info) {
-      std::ostringstream os;
-      os << "n" << info.param.n << "_p" << static_cast<int>(std::lround(info.param.p * 1000)) << "permille";
-      return os.str();
-    });
+INSTANTIATE_TEST_SUITE_P(Regimes, InversionGof,
+                         ::testing::Values(GofRegime{20, 0.3, 200000, 1}, GofRegime{5000, 0.02, 200000, 2},
+                                           GofRegime{100000, 0.03, 200000, 3}, GofRegime{1000000, 0.5, 100000, 4},
+                                           GofRegime{100, 0.97, 200000, 5}),
+                         [](const ::testing::TestParamInfo<GofRegime>& info) {
+                           std::ostringstream os;
+                           os << "n" << info.param.n << "_p" << static_cast<int>(std::lround(info.param.p * 1000))
+                              << "permille";
+                           return os.str();
+                         });
 
 // ---------------------------------------------------------------------------
 // Random-number consumption.
@@ -328,7 +327,7 @@ TEST(SampleBinomialInversion, ConsumesExactlyOneUniform) {
     std::int64_t n;
     double p;
   };
-  const std::vector<P> params{{1, 0.5},     {20, 0.3},        {5000, 0.02}, {100, 0.97},
+  const std::vector<P> params{{1, 0.5},       {20, 0.3},      {5000, 0.02}, {100, 0.97},
                               {100000, 0.03}, {1000000, 0.5}, {3, 1e-9},    {50, 1 - 1e-9}};
   RandomStream rs(42, 9, 5, Flow::RejectedLeaving, 2);
   RandomStream twin(42, 9, 5, Flow::RejectedLeaving, 2);

@@ -20,8 +20,8 @@ namespace {
 
 // The first blocks of (DublinLeavers, sub = 0 .. count - 1) of one path-week,
 // padded to whole groups of 8 lanes, as WeekStreams lays them out.
-std::vector<std::uint32_t> cohort_blocks(std::uint64_t seed, std::uint32_t path, std::uint32_t week,
-                                         std::size_t count, std::size_t& stride) {
+std::vector<std::uint32_t> cohort_blocks(std::uint64_t seed, std::uint32_t path, std::uint32_t week, std::size_t count,
+                                         std::size_t& stride) {
   stride = (count + 7) / 8 * 8;
   std::vector<std::uint32_t> w0(stride, 0), w1(stride), blocks(4 * stride);
   for (std::size_t j = 0; j < stride; ++j)
@@ -49,7 +49,8 @@ TEST(BinomialLanes, SettledLanesEqualTheScalarSampler) {
     for (std::size_t count : {std::size_t{26}, std::size_t{37}}) {
       // n up to where n min(p, 1 - p) reaches ~14: both regimes.
       const double rare = rate.rare;
-      std::uniform_int_distribution<std::int64_t> size(0, std::min<std::int64_t>(1'000'000, static_cast<std::int64_t>(14.0 / rare)));
+      std::uniform_int_distribution<std::int64_t> size(
+          0, std::min<std::int64_t>(1'000'000, static_cast<std::int64_t>(14.0 / rare)));
       for (std::uint32_t path = 0; path < 1500; ++path) {
         const std::uint32_t week = 7 + path % 50;
         std::size_t stride = 0;
@@ -67,8 +68,8 @@ TEST(BinomialLanes, SettledLanesEqualTheScalarSampler) {
           ASSERT_TRUE(by_inversion) << "n " << n[j] << " p " << p << ": not the inversion regime";
           ++settled_count;
           RandomStream rs(seed, path, week, Flow::DublinLeavers, static_cast<std::uint32_t>(j));
-          ASSERT_EQ(out[j], sample_binomial(rs, n[j], rate)) << "n " << n[j] << " p " << p << " path " << path
-                                                              << " cohort " << j;
+          ASSERT_EQ(out[j], sample_binomial(rs, n[j], rate))
+              << "n " << n[j] << " p " << p << " path " << path << " cohort " << j;
         }
       }
     }
@@ -107,7 +108,8 @@ TEST(BinomialLanes, DrawsEqualTheScalarSampler) {
   std::mt19937_64 gen(5);
   for (double p : {1e-4, 0.01, 0.037, 0.1, 0.25, 0.4999, 0.5, 0.7, 0.99}) {
     const BinomialRate rate = prepare_binomial(p);
-    std::uniform_int_distribution<std::int64_t> size(0, std::min<std::int64_t>(2'000'000, static_cast<std::int64_t>(400.0 / rate.rare)));
+    std::uniform_int_distribution<std::int64_t> size(
+        0, std::min<std::int64_t>(2'000'000, static_cast<std::int64_t>(400.0 / rate.rare)));
     for (std::uint32_t group = 0; group < 2500; ++group) {
       std::int64_t n[8], out[8];
       RandomStream lane_rs[8];

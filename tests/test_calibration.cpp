@@ -35,9 +35,7 @@ namespace {
 
 // The repository's data/ directory (tests/data is CHAINSIM_TEST_DATA_DIR). The data are
 // part of the repository, so a missing file is a failure, not a reason to skip.
-std::filesystem::path repo_data() {
-  return std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / ".." / ".." / "data";
-}
+std::filesystem::path repo_data() { return std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / ".." / ".." / "data"; }
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -62,7 +60,7 @@ TEST(DataSeries, ParsesQuotedFieldsWithCommasQuotesAndNewlines) {
 
 TEST(Calibration, WeeksToMonthsApportionsDays) {
   const sys_days start{std::chrono::year{2021} / std::chrono::December / 27};  // Monday
-  std::vector<double> weekly(10, 7.0);                                       // 1 a day
+  std::vector<double> weekly(10, 7.0);                                         // 1 a day
   const auto m = calib::weeks_to_months(start, weekly, calib::month_index(2022, 1), 3);
   EXPECT_DOUBLE_EQ(m[0], 31.0);
   EXPECT_DOUBLE_EQ(m[1], 28.0);
@@ -132,7 +130,8 @@ TEST(Calibration, RecoversKnownInflowParametersFrom20SimulatedYears) {
   EXPECT_NEAR(f.intercept, true_line, 2 * f.se_intercept) << "se " << f.se_intercept;
   EXPECT_NEAR(f.slope, beta, 2 * f.se_slope) << "se " << f.se_slope;
   for (int k = 0; k < 12; ++k)
-    EXPECT_NEAR(std::log(f.season[static_cast<std::size_t>(k)]), std::log(season[static_cast<std::size_t>(k)]) - lg, 0.06)
+    EXPECT_NEAR(std::log(f.season[static_cast<std::size_t>(k)]), std::log(season[static_cast<std::size_t>(k)]) - lg,
+                0.06)
         << "month " << k + 1;
   EXPECT_NEAR(f.phi_week, phi, 0.03);
   EXPECT_NEAR(f.sigma_week, sigma, 0.3 * sigma);
@@ -160,7 +159,7 @@ TEST(Calibration, EmpiricalLevelErrorWidensOnlyWhenTheLevelShifts) {
   {
     double level = 0.0;
     std::uint64_t lcg = 12345;  // fixed 64-bit LCG: the same series on every platform
-    const double q = 0.1;  // monthly sd of the random-walk level (log)
+    const double q = 0.1;       // monthly sd of the random-walk level (log)
     for (std::size_t i = 0; i < shifted.size(); ++i) {
       lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
       level += q * calib::normal_quantile((static_cast<double>(lcg >> 11) + 0.5) * 0x1p-53);
@@ -169,8 +168,8 @@ TEST(Calibration, EmpiricalLevelErrorWidensOnlyWhenTheLevelShifts) {
   }
   const calib::InflowFit g = calib::fit_inflow(shifted, m0, origin);
   EXPECT_GT(g.alpha_sd, 2.0 * g.alpha_sd_model) << g.alpha_sd << " vs " << g.alpha_sd_model;
-  std::cout << "no shift: level sd " << f.alpha_sd << " (model " << f.alpha_sd_model << "); random-walk level: "
-            << g.alpha_sd << " (model " << g.alpha_sd_model << ")\n";
+  std::cout << "no shift: level sd " << f.alpha_sd << " (model " << f.alpha_sd_model
+            << "); random-walk level: " << g.alpha_sd << " (model " << g.alpha_sd_model << ")\n";
   // Step 8 off: the model's sd as before.
   calib::InflowFitOptions off;
   off.min_error_origins = 0;
@@ -268,7 +267,8 @@ TEST(Calibration, DecisionResponseFitRecoversKnownTargetAndAdjustment) {
   d.decisions.push_back(250.0);
   for (int q = 1; q < 40; ++q) {
     A.push_back(A.back() + 13 * (theta * d.inflow[q - 1] - d.decisions.back()));
-    d.decisions.push_back(calib::decisions_one_quarter(d.decisions.back(), A.back(), d.inflow[q], 13, T, k, theta, max));
+    d.decisions.push_back(
+        calib::decisions_one_quarter(d.decisions.back(), A.back(), d.inflow[q], 13, T, k, theta, max));
   }
   d.anchor_quarter = 30;
   d.anchor_backlog = A[30];
@@ -282,7 +282,8 @@ TEST(Calibration, DecisionResponseFitRecoversKnownTargetAndAdjustment) {
   EXPECT_DOUBLE_EQ(f.inflow_share, theta);
   EXPECT_LT(f.rmse, 1e-6);
   EXPECT_LT(f.log_sd, 1e-9);
-  for (int q = 0; q < 40; ++q) EXPECT_NEAR(f.backlog[static_cast<std::size_t>(q)], A[static_cast<std::size_t>(q)], 1e-6);
+  for (int q = 0; q < 40; ++q)
+    EXPECT_NEAR(f.backlog[static_cast<std::size_t>(q)], A[static_cast<std::size_t>(q)], 1e-6);
   // The profile: one best (T, k) per feasible share, the true share's exact.
   ASSERT_EQ(f.profile.size(), static_cast<std::size_t>(f.feasible_shares));
   for (const auto& p : f.profile)
@@ -468,9 +469,10 @@ TEST(Backtest, ReducedBacktestRuns) {
   // 47,636); persistence is the last value before the origin, NJI's 24,929 of
   // 31 December 2014, so its CRPS is the absolute error 22,707.
   const std::string detail = slurp(o.out_dir / "backtest_stock_detail.csv");
-  EXPECT_EQ(detail.substr(0, detail.find('\n')),
-            "origin,target,date,period,series,horizon_months,horizon_bin,method,observed,median,q05,q10,q25,q75,q90,q95,"
-            "pit,crps");
+  EXPECT_EQ(
+      detail.substr(0, detail.find('\n')),
+      "origin,target,date,period,series,horizon_months,horizon_bin,method,observed,median,q05,q10,q25,q75,q90,q95,"
+      "pit,crps");
   const std::string row =
       "2015-01,occupancy,2015-12-31,2015,coa_occupancy_31dec,12,12,persistence,47636,24929.0,24929.0,24929.0,"
       "24929.0,24929.0,24929.0,24929.0,1.0000,22707.00\n";

@@ -174,15 +174,14 @@ for line in md:
     assert len(cells) == 6, line
 print("ok")
 )PY";
-  const Result r =
-      shell(std::string(CHAINSIM_PYTHON) + " " + script.string() + " " + (dir_ / "hostile").string());
+  const Result r = shell(std::string(CHAINSIM_PYTHON) + " " + script.string() + " " + (dir_ / "hostile").string());
   EXPECT_EQ(r.rc, 0) << r.out;
 }
 
 TEST_F(ChainsimReader, RejectsAFileThatIsNotChainsimOutput) {
   const fs::path other = dir_ / "other.h5";
-  const Result made = shell(std::string(CHAINSIM_PYTHON) + " -c \"import h5py,sys; h5py.File(sys.argv[1],'w')\" " +
-                            other.string());
+  const Result made =
+      shell(std::string(CHAINSIM_PYTHON) + " -c \"import h5py,sys; h5py.File(sys.argv[1],'w')\" " + other.string());
   ASSERT_EQ(made.rc, 0) << made.out;
   const Result r = shell(std::string(CHAINSIM_PYTHON) + " " + (scripts_dir() / "chainsim_reader.py").string() + " " +
                          other.string());

@@ -126,7 +126,8 @@ TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
     const std::size_t offset = static_cast<std::size_t>(k) * 4657 % (all.size() - size);
     std::vector<char> got(size);
     reader.read_at(offset, got);
-    wrong[static_cast<std::size_t>(k)] = !std::equal(got.begin(), got.end(), all.begin() + static_cast<std::ptrdiff_t>(offset));
+    wrong[static_cast<std::size_t>(k)] =
+        !std::equal(got.begin(), got.end(), all.begin() + static_cast<std::ptrdiff_t>(offset));
   });
   EXPECT_EQ(std::accumulate(wrong.begin(), wrong.end(), 0), 0);
   // The reads the output's assembly makes: 256 paths of one variable, aligned to a block.
@@ -157,7 +158,8 @@ TEST(CheckpointStore, EveryFlippedByteOfAWindowFileIsRefused) {
     for (const unsigned char flip : {0x01, 0x80}) {
       std::string bad = good;
       bad[at] = static_cast<char>(bad[at] ^ flip);
-      std::ofstream(file, std::ios::binary | std::ios::trunc).write(bad.data(), static_cast<std::streamsize>(bad.size()));
+      std::ofstream(file, std::ios::binary | std::ios::trunc)
+          .write(bad.data(), static_cast<std::streamsize>(bad.size()));
       bool refused = false;
       try {
         const io::WindowReader reader = store.open_window(0, 0, data);

@@ -92,19 +92,19 @@ TEST_F(CliTest, HelpAndVersion) {
 
 TEST_F(CliTest, UsageErrorsExit64) {
   const std::vector<std::string> cases = {
-      "",                                   // no subcommand
-      "simulate",                           // unknown subcommand
-      "run --bogus",                        // unknown option
-      "--bogus",                            // unknown top-level option
-      "run --paths 0 --out x.h5",           // out of range
-      "run --paths -3 --out x.h5",          // negative
-      "run --paths many --out x.h5",        // not a number
-      "run --weeks 0 --out x.h5",           // out of range
-      "run --weeks 1561 --out x.h5",        // above the limit
-      "run --backend cuda --out x.h5",      // not a back end
-      "run --simd sse9 --out x.h5",         // not an instruction set of the lanes
-      "run --threads abc --out x.h5",       // not a number
-      "run --threads 0 --out x.h5",         // out of range
+      "",                               // no subcommand
+      "simulate",                       // unknown subcommand
+      "run --bogus",                    // unknown option
+      "--bogus",                        // unknown top-level option
+      "run --paths 0 --out x.h5",       // out of range
+      "run --paths -3 --out x.h5",      // negative
+      "run --paths many --out x.h5",    // not a number
+      "run --weeks 0 --out x.h5",       // out of range
+      "run --weeks 1561 --out x.h5",    // above the limit
+      "run --backend cuda --out x.h5",  // not a back end
+      "run --simd sse9 --out x.h5",     // not an instruction set of the lanes
+      "run --threads abc --out x.h5",   // not a number
+      "run --threads 0 --out x.h5",     // out of range
       // BUG (app/main.cpp, --seed option): CLI11 2.1.2 converts "-1" to 2^64 - 1 and saturates
       // 2^64 to 2^64 - 1, and any seed above INT64_MAX is embedded in the output's configuration
       // as a TOML integer that does not load. These three fail until --seed is limited to
@@ -112,9 +112,9 @@ TEST_F(CliTest, UsageErrorsExit64) {
       "run --seed -1 --paths 8 --weeks 3 --out x.h5",                    // seed is not negative
       "run --seed 18446744073709551616 --paths 8 --weeks 3 --out x.h5",  // beyond 64 bits
       "run --seed 9223372036854775808 --paths 8 --weeks 3 --out x.h5",   // beyond run.seed's range
-      "run a.toml b.toml --out x.h5",       // two configuration files
-      "validate",                           // validate needs a file
-      "run --out",                          // option without its value
+      "run a.toml b.toml --out x.h5",                                    // two configuration files
+      "validate",                                                        // validate needs a file
+      "run --out",                                                       // option without its value
   };
   for (const std::string& args : cases) {
     const Result r = chainsim(args);
@@ -338,8 +338,7 @@ const std::vector<BadConfig>& bad_configs() {
       {"wrong type", "[run]\npaths = \"ten\"\n", 2, "run.paths", "= \"ten\": an integer in 1..100000000"},
       {"section not a table", "run = 5\n", 1, "run", "= 5: a table"},
       {"NaN", "[inflow]\nar_sigma = nan\n", 2, "inflow.ar_sigma", "= nan: a finite number >= 0"},
-      {"infinity", "[costs]\nregular_place_week = inf\n", 2, "costs.regular_place_week",
-       "= inf: a finite number >= 0"},
+      {"infinity", "[costs]\nregular_place_week = inf\n", 2, "costs.regular_place_week", "= inf: a finite number >= 0"},
       {"probability > 1", "[rejected]\nreturn_weekly = 1.5\n", 2, "rejected.return_weekly",
        "= 1.5: a finite number in [0, 1]"},
       {"Beta sd impossible", "[dublin]\nshare = { mean = 0.5, sd = 0.6 }\n", 2, "dublin.share.sd",
@@ -415,7 +414,8 @@ TEST_F(CliTest, ValidateAndRunRejectMalformedConfigurations) {
     EXPECT_EQ(v.rc, 65) << describe(v);
     EXPECT_TRUE(v.out.empty()) << describe(v);
     EXPECT_NE(v.err.find("chainsim: configuration error: " + expected), std::string::npos)
-        << "expected '" << expected << "'\n" << describe(v);
+        << "expected '" << expected << "'\n"
+        << describe(v);
     EXPECT_NE(v.err.find(c.message), std::string::npos) << "expected '" << c.message << "'\n" << describe(v);
 
     const Result r = chainsim("run " + quote(file) + " " + kSmall + " --out " + quote(out_dir / "x.h5"));
@@ -435,8 +435,7 @@ TEST_F(CliTest, OversizedConfigurationIsRejected) {
   write_bytes(file, "[run]\npaths = 10\n" + std::string((1u << 20) + 16, '#'));
   const Result v = chainsim("validate " + quote(file));
   EXPECT_EQ(v.rc, 65) << describe(v);
-  EXPECT_NE(v.err.find(file.string() + ": configuration file is larger than 1 MiB"), std::string::npos)
-      << describe(v);
+  EXPECT_NE(v.err.find(file.string() + ": configuration file is larger than 1 MiB"), std::string::npos) << describe(v);
 }
 
 // ---------------------------------------------------------------------------
@@ -530,9 +529,9 @@ TEST_F(CliTest, ExistingOutputIsReplacedAtomically) {
   const fs::path bad = root_ / "bad.toml";
   write_bytes(bad, "[run]\npaths = 0\n");
   const std::vector<std::string> failing = {
-      "run " + quote(bad) + " --force --out " + quote(out),                    // invalid configuration (65)
-      "run " + quote(root_ / "missing.toml") + " --force --out " + quote(out), // missing configuration (66)
-      "run --paths 0 --force --out " + quote(out),                             // usage error (64)
+      "run " + quote(bad) + " --force --out " + quote(out),                     // invalid configuration (65)
+      "run " + quote(root_ / "missing.toml") + " --force --out " + quote(out),  // missing configuration (66)
+      "run --paths 0 --force --out " + quote(out),                              // usage error (64)
   };
   for (const std::string& args : failing) {
     const Result r = chainsim(args);
@@ -609,15 +608,15 @@ TEST_F(CliTest, NationalRunHasOneRegion) {
   EXPECT_NE(r.out.find("1 scenario(s), 64 paths x 30 weeks, 1 region(s)"), std::string::npos) << describe(r);
   const fs::path script = io_ / "national.py";
   write_bytes(script,
-             "import sys, h5py\n"
-             "with h5py.File(sys.argv[1], 'r') as f:\n"
-             "    codes = [x.decode() if isinstance(x, bytes) else x for x in f['region'][...]]\n"
-             "    names = [x.decode() if isinstance(x, bytes) else x for x in f['region_name'][...]]\n"
-             "    assert codes == ['NL'], codes\n"
-             "    assert names == ['Netherlands'], names\n"
-             "    assert f['housed_regional_mean'].shape == (1, 30, 1), f['housed_regional_mean'].shape\n"
-             "    assert 'regions = \"national\"' in f.attrs['configuration']\n"
-             "print('ok')\n");
+              "import sys, h5py\n"
+              "with h5py.File(sys.argv[1], 'r') as f:\n"
+              "    codes = [x.decode() if isinstance(x, bytes) else x for x in f['region'][...]]\n"
+              "    names = [x.decode() if isinstance(x, bytes) else x for x in f['region_name'][...]]\n"
+              "    assert codes == ['NL'], codes\n"
+              "    assert names == ['Netherlands'], names\n"
+              "    assert f['housed_regional_mean'].shape == (1, 30, 1), f['housed_regional_mean'].shape\n"
+              "    assert 'regions = \"national\"' in f.attrs['configuration']\n"
+              "print('ok')\n");
   const Result py = shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(script) + " " + quote(out));
   EXPECT_EQ(py.rc, 0) << describe(py);
 }
@@ -633,11 +632,11 @@ TEST_F(CliTest, EmbeddedConfigurationValidates) {
   const fs::path script = io_ / "extract.py";
   const fs::path config = dir_ / "embedded.toml";
   write_bytes(script,
-             "import sys, h5py\n"
-             "with h5py.File(sys.argv[1], 'r') as f:\n"
-             "    open(sys.argv[2], 'w').write(f.attrs['configuration'])\n");
-  const Result py = shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(script) + " " + quote(out) + " " +
-                          quote(config));
+              "import sys, h5py\n"
+              "with h5py.File(sys.argv[1], 'r') as f:\n"
+              "    open(sys.argv[2], 'w').write(f.attrs['configuration'])\n");
+  const Result py =
+      shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(script) + " " + quote(out) + " " + quote(config));
   ASSERT_EQ(py.rc, 0) << describe(py);
   EXPECT_NE(read_bytes(config).find("seed = 9223372036854775807"), std::string::npos);
   const Result v = chainsim("validate " + quote(config));

@@ -40,8 +40,7 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(c.run.regions, RegionMode::SafetyRegions);
   EXPECT_EQ(c.output.path, "seed-2022-06.h5");
   EXPECT_EQ(c.output.ensemble,
-            (std::vector<std::string>{"occupancy", "shortfall", "permit_holders", "capacity",
-                                      "first_applications"}));
+            (std::vector<std::string>{"occupancy", "shortfall", "permit_holders", "capacity", "first_applications"}));
   EXPECT_EQ(c.output.quantiles.size(), 7u);
   EXPECT_EQ(c.output.periods.size(), 3u);
   EXPECT_EQ(c.initial.permit_holders, 14000);
@@ -61,8 +60,7 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_DOUBLE_EQ(c.nareis.per_grant.mean, 0.9739);
   EXPECT_EQ(c.nareis.max_lag_weeks, 156);
 
-  EXPECT_EQ(c.housing.taakstelling, (std::map<std::string, double>{{"2022-H1", 10000},
-                                                                     {"2022-H2", 13500}}));
+  EXPECT_EQ(c.housing.taakstelling, (std::map<std::string, double>{{"2022-H1", 10000}, {"2022-H2", 13500}}));
   EXPECT_DOUBLE_EQ(c.housing.taakstelling_default, 13500);
   ASSERT_EQ(c.housing.programmes.size(), 5u);  // the relocation, flex homes 2022 (2), flex and transformation from 2024
   const HousingProgramme& p = c.housing.programmes[0];
@@ -74,7 +72,8 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(p.region, "");
 
   EXPECT_EQ(c.capacity.regular, 42000);
-  ASSERT_EQ(c.capacity.changes.size(), 7u);  // COA's capacity decision of May 2022: 45,000, then +1,000 a month to 51,000
+  ASSERT_EQ(c.capacity.changes.size(),
+            7u);  // COA's capacity decision of May 2022: 45,000, then +1,000 a month to 51,000
   EXPECT_EQ(c.capacity.changes[0].at, ymd(2022, 7, 1));
   EXPECT_EQ(c.capacity.changes[0].delta, 3000);
   EXPECT_EQ(c.capacity.changes[6].at, ymd(2022, 12, 31));
@@ -101,8 +100,7 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
 
 TEST(ConfigSeed, HasItsScenarios) {
   const ScenarioSet s = load_seed();
-  ASSERT_EQ(s.names, (std::vector<std::string>{"baseline", "no-crisis-measures",
-                                               "dublin-and-return-restored"}));
+  ASSERT_EQ(s.names, (std::vector<std::string>{"baseline", "no-crisis-measures", "dublin-and-return-restored"}));
   const Config& base = s.scenarios[0];
   const Config& none = s.scenarios[1];
   EXPECT_EQ(none.capacity.cno.places_per_region, 0);
@@ -191,7 +189,8 @@ capacity_per_week = { value = 2000, schedule = [{ from = 2022-07-04, to = 2022-0
                                                 { from = 2022-08-01, value = 4000 }] }
 [decisions]
 capacity_per_week = 650
-)", "cap.toml");
+)",
+                                         "cap.toml");
   const Config& c = s.scenarios[0];
   // 2022-08-03 is in the week of Monday 2022-08-01: the periods touch, not overlap.
   EXPECT_DOUBLE_EQ(c.registration.capacity_per_week.base, 2000);
@@ -201,8 +200,9 @@ capacity_per_week = 650
 
   // Given only as a schedule, the value outside the periods is the seed's.
   const Config only = load_config_text(
-      "[registration]\ncapacity_per_week = { schedule = [{ from = 2022-07-04, value = 5 }] }\n"
-      "[decisions]\ncapacity_per_week = [{ from = 2022-07-04, value = 900 }]\n", "sched.toml")
+                          "[registration]\ncapacity_per_week = { schedule = [{ from = 2022-07-04, value = 5 }] }\n"
+                          "[decisions]\ncapacity_per_week = [{ from = 2022-07-04, value = 900 }]\n",
+                          "sched.toml")
                           .scenarios[0];
   EXPECT_DOUBLE_EQ(only.registration.capacity_per_week.base, 1000000);
   EXPECT_DOUBLE_EQ(only.decisions.capacity_per_week.base, 349);
@@ -255,7 +255,8 @@ name = "s"
 regular = 50000
 [scenario.levers]
 guardian = [{ from = 2023-01-02, to = 2024-01-01, value = 0.1 }]
-)", "exact.toml");
+)",
+                                         "exact.toml");
   const ScenarioSet r = load_config_text(s.resolved_toml, "resolved.toml");
   expect_same(s, r);
   EXPECT_EQ(r.scenarios[0].inflow.level.mean, 6.300000000000001);
@@ -307,16 +308,16 @@ const Bad kBad[] = {
      "unknown key; allowed keys at the top level: run, output, initial", 2},
     {"unknown_key", "[run]\nweek = 3\n", "run.week",
      "unknown key; allowed keys in [run]: name, start, weeks, paths, seed, regions, sobol_parameters", 2},
-    {"string_for_number", "[rejected]\nleave_weekly = \"0.1\"\n", "rejected.leave_weekly",
-     "a finite number in [0, 1]", 2},
+    {"string_for_number", "[rejected]\nleave_weekly = \"0.1\"\n", "rejected.leave_weekly", "a finite number in [0, 1]",
+     2},
     {"float_for_integer", "[run]\npaths = 1.5\n", "run.paths", "an integer in 1..100000000", 2},
     {"nan", "[inflow]\nar_sigma = nan\n", "inflow.ar_sigma", "a finite number >= 0", 2},
     {"inf", "[costs]\n\ncno_place_week = inf\n", "costs.cno_place_week", "a finite number >= 0", 3},
     {"negative_paths", "[run]\npaths = -5\n", "run.paths", "an integer in 1..100000000", 2},
     {"zero_weeks", "[run]\nweeks = 0\n", "run.weeks", "an integer in 1..1560", 2},
     {"absurd_weeks", "[run]\nweeks = 100000\n", "run.weeks", "an integer in 1..1560", 2},
-    {"probability_above_1", "[rejected]\nreturn_weekly = 1.5\n", "rejected.return_weekly",
-     "a finite number in [0, 1]", 2},
+    {"probability_above_1", "[rejected]\nreturn_weekly = 1.5\n", "rejected.return_weekly", "a finite number in [0, 1]",
+     2},
     {"beta_sd_impossible", "[dublin]\nshare = { mean = 0.2, sd = 0.6 }\n", "dublin.share.sd",
      "a Beta prior needs sd² < mean·(1 − mean) = 0.16", 2},
     {"beta_mean_against_seed_sd", "[dublin]\nshare.mean = 0.9995\n", "dublin.share.mean",
@@ -324,8 +325,8 @@ const Bad kBad[] = {
     {"scenario_prior_table_without_mean",  // a table replaces the base's plain number
      "[dublin]\nshare = 0.9995\n[[scenario]]\nname = \"s\"\n[scenario.dublin]\nshare.sd = 0.1\n",
      "scenario[s].dublin.share.mean", "a finite number", 6},
-    {"beta_mean_at_bound", "[decisions]\ngrant_rate = { mean = 1.0, sd = 0.1 }\n",
-     "decisions.grant_rate.mean", "a Beta prior with sd > 0 needs 0 < mean < 1", 2},
+    {"beta_mean_at_bound", "[decisions]\ngrant_rate = { mean = 1.0, sd = 0.1 }\n", "decisions.grant_rate.mean",
+     "a Beta prior with sd > 0 needs 0 < mean < 1", 2},
     {"gamma_mean_zero", "[nareis]\nper_grant = { mean = 0, sd = 0.1 }\n", "nareis.per_grant.mean",
      "a Gamma prior with sd > 0 needs mean > 0", 2},
     {"prior_wrong_type", "[housing]\nrealisation = \"high\"\n", "housing.realisation",
@@ -337,8 +338,7 @@ const Bad kBad[] = {
     {"bad_iso_week", "[[capacity.tnv]]\nname = \"x\"\nplaces = 1\nfrom = \"2022-W53\"\nweeks = 2\n",
      "capacity.tnv[0].from", "an ISO week", 4},
     {"impossible_date", "[capacity.cno]\nfrom = 2022-02-30\n", "", "TOML syntax error", 2},
-    {"date_time_for_date", "[capacity.cno]\nfrom = 2022-07-01T10:00:00\n", "capacity.cno.from",
-     "a date such as", 2},
+    {"date_time_for_date", "[capacity.cno]\nfrom = 2022-07-01T10:00:00\n", "capacity.cno.from", "a date such as", 2},
     {"overlapping_lever_periods",
      "[levers]\ninflow = [{ from = 2023-01-02, to = 2023-03-06, value = 0.8 },\n"
      "          { from = 2023-02-06, value = 0.5 }]\n",
@@ -351,55 +351,49 @@ const Bad kBad[] = {
      "levers.return[0].to", "a date in a later week than 'from' (2023-03-06)", 2},
     {"to_in_same_week", "[levers]\nreturn = [{ from = 2023-03-06, to = 2023-03-10, value = 2 }]\n",
      "levers.return[0].to", "a later week", 2},
-    {"lever_negative", "[levers]\ndublin = [{ from = 2023-03-06, value = -1 }]\n",
-     "levers.dublin[0].value", "a finite number >= 0", 2},
-    {"period_unknown_key", "[levers]\ndublin = [{ from = 2023-03-06, factor = 2 }]\n",
-     "levers.dublin[0].factor", "allowed keys in [levers.dublin[0]]: from, to, value", 2},
+    {"lever_negative", "[levers]\ndublin = [{ from = 2023-03-06, value = -1 }]\n", "levers.dublin[0].value",
+     "a finite number >= 0", 2},
+    {"period_unknown_key", "[levers]\ndublin = [{ from = 2023-03-06, factor = 2 }]\n", "levers.dublin[0].factor",
+     "allowed keys in [levers.dublin[0]]: from, to, value", 2},
     {"capacity_schedule_overlap",
      "[decisions]\ncapacity_per_week = { value = 800, schedule = [\n"
      "  { from = 2023-01-02, value = 900 },\n  { from = 2023-06-05, value = 1000 }] }\n",
      "decisions.capacity_per_week.schedule[1].from", "must not overlap", 4},
-    {"capacity_wrong_type", "[registration]\ncapacity_per_week = true\n",
-     "registration.capacity_per_week", "a number >= 0, a schedule", 2},
-    {"duplicate_scenario_names",
-     "[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"a\"\n", "scenario[1].name",
+    {"capacity_wrong_type", "[registration]\ncapacity_per_week = true\n", "registration.capacity_per_week",
+     "a number >= 0, a schedule", 2},
+    {"duplicate_scenario_names", "[[scenario]]\nname = \"a\"\n[[scenario]]\nname = \"a\"\n", "scenario[1].name",
      "a name not used by another scenario (scenario 0, line 2", 4},
-    {"scenario_named_baseline", "[[scenario]]\nname = \"baseline\"\n", "scenario[0].name",
-     "other than \"baseline\"", 2},
-    {"scenario_without_name", "[[scenario]]\n[scenario.levers]\ninflow = []\n",
-     "scenario[0].name", "every scenario needs a name", 1},
-    {"scenario_changes_run", "[[scenario]]\nname = \"long\"\n[scenario.run]\nweeks = 520\n",
-     "scenario[long].run", "scenarios share run and output settings", 3},
-    {"scenario_changes_output", "[[scenario]]\nname = \"o\"\noutput.path = \"o.h5\"\n",
-     "scenario[o].output", "scenarios share run and output settings", 3},
-    {"scenario_unknown_key", "[[scenario]]\nname = \"s\"\n[scenario.dublin]\nsahre = 0.1\n",
-     "scenario[s].dublin.sahre", "allowed keys in [scenario[s].dublin]: share", 4},
-    {"scenario_invalid_value",
-     "[[scenario]]\nname = \"s\"\n[scenario.capacity.adaptive]\nstep = 0\n",
+    {"scenario_named_baseline", "[[scenario]]\nname = \"baseline\"\n", "scenario[0].name", "other than \"baseline\"",
+     2},
+    {"scenario_without_name", "[[scenario]]\n[scenario.levers]\ninflow = []\n", "scenario[0].name",
+     "every scenario needs a name", 1},
+    {"scenario_changes_run", "[[scenario]]\nname = \"long\"\n[scenario.run]\nweeks = 520\n", "scenario[long].run",
+     "scenarios share run and output settings", 3},
+    {"scenario_changes_output", "[[scenario]]\nname = \"o\"\noutput.path = \"o.h5\"\n", "scenario[o].output",
+     "scenarios share run and output settings", 3},
+    {"scenario_unknown_key", "[[scenario]]\nname = \"s\"\n[scenario.dublin]\nsahre = 0.1\n", "scenario[s].dublin.sahre",
+     "allowed keys in [scenario[s].dublin]: share", 4},
+    {"scenario_invalid_value", "[[scenario]]\nname = \"s\"\n[scenario.capacity.adaptive]\nstep = 0\n",
      "scenario[s].capacity.adaptive.step", "an integer in 1..1000000000", 4},
-    {"unknown_ensemble_variable", "[output]\nensemble = [\"occupancy\", \"ocupancy\"]\n",
-     "output.ensemble[1]", "an output variable name: first_applications, repeat_applications", 2},
+    {"unknown_ensemble_variable", "[output]\nensemble = [\"occupancy\", \"ocupancy\"]\n", "output.ensemble[1]",
+     "an output variable name: first_applications, repeat_applications", 2},
     {"ensemble_bad_string", "[output]\nensemble = \"none\"\n", "output.ensemble",
      "\"all\", [] or a list of output variable names", 2},
-    {"quantiles_not_increasing", "[output]\nquantiles = [0.1, 0.5, 0.5, 0.9]\n",
-     "output.quantiles[2]", "strictly increasing", 2},
+    {"quantiles_not_increasing", "[output]\nquantiles = [0.1, 0.5, 0.5, 0.9]\n", "output.quantiles[2]",
+     "strictly increasing", 2},
     {"quantiles_empty", "[output]\nquantiles = []\n", "output.quantiles", "a non-empty array", 2},
-    {"quantile_one", "[output]\nquantiles = [0.5, 1.0]\n", "output.quantiles[1]",
-     "a finite number in (0, 1)", 2},
+    {"quantile_one", "[output]\nquantiles = [0.5, 1.0]\n", "output.quantiles[1]", "a finite number in (0, 1)", 2},
     {"period_unknown", "[output]\nperiods = [\"month\"]\n", "output.periods[0]",
      "\"quarter\", \"half-year\" or \"year\"", 2},
-    {"risk_level_zero", "[output]\nrisk_levels = [0.0]\n", "output.risk_levels[0]",
-     "a finite number in (0, 1)", 2},
-    {"season_wrong_length", "[inflow]\nseason = [1, 1, 1]\n", "inflow.season",
-     "exactly 12 monthly factors", 2},
-    {"season_zero_factor", "[inflow]\nseason = [1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]\n",
-     "inflow.season[5]", "a finite number > 0", 2},
+    {"risk_level_zero", "[output]\nrisk_levels = [0.0]\n", "output.risk_levels[0]", "a finite number in (0, 1)", 2},
+    {"season_wrong_length", "[inflow]\nseason = [1, 1, 1]\n", "inflow.season", "exactly 12 monthly factors", 2},
+    {"season_zero_factor", "[inflow]\nseason = [1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1]\n", "inflow.season[5]",
+     "a finite number > 0", 2},
     {"programme_persons_and_rate",
      "[[housing.programme]]\nname = \"p\"\nfrom = 2023-01-02\nweeks = 4\npersons = 10\n"
      "persons_per_year = 100\n",
      "housing.programme[0].persons_per_year", "either 'persons' or 'persons_per_year'", 6},
-    {"programme_persons_without_duration",
-     "[[housing.programme]]\nname = \"p\"\nfrom = 2023-01-02\npersons = 10\n",
+    {"programme_persons_without_duration", "[[housing.programme]]\nname = \"p\"\nfrom = 2023-01-02\npersons = 10\n",
      "housing.programme[0].weeks", "needs 'weeks' or 'to'", 1},
     {"programme_unknown_region",
      "[[housing.programme]]\nname = \"p\"\nfrom = 2023-01-02\npersons_per_year = 10\n"
@@ -407,35 +401,36 @@ const Bad kBad[] = {
      "housing.programme[0].region", "a safety-region code VR01..VR25", 5},
     {"programme_missing_from", "[[housing.programme]]\nname = \"p\"\npersons_per_year = 10\n",
      "housing.programme[0].from", "a date", 1},
-    {"taakstelling_bad_key", "[housing]\ntaakstelling = { \"2022-H3\" = 100 }\n",
-     "housing.taakstelling.2022-H3", "half-years such as \"2023-H1\"", 2},
-    {"taakstelling_negative", "[housing]\ntaakstelling = { default = -1 }\n",
-     "housing.taakstelling.default", "a finite number >= 0", 2},
-    {"adaptive_lower_not_below_upper", "[capacity.adaptive]\nlower = 0.9\nupper = 0.9\n",
-     "capacity.adaptive.lower", "0 < lower < upper", 2},
+    {"taakstelling_bad_key", "[housing]\ntaakstelling = { \"2022-H3\" = 100 }\n", "housing.taakstelling.2022-H3",
+     "half-years such as \"2023-H1\"", 2},
+    {"taakstelling_negative", "[housing]\ntaakstelling = { default = -1 }\n", "housing.taakstelling.default",
+     "a finite number >= 0", 2},
+    {"adaptive_lower_not_below_upper", "[capacity.adaptive]\nlower = 0.9\nupper = 0.9\n", "capacity.adaptive.lower",
+     "0 < lower < upper", 2},
     {"ar_phi_one", "[inflow]\nar_phi = 1\n", "inflow.ar_phi", "a finite number in (-1, 1)", 2},
     {"shock_mean_zero", "[inflow]\nshock_mean = 0\n", "inflow.shock_mean", "a finite number > 0", 2},
-    {"correlation_above_one", "[inflow]\nlevel_trend_correlation = 1.5\n",
-     "inflow.level_trend_correlation", "a finite number in [-1, 1]", 2},
-    {"output_path_not_h5", "[output]\npath = \"results.csv\"\n", "output.path",
-     "a file name ending in .h5 (or .nc)", 2},
-    {"regions_unknown", "[run]\nregions = \"provinces\"\n", "run.regions",
-     "\"national\" or \"safety-regions\"", 2},
+    {"correlation_above_one", "[inflow]\nlevel_trend_correlation = 1.5\n", "inflow.level_trend_correlation",
+     "a finite number in [-1, 1]", 2},
+    {"output_path_not_h5", "[output]\npath = \"results.csv\"\n", "output.path", "a file name ending in .h5 (or .nc)",
+     2},
+    {"regions_unknown", "[run]\nregions = \"provinces\"\n", "run.regions", "\"national\" or \"safety-regions\"", 2},
     {"deadline_zero", "[dublin]\ndeadline_weeks = 0\n", "dublin.deadline_weeks", "an integer in 1..104", 2},
-    {"max_lag_too_long", "[nareis]\nmax_lag_weeks = 600\n", "nareis.max_lag_weeks",
-     "an integer in 1..520", 2},
-    {"phaseout_margin_one", "[capacity.cno]\nphaseout = { margin = 1.0 }\n",
-     "capacity.cno.phaseout.margin", "a finite number in [0, 1)", 2},
+    {"max_lag_too_long", "[nareis]\nmax_lag_weeks = 600\n", "nareis.max_lag_weeks", "an integer in 1..520", 2},
+    {"phaseout_margin_one", "[capacity.cno]\nphaseout = { margin = 1.0 }\n", "capacity.cno.phaseout.margin",
+     "a finite number in [0, 1)", 2},
     {"tnv_duplicate_names",
      "[[capacity.tnv]]\nname = \"ship\"\nplaces = 1\nfrom = 2022-08-01\nweeks = 2\n"
      "[[capacity.tnv]]\nname = \"ship\"\nplaces = 1\nfrom = 2022-09-05\nweeks = 2\n",
      "capacity.tnv[1].name", "a name not used by another facility", 7},
     {"tnv_zero_weeks", "[[capacity.tnv]]\nname = \"ship\"\nplaces = 1\nfrom = 2022-08-01\nweeks = 0\n",
      "capacity.tnv[0].weeks", "an integer in 1..20000", 5},
-    {"change_float_delta", "[capacity]\nchanges = [{ at = 2023-01-02, delta = 10.5 }]\n",
-     "capacity.changes[0].delta", "an integer", 2},
+    {"change_float_delta", "[capacity]\nchanges = [{ at = 2023-01-02, delta = 10.5 }]\n", "capacity.changes[0].delta",
+     "an integer", 2},
     {"table_expected", "run = 5\n", "run", "a table", 1},
-    {"binary_junk", "\x7f" "ELF\x02\x01\x01\x00\xff\xfe\x00\x00", "", "TOML syntax error", 1},
+    {"binary_junk",
+     "\x7f"
+     "ELF\x02\x01\x01\x00\xff\xfe\x00\x00",
+     "", "TOML syntax error", 1},
     {"invalid_utf8", "[run]\nname = \"\xc3\x28\"\n", "", "TOML syntax error", 2},
 };
 
@@ -489,8 +484,7 @@ TEST(ConfigBadFile, DeeplyNestedKeysDoNotCrash) {
     EXPECT_NE(e.allowed.find("keys nested this deeply are refused"), std::string::npos);
   }
   // Hostile nesting of values is stopped by the parser.
-  EXPECT_THROW(load_config_text("a = " + std::string(300, '[') + std::string(300, ']'), "deep.toml"),
-               ConfigError);
+  EXPECT_THROW(load_config_text("a = " + std::string(300, '[') + std::string(300, ']'), "deep.toml"), ConfigError);
 }
 
 TEST(ConfigBadFile, MessageFormat) {

@@ -97,9 +97,7 @@ TEST_F(CrashSafety, KilledRunLeavesAnEarlierOutputUnchanged) {
   }
   EXPECT_FALSE(temporaries(dir_).empty());  // the dead runs' temporary files
   // The next run removes temporary files whose process is gone.
-  ASSERT_EQ(run_to_end({"run", "--paths", "20", "--weeks", "10", "--force", "--out", out.string(),
-                        "--quiet"}),
-            0);
+  ASSERT_EQ(run_to_end({"run", "--paths", "20", "--weeks", "10", "--force", "--out", out.string(), "--quiet"}), 0);
   EXPECT_TRUE(temporaries(dir_).empty());
 }
 
@@ -109,9 +107,7 @@ TEST_F(CrashSafety, ExistingOutputIsNotReplacedWithoutForce) {
   const std::string before = read_bytes(out);
   EXPECT_EQ(run_to_end({"run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet"}), 73);
   EXPECT_EQ(read_bytes(out), before);
-  EXPECT_EQ(run_to_end({"run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet",
-                        "--force"}),
-            0);
+  EXPECT_EQ(run_to_end({"run", "--paths", "30", "--weeks", "10", "--out", out.string(), "--quiet", "--force"}), 0);
   EXPECT_NE(read_bytes(out), before);
 }
 

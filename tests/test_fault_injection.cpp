@@ -51,11 +51,13 @@ const fs::path kRepo = fs::path(CHAINSIM_TEST_DATA_DIR).parent_path().parent_pat
 
 // A run of the seed scenario's three scenarios small enough to take about half
 // a second, in 4 windows per scenario with a checkpoint after each.
-const std::vector<std::string> kSmall = {"run",  "--paths", "200", "--weeks", "52", "--window-weeks", "13",
-                                         "--checkpoint-interval", "0", "--quiet", "--out", "x.h5"};
+const std::vector<std::string> kSmall = {"run", "--paths",        "200",   "--weeks",
+                                         "52",  "--window-weeks", "13",    "--checkpoint-interval",
+                                         "0",   "--quiet",        "--out", "x.h5"};
 // About 1.5 seconds: long enough to be stopped or killed at chosen moments.
-const std::vector<std::string> kLong = {"run",  "--paths", "400", "--weeks", "104", "--window-weeks", "13",
-                                        "--checkpoint-interval", "0", "--quiet", "--out", "x.h5"};
+const std::vector<std::string> kLong = {"run", "--paths",        "400",   "--weeks",
+                                        "104", "--window-weeks", "13",    "--checkpoint-interval",
+                                        "0",   "--quiet",        "--out", "x.h5"};
 
 // Whether the child has exited (it stays a zombie, to be reaped by wait_exit).
 bool process_gone(pid_t pid) {
@@ -89,7 +91,8 @@ std::string reference(const fs::path& root, const std::vector<std::string>& args
 void flip(const fs::path& file, std::size_t at, std::size_t count = 1) {
   std::string bytes = read_bytes(file);
   for (std::size_t i = at; i < at + count && i < bytes.size(); ++i) bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
-  std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(file, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 // A tmpfs of `bytes` mounted on `dir` for the object's life (root only;
@@ -119,8 +122,7 @@ void fill_disk(const fs::path& file) {
   ASSERT_GE(fd, 0);
   const std::vector<char> zeros(1 << 16, 0);
   for (std::size_t chunk = zeros.size(); chunk > 0; chunk /= 2)
-    while (::write(fd, zeros.data(), chunk) == static_cast<ssize_t>(chunk)) {
-    }
+    while (::write(fd, zeros.data(), chunk) == static_cast<ssize_t>(chunk)) {}
   ::close(fd);
 }
 
@@ -150,8 +152,8 @@ class FaultInjection : public ::testing::Test {
 // exited 0 and the file matched neither run.
 TEST_F(FaultInjection, TwoRunsOnOneOutputOneFinishesTheOtherIsRefused) {
   auto args = [](const std::string& seed) {
-    return std::vector<std::string>{"run", "--paths", "200", "--weeks", "52", "--threads", "1", "--seed", seed,
-                                    "--force", "--quiet", "--out", "c.h5"};
+    return std::vector<std::string>{"run",    "--paths", "200",     "--weeks", "52",    "--threads", "1",
+                                    "--seed", seed,      "--force", "--quiet", "--out", "c.h5"};
   };
   auto ref = [&](const std::string& seed) {
     const fs::path d = dir("reference-" + seed);
@@ -176,14 +178,16 @@ TEST_F(FaultInjection, TwoRunsOnOneOutputOneFinishesTheOtherIsRefused) {
     const std::string ea = read_bytes(d / "a.err"), eb = read_bytes(d / "b.err");
     if (ra == 0 && rb == 0) {
       const std::string out = read_bytes(d / "c.h5");
-      EXPECT_TRUE(out == ref1 || out == ref2) << "iteration " << i << ": two runs one after the other left a mixed file";
+      EXPECT_TRUE(out == ref1 || out == ref2)
+          << "iteration " << i << ": two runs one after the other left a mixed file";
       for (const char* left : {"c.h5.lock", "c.h5.ckpt"}) EXPECT_FALSE(fs::exists(d / left)) << left;
       EXPECT_FALSE(has_temporary(d));
       continue;
     }
     ++overlaps;
     ASSERT_TRUE((ra == 0 && rb == 73) || (ra == 73 && rb == 0))
-        << "iteration " << i << ": exit statuses " << ra << " and " << rb << "\n" << ea << eb;
+        << "iteration " << i << ": exit statuses " << ra << " and " << rb << "\n"
+        << ea << eb;
     const bool a_won = ra == 0;
     const std::string& loser_err = a_won ? eb : ea;
     EXPECT_NE(loser_err.find("is being written by PID " + std::to_string(a_won ? a : b)), std::string::npos)
@@ -250,7 +254,8 @@ TEST_F(FaultInjection, CalibrateBacktestAndTheScheduleRefuseWhileTheirLockIsHeld
     const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT, 0644);
     EXPECT_GE(fd, 0);
     EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
-    const std::string who = "pid " + std::to_string(::getpid()) + "\nstarted 2031-01-01T00:00:00Z\nhost test\ncommand test\n";
+    const std::string who =
+        "pid " + std::to_string(::getpid()) + "\nstarted 2031-01-01T00:00:00Z\nhost test\ncommand test\n";
     EXPECT_EQ(::write(fd, who.data(), who.size()), static_cast<ssize_t>(who.size()));
     return fd;
   };
@@ -321,7 +326,7 @@ TEST_F(FaultInjection, EveryKindOfDamagedCheckpointFileIsRefusedOrHarmless) {
     const std::size_t size = fs::file_size(pristine / name);
     ASSERT_GT(size, 40u) << name;
     // The interrupted run's manifest is never read back: two places show that.
-    std::vector<std::pair<std::size_t, std::size_t>> places = {{0, 1}, {3, 1}, {size / 2 - 2, 4},
+    std::vector<std::pair<std::size_t, std::size_t>> places = {{0, 1},         {3, 1},         {size / 2 - 2, 4},
                                                                {size - 40, 1}, {size - 12, 1}, {size - 1, 1}};
     if (name == "run.json") places = {{0, 1}, {size / 2 - 2, 4}};
     for (const auto& [at, count] : places) {
@@ -363,8 +368,8 @@ TEST_F(FaultInjection, EveryKindOfDamagedCheckpointFileIsRefusedOrHarmless) {
 // moment its temporary output appears (root); where mounting is not allowed,
 // with a file size limit (RLIMIT_FSIZE) below the output's size instead.
 TEST_F(FaultInjection, FullDiskWhileWritingTheOutputGives74AndResumeFinishes) {
-  const std::vector<std::string> args = {"run", "--paths", "400", "--weeks", "104", "--window-weeks", "13",
-                                         "--quiet", "--out", "x.h5"};
+  const std::vector<std::string> args = {"run", "--paths", "400",   "--weeks", "104", "--window-weeks",
+                                         "13",  "--quiet", "--out", "x.h5"};
   const std::string ref = reference(root_.path(), args, "disk");
   const fs::path d = root_.path() / "disk";
   const Tmpfs disk(d, 64u << 20);
@@ -528,10 +533,8 @@ TEST_F(FaultInjection, SigkillAtRandomMomentsThenResumeGivesIdenticalBytes) {
   for (int i = 0; i < 3; ++i) {
     const fs::path d = dir("kill" + std::to_string(i));
     const pid_t pid = spawn(d, kLong, d / "kill.err");
-    if (i == 2)
-      wait_until([&] { return fs::exists(d / ("x.h5.tmp." + std::to_string(pid))) || process_gone(pid); });
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(moment(rng)));
+    if (i == 2) wait_until([&] { return fs::exists(d / ("x.h5.tmp." + std::to_string(pid))) || process_gone(pid); });
+    else std::this_thread::sleep_for(std::chrono::milliseconds(moment(rng)));
     ::kill(pid, SIGKILL);
     const int rc = wait_exit(pid);
     ASSERT_TRUE(rc == 0 || rc == 128 + SIGKILL) << rc;
@@ -555,8 +558,9 @@ TEST_F(FaultInjection, SigkillAtRandomMomentsThenResumeGivesIdenticalBytes) {
 // holds the run.
 TEST_F(FaultInjection, SizeEstimateIsWithinOneAndAHalfOfTheRealSizes) {
   const fs::path larger = root_.path() / "larger.toml";
-  std::ofstream(larger) << "[run]\npaths = 150\nweeks = 156\n"
-                           "[output]\nensemble = \"all\"\nquantiles = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99]\n";
+  std::ofstream(larger)
+      << "[run]\npaths = 150\nweeks = 156\n"
+         "[output]\nensemble = \"all\"\nquantiles = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99]\n";
   const std::vector<std::vector<std::string>> layouts = {
       {"run", "--paths", "200", "--weeks", "104", "--window-weeks", "26", "--checkpoint-interval", "0", "--quiet",
        "--out", "x.h5"},

@@ -82,9 +82,7 @@ struct Sample {
     return v;
   }
   // mean_wait(scenario, week): float with a NaN _FillValue; one week left unwritten.
-  std::vector<float> mean_wait_row(std::size_t s) const {
-    return {1.5f + static_cast<float>(s), 2.25f, 3.0f};
-  }
+  std::vector<float> mean_wait_row(std::size_t s) const { return {1.5f + static_cast<float>(s), 2.25f, 3.0f}; }
 };
 
 void write_sample(const fs::path& file, const Sample& d) {
@@ -105,12 +103,12 @@ void write_sample(const fs::path& file, const Sample& d) {
   // The per-path ensemble, streamed block by block as the engine does: one scenario and a
   // block of paths at a time, chunks of (1, 2, all weeks), shuffle + deflate.
   {
-    Variable occ = f.create_variable<std::int32_t>(
-        "occupancy", {"scenario", "path", "week"},
-        {.chunk = {1, 2, 4},
-         .deflate_level = 4,
-         .shuffle = true,
-         .string_attrs = {{"units", "1"}, {"long_name", "persons in reception"}}});
+    Variable occ =
+        f.create_variable<std::int32_t>("occupancy", {"scenario", "path", "week"},
+                                        {.chunk = {1, 2, 4},
+                                         .deflate_level = 4,
+                                         .shuffle = true,
+                                         .string_attrs = {{"units", "1"}, {"long_name", "persons in reception"}}});
     EXPECT_EQ(occ.shape(), (std::vector<std::size_t>{2, 3, 4}));
     for (std::size_t s = 0; s < 2; ++s)
       for (std::size_t p0 = 0; p0 < 3; p0 += 2) {
@@ -127,18 +125,18 @@ void write_sample(const fs::path& file, const Sample& d) {
   // Row blocks along the first dimension.
   {
     const auto all = d.inflow();
-    Variable inflow = f.create_variable<std::int32_t>("inflow", {"scenario", "week", "region"},
-                                                      {.string_attrs = {{"units", "1"}}});
+    Variable inflow =
+        f.create_variable<std::int32_t>("inflow", {"scenario", "week", "region"}, {.string_attrs = {{"units", "1"}}});
     inflow.write_rows(0, 1, std::vector<std::int32_t>(all.begin(), all.begin() + 8));
     inflow.write_rows(1, 1, std::vector<std::int32_t>(all.begin() + 8, all.end()));
   }
   f.write_variable("occupancy_q", {"scenario", "week", "quantile"}, d.occupancy_q(),
                    {.string_attrs = {{"units", "1"}}, .double_attrs = {{"scale_hint", 0.5}}});
   {
-    Variable wait = f.create_variable<float>(
-        "mean_wait", {"scenario", "week"},
-        {.chunk = {1, 4}, .fill_value = std::numeric_limits<double>::quiet_NaN(),
-         .string_attrs = {{"long_name", "mean waiting time"}}});
+    Variable wait = f.create_variable<float>("mean_wait", {"scenario", "week"},
+                                             {.chunk = {1, 4},
+                                              .fill_value = std::numeric_limits<double>::quiet_NaN(),
+                                              .string_attrs = {{"long_name", "mean waiting time"}}});
     for (std::size_t s = 0; s < 2; ++s) wait.write_block({s, 0}, {1, 3}, d.mean_wait_row(s));
   }
   f.write_string_variable("week_label", {"week"}, d.week_labels);
@@ -156,9 +154,8 @@ void write_sample(const fs::path& file, const Sample& d) {
 class H5File : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("chainsim_test_h5file_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("chainsim_test_h5file_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -307,8 +304,8 @@ with netCDF4.Dataset(path) as nc:
     assert nc.variables["occupancy"].chunking() == [1, 2, 4]
 print("readers ok")
 )PY";
-  const auto [rc, out] = shell(std::string(CHAINSIM_PYTHON) + " " + quote(script) + " " + quote(file) + " " +
-                             quote(toml));
+  const auto [rc, out] =
+      shell(std::string(CHAINSIM_PYTHON) + " " + quote(script) + " " + quote(file) + " " + quote(toml));
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("readers ok"), std::string::npos) << out;
 #endif
@@ -320,11 +317,10 @@ TEST_F(H5File, NcdumpListsDimensions) {
   write_sample(file, Sample());
   const auto [rc, header] = shell("ncdump -h " + quote(file));
   ASSERT_EQ(rc, 0) << header;
-  for (const char* s : {"scenario = 2 ;", "path = 3 ;", "week = 4 ;", "region = 2 ;", "quantile = 3 ;",
-                        "member = 2 ;", "int occupancy(scenario, path, week) ;",
-                        "int inflow(scenario, week, region) ;", "double occupancy_q(scenario, week, quantile) ;",
-                        "string scenario(scenario) ;", "int64 seed_offset(member) ;",
-                        "week:units = \"days since 2022-06-20\" ;"})
+  for (const char* s : {"scenario = 2 ;", "path = 3 ;", "week = 4 ;", "region = 2 ;", "quantile = 3 ;", "member = 2 ;",
+                        "int occupancy(scenario, path, week) ;", "int inflow(scenario, week, region) ;",
+                        "double occupancy_q(scenario, week, quantile) ;", "string scenario(scenario) ;",
+                        "int64 seed_offset(member) ;", "week:units = \"days since 2022-06-20\" ;"})
     EXPECT_NE(header.find(s), std::string::npos) << "missing \"" << s << "\" in\n" << header;
   // A full dump makes netCDF-C decode the data (filters included) too.
   const auto [rc2, dump] = shell("ncdump " + quote(file));
@@ -404,8 +400,8 @@ TEST_F(H5File, MisuseThrowsCleanErrors) {
 
   File r = File::open_read(file);
   EXPECT_EQ(r.read_variable<std::int32_t>("v"), (std::vector<std::int32_t>{0, 0, 0, 0, 5, 6}));
-  EXPECT_THROW(r.read_variable<std::int16_t>("v"), Error);  // narrowing
-  EXPECT_THROW(r.read_variable<double>("v"), Error);        // integer read as float
+  EXPECT_THROW(r.read_variable<std::int16_t>("v"), Error);                             // narrowing
+  EXPECT_THROW(r.read_variable<double>("v"), Error);                                   // integer read as float
   EXPECT_THROW(r.write_variable("w", {"path"}, std::vector<double>{1, 2, 3}), Error);  // read-only
   EXPECT_THROW(r.read_variable<double>("nonexistent"), Error);
 }
@@ -482,8 +478,8 @@ TEST_F(H5File, EncodedChunksEqualThoseOfTheFilterPipeline) {
     bool shuffle;
     int level;
   };
-  const std::vector<Case> cases{{"shuffle_deflate1", true, 1}, {"deflate4", false, 4},
-                                {"shuffle_only", true, 0}, {"shuffle_deflate9", true, 9}};
+  const std::vector<Case> cases{
+      {"shuffle_deflate1", true, 1}, {"deflate4", false, 4}, {"shuffle_only", true, 0}, {"shuffle_deflate9", true, 9}};
   {
     File f = File::create(file);
     std::vector<std::int32_t> sc(S), pa(P), we(T);

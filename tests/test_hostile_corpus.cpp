@@ -206,7 +206,8 @@ TEST_P(HostileCorpus, ExitCodeMessageAndNoOutput) {
     for (const std::string& m : row.messages) {
       EXPECT_NE(r.err.find(expand(m)), std::string::npos) << "stderr lacks: " << expand(m) << "\n" << describe(cmd, r);
     }
-    EXPECT_EQ(chainsim::testing::listing_recursive(out_), expected_listing) << "the output directory changed\n" << describe(cmd, r);
+    EXPECT_EQ(chainsim::testing::listing_recursive(out_), expected_listing) << "the output directory changed\n"
+                                                                            << describe(cmd, r);
   };
 
   const std::string bin = quote(CHAINSIM_BINARY);
@@ -232,17 +233,18 @@ TEST(HostileCorpusFiles, CoverEveryCategoryAndEveryFileIsListed) {
     if (r.code != 0 && r.file != "valid-small.toml") bad_configs.insert(r.file);
   }
   EXPECT_GE(bad_configs.size(), 40u) << "issue #6 asks for at least 40 bad configurations";
-  for (const char* prefix : {"syntax-", "type-", "nan-", "inf-", "neg", "prob-", "beta-sd-", "start-", "weeks-zero",
-                             "weeks-absurd", "paths-zero", "paths-absurd", "scenario-duplicate-names", "unknown-",
-                             "overlap-", "@binary-junk", "@huge-3mib", "output-path-is-directory",
-                             "output-path-unwritable"}) {
+  for (const char* prefix :
+       {"syntax-", "type-", "nan-", "inf-", "neg", "prob-", "beta-sd-", "start-", "weeks-zero", "weeks-absurd",
+        "paths-zero", "paths-absurd", "scenario-duplicate-names", "unknown-", "overlap-", "@binary-junk", "@huge-3mib",
+        "output-path-is-directory", "output-path-unwritable"}) {
     EXPECT_TRUE(std::any_of(bad_configs.begin(), bad_configs.end(),
                             [&](const std::string& f) { return f.rfind(prefix, 0) == 0; }))
         << "no case for category " << prefix;
   }
   bool cli_directory = false, cli_unwritable = false;
   for (const Row& r : rows) {
-    cli_directory = cli_directory || (r.code == 73 && r.setup.rfind("dir:", 0) == 0 && r.args.find("--out") != std::string::npos);
+    cli_directory =
+        cli_directory || (r.code == 73 && r.setup.rfind("dir:", 0) == 0 && r.args.find("--out") != std::string::npos);
     cli_unwritable = cli_unwritable || (r.code == 73 && r.args.find("/dev/null/") != std::string::npos);
   }
   EXPECT_TRUE(cli_directory) << "no case of --out naming a directory";

@@ -199,17 +199,19 @@ TEST(McErrorReplication, StandardErrorsMatchTheSpreadOfTwentyReplications) {
     const std::string q = "quarter " + std::to_string(k);
     for (PeriodMetric m : {PeriodMetric::OccupancyEnd, PeriodMetric::PeakOccupancy, PeriodMetric::Inflow}) {
       const auto i = static_cast<std::size_t>(m);
-      check(q + " mean " + kPeriodMetricNames[i], [&](const ScenarioSummary& s) { return s.periods.metric_mean[i][k]; },
-            [&](const ScenarioSummary& s) { return s.periods.metric_mean_mcse[i][k]; });
+      check(
+          q + " mean " + kPeriodMetricNames[i], [&](const ScenarioSummary& s) { return s.periods.metric_mean[i][k]; },
+          [&](const ScenarioSummary& s) { return s.periods.metric_mean_mcse[i][k]; });
     }
     // A probability whose standard error is meaningful: not near 0 or 1 in
     // the pooled ensemble (there sqrt(p(1-p)/n) is itself very uncertain).
     double pooled = 0;
     for (const auto& s : reps) pooled += s.periods.shortfall_probability[k] / R;
     if (pooled >= 0.05 && pooled <= 0.95)
-      check(q + " P(shortfall) " + std::to_string(pooled),
-            [&](const ScenarioSummary& s) { return s.periods.shortfall_probability[k]; },
-            [&](const ScenarioSummary& s) { return s.periods.shortfall_probability_mcse[k]; });
+      check(
+          q + " P(shortfall) " + std::to_string(pooled),
+          [&](const ScenarioSummary& s) { return s.periods.shortfall_probability[k]; },
+          [&](const ScenarioSummary& s) { return s.periods.shortfall_probability_mcse[k]; });
   }
   EXPECT_GE(tested, 15);
 
@@ -269,8 +271,8 @@ TEST(PrecisionRun, StopsWithinTargetAndWritesTheBytesOfAFixedRun) {
   const std::string seed_config = (dir.path / "national.toml").string();
   {
     // The seed with national regions (a smaller, quicker run).
-    std::string toml = testing::read_bytes(fs::path(CHAINSIM_TEST_DATA_DIR).parent_path().parent_path() /
-                                           "forecast" / "seed.toml");
+    std::string toml =
+        testing::read_bytes(fs::path(CHAINSIM_TEST_DATA_DIR).parent_path().parent_path() / "forecast" / "seed.toml");
     toml = std::regex_replace(toml, std::regex("regions = \"safety-regions\""), "regions = \"national\"");
     testing::write_bytes(seed_config, toml);
   }
@@ -279,10 +281,10 @@ TEST(PrecisionRun, StopsWithinTargetAndWritesTheBytesOfAFixedRun) {
   // configuration in the HDF5 file holds output.path.
   const fs::path io = dir.path / "io", a_dir = dir.path / "precise", b_dir = dir.path / "fixed";
   for (const auto& d : {io, a_dir, b_dir}) fs::create_directories(d);
-  const auto precise = testing::run_command(
-      testing::quote(bin) + " run " + testing::quote(seed_config) +
-          " --weeks 26 --threads 2 --precision 0.05 --batch-paths 100 --max-paths 5000 --out x.h5",
-      a_dir, io);
+  const auto precise =
+      testing::run_command(testing::quote(bin) + " run " + testing::quote(seed_config) +
+                               " --weeks 26 --threads 2 --precision 0.05 --batch-paths 100 --max-paths 5000 --out x.h5",
+                           a_dir, io);
   ASSERT_EQ(precise.rc, 0) << testing::describe(precise);
   const std::string manifest = testing::read_bytes(a_dir / "x.h5.run.json");
   ASSERT_NE(manifest.find("\"precision\""), std::string::npos) << manifest;

@@ -71,7 +71,8 @@ TEST(InflowStart, FirstWeekMeanIsThatOfTheDrawnStartingDeviation) {
   c.inflow.start_deviation = {0.5, 0.0};
   const double lambda = std::exp(base + phi * 0.5);
   double fixed = 0.0;
-  for (const auto& rec : run_paths(resolve(c), 7, 4000)) fixed += static_cast<double>(rec.at(Var::FirstApplications, 0));
+  for (const auto& rec : run_paths(resolve(c), 7, 4000))
+    fixed += static_cast<double>(rec.at(Var::FirstApplications, 0));
   EXPECT_LT(std::abs((fixed / 4000 - lambda) / std::sqrt(lambda / 4000)), kZ);
 }
 
@@ -96,8 +97,9 @@ void expect_local_level_law(double walk_sd_per_sqrt_year, double walk_phi) {
   const auto recs = run_paths(spec, 11, n);
   for (int t : {0, 12, 51}) {
     const double steps = t + 1.0;
-    const double var = walk_phi < 1.0 ? sigma * sigma * (1.0 - std::pow(walk_phi, 2.0 * steps)) / (1.0 - walk_phi * walk_phi)
-                                      : sigma * sigma * steps;
+    const double var = walk_phi < 1.0
+                           ? sigma * sigma * (1.0 - std::pow(walk_phi, 2.0 * steps)) / (1.0 - walk_phi * walk_phi)
+                           : sigma * sigma * steps;
     double sum = 0.0, sum2 = 0.0;
     for (const auto& rec : recs) {
       const double l = std::log(static_cast<double>(rec.at(Var::FirstApplications, t))) - 11.0 -
@@ -297,7 +299,8 @@ TEST(HousingQuota, HalfYearFactorsAreMeanOneWithTheVarianceOfBoth) {
   const double expected = 0.5 * spec.half_quota[static_cast<std::size_t>(a)];
   const int n = 400;
   std::vector<double> y;
-  for (const auto& rec : run_paths(spec, 29, n)) y.push_back(static_cast<double>(sum_weeks(rec, Var::Housed, a, b)) / expected);
+  for (const auto& rec : run_paths(spec, 29, n))
+    y.push_back(static_cast<double>(sum_weeks(rec, Var::Housed, a, b)) / expected);
   double m = 0.0, v = 0.0;
   for (double x : y) m += x;
   m /= n;
@@ -330,7 +333,8 @@ TEST(HousingQuota, NationalHalfYearFactorIsSharedByEveryRegion) {
     std::vector<double> housed(25, 0.0);
     double total = 0.0;
     for (int r = 0; r < 25; ++r) {
-      for (int t = a; t < b; ++t) housed[static_cast<std::size_t>(r)] += static_cast<double>(rec.at(core::RegionalVar::Housed, t, r));
+      for (int t = a; t < b; ++t)
+        housed[static_cast<std::size_t>(r)] += static_cast<double>(rec.at(core::RegionalVar::Housed, t, r));
       total += housed[static_cast<std::size_t>(r)];
     }
     double chi2 = 0.0;
@@ -375,7 +379,8 @@ TEST(ProgrammeDelivery, DeliveredShareAndStartDelay) {
   const core::ModelSpec spec2 = resolve(c);
   double total = 0.0;
   const int n2 = 2000;
-  for (const auto& rec : run_paths(spec2, 29, n2)) total += static_cast<double>(sum_weeks(rec, Var::Housed, 0, spec2.weeks));
+  for (const auto& rec : run_paths(spec2, 29, n2))
+    total += static_cast<double>(sum_weeks(rec, Var::Housed, 0, spec2.weeks));
   const double var = 0.15 * 0.15 * 6000.0 * 6000.0 + 3600.0;
   EXPECT_LT(std::abs((total / n2 - 3600.0) / std::sqrt(var / n2)), kZ);
 }

@@ -26,8 +26,8 @@ using namespace chainsim::testing;  // tests/process_helpers.hpp
 
 // Small but with several windows (the last one shorter), several scenarios
 // and a number of paths that 2 and 3 ranks split unevenly.
-const std::vector<std::string> kRun = {"run", "--paths", "203", "--weeks", "40", "--window-weeks", "7", "--quiet",
-                                       "--out", "x.h5"};
+const std::vector<std::string> kRun = {"run", "--paths", "203",   "--weeks", "40", "--window-weeks",
+                                       "7",   "--quiet", "--out", "x.h5"};
 
 std::vector<std::string> mpirun(int ranks, std::vector<std::string> args) {
   std::vector<std::string> all = {"--allow-run-as-root", "--oversubscribe", "-n", std::to_string(ranks),
@@ -106,8 +106,8 @@ std::vector<pid_t> children(pid_t pid) {
 TEST_F(MpiRun, ARankKilledFailsTheRunAndLeavesNoOutput) {
   const fs::path dir = root_->path() / "killed";
   fs::create_directories(dir);
-  const std::vector<std::string> args = {"run", "--paths", "4000", "--weeks", "300", "--window-weeks", "5",
-                                         "--threads", "1", "--quiet", "--out", "x.h5"};
+  const std::vector<std::string> args = {"run", "--paths",   "4000", "--weeks", "300",   "--window-weeks",
+                                         "5",   "--threads", "1",    "--quiet", "--out", "x.h5"};
   const pid_t mpirun_pid = spawn(dir, mpirun(2, args), dir / "stderr.txt", via_mpirun());
   // Under way: rank 0 has saved a window of per-path series.
   ASSERT_TRUE(wait_until(

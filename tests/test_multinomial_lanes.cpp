@@ -50,7 +50,9 @@ TEST(MultinomialLanes, EqualsSampleMultinomialPathByPath) {
         std::int64_t* out[kMultinomialLanes];
         for (std::size_t l = 0; l < count; ++l) {
           const int m = magnitude(gen);
-          n[l] = m == 0 ? 0 : std::uniform_int_distribution<std::int64_t>(0, static_cast<std::int64_t>(std::pow(10.0, m)))(gen);
+          n[l] = m == 0 ? 0
+                        : std::uniform_int_distribution<std::int64_t>(
+                              0, static_cast<std::int64_t>(std::pow(10.0, m)))(gen);
           lanes_rs.emplace_back(99, l, week, Flow::PermitHolderRegions);
           scalar_rs.emplace_back(99, l, week, Flow::PermitHolderRegions);
         }

@@ -64,8 +64,8 @@ class NewcomerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() / (std::string("chainsim-newcomer-") + info->name() + "-" +
-                                         std::to_string(::getpid()));
+    root_ = fs::temp_directory_path() /
+            (std::string("chainsim-newcomer-") + info->name() + "-" + std::to_string(::getpid()));
     fs::remove_all(root_);
     dir_ = root_ / "work";
     io_ = root_ / "io";
@@ -78,8 +78,8 @@ class NewcomerTest : public ::testing::Test {
   }
   Result shell(const std::string& command) const {
     const fs::path out = io_ / "stdout", err = io_ / "stderr";
-    const std::string full = "cd " + quote(dir_) + " && " + command + " >" + quote(out) + " 2>" + quote(err) +
-                             " </dev/null";
+    const std::string full =
+        "cd " + quote(dir_) + " && " + command + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
     const int status = std::system(full.c_str());
     Result r;
     r.rc = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
@@ -98,8 +98,7 @@ TEST_F(NewcomerTest, NumbersAreCheckedInChainsimsWords) {
   for (const char* bad : {"abc", "1e3", "0", "2.5", "-3"}) {
     const Result r = chainsim(std::string("run --paths ") + bad + " --out x.h5");
     EXPECT_EQ(r.rc, 64) << describe(r);
-    EXPECT_EQ(r.err, std::string("chainsim: --paths: expected a whole number from 1 to 100000000, got '") + bad +
-                         "'\n")
+    EXPECT_EQ(r.err, std::string("chainsim: --paths: expected a whole number from 1 to 100000000, got '") + bad + "'\n")
         << describe(r);
   }
   const Result w = chainsim("run --weeks 1561 --out x.h5");
@@ -145,12 +144,14 @@ TEST_F(NewcomerTest, ValidateShowsWhatEachScenarioChanges) {
   const Result r = chainsim("validate mine.toml");
   ASSERT_EQ(r.rc, 0) << describe(r);
   EXPECT_TRUE(has(r.out, "mine.toml: valid (3 scenario(s))\n")) << describe(r);
-  EXPECT_TRUE(has(r.out, "scenario \"fourth ship\" differs from the baseline in 2 values:\n"
-                         "  capacity.tnv: [cruise ship 1, cruise ship 2, cruise ship 3] → "
-                         "[cruise ship 1, cruise ship 2, cruise ship 3, cruise ship 4]\n"))
+  EXPECT_TRUE(has(r.out,
+                  "scenario \"fourth ship\" differs from the baseline in 2 values:\n"
+                  "  capacity.tnv: [cruise ship 1, cruise ship 2, cruise ship 3] → "
+                  "[cruise ship 1, cruise ship 2, cruise ship 3, cruise ship 4]\n"))
       << describe(r);
-  EXPECT_TRUE(has(r.out, "warning: scenario \"late ship\": capacity.tnv[cruise ship 9] opens on 2031-01-06, after "
-                         "the last simulated week"))
+  EXPECT_TRUE(has(r.out,
+                  "warning: scenario \"late ship\": capacity.tnv[cruise ship 9] opens on 2031-01-06, after "
+                  "the last simulated week"))
       << describe(r);
   EXPECT_TRUE(has(r.out, "note: mine.toml: its [[scenario]] list replaces the seed's")) << describe(r);
 }
@@ -183,8 +184,8 @@ TEST_F(NewcomerTest, CalibrateRefusesToOverwriteWithoutForce) {
   const Result f = chainsim("calibrate " + data + " --out calibrated.toml --force");
   ASSERT_EQ(f.rc, 0) << describe(f);
   // The header names the data directory it was given.
-  EXPECT_TRUE(has(read_file(dir_ / "calibrated.toml"), "calibrated by `chainsim calibrate` on " +
-                                                           data_dir.generic_string() + " "))
+  EXPECT_TRUE(has(read_file(dir_ / "calibrated.toml"),
+                  "calibrated by `chainsim calibrate` on " + data_dir.generic_string() + " "))
       << describe(f);
 }
 

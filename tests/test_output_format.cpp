@@ -41,13 +41,13 @@ TEST_F(OutputFormat, NcdumpListsNamedDimensionsAndVariables) {
   if (shell("command -v ncdump").rc != 0) GTEST_SKIP() << "ncdump (netcdf-bin) is not installed";
   const Result r = shell("ncdump -h " + out_.string());
   ASSERT_EQ(r.rc, 0) << r.out;
-  for (const char* dim : {"scenario = 3", "path = 64", "week = 30", "region = 25", "quantile = 7", "period = ",
-                          "risk_level = 2"})
+  for (const char* dim :
+       {"scenario = 3", "path = 64", "week = 30", "region = 25", "quantile = 7", "period = ", "risk_level = 2"})
     EXPECT_NE(r.out.find(dim), std::string::npos) << dim << "\n" << r.out.substr(0, 2000);
   for (const char* var : {"int occupancy(scenario, path, week)", "double occupancy_quantile(scenario, week, quantile)",
                           "double permit_holders_regional_mean(scenario, week, region)",
-                          "double capacity_needed(scenario, period, risk_level)", "week:units = \"days since 2022-06-20\"",
-                          ":Conventions = \"CF-1.8\"", ":format_version = 2"})
+                          "double capacity_needed(scenario, period, risk_level)",
+                          "week:units = \"days since 2022-06-20\"", ":Conventions = \"CF-1.8\"", ":format_version = 2"})
     EXPECT_NE(r.out.find(var), std::string::npos) << var;
 }
 
@@ -153,9 +153,9 @@ TEST_F(OutputFormat, IdenticalRunsGiveIdenticalBytesAndTheManifestHoldsWhatVarie
   // host or thread count inside, so the bytes are identical.
   for (const char* sub : {"a", "b"}) {
     fs::create_directories(dir_ / sub);
-    const Result r = shell("cd " + (dir_ / sub).string() + " && " + CHAINSIM_BINARY +
-                           " run --paths 64 --weeks 30 --quiet --threads " + (sub[0] == 'a' ? "1" : "2") +
-                           " --out run.h5");
+    const Result r =
+        shell("cd " + (dir_ / sub).string() + " && " + CHAINSIM_BINARY +
+              " run --paths 64 --weeks 30 --quiet --threads " + (sub[0] == 'a' ? "1" : "2") + " --out run.h5");
     ASSERT_EQ(r.rc, 0) << r.out;
   }
   EXPECT_TRUE(read_bytes(dir_ / "a" / "run.h5") == read_bytes(dir_ / "b" / "run.h5"));
@@ -182,7 +182,8 @@ TEST_F(OutputFormat, WindowLengthChangesNoByteAndChunksSpanTheHorizon) {
     ASSERT_EQ(r.rc, 0) << r.out;
   }
   EXPECT_TRUE(read_bytes(dir_ / "w-all" / "run.h5") == read_bytes(dir_ / "w-7" / "run.h5"));
-  const Result c = shell(std::string(CHAINSIM_PYTHON) + " -c \"import h5py,sys; f=h5py.File(sys.argv[1]); "
+  const Result c = shell(std::string(CHAINSIM_PYTHON) +
+                         " -c \"import h5py,sys; f=h5py.File(sys.argv[1]); "
                          "assert f['occupancy'].chunks == (1, 64, 30), f['occupancy'].chunks; "
                          "assert f['occupancy'].compression == 'gzip' and f['occupancy'].shuffle; print('ok')\" " +
                          (dir_ / "w-7" / "run.h5").string());

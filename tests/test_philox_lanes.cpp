@@ -88,7 +88,7 @@ TEST(WeekStreams, DrawExactlyWhatFreshStreamsDraw) {
           for (auto id = static_cast<std::uint32_t>(Flow::InflowNoise);
                id <= static_cast<std::uint32_t>(Flow::DublinLeaverCohorts) + 1; ++id) {
             const auto flow = static_cast<Flow>(id);
-            const std::uint32_t subs = flow == Flow::DublinLeavers ? cohorts + 1
+            const std::uint32_t subs = flow == Flow::DublinLeavers   ? cohorts + 1
                                        : flow == Flow::HousingSupply ? regions + 1
                                                                      : 2;
             for (std::uint32_t sub = 0; sub < subs; ++sub) {
@@ -102,8 +102,8 @@ TEST(WeekStreams, DrawExactlyWhatFreshStreamsDraw) {
                   for (int v = 0; v < 2 * words; ++v) ASSERT_EQ(copy.next_u32(), want_copy.next_u32());
                 }
                 ASSERT_EQ(got.next_u32(), want.next_u32())
-                    << philox_isa_name(isa) << " flow " << id << " sub " << sub << " path " << path << " week "
-                    << week << " word " << w << (with_cohorts ? "" : " (without cohorts)");
+                    << philox_isa_name(isa) << " flow " << id << " sub " << sub << " path " << path << " week " << week
+                    << " word " << w << (with_cohorts ? "" : " (without cohorts)");
               }
               ASSERT_EQ(got.blocks_used(), want.blocks_used());
             }

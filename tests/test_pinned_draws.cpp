@@ -135,8 +135,8 @@ void expect_digests(RegionMode mode, const std::uint64_t (&counts)[3], const std
     core::limit_simd(isa);
     for (std::size_t i = 0; i < 3; ++i) {
       const Config c = seed_scenario(i, mode);
-      for (const auto& [how, got] : {std::pair{"one by one", digests_one_by_one(c)},
-                                     std::pair{"in groups", digests_in_groups(c)}}) {
+      for (const auto& [how, got] :
+           {std::pair{"one by one", digests_one_by_one(c)}, std::pair{"in groups", digests_in_groups(c)}}) {
         EXPECT_EQ(got.counts, counts[i]) << "recorded values, scenario " << i << ", paths " << how << ", lanes "
                                          << core::philox_isa_name(isa);
         EXPECT_EQ(got.states, states[i]) << "final states, scenario " << i << ", paths " << how << ", lanes "

@@ -224,8 +224,8 @@ TEST(PlanFreshSeeds, TheSeedPlanMeetsItsTargetsWithFreshSeeds) {
                      static_cast<double>(s.size());
   std::cout << "quota " << plan.quota.quota << ": P(target met) " << plan.quota.p_planned << " (search), " << met
             << " (fresh seed); " << added << " places added in all\n";
-  EXPECT_GE(met, 1 - bound) << "quota " << plan.quota.quota << ": P = " << plan.quota.p_planned
-                            << " in the search, " << met << " with a fresh seed";
+  EXPECT_GE(met, 1 - bound) << "quota " << plan.quota.quota << ": P = " << plan.quota.p_planned << " in the search, "
+                            << met << " with a fresh seed";
   EXPECT_LT(plan.quota.p_reference, 1 - bound) << "the configuration's own quotas must miss the target";
 }
 
@@ -253,8 +253,8 @@ TEST(PlanCommand, ItsConfigurationIsAcceptedByRunAndReproducesThePlansProbabilit
 
   const auto r = run_command(chainsim_cmd() + " plan small.toml --out p.h5 --quota-by 2023-12-31", work, io_dir);
   ASSERT_EQ(r.rc, 0) << chainsim::testing::describe(r);
-  for (const char* f : {"p.h5", "p.toml", "p.plan.csv", "p.plan.md", "p.planning.csv", "p.comparison.csv",
-                        "p.h5.run.json"})
+  for (const char* f :
+       {"p.h5", "p.toml", "p.plan.csv", "p.plan.md", "p.planning.csv", "p.comparison.csv", "p.h5.run.json"})
     EXPECT_TRUE(fs::exists(work / f)) << f;
   EXPECT_NE(r.out.find("housing quota:"), std::string::npos) << r.out;
 

@@ -82,8 +82,8 @@ class PlotTest : public ::testing::Test {
   Result chainsim(const std::string& args) const { return shell(quote(std::string(CHAINSIM_BINARY)) + " " + args); }
 
   Result plot(const fs::path& file, const fs::path& outdir) const {
-    return shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(plot_script()) + " " + quote(file) +
-                 " --outdir " + quote(outdir));
+    return shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(plot_script()) + " " + quote(file) + " --outdir " +
+                 quote(outdir));
   }
 
   // No temporary files may be left behind in the chart directory.
@@ -113,8 +113,8 @@ TEST_F(PlotTest, RegionalRunDrawsFourCharts) {
   all.push_back(kRegionalChart);
   for (const auto& name : all) {
     expect_plausible_png(charts / name);
-    EXPECT_NE(r.out.find((charts / name).string()), std::string::npos)
-        << "stdout does not name " << name << "\n" << describe(r);
+    EXPECT_NE(r.out.find((charts / name).string()), std::string::npos) << "stdout does not name " << name << "\n"
+                                                                       << describe(r);
   }
   all.push_back(kRecord);
   expect_only(charts, all);
@@ -135,7 +135,8 @@ TEST_F(PlotTest, NationalRunSkipsRegionalChart) {
   for (const auto& name : all) expect_plausible_png(charts / name);
   EXPECT_FALSE(fs::exists(charts / kRegionalChart));
   EXPECT_NE(r.err.find("skipped permit_holders_regions.png"), std::string::npos)
-      << "no message about the skipped chart\n" << describe(r);
+      << "no message about the skipped chart\n"
+      << describe(r);
   EXPECT_NE(r.err.find("skipped differences.png: only one scenario"), std::string::npos) << describe(r);
   all.push_back(kRecord);
   expect_only(charts, all);

@@ -109,13 +109,13 @@ TEST(RandomStream, DistinctAcrossEveryCoordinate) {
   const std::uint64_t seed = 0x1111222233334444ULL;
   const auto base = words(RandomStream(seed, 10, 20, Flow::Grants, 3));
   const std::vector<std::array<std::uint32_t, 16>> variants = {
-      words(RandomStream(seed ^ 1, 10, 20, Flow::Grants, 3)),                // seed low word
-      words(RandomStream(seed ^ (1ULL << 40), 10, 20, Flow::Grants, 3)),     // seed high word
-      words(RandomStream(seed, 11, 20, Flow::Grants, 3)),                    // path
-      words(RandomStream(seed, 10, 21, Flow::Grants, 3)),                    // week
-      words(RandomStream(seed, 10, kSetupWeek, Flow::Grants, 3)),            // setup week
-      words(RandomStream(seed, 10, 20, Flow::Minors, 3)),                    // flow
-      words(RandomStream(seed, 10, 20, Flow::Grants, 4)),                    // sub
+      words(RandomStream(seed ^ 1, 10, 20, Flow::Grants, 3)),             // seed low word
+      words(RandomStream(seed ^ (1ULL << 40), 10, 20, Flow::Grants, 3)),  // seed high word
+      words(RandomStream(seed, 11, 20, Flow::Grants, 3)),                 // path
+      words(RandomStream(seed, 10, 21, Flow::Grants, 3)),                 // week
+      words(RandomStream(seed, 10, kSetupWeek, Flow::Grants, 3)),         // setup week
+      words(RandomStream(seed, 10, 20, Flow::Minors, 3)),                 // flow
+      words(RandomStream(seed, 10, 20, Flow::Grants, 4)),                 // sub
   };
   std::set<std::array<std::uint32_t, 16>> all{base};
   for (const auto& v : variants) {

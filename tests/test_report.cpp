@@ -54,9 +54,9 @@ class ReportTest : public ::testing::Test {
 
   CommandResult browser_check(const fs::path& page, const std::string& charts, const std::string& provided,
                               const fs::path& screenshot) const {
-    return shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(kRepo / "tests" / "report_browser_check.py") +
-                 " " + quote(page) + " --sections " + kSections + " --charts " + charts + " --provided " +
-                 provided + " --screenshot " + quote(screenshot));
+    return shell(quote(std::string(CHAINSIM_PYTHON)) + " " + quote(kRepo / "tests" / "report_browser_check.py") + " " +
+                 quote(page) + " --sections " + kSections + " --charts " + charts + " --provided " + provided +
+                 " --screenshot " + quote(screenshot));
   }
 
   // Names in the work folder that are neither inputs nor the report's outputs: temporaries left behind.
@@ -100,8 +100,10 @@ TEST_F(ReportTest, PageAndPdfOpenInHeadlessChromiumWithEverySection) {
   }
 
   const fs::path shot = dir_ / "screenshot.png";
-  const CommandResult c = browser_check(page, kCharts, "planning,fan-charts,shortfall-heatmap,comparison,backtest,"
-                                                       "provenance", shot);
+  const CommandResult c = browser_check(page, kCharts,
+                                        "planning,fan-charts,shortfall-heatmap,comparison,backtest,"
+                                        "provenance",
+                                        shot);
   EXPECT_EQ(c.rc, 0) << describe(c);
   EXPECT_NE(c.out.find("\nok"), std::string::npos) << describe(c);
   EXPECT_TRUE(fs::is_regular_file(shot));
@@ -127,8 +129,8 @@ TEST_F(ReportTest, PlanAndSensitivitySectionsFromRealRuns) {
   ASSERT_EQ(r.rc, 0) << describe(r);
   EXPECT_FALSE(fs::exists(dir_ / "page.pdf")) << "--no-pdf wrote a PDF";
   const std::string html = read_bytes(dir_ / "page.html");
-  for (const char* text : {"Housing quota", "Regular places: add", "order by", "Sobol", "parameter uncertainty",
-                           "chart-sensitivity"}) {
+  for (const char* text :
+       {"Housing quota", "Regular places: add", "order by", "Sobol", "parameter uncertainty", "chart-sensitivity"}) {
     EXPECT_NE(html.find(text), std::string::npos) << "page lacks " << text;
   }
   // The short configuration has one scenario: no comparison chart.

@@ -27,8 +27,9 @@ using namespace chainsim::testing;  // tests/process_helpers.hpp
 
 // The run under test: small enough for CI, long enough to be interrupted, with a
 // checkpoint after every window of 6 weeks.
-const std::vector<std::string> kArgs = {"run", "--paths", "1500", "--weeks", "78", "--window-weeks", "6",
-                                        "--checkpoint-interval", "0", "--quiet", "--out", "x.h5"};
+const std::vector<std::string> kArgs = {"run", "--paths",        "1500",  "--weeks",
+                                        "78",  "--window-weeks", "6",     "--checkpoint-interval",
+                                        "0",   "--quiet",        "--out", "x.h5"};
 
 // The longest a run here may take (a sanitizer build is slow).
 constexpr std::chrono::seconds kLimit{900};
@@ -106,7 +107,8 @@ TEST_F(Resume, SigkillAtRandomMomentsThenResumeGivesIdenticalBytes) {
       wait_exit(pid, kLimit);
     }
     std::string err;
-    ASSERT_EQ(run_to_end(dir, with(kArgs, {"--resume", "--force"}), &err), 0) << "killed after " << ms << " ms: " << err;
+    ASSERT_EQ(run_to_end(dir, with(kArgs, {"--resume", "--force"}), &err), 0)
+        << "killed after " << ms << " ms: " << err;
     EXPECT_TRUE(read_bytes(dir / "x.h5") == reference_) << "killed after " << ms << " ms";
   }
 }

@@ -107,7 +107,7 @@ TEST(Costs, WeeklyCostIsCapacityTimesRatesPlusShortfall) {
 TEST(Calendar, WeeksMonthsAndHalfYears) {
   const Date start = sys_days{2022y / June / 20};
   EXPECT_EQ(weekday{start}, Monday);
-  EXPECT_EQ(week_of(start, sys_days{2022y / July / 1}), 1);   // the Monday-start week containing it
+  EXPECT_EQ(week_of(start, sys_days{2022y / July / 1}), 1);  // the Monday-start week containing it
   EXPECT_EQ(week_of(start, sys_days{2022y / June / 19}), -1);
   EXPECT_EQ(week_of(start, sys_days{2022y / June / 26}), 0);
   EXPECT_EQ(mondays_in_half(sys_days{2022y / July / 5}), 26);  // Jul-Dec 2022: 4 Jul .. 26 Dec

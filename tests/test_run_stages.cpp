@@ -66,8 +66,8 @@ TEST(PathRange, RangesOfARunSimulateTheSamePathsAsTheWholeRun) {
     for (int t = 0; t < 30; ++t)
       for (std::size_t v = 0; v < core::kNumVars; ++v) {
         if (static_cast<core::Var>(v) == core::Var::CostEur) continue;
-        const auto a = all.column(static_cast<core::Var>(v), t).subspan(static_cast<std::size_t>(range.first),
-                                                                       static_cast<std::size_t>(range.size()));
+        const auto a = all.column(static_cast<core::Var>(v), t)
+                           .subspan(static_cast<std::size_t>(range.first), static_cast<std::size_t>(range.size()));
         ASSERT_TRUE(std::ranges::equal(a, w.column(static_cast<core::Var>(v), t)))
             << core::kVarInfo[v].name << " week " << t << " paths [" << range.first << ", " << range.last << ")";
       }

@@ -167,25 +167,25 @@ TEST_P(BinomialGof, ChiSquare) {
   EXPECT_GT(g.p_value, kAlpha) << c.name << ": " << g;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Regimes, BinomialGof,
-    ::testing::Values(
-        // inversion (n p' < 10)
-        BinomialCase{"n20_p0.3", 20, 0.3}, BinomialCase{"n1000_p0.002", 1000, 0.002},
-        BinomialCase{"n19_p0.5", 19, 0.5}, BinomialCase{"n1e7_p1e-7", 10'000'000, 1e-7},
-        BinomialCase{"n1e9_p3e-9", 1'000'000'000, 3e-9}, BinomialCase{"n100_p0.97", 100, 0.97},
-        // switch boundary n p' = 9.99 (inversion) / 10.01 (BTRD)
-        BinomialCase{"n1000_p0.00999", 1000, 0.00999}, BinomialCase{"n1000_p0.01001", 1000, 0.01001},
-        // BTRD (n p' >= 10)
-        BinomialCase{"n20_p0.5", 20, 0.5}, BinomialCase{"n200_p0.08", 200, 0.08},
-        BinomialCase{"n5e4_p0.5", 50'000, 0.5}, BinomialCase{"n1e6_p0.3", 1'000'000, 0.3},
-        BinomialCase{"n1e6_p0.7", 1'000'000, 0.7}, BinomialCase{"n1e9_p0.4", 1'000'000'000, 0.4}),
-    [](const ::testing::TestParamInfo<BinomialCase>& info) {
-      std::string s = info.param.name;
-      std::replace(s.begin(), s.end(), '.', '_');
-      std::replace(s.begin(), s.end(), '-', 'm');
-      return s;
-    });
+INSTANTIATE_TEST_SUITE_P(Regimes, BinomialGof,
+                         ::testing::Values(
+                             // inversion (n p' < 10)
+                             BinomialCase{"n20_p0.3", 20, 0.3}, BinomialCase{"n1000_p0.002", 1000, 0.002},
+                             BinomialCase{"n19_p0.5", 19, 0.5}, BinomialCase{"n1e7_p1e-7", 10'000'000, 1e-7},
+                             BinomialCase{"n1e9_p3e-9", 1'000'000'000, 3e-9}, BinomialCase{"n100_p0.97", 100, 0.97},
+                             // switch boundary n p' = 9.99 (inversion) / 10.01 (BTRD)
+                             BinomialCase{"n1000_p0.00999", 1000, 0.00999},
+                             BinomialCase{"n1000_p0.01001", 1000, 0.01001},
+                             // BTRD (n p' >= 10)
+                             BinomialCase{"n20_p0.5", 20, 0.5}, BinomialCase{"n200_p0.08", 200, 0.08},
+                             BinomialCase{"n5e4_p0.5", 50'000, 0.5}, BinomialCase{"n1e6_p0.3", 1'000'000, 0.3},
+                             BinomialCase{"n1e6_p0.7", 1'000'000, 0.7}, BinomialCase{"n1e9_p0.4", 1'000'000'000, 0.4}),
+                         [](const ::testing::TestParamInfo<BinomialCase>& info) {
+                           std::string s = info.param.name;
+                           std::replace(s.begin(), s.end(), '.', '_');
+                           std::replace(s.begin(), s.end(), '-', 'm');
+                           return s;
+                         });
 
 // Production use creates a fresh stream per (path, week, flow) and draws once
 // or a few times, so test the law over first draws of 200,000 distinct streams
@@ -198,8 +198,9 @@ TEST(Binomial, FreshStreamPerDraw) {
       xs[i] = sample_binomial(rs, c.n, c.p);
     }
     const double mean = static_cast<double>(c.n) * c.p, sd = std::sqrt(mean * (1 - c.p));
-    const Gof g = chi_square_discrete(xs, 0, std::min<std::int64_t>(c.n, static_cast<std::int64_t>(mean + 12 * sd + 20)),
-                                      [&](std::int64_t k) { return binomial_pmf(k, c.n, c.p); });
+    const Gof g =
+        chi_square_discrete(xs, 0, std::min<std::int64_t>(c.n, static_cast<std::int64_t>(mean + 12 * sd + 20)),
+                            [&](std::int64_t k) { return binomial_pmf(k, c.n, c.p); });
     EXPECT_GT(g.p_value, kAlpha) << c.name << ": " << g;
   }
 }
@@ -237,8 +238,7 @@ TEST_P(PoissonGof, ChiSquare) {
   EXPECT_GT(g.p_value, kAlpha) << "lambda=" << lambda << ": " << g;
 }
 
-INSTANTIATE_TEST_SUITE_P(Regimes, PoissonGof,
-                         ::testing::Values(1e-3, 0.3, 3.0, 9.9, 10.0, 30.0, 1e3, 1e6, 1e9),
+INSTANTIATE_TEST_SUITE_P(Regimes, PoissonGof, ::testing::Values(1e-3, 0.3, 3.0, 9.9, 10.0, 30.0, 1e3, 1e6, 1e9),
                          [](const ::testing::TestParamInfo<double>& info) {
                            return "lambda_" + std::to_string(info.index);
                          });
@@ -316,8 +316,8 @@ class BetaGof : public ::testing::TestWithParam<std::pair<double, double>> {};
 // KS against I_x(a, b). False-alarm rate 0.001 per (a, b); moments at 5 sigma.
 TEST_P(BetaGof, KolmogorovSmirnov) {
   const double a = GetParam().first, b = GetParam().second;  // not a binding: lambdas capture it
-  const auto xs = draw(500 + static_cast<std::uint64_t>(a * 10 + b),
-                       [&](RandomStream& rs) { return sample_beta(rs, a, b); });
+  const auto xs =
+      draw(500 + static_cast<std::uint64_t>(a * 10 + b), [&](RandomStream& rs) { return sample_beta(rs, a, b); });
   for (const double x : xs) ASSERT_TRUE(x >= 0.0 && x <= 1.0) << x;
   const Gof g = ks_test(xs, [&](double x) { return reg_beta(a, b, x); });
   EXPECT_GT(g.p_value, kAlpha) << "a=" << a << " b=" << b << ": " << g;
@@ -397,8 +397,8 @@ TEST(Multinomial, MarginalsAreBinomialAndSumToN) {
       const double sd = std::sqrt(mean * (1 - probs[i]));
       const std::int64_t lo = std::max<std::int64_t>(0, static_cast<std::int64_t>(mean - 12 * sd - 20));
       const std::int64_t hi = std::min<std::int64_t>(n, static_cast<std::int64_t>(mean + 12 * sd + 20));
-      const Gof g = chi_square_discrete(per_cat[i], lo, hi,
-                                        [&](std::int64_t k) { return binomial_pmf(k, n, probs[i]); });
+      const Gof g =
+          chi_square_discrete(per_cat[i], lo, hi, [&](std::int64_t k) { return binomial_pmf(k, n, probs[i]); });
       EXPECT_GT(g.p_value, kAlpha / K) << "n=" << n << " category " << i << ": " << g;
     }
     // Joint structure: Cov(N_i, N_j) = -n p_i p_j, checked at 5 sigma with the

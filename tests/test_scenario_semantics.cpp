@@ -42,24 +42,20 @@ std::string joined(const std::vector<std::string>& v) {
 
 const std::string kOwnRun = "[run]\nname = \"mine\"\n[output]\npath = \"mine.h5\"\n";
 
-const std::string kCruiseShip4 =
-    "name = \"cruise ship 4\"\nplaces = 1000\nfrom = 2022-10-03\nweeks = 26\n";
+const std::string kCruiseShip4 = "name = \"cruise ship 4\"\nplaces = 1000\nfrom = 2022-10-03\nweeks = 26\n";
 
 // ---- lists: replace, or append with _add --------------------------------------
 
 TEST(ScenarioLists, AListInAScenarioReplacesTheBaseList) {
-  const auto set = load_config_text(kOwnRun + "[[scenario]]\nname = \"one ship\"\n[[scenario.capacity.tnv]]\n" +
-                                        kCruiseShip4,
-                                    "f.toml");
+  const auto set = load_config_text(
+      kOwnRun + "[[scenario]]\nname = \"one ship\"\n[[scenario.capacity.tnv]]\n" + kCruiseShip4, "f.toml");
   EXPECT_EQ(tnv_names(set.scenarios[1]), std::vector<std::string>{"cruise ship 4"});
 }
 
 TEST(ScenarioLists, TheAddFormAppendsToTheBaseList) {
-  const auto set = load_config_text(kOwnRun + "[[scenario]]\nname = \"four ships\"\n[[scenario.capacity.tnv_add]]\n" +
-                                        kCruiseShip4,
-                                    "f.toml");
-  EXPECT_EQ(tnv_names(set.scenarios[0]),
-            (std::vector<std::string>{"cruise ship 1", "cruise ship 2", "cruise ship 3"}));
+  const auto set = load_config_text(
+      kOwnRun + "[[scenario]]\nname = \"four ships\"\n[[scenario.capacity.tnv_add]]\n" + kCruiseShip4, "f.toml");
+  EXPECT_EQ(tnv_names(set.scenarios[0]), (std::vector<std::string>{"cruise ship 1", "cruise ship 2", "cruise ship 3"}));
   EXPECT_EQ(tnv_names(set.scenarios[1]),
             (std::vector<std::string>{"cruise ship 1", "cruise ship 2", "cruise ship 3", "cruise ship 4"}));
   // The resolved file (print-config) loads back to the same configurations.
@@ -79,16 +75,17 @@ TEST(ScenarioLists, TheAddFormWorksInTheBaseAndForInlineLists) {
 
 TEST(ScenarioLists, ScenarioAddKeepsTheSeedsScenarios) {
   const auto set = load_config_text("[run]\npaths = 500\n[[scenario_add]]\nname = \"mine\"\n", "f.toml");
-  EXPECT_EQ(set.names, (std::vector<std::string>{"baseline", "no-crisis-measures", "dublin-and-return-restored",
-                                                 "mine"}));
+  EXPECT_EQ(set.names,
+            (std::vector<std::string>{"baseline", "no-crisis-measures", "dublin-and-return-restored", "mine"}));
   const auto plain = load_config_text("[run]\npaths = 500\n", "f.toml");
   EXPECT_EQ(plain.names, std::vector<std::string>{"baseline"});
 }
 
 TEST(ScenarioLists, AnAddedEntryIsReportedAtItsOwnLine) {
   // Line 6 of the file is the bad places of the added entry.
-  const std::string text = kOwnRun + "[[scenario]]\nname = \"s\"\n[[scenario.capacity.tnv_add]]\nplaces = -5\n"
-                                     "name = \"x\"\nfrom = 2022-10-03\nweeks = 26\n";
+  const std::string text = kOwnRun +
+                           "[[scenario]]\nname = \"s\"\n[[scenario.capacity.tnv_add]]\nplaces = -5\n"
+                           "name = \"x\"\nfrom = 2022-10-03\nweeks = 26\n";
   try {
     load_config_text(text, "f.toml");
     FAIL() << "accepted a negative number of places";
@@ -114,27 +111,30 @@ TEST(ScenarioLists, MisusedAddFormsAreErrors) {
   EXPECT_NE(error("[capacity]\nregular_add = [1]\n").find("capacity.regular is not a list"), std::string::npos);
   EXPECT_NE(error("[capacity]\nships_add = [1]\n").find("capacity.ships is not a list"), std::string::npos);
   // _add with something other than a list.
-  EXPECT_NE(error("[[scenario]]\nname = \"s\"\n[scenario.capacity]\ntnv_add = 3\n").find("scenario[s].capacity.tnv_add"),
-            std::string::npos);
+  EXPECT_NE(
+      error("[[scenario]]\nname = \"s\"\n[scenario.capacity]\ntnv_add = 3\n").find("scenario[s].capacity.tnv_add"),
+      std::string::npos);
 }
 
 // ---- the per-scenario report -----------------------------------------------
 
 TEST(ScenarioDiff, NamesEachChangedValue) {
   const auto set = load_config_text(
-      kOwnRun + "[[capacity.tnv]]\nname = \"cruise ship 1\"\nplaces = 1000\nfrom = 2022-07-01\nweeks = 26\n"
-                "[[scenario]]\nname = \"two ships\"\n[[scenario.capacity.tnv_add]]\nname = \"cruise ship 2\"\n"
-                "places = 1000\nfrom = 2022-08-01\nweeks = 26\n"
-                "[[scenario]]\nname = \"bigger ship\"\n[[scenario.capacity.tnv]]\nname = \"cruise ship 1\"\n"
-                "places = 2000\nfrom = 2022-07-01\nweeks = 26\n[scenario.levers]\n"
-                "inflow = [{ from = 2023-01-02, value = 1.3 }]\n"
-                "[[scenario]]\nname = \"same\"\n",
+      kOwnRun +
+          "[[capacity.tnv]]\nname = \"cruise ship 1\"\nplaces = 1000\nfrom = 2022-07-01\nweeks = 26\n"
+          "[[scenario]]\nname = \"two ships\"\n[[scenario.capacity.tnv_add]]\nname = \"cruise ship 2\"\n"
+          "places = 1000\nfrom = 2022-08-01\nweeks = 26\n"
+          "[[scenario]]\nname = \"bigger ship\"\n[[scenario.capacity.tnv]]\nname = \"cruise ship 1\"\n"
+          "places = 2000\nfrom = 2022-07-01\nweeks = 26\n[scenario.levers]\n"
+          "inflow = [{ from = 2023-01-02, value = 1.3 }]\n"
+          "[[scenario]]\nname = \"same\"\n",
       "f.toml");
   const auto two = texts(scenario_changes(set.scenarios[0], set.scenarios[1]));
   EXPECT_EQ(two.size(), 2u) << joined(two);
   EXPECT_TRUE(contains(two, "capacity.tnv: [cruise ship 1] → [cruise ship 1, cruise ship 2]")) << joined(two);
-  EXPECT_TRUE(contains(two, "capacity.tnv[cruise ship 2]: added { from = 2022-08-01, name = \"cruise ship 2\", "
-                            "places = 1000, weeks = 26 }"))
+  EXPECT_TRUE(contains(two,
+                       "capacity.tnv[cruise ship 2]: added { from = 2022-08-01, name = \"cruise ship 2\", "
+                       "places = 1000, weeks = 26 }"))
       << joined(two);
 
   const auto bigger = texts(scenario_changes(set.scenarios[0], set.scenarios[2]));
@@ -196,12 +196,13 @@ TEST(ConfigNotices, AFileKeepingTheSeedsNameAndDroppingItsScenarios) {
 
 TEST(ConfigNotices, DatesOutsideTheHorizon) {
   // The seed runs 260 weeks from 2022-06-20; with 52 weeks it ends on 2023-06-18.
-  const std::string text = "[run]\nname = \"mine\"\nweeks = 52\n[output]\npath = \"mine.h5\"\n"
-                           "[[capacity.tnv_add]]\nname = \"late ship\"\nplaces = 1000\n"
-                                     "from = 2024-01-01\nweeks = 26\n"
-                                     "[levers]\ndublin = [{ from = 2025-01-06, value = 2.0 }]\n"
-                                     "[[housing.programme_add]]\nname = \"early homes\"\nfrom = 2022-01-03\n"
-                                     "persons = 100.0\nweeks = 10\n";
+  const std::string text =
+      "[run]\nname = \"mine\"\nweeks = 52\n[output]\npath = \"mine.h5\"\n"
+      "[[capacity.tnv_add]]\nname = \"late ship\"\nplaces = 1000\n"
+      "from = 2024-01-01\nweeks = 26\n"
+      "[levers]\ndublin = [{ from = 2025-01-06, value = 2.0 }]\n"
+      "[[housing.programme_add]]\nname = \"early homes\"\nfrom = 2022-01-03\n"
+      "persons = 100.0\nweeks = 10\n";
   const auto w = notices(text, true);
   EXPECT_TRUE(any_has(w, "capacity.tnv[late ship] opens on 2024-01-01, after the last simulated week")) << joined(w);
   EXPECT_TRUE(any_has(w, "levers.dublin[0] starts on 2025-01-06, after the last simulated week")) << joined(w);

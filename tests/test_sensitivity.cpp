@@ -65,7 +65,9 @@ struct IshigamiDesign {
 // A random design (independent uniform rows of A and B) of n rows.
 IshigamiDesign ishigami_design(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
-  const auto u = [&] { return (static_cast<double>(rng() >> 11) * 0x1.0p-53) * 2 * std::numbers::pi - std::numbers::pi; };
+  const auto u = [&] {
+    return (static_cast<double>(rng() >> 11) * 0x1.0p-53) * 2 * std::numbers::pi - std::numbers::pi;
+  };
   IshigamiDesign d;
   d.f_a.resize(n);
   d.f_b.resize(n);
@@ -478,8 +480,10 @@ std::string sensitivity_command(const std::string& args) {
 TEST(SensitivityCli, WritesTheTablesAndTheChart) {
   testing::TempDir dir("sensitivity");
   const auto out = dir.path() / "sens";
-  const auto r = testing::shell(sensitivity_command("--design 32 --bootstrap 20 --horizons 1,2023-12-31 "
-                                                    "--threads 2 --quiet --out-dir " + testing::quote(out)));
+  const auto r =
+      testing::shell(sensitivity_command("--design 32 --bootstrap 20 --horizons 1,2023-12-31 "
+                                         "--threads 2 --quiet --out-dir " +
+                                         testing::quote(out)));
   ASSERT_EQ(r.rc, 0) << r.out;
   for (const char* name : {"sensitivity.csv", "sensitivity_split.csv", "sensitivity.md", "sensitivity_tornado.svg"})
     EXPECT_TRUE(std::filesystem::exists(out / name)) << name;
@@ -506,9 +510,9 @@ TEST(SensitivityCli, BadValuesAreUsageErrorsAndWriteNothing) {
   testing::TempDir dir("sensitivity");
   const auto out = dir.path() / "sens";
   const std::string where = " --quiet --out-dir " + testing::quote(out);
-  for (const std::string& args : {std::string("--horizons 9"), std::string("--horizons next-year"),
-                                  std::string("--horizons 2022-02-30"), std::string("--scenario nosuch"),
-                                  std::string("--design 3")}) {
+  for (const std::string& args :
+       {std::string("--horizons 9"), std::string("--horizons next-year"), std::string("--horizons 2022-02-30"),
+        std::string("--scenario nosuch"), std::string("--design 3")}) {
     const auto r = testing::shell(sensitivity_command(args + where));
     EXPECT_EQ(r.rc, 64) << args << ": " << r.out;
     EXPECT_EQ(r.out.rfind("chainsim: ", 0), 0u) << args << ": " << r.out;

@@ -48,8 +48,8 @@ TEST(StockObservations, HorizonsAndBins) {
   EXPECT_EQ(rounded_months(ymd(2015, 7, 1), ymd(2015, 8, 15)), 1);    // 45 days = 1.48 months
   EXPECT_EQ(rounded_months(ymd(2015, 7, 1), ymd(2017, 12, 31)), 30);
   EXPECT_DOUBLE_EQ(months_between(ymd(2015, 1, 1), ymd(2016, 1, 1)), 365 / (365.25 / 12));
-  const int expected[] = {0, 3, 3, 3, 3, 6, 6, 6, 6, 6, 12, 12, 12, 12, 12, 12, 12, 12, 12,
-                          24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 0};
+  const int expected[] = {0,  3,  3,  3,  3,  6,  6,  6,  6,  6,  12, 12, 12, 12, 12, 12,
+                          12, 12, 12, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 0};
   for (int h = 0; h <= 31; ++h) EXPECT_EQ(horizon_bin(h), expected[h]) << h;
   EXPECT_EQ(horizon_bin(-1), 0);
 }
@@ -59,10 +59,10 @@ TEST(StockObservations, HorizonsAndBins) {
 // NJI's; values in different weeks all stay, sorted by date.
 TEST(StockObservations, OnePerWeekKeepsTheFirstProducer) {
   const std::vector<std::string> priority = {"nji", "point", "year"};
-  const auto kept = one_per_week({ob(ymd(2019, 1, 1), 22500, "point"), ob(ymd(2018, 12, 31), 22550, "nji"),
-                                  ob(ymd(2017, 12, 31), 21037, "year"), ob(ymd(2017, 12, 31), 21044, "nji"),
-                                  ob(ymd(2018, 10, 15), 22000, "point")},
-                                 priority);
+  const auto kept = one_per_week(
+      {ob(ymd(2019, 1, 1), 22500, "point"), ob(ymd(2018, 12, 31), 22550, "nji"), ob(ymd(2017, 12, 31), 21037, "year"),
+       ob(ymd(2017, 12, 31), 21044, "nji"), ob(ymd(2018, 10, 15), 22000, "point")},
+      priority);
   ASSERT_EQ(kept.size(), 3u);
   EXPECT_EQ(kept[0].value, 21044);
   EXPECT_EQ(kept[1].value, 22000);
@@ -284,7 +284,8 @@ std::filesystem::path shared_data() {
 
 // A copy of the shared data whose occupancy file is `occupancy_csv`.
 std::filesystem::path data_with_occupancy(const std::string& name, const std::string& occupancy_csv) {
-  const auto dir = std::filesystem::temp_directory_path() / ("chainsim_stock_" + name + "_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("chainsim_stock_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   for (const auto& e : std::filesystem::directory_iterator(shared_data()))

@@ -44,7 +44,10 @@ void outcomes(const std::vector<std::int64_t>& sizes, std::int64_t k, std::size_
 // these fixed seeds. Groups of unequal sizes and an empty group exercise the
 // walk from the proportional guess to the right group.
 TEST(RemoveUniformSubset, CountsAreMultivariateHypergeometric) {
-  struct Case { std::vector<std::int64_t> sizes; std::int64_t k; };
+  struct Case {
+    std::vector<std::int64_t> sizes;
+    std::int64_t k;
+  };
   for (const Case& c : {Case{{3, 0, 5, 2}, 4}, Case{{1, 9, 1, 9, 0, 4}, 6}, Case{{40}, 7}}) {
     std::map<std::vector<std::int64_t>, double> law;
     std::vector<std::int64_t> tmp(c.sizes.size(), 0);

@@ -316,7 +316,6 @@
   X(SCHEDULE, levers, guardian, guardian, Schedule, {}, (), required, "multiplier", \
     "multiplies the share of unaccompanied minors placed with the guardian, `minors.to_guardian`; the product " \
     "clamped to [0, 1]")
-// clang-format on
 
 // Every list whose keys are members reached from Config (c.table.member), in
 // the order of the resolved configuration: top-level tables in the order they
@@ -328,6 +327,7 @@
   L(CHAINSIM_KEYS_minors) L(CHAINSIM_KEYS_housing) L(CHAINSIM_KEYS_housing_quota_rule)             \
   L(CHAINSIM_KEYS_capacity) L(CHAINSIM_KEYS_capacity_cno) L(CHAINSIM_KEYS_capacity_cno_phaseout)   \
   L(CHAINSIM_KEYS_capacity_adaptive) L(CHAINSIM_KEYS_costs) L(CHAINSIM_KEYS_levers)
+// clang-format on
 
 // The lists of the entries of arrays of tables (documented, read by io's own code).
 #define CHAINSIM_ELEMENT_KEY_LISTS(L) L(CHAINSIM_KEYS_housing_programme) L(CHAINSIM_KEYS_capacity_tnv)

@@ -64,8 +64,7 @@ std::vector<double> nareis_lag_weights(double mean_weeks, double sd_weeks, int m
     total += current - previous;
     previous = current;
   }
-  if (!(total > 0.0))
-    throw std::domain_error("nareis_lag_weights: the lag distribution has no mass in 1..L weeks");
+  if (!(total > 0.0)) throw std::domain_error("nareis_lag_weights: the lag distribution has no mass in 1..L weeks");
   for (double& x : w) x /= total;
   return w;
 }

@@ -41,9 +41,9 @@ struct QuotaRule {
 // announced, per week and region ([t * R + r]), scaled per path by a delivered
 // share and shifted by a start delay (docs/model.md, "Programme delivery").
 struct ProgrammeSpec {
-  std::vector<double> rate;   // as announced, [t * R + r]
-  Prior delivered;     // share delivered ~ Beta (sd 0: fixed)
-  Prior delay_weeks;   // start delay ~ Gamma, rounded down (sd 0: fixed)
+  std::vector<double> rate;  // as announced, [t * R + r]
+  Prior delivered;           // share delivered ~ Beta (sd 0: fixed)
+  Prior delay_weeks;         // start delay ~ Gamma, rounded down (sd 0: fixed)
 };
 
 // Decision capacity that follows the backlog (docs/model.md, "Decision capacity").
@@ -69,14 +69,14 @@ struct ModelSpec {
   std::vector<double> region_share;  // p_r, size R, sums to 1
 
   // Initial state at the start of week 0.
-  std::vector<std::int64_t> initial_permit_holders;  // per region (largest remainders)
-  bool track_waiting = false;                        // waiting-time ages of permit holders
-  std::vector<std::int64_t> initial_waiting_over_14; // per region, when track_waiting
+  std::vector<std::int64_t> initial_permit_holders;   // per region (largest remainders)
+  bool track_waiting = false;                         // waiting-time ages of permit holders
+  std::vector<std::int64_t> initial_waiting_over_14;  // per region, when track_waiting
 
   // Inflow (MODEL.md §4.1).
-  double level_walk_sd = 0.0;       // sd of the local level's weekly step (log); 0: no local level
-  std::vector<double> log_season;   // per week: log season factor of the week's month
-  std::vector<double> m_inflow;     // per week multipliers (1 outside lever periods)
+  double level_walk_sd = 0.0;      // sd of the local level's weekly step (log); 0: no local level
+  std::vector<double> log_season;  // per week: log season factor of the week's month
+  std::vector<double> m_inflow;    // per week multipliers (1 outside lever periods)
   std::vector<double> m_nareis;
   std::vector<double> m_dublin;
   std::vector<double> m_return;
@@ -87,14 +87,14 @@ struct ModelSpec {
   std::vector<double> decision_capacity;      // c(t) per week
   DecisionResponseSpec decision_response;
   std::vector<double> decision_capacity_floor;  // per week: a scheduled capacity period's value, else min_per_week
-  double grant_drift_weekly_sd = 0.0; // per week, on logit(g)
+  double grant_drift_weekly_sd = 0.0;           // per week, on logit(g)
 
   // Family reunification.
-  std::vector<double> lag_weights;   // w_k, k = 1..L (index k-1), sums to 1
+  std::vector<double> lag_weights;  // w_k, k = 1..L (index k-1), sums to 1
 
   // Housing.
-  std::vector<double> quota_rate;       // [t * R + r] = H(half(t)) p_r / weeks_in_half(t)
-  std::vector<double> programme_rate;   // [t * R + r] weekly programme supply (programmes as announced)
+  std::vector<double> quota_rate;                   // [t * R + r] = H(half(t)) p_r / weeks_in_half(t)
+  std::vector<double> programme_rate;               // [t * R + r] weekly programme supply (programmes as announced)
   std::vector<ProgrammeSpec> uncertain_programmes;  // programmes with uncertain delivery (not in programme_rate)
   // Per week: the half-year's index (0 = the half-year of week 0), whether the
   // week is the first of its half-year (in the run), the Mondays in the
@@ -107,8 +107,8 @@ struct ModelSpec {
 
   // Capacity.
   std::vector<std::int64_t> regular_capacity;  // per week: regular + scheduled changes
-  int cno_regions = 25;              // CNO is per safety region, also in national mode
-  int cno_from_week = 0;             // open for cno_from_week <= t < cno_until_week
+  int cno_regions = 25;                        // CNO is per safety region, also in national mode
+  int cno_from_week = 0;                       // open for cno_from_week <= t < cno_until_week
   int cno_until_week = 0;
   std::vector<std::int64_t> tnv_capacity;  // per week
 };

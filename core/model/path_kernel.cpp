@@ -59,8 +59,7 @@ double clamp01(double p) noexcept { return std::min(1.0, std::max(0.0, p)); }
 // beyond int32 can only come from an absurd configuration; saturate rather
 // than wrap.
 std::int32_t to_out(std::int64_t v) noexcept {
-  return static_cast<std::int32_t>(
-      std::min<std::int64_t>(v, std::numeric_limits<std::int32_t>::max()));
+  return static_cast<std::int32_t>(std::min<std::int64_t>(v, std::numeric_limits<std::int32_t>::max()));
 }
 
 double draw_beta_prior(RandomStream& rs, const Prior& p) {
@@ -248,8 +247,8 @@ namespace {
 // prior has its coordinate whether its mechanism is on or not, so a point's
 // coordinates never move when a mechanism is switched.
 namespace sobol_coordinate {
-constexpr std::size_t kLevel = 0, kTrend = 1, kInflowStart = 2, kGrantRate = 3, kDublinShare = 4,
-                      kTransferShare = 5, kRealisation = 6, kNareisPerGrant = 7, kProductivity = 8,
+constexpr std::size_t kLevel = 0, kTrend = 1, kInflowStart = 2, kGrantRate = 3, kDublinShare = 4, kTransferShare = 5,
+                      kRealisation = 6, kNareisPerGrant = 7, kProductivity = 8,
                       kInitialState = 9 /* 4: Dublin, procedure, rejected, permit holders */,
                       kProgrammes = 13 /* 2 per programme: delivered, delay */;
 std::size_t regions(const ModelSpec& spec) { return kProgrammes + 2 * spec.uncertain_programmes.size(); }
@@ -343,9 +342,9 @@ PathParameters draw_parameters(const ModelSpec& spec, const PriorDraws<PathOf>& 
     const ProgrammeSpec& g = spec.uncertain_programmes[i];
     const auto sub = static_cast<std::uint32_t>(i);
     p.programme_delivered[i] = draw.beta(g.delivered, Flow::PriorProgrammeDelivery, sub, c::kProgrammes + 2 * i);
-    const double delay =
-        g.delay_weeks.mean > 0.0 ? draw.gamma(g.delay_weeks, Flow::PriorProgrammeDelay, sub, c::kProgrammes + 2 * i + 1)
-                                 : 0.0;
+    const double delay = g.delay_weeks.mean > 0.0
+                             ? draw.gamma(g.delay_weeks, Flow::PriorProgrammeDelay, sub, c::kProgrammes + 2 * i + 1)
+                             : 0.0;
     p.programme_delay[i] = static_cast<int>(std::min(delay, 1e6));  // whole weeks, rounded down
   }
   p.regional_realisation.assign(static_cast<std::size_t>(spec.regions), p.realisation);
@@ -490,11 +489,29 @@ class PathWeeks {
  public:
   PathWeeks(const ModelSpec& spec_, std::uint64_t seed_, std::uint64_t path_, PathState& st_, PathWorkspace& ws_,
             const PathSink& sink_) noexcept
-      : spec(spec_), seed(seed_), path(path_), st(st_), ws(ws_), sink(sink_), par(st_.par_), R(spec_.regions),
-        d(spec_.dublin_deadline_weeks), L(spec_.lag_weights.size()), orders(st_.pending_orders_.size()),
-        W(st_.queue_), A(st_.procedure_), X(st_.rejected_), D(st_.dublin_), S(st_.permit_), x(st_.x_), j(st_.j_),
-        adaptive_offset(st_.adaptive_offset_), up_weeks(st_.up_weeks_), down_weeks(st_.down_weeks_),
-        cno_closed(st_.cno_closed_), phaseout_count(st_.phaseout_count_) {}
+      : spec(spec_),
+        seed(seed_),
+        path(path_),
+        st(st_),
+        ws(ws_),
+        sink(sink_),
+        par(st_.par_),
+        R(spec_.regions),
+        d(spec_.dublin_deadline_weeks),
+        L(spec_.lag_weights.size()),
+        orders(st_.pending_orders_.size()),
+        W(st_.queue_),
+        A(st_.procedure_),
+        X(st_.rejected_),
+        D(st_.dublin_),
+        S(st_.permit_),
+        x(st_.x_),
+        j(st_.j_),
+        adaptive_offset(st_.adaptive_offset_),
+        up_weeks(st_.up_weeks_),
+        down_weeks(st_.down_weeks_),
+        cno_closed(st_.cno_closed_),
+        phaseout_count(st_.phaseout_count_) {}
 
   // Capacity in effect and steps 1-4 of week t, up to the new permit holders.
   void first_half(int t) noexcept;
@@ -635,8 +652,7 @@ void PathWeeks::first_half(int t) noexcept {
     due = 0;
   }
   k_reg = regular_base + adaptive_offset;
-  cno_open = !cno_closed && t >= spec.cno_from_week && t < spec.cno_until_week &&
-             spec.cno_places_per_region > 0;
+  cno_open = !cno_closed && t >= spec.cno_from_week && t < spec.cno_until_week && spec.cno_places_per_region > 0;
   k_cno = cno_open ? spec.cno_places_per_region * spec.cno_regions : 0;
   k_tnv = spec.tnv_capacity[static_cast<std::size_t>(t)];
   K = k_reg + k_cno + k_tnv;
@@ -663,10 +679,9 @@ void PathWeeks::first_half(int t) noexcept {
     }
     j = spec.shock_decay * j + jump;
   }
-  const double log_lambda = par.level + par.trend * (t / kWeeksPerYear) +
-                            spec.log_season[week] + x + st.level_walk_ + j;
-  const double lambda =
-      std::min(kMaxWeeklyInflow, std::exp(log_lambda) * spec.m_inflow[week]);
+  const double log_lambda =
+      par.level + par.trend * (t / kWeeksPerYear) + spec.log_season[week] + x + st.level_walk_ + j;
+  const double lambda = std::min(kMaxWeeklyInflow, std::exp(log_lambda) * spec.m_inflow[week]);
   {
     auto rs = stream(Flow::FirstApplications);
     F = sample_poisson(rs, lambda);
@@ -683,8 +698,8 @@ void PathWeeks::first_half(int t) noexcept {
   if (L) {
     const double* history = st.grant_history_.data();
     const double* weights = ws.lag_weights_rev_.data();
-    const double lagged = lagged_grants(history + ring, weights, L - ring) +
-                          lagged_grants(history, weights + (L - ring), ring);
+    const double lagged =
+        lagged_grants(history + ring, weights, L - ring) + lagged_grants(history, weights + (L - ring), ring);
     auto rs = stream(Flow::Nareis);
     N = sample_poisson(rs, par.nareis_per_grant * spec.m_nareis[week] * lagged);
     auto rs_in = stream(Flow::NareisIntoReception);
@@ -852,7 +867,8 @@ void PathWeeks::second_half(int t) noexcept {
   if (L) {
     st.grant_history_[ring] = static_cast<double>(Gr);  // replaces G[t-L]
   }
-  if (st.with_recent_) st.recent_new_[static_cast<std::size_t>(t) % st.recent_new_.size()] = static_cast<double>(new_permit);
+  if (st.with_recent_)
+    st.recent_new_[static_cast<std::size_t>(t) % st.recent_new_.size()] = static_cast<double>(new_permit);
   if (st.with_waiting_) {
     // Those who entered kWaitSlots weeks ago have now waited more than 14 weeks.
     const std::size_t slot = static_cast<std::size_t>(t) % kWaitSlots;
@@ -989,10 +1005,8 @@ void PathWeeks::second_half(int t) noexcept {
   const std::int64_t occupied_regular = std::min(O, k_reg);
   const std::int64_t occupied_tnv = std::min(O - occupied_regular, k_tnv);
   const std::int64_t occupied_cno = std::min(O - occupied_regular - occupied_tnv, k_cno);
-  const double cost = spec.cost_regular * static_cast<double>(k_reg) +
-                      spec.cost_cno * static_cast<double>(k_cno) +
-                      spec.cost_tnv * static_cast<double>(k_tnv) +
-                      spec.cost_shortfall * static_cast<double>(U);
+  const double cost = spec.cost_regular * static_cast<double>(k_reg) + spec.cost_cno * static_cast<double>(k_cno) +
+                      spec.cost_tnv * static_cast<double>(k_tnv) + spec.cost_shortfall * static_cast<double>(U);
   const auto staff_days = static_cast<std::int64_t>(
       std::llround(cno_open ? spec.cno_staff_per_region_per_day * 7.0 * spec.cno_regions : 0.0));
 
@@ -1084,8 +1098,8 @@ void PathWeeks::store(int end_week) noexcept {
 
 }  // namespace detail
 
-void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st,
-                  PathWorkspace& ws, int end_week, const PathSink& sink) {
+void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& st, PathWorkspace& ws,
+                  int end_week, const PathSink& sink) {
   detail::PathWeeks weeks(spec, seed, path, st, ws, sink);
   for (int t = st.next_week_; t < end_week; ++t) {
     weeks.first_half(t);
@@ -1128,6 +1142,5 @@ void advance_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t firs
   }
   for (std::size_t i = 0; i < n; ++i) paths[i]->store(end_week);
 }
-
 
 }  // namespace chainsim::core

@@ -34,24 +34,24 @@ struct PathSink {
   std::ptrdiff_t reg_week_stride = 0;
   std::ptrdiff_t reg_region_stride = 0;
   std::size_t regional_count = kNumRegionalVars;  // record RegionalVar values below this only
-  int first_week = 0;  // week t is written at index t - first_week
+  int first_week = 0;                             // week t is written at index t - first_week
 };
 
 // Per-path parameters drawn from the priors at t = 0 (MODEL.md §4, end).
 struct PathParameters {
-  double grant_rate = 0.0;        // g
-  double dublin_share = 0.0;      // f_dub
-  double transfer_share = 0.0;    // p_tr
-  double transfer_hazard = 0.0;   // h_tr = 1 - (1 - p_tr)^(1/d)
-  double realisation = 0.0;       // rho
-  double nareis_per_grant = 0.0;  // nu
-  double level = 0.0;             // alpha
-  double trend = 0.0;             // beta
+  double grant_rate = 0.0;                   // g
+  double dublin_share = 0.0;                 // f_dub
+  double transfer_share = 0.0;               // p_tr
+  double transfer_hazard = 0.0;              // h_tr = 1 - (1 - p_tr)^(1/d)
+  double realisation = 0.0;                  // rho
+  double nareis_per_grant = 0.0;             // nu
+  double level = 0.0;                        // alpha
+  double trend = 0.0;                        // beta
   std::vector<double> regional_realisation;  // rho_r
   // Mechanisms added after the first model (each drawn only when it is on).
-  double decision_productivity = 1.0;        // kappa, decision capacity factor
-  std::vector<double> programme_delivered;   // per uncertain programme: share delivered
-  std::vector<int> programme_delay;          // per uncertain programme: start delay, weeks
+  double decision_productivity = 1.0;       // kappa, decision capacity factor
+  std::vector<double> programme_delivered;  // per uncertain programme: share delivered
+  std::vector<int> programme_delay;         // per uncertain programme: start delay, weeks
 };
 
 // Everything that carries one path from one week to the next: the stocks,
@@ -84,17 +84,17 @@ class PathState {
 
  private:
   friend void init_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, const FlowPaths*);
-  friend void advance_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, PathWorkspace&,
-                           int, const PathSink&);
+  friend void advance_path(const ModelSpec&, std::uint64_t, std::uint64_t, PathState&, PathWorkspace&, int,
+                           const PathSink&);
   friend void advance_paths(const ModelSpec&, std::uint64_t, std::uint64_t, std::span<PathState>,
                             std::span<PathWorkspace>, int, std::span<const PathSink>);
   friend class detail::PathWeeks;
   PathParameters par_;
   const FlowPaths* flow_paths_ = nullptr;  // null: every flow draws this path's own streams
   int next_week_ = 0;
-  std::int64_t queue_ = 0;      // W
-  std::int64_t procedure_ = 0;  // A
-  std::int64_t rejected_ = 0;   // X
+  std::int64_t queue_ = 0;             // W
+  std::int64_t procedure_ = 0;         // A
+  std::int64_t rejected_ = 0;          // X
   std::vector<std::int64_t> dublin_;   // D[a]
   std::vector<std::int64_t> permit_;   // S[r]
   std::vector<double> grant_history_;  // ring of the last L weekly grants; G[t-L] at t mod L
@@ -109,17 +109,17 @@ class PathState {
   // State of the mechanisms added after the first model. Each part exists,
   // and is saved, only when its mechanism is on, so that a state saved with
   // every mechanism off has the first model's bytes.
-  bool with_response_ = false, with_drift_ = false, with_housing_ = false, with_recent_ = false,
-       with_waiting_ = false, with_programmes_ = false, with_productivity_ = false, with_walk_ = false;
-  double decision_capacity_ = 0.0;       // c of the last week (response)
-  double grant_drift_ = 0.0;             // u: logit(g_t) = logit(g) + u
-  double level_walk_ = 0.0;              // l: the inflow's local level, a random walk from 0
-  std::vector<double> half_factor_;      // per region: the half-year's realisation factor
-  std::vector<double> half_task_;        // per region: the half-year's task (quota share + backlog)
-  std::vector<double> backlog_;          // per region: unmet quota carried into this half-year
+  bool with_response_ = false, with_drift_ = false, with_housing_ = false, with_recent_ = false, with_waiting_ = false,
+       with_programmes_ = false, with_productivity_ = false, with_walk_ = false;
+  double decision_capacity_ = 0.0;          // c of the last week (response)
+  double grant_drift_ = 0.0;                // u: logit(g_t) = logit(g) + u
+  double level_walk_ = 0.0;                 // l: the inflow's local level, a random walk from 0
+  std::vector<double> half_factor_;         // per region: the half-year's realisation factor
+  std::vector<double> half_task_;           // per region: the half-year's task (quota share + backlog)
+  std::vector<double> backlog_;             // per region: unmet quota carried into this half-year
   std::vector<std::int64_t> quota_housed_;  // per region: housed against the quota this half-year
-  std::vector<double> recent_new_;       // ring of the last lookback weeks' new permit holders (quota rule)
-  std::vector<std::int64_t> waiting_;    // [r * kWaitSlots + slot]: permit holders by entry week mod kWaitSlots
+  std::vector<double> recent_new_;          // ring of the last lookback weeks' new permit holders (quota rule)
+  std::vector<std::int64_t> waiting_;       // [r * kWaitSlots + slot]: permit holders by entry week mod kWaitSlots
   std::vector<std::int64_t> waiting_over_;  // per region: waited more than 14 weeks
 };
 
@@ -140,19 +140,19 @@ class PathWorkspace {
   friend void advance_paths(const ModelSpec&, std::uint64_t, std::uint64_t, std::span<PathState>,
                             std::span<PathWorkspace>, int, std::span<const PathSink>);
   friend class detail::PathWeeks;
-  std::vector<std::int64_t> new_permit_;  // per-region split of new permit holders
-  std::vector<std::int64_t> housed_;      // per-region housed this week
-  std::vector<double> lag_weights_rev_;   // w_L .. w_1 (oldest grant first)
-  MultinomialRates region_split_;         // the population shares, prepared once
-  SubsetScratch subset_;                  // Dublin leavers drawn as a subset
-  WeekStreams week_streams_;              // the week's streams, first blocks computed together
-  std::vector<double> housing_mean_;      // per region, padded to whole lane groups
+  std::vector<std::int64_t> new_permit_;      // per-region split of new permit holders
+  std::vector<std::int64_t> housed_;          // per-region housed this week
+  std::vector<double> lag_weights_rev_;       // w_L .. w_1 (oldest grant first)
+  MultinomialRates region_split_;             // the population shares, prepared once
+  SubsetScratch subset_;                      // Dublin leavers drawn as a subset
+  WeekStreams week_streams_;                  // the week's streams, first blocks computed together
+  std::vector<double> housing_mean_;          // per region, padded to whole lane groups
   std::vector<std::int64_t> housing_supply_;  // per region
   std::vector<std::int64_t> cohort_left_;     // per Dublin cohort: leavers drawn in lanes
   std::vector<std::uint8_t> cohort_drawn_;    // per Dublin cohort: settled in lanes
   std::vector<double> quota_mean_;            // per region: the quota's part of the housing mean
   std::vector<double> programme_extra_;       // per region: the uncertain programmes' supply this week
-  PathState scratch_state_;               // for simulate_path
+  PathState scratch_state_;                   // for simulate_path
 };
 
 // Draws the per-path parameters (independent of the week loop's streams).
@@ -170,8 +170,8 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
 
 // Simulates weeks state.next_week() .. end_week - 1 and writes them to `sink`,
 // whose week index counts from sink.first_week.
-void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& state,
-                  PathWorkspace& ws, int end_week, const PathSink& sink);
+void advance_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathState& state, PathWorkspace& ws,
+                  int end_week, const PathSink& sink);
 
 // Paths advanced side by side by advance_paths, at most.
 inline constexpr std::size_t kPathGroup = 8;
@@ -197,8 +197,8 @@ void advance_paths(const ModelSpec& spec, std::uint64_t seed, std::uint64_t firs
                    std::span<PathWorkspace> workspaces, int end_week, std::span<const PathSink> sinks);
 
 // Simulates path `path` over spec.weeks weeks and writes its results to `sink`.
-void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path,
-                   PathWorkspace& ws, const PathSink& sink);
+void simulate_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, PathWorkspace& ws,
+                   const PathSink& sink);
 
 // Parameters of the Beta distribution with the given mean and sd (method of moments).
 struct BetaShape {

@@ -17,7 +17,7 @@ enum class Var : std::size_t {
   NareisDirect,
   Registered,
   RegistrationQueue,
-  DublinClaims,      // diagnostic: registered persons entering the Dublin procedure
+  DublinClaims,  // diagnostic: registered persons entering the Dublin procedure
   Dublin,
   DublinTransfers,
   DublinAbsconded,
@@ -67,9 +67,11 @@ struct VarInfo {
   std::string_view long_name;  // CF long_name
   std::string_view units;      // CF units
   Kind kind;
-  bool integer;                // person counts are integers; cost is not
+  bool integer;  // person counts are integers; cost is not
 };
 
+// One row per variable (clang-format would break the long ones).
+// clang-format off
 inline constexpr std::array<VarInfo, kNumVars> kVarInfo{{
     {"first_applications", "first asylum applications in the week", "persons", Kind::Flow, true},
     {"repeat_applications", "repeat asylum applications in the week", "persons", Kind::Flow, true},
@@ -109,6 +111,7 @@ inline constexpr std::array<VarInfo, kNumVars> kVarInfo{{
     {"permit_holders_waiting_over_14_weeks", "permit holders in reception who have waited more than 14 weeks, at end of week", "persons", Kind::Stock, true},
     {"housing_backlog", "unmet housing quota carried over from earlier half-years (achterstand)", "persons", Kind::Stock, true},
 }};
+// clang-format on
 
 inline constexpr std::array<RegionalVar, kNumRegionalVars> kRegionalVars{
     RegionalVar::PermitHolders, RegionalVar::Housed, RegionalVar::PermitHoldersNew};

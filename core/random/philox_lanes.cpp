@@ -48,8 +48,7 @@ RoundKeys round_keys(std::uint64_t seed) noexcept {
 }
 
 // Lanes [first, n) one at a time, with Random123 itself.
-void blocks_scalar(const PhiloxLaneCounters& c, std::size_t first, std::uint32_t* out,
-                   std::size_t stride) noexcept {
+void blocks_scalar(const PhiloxLaneCounters& c, std::size_t first, std::uint32_t* out, std::size_t stride) noexcept {
   const r123::Philox4x32::key_type key = {
       {static_cast<std::uint32_t>(c.seed), static_cast<std::uint32_t>(c.seed >> 32)}};
   for (std::size_t i = first; i < c.n; ++i) {
@@ -61,7 +60,7 @@ void blocks_scalar(const PhiloxLaneCounters& c, std::size_t first, std::uint32_t
 
 // hi and lo halves of the 32 x 32 -> 64-bit product of each lane of x with m.
 __attribute__((target("avx2"), always_inline)) inline void mulhilo(__m256i x, __m256i m, __m256i& hi,
-                                                                  __m256i& lo) noexcept {
+                                                                   __m256i& lo) noexcept {
   const __m256i even = _mm256_mul_epu32(x, m);
   const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
   lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
@@ -69,7 +68,7 @@ __attribute__((target("avx2"), always_inline)) inline void mulhilo(__m256i x, __
 }
 
 __attribute__((target("avx512f"), always_inline)) inline void mulhilo(__m512i x, __m512i m, __m512i& hi,
-                                                                     __m512i& lo) noexcept {
+                                                                      __m512i& lo) noexcept {
   constexpr __mmask16 kOdd = 0xAAAA;
   const __m512i even = _mm512_mul_epu32(x, m);
   const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), m);
@@ -78,7 +77,7 @@ __attribute__((target("avx512f"), always_inline)) inline void mulhilo(__m512i x,
 }
 
 __attribute__((target("avx2"))) void blocks_avx2(const PhiloxLaneCounters& c, std::uint32_t* out,
-                                                  std::size_t stride) noexcept {
+                                                 std::size_t stride) noexcept {
   const RoundKeys keys = round_keys(c.seed);
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kM1));
@@ -113,7 +112,7 @@ __attribute__((target("avx2"))) void blocks_avx2(const PhiloxLaneCounters& c, st
 }
 
 __attribute__((target("avx512f"))) void blocks_avx512(const PhiloxLaneCounters& c, std::uint32_t* out,
-                                                       std::size_t stride) noexcept {
+                                                      std::size_t stride) noexcept {
   const RoundKeys keys = round_keys(c.seed);
   const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kM0));
   const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kM1));
@@ -158,8 +157,7 @@ std::atomic<int> g_simd_limit{static_cast<int>(PhiloxIsa::Avx512)};
 
 PhiloxIsa philox_best_isa() noexcept {
   static const PhiloxIsa detected = detect_isa();
-  return static_cast<PhiloxIsa>(
-      std::min(static_cast<int>(detected), g_simd_limit.load(std::memory_order_relaxed)));
+  return static_cast<PhiloxIsa>(std::min(static_cast<int>(detected), g_simd_limit.load(std::memory_order_relaxed)));
 }
 
 void limit_simd(PhiloxIsa max) noexcept { g_simd_limit.store(static_cast<int>(max), std::memory_order_relaxed); }
@@ -173,8 +171,7 @@ const char* philox_isa_name(PhiloxIsa isa) noexcept {
   return "scalar";
 }
 
-void philox_blocks(PhiloxIsa isa, const PhiloxLaneCounters& counters, std::uint32_t* out,
-                   std::size_t stride) noexcept {
+void philox_blocks(PhiloxIsa isa, const PhiloxLaneCounters& counters, std::uint32_t* out, std::size_t stride) noexcept {
   switch (isa) {
     case PhiloxIsa::Avx512: blocks_avx512(counters, out, stride); return;
     case PhiloxIsa::Avx2: blocks_avx2(counters, out, stride); return;

@@ -45,7 +45,6 @@ void philox_blocks(const PhiloxLaneCounters& counters, std::uint32_t* out, std::
 
 // The same with a given instruction set (for tests and benchmarks); `isa` must
 // be supported by this CPU.
-void philox_blocks(PhiloxIsa isa, const PhiloxLaneCounters& counters, std::uint32_t* out,
-                   std::size_t stride) noexcept;
+void philox_blocks(PhiloxIsa isa, const PhiloxLaneCounters& counters, std::uint32_t* out, std::size_t stride) noexcept;
 
 }  // namespace chainsim::core

@@ -29,12 +29,12 @@ enum class Flow : std::uint32_t {
   PriorRegionalRealisation,
   // Mechanisms added after the first model (docs/model.md, "Changes from the
   // first specification"); drawn only when their mechanism is on.
-  PriorInflowStart,             // x at week 0
-  PriorInitialState,            // sub = 0 Dublin, 1 procedure, 2 rejected, 3 permit holders
+  PriorInflowStart,   // x at week 0
+  PriorInitialState,  // sub = 0 Dublin, 1 procedure, 2 rejected, 3 permit holders
   PriorDecisionProductivity,
-  PriorProgrammeDelivery,       // sub = programme
-  PriorProgrammeDelay,          // sub = programme
-  PriorSobolScramble,           // sub = coordinate; path 0 only: the run's scramble of its Sobol' points (core/sampling/prior_points.hpp)
+  PriorProgrammeDelivery,  // sub = programme
+  PriorProgrammeDelay,     // sub = programme
+  PriorSobolScramble,      // sub = coordinate, path 0: the run's Sobol' scramble (core/sampling/prior_points.hpp)
   // drawn every week
   InflowNoise = 32,
   InflowShockOccurs,
@@ -69,9 +69,9 @@ enum class Flow : std::uint32_t {
   // Weekly flows of the mechanisms added after the first model.
   Withdrawn,
   GrantDrift,
-  HousingHalfYear,    // sub = region, in the first week of a half-year
-  HousingQuotaShare,  // sub = region
-  InflowLevelWalk,    // the inflow's local level (C11)
+  HousingHalfYear,          // sub = region, in the first week of a half-year
+  HousingQuotaShare,        // sub = region
+  InflowLevelWalk,          // the inflow's local level (C11)
   HousingHalfYearNational,  // in the first week of a half-year: the factor all regions share (C6)
 };
 static_assert(static_cast<std::uint32_t>(Flow::PriorInflowStart) == 8);
@@ -103,11 +103,9 @@ class RandomStream {
   // stream of seed 0, path 0, week 0, flow 0.
   RandomStream() noexcept = default;
 
-  RandomStream(std::uint64_t seed, std::uint64_t path, std::uint32_t week, Flow flow,
-               std::uint32_t sub = 0) noexcept {
+  RandomStream(std::uint64_t seed, std::uint64_t path, std::uint32_t week, Flow flow, std::uint32_t sub = 0) noexcept {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
-    ctr_ = {{0u, (static_cast<std::uint32_t>(flow) << 16) | (sub & 0xFFFFu), week,
-             static_cast<std::uint32_t>(path)}};
+    ctr_ = {{0u, (static_cast<std::uint32_t>(flow) << 16) | (sub & 0xFFFFu), week, static_cast<std::uint32_t>(path)}};
   }
 
   // The same stream, whose first `count` blocks were computed beforehand (in
@@ -139,9 +137,7 @@ class RandomStream {
   // Uniform on the open interval (0, 1): the midpoints (k + 1/2) 2^-52 of a
   // 52-bit grid, each exactly representable, so never 0 or 1 (log(u) and
   // log(1 - u) are always finite) and 1 - u is exact.
-  double uniform() noexcept {
-    return (static_cast<double>(next_u64() >> 12) + 0.5) * 0x1.0p-52;
-  }
+  double uniform() noexcept { return (static_cast<double>(next_u64() >> 12) + 0.5) * 0x1.0p-52; }
 
   // Steps back over the last `words` (at most 4) 32-bit words drawn, so that
   // they are drawn again: for code that reads ahead and then finds it needed

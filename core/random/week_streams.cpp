@@ -39,12 +39,9 @@ WeekStreams::WeekStreams(int dublin_cohorts, int regions, std::uint32_t region_s
   for (std::uint32_t id = kFirstWeekly; id <= kLastWeekly; ++id) {
     const auto f = static_cast<Flow>(id);
     if (f == Flow::DublinLeavers) continue;
-    if (f == Flow::HousingSupply)
-      add(f, static_cast<std::uint32_t>(regions), 1);
-    else if (f == Flow::PermitHolderRegions)
-      add(f, regions > 1 ? 1u : 0u, regions > 1 ? region_split_blocks : 0u);
-    else
-      add(f, 1, 1);
+    if (f == Flow::HousingSupply) add(f, static_cast<std::uint32_t>(regions), 1);
+    else if (f == Flow::PermitHolderRegions) add(f, regions > 1 ? 1u : 0u, regions > 1 ? region_split_blocks : 0u);
+    else add(f, 1, 1);
   }
   lanes_without_cohorts_ = round_up(lane);
   add(Flow::DublinLeavers, static_cast<std::uint32_t>(dublin_cohorts), 1);

@@ -24,8 +24,7 @@ class WeekStreams {
   // The blocks are computed with `isa`; with PhiloxIsa::Scalar none are
   // computed up front (one at a time they cost the same either way, and
   // computing those of streams the week does not open would be waste).
-  WeekStreams(int dublin_cohorts, int regions, std::uint32_t region_split_blocks,
-              PhiloxIsa isa = philox_best_isa());
+  WeekStreams(int dublin_cohorts, int regions, std::uint32_t region_split_blocks, PhiloxIsa isa = philox_best_isa());
 
   // Computes the blocks of (seed, path, week). Without `with_cohorts` the
   // per-cohort Dublin streams are left out (the week will not open them:

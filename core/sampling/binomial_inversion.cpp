@@ -141,7 +141,8 @@ std::int64_t binomial_quantile(double u, std::int64_t n, double p) noexcept {
         std::int64_t lo = 0, hi = k;
         while (lo < hi) {
           const std::int64_t mid = lo + (hi - lo) / 2;
-          if (cdf_at(mid) >= u) hi = mid; else lo = mid + 1;
+          if (cdf_at(mid) >= u) hi = mid;
+          else lo = mid + 1;
         }
         return lo;
       }
@@ -161,7 +162,8 @@ std::int64_t binomial_quantile(double u, std::int64_t n, double p) noexcept {
       std::int64_t lo = k + 1, hi = n;
       while (lo < hi) {
         const std::int64_t mid = lo + (hi - lo) / 2;
-        if (survival_at(mid) <= tail) hi = mid; else lo = mid + 1;
+        if (survival_at(mid) <= tail) hi = mid;
+        else lo = mid + 1;
       }
       return lo;
     }

@@ -40,8 +40,8 @@ using lanes::uniform_lanes;
 // comparisons. On return x holds each lane's result and failed the lanes
 // whose walk would restart.
 template <std::size_t G>
-CHAINSIM_AVX512 void walk(const __m512d* va, const __m512d* vn, __m512d vs, __m512d* r, __m512d* u,
-                          __mmask8* going, __m512d* x, __mmask8* failed) noexcept {
+CHAINSIM_AVX512 void walk(const __m512d* va, const __m512d* vn, __m512d vs, __m512d* r, __m512d* u, __mmask8* going,
+                          __m512d* x, __mmask8* failed) noexcept {
   bool any = false;
   for (std::size_t g = 0; g < G; ++g) {
     x[g] = _mm512_setzero_pd();
@@ -85,9 +85,9 @@ constexpr std::size_t kGroups = 4;
 constexpr std::size_t kWidth = 8 * kGroups;
 
 __attribute__((target("avx512f"))) void inversion_avx512(const BinomialRate& rate, const std::int64_t* n,
-                                                          std::size_t count, const std::uint32_t* blocks,
-                                                          std::size_t stride, std::int64_t* out,
-                                                          std::uint8_t* settled) noexcept {
+                                                         std::size_t count, const std::uint32_t* blocks,
+                                                         std::size_t stride, std::int64_t* out,
+                                                         std::uint8_t* settled) noexcept {
   const double p = rate.rare;
   const double s = p / (1.0 - p);
   const std::uint32_t* w0 = blocks;
@@ -138,8 +138,8 @@ __attribute__((target("avx512f"))) void inversion_avx512(const BinomialRate& rat
 constexpr int kMaxLaneAttempts = 8;
 
 __attribute__((target("avx512f"))) void draw_avx512(const BinomialRate& rate, const std::int64_t* n,
-                                                     RandomStream* const* streams, unsigned lanes,
-                                                     std::int64_t* out) noexcept {
+                                                    RandomStream* const* streams, unsigned lanes,
+                                                    std::int64_t* out) noexcept {
   const double p = rate.rare;
   const double q = 1.0 - p;
   const double s = p / q;
@@ -182,8 +182,8 @@ __attribute__((target("avx512f"))) void draw_avx512(const BinomialRate& rate, co
     const __m512d np = _mm512_mul_pd(vn, vp);
     const __m512d spq = _mm512_sqrt_pd(_mm512_mul_pd(np, splat(q)));
     const __m512d b = _mm512_add_pd(splat(1.15), _mm512_mul_pd(splat(2.53), spq));
-    const __m512d ba = _mm512_add_pd(_mm512_add_pd(splat(-0.0873), _mm512_mul_pd(splat(0.0248), b)),
-                                     _mm512_mul_pd(splat(0.01), vp));
+    const __m512d ba =
+        _mm512_add_pd(_mm512_add_pd(splat(-0.0873), _mm512_mul_pd(splat(0.0248), b)), _mm512_mul_pd(splat(0.01), vp));
     const __m512d c = _mm512_add_pd(np, splat(0.5));
     const __m512d alpha = _mm512_mul_pd(_mm512_add_pd(splat(2.83), _mm512_div_pd(splat(5.1), b)), spq);
     const __m512d vr = _mm512_sub_pd(splat(0.92), _mm512_div_pd(splat(4.2), b));
@@ -228,11 +228,11 @@ __attribute__((target("avx512f"))) void draw_avx512(const BinomialRate& rate, co
       __m512d v = _mm512_mask_mov_pd(_mm512_mul_pd(u2, vr), high, u1);
       // Step 3.0: k out of range rejects the attempt.
       const __m512d us = _mm512_sub_pd(splat(0.5), abs_lanes(u));
-      const __m512d k3 = _mm512_roundscale_pd(
-          _mm512_add_pd(_mm512_mul_pd(_mm512_add_pd(_mm512_div_pd(two_a, us), b), u), c),
-          _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-      const __mmask8 in_range = step2 & _mm512_cmp_pd_mask(k3, splat(0.0), _CMP_GE_OQ) &
-                                _mm512_cmp_pd_mask(k3, vn, _CMP_LE_OQ);
+      const __m512d k3 =
+          _mm512_roundscale_pd(_mm512_add_pd(_mm512_mul_pd(_mm512_add_pd(_mm512_div_pd(two_a, us), b), u), c),
+                               _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+      const __mmask8 in_range =
+          step2 & _mm512_cmp_pd_mask(k3, splat(0.0), _CMP_GE_OQ) & _mm512_cmp_pd_mask(k3, vn, _CMP_LE_OQ);
       v = _mm512_div_pd(_mm512_mul_pd(v, alpha), _mm512_add_pd(_mm512_div_pd(ba, _mm512_mul_pd(us, us)), b));
       const __m512d km = abs_lanes(_mm512_sub_pd(k3, m));
       const __mmask8 near = in_range & _mm512_cmp_pd_mask(km, splat(15.0), _CMP_LE_OQ);

@@ -28,7 +28,7 @@ enum class DrawKind : std::uint8_t {
   Beta,
   Bernoulli,
   Poisson,
-  Binomial,           // sample_binomial (BTRD / inversion from 0)
+  Binomial,  // sample_binomial (BTRD / inversion from 0)
   Multinomial,
   BinomialInversion,  // sample_binomial_inversion (CDF inversion from the mode)
   Subset,             // remove_uniform_subset (n = k; probs = the group sizes)
@@ -63,15 +63,15 @@ static_assert(std::has_unique_object_representations_v<RandomStream>,
 
 struct DrawRecord {
   RandomStream stream{0, 0, 0, Flow::InflowNoise};  // state of the stream when the sampler was called
-  std::int64_t n = 0;        // binomial, multinomial, binomial_inversion: n
+  std::int64_t n = 0;                               // binomial, multinomial, binomial_inversion: n
   double a = 0.0;            // p (binomial, bernoulli), lambda, shape (gamma), mean (exp.), a (beta)
   double b = 0.0;            // scale (gamma), b (beta); binomial: 1 when drawn with a prepared rate (BinomialRate)
   std::uint32_t probs = 0;   // multinomial: index into DrawTrace::probs
   std::uint32_t words = 0;   // 32-bit words the call took from the stream (0: outcome known, no randomness)
   std::uint32_t blocks = 0;  // Philox blocks the call generated
   DrawKind kind = DrawKind::Count;
-  std::uint8_t depth = 0;    // 0: called by the model; >= 1: called by another sampler
-  bool fresh = false;        // the stream had produced no block before this call
+  std::uint8_t depth = 0;  // 0: called by the model; >= 1: called by another sampler
+  bool fresh = false;      // the stream had produced no block before this call
 };
 static_assert(std::is_trivially_copyable_v<DrawRecord>);
 

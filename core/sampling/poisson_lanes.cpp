@@ -155,8 +155,8 @@ CHAINSIM_AVX512 void ptrs_attempt(const PtrsSetup& s, __m512d u1, __m512d v, __m
   const __mmask8 test = lanes & static_cast<__mmask8>(~squeeze) & static_cast<__mmask8>(~tails);
   if (!test) return;
   // Left side: log(v inv_alpha / (a / us^2 + b)).
-  const __m512d q = _mm512_div_pd(_mm512_mul_pd(v, s.inv_alpha),
-                                  _mm512_add_pd(_mm512_div_pd(s.a, _mm512_mul_pd(us, us)), s.b));
+  const __m512d q =
+      _mm512_div_pd(_mm512_mul_pd(v, s.inv_alpha), _mm512_add_pd(_mm512_div_pd(s.a, _mm512_mul_pd(us, us)), s.b));
   const __m512d lhs = log_lanes(_mm512_mask_mov_pd(splat(1.0), test, q));
   // Right side: poisson_logpmf(k, lambda) = -lambda at k = 0, else
   // -stirlerr(k) - bd0(k, lambda) - 0.5 log(2 pi k).
@@ -189,9 +189,9 @@ constexpr int kMaxLaneAttempts = 6;
 // still rejected after kMaxLaneAttempts is finished here by sample_poisson
 // into out[j].
 __attribute__((target("avx512f"))) void further_attempts(const PtrsSetup& setup, const double* lambda,
-                                                          const WeekStreams& streams, Flow flow, std::uint32_t sub,
-                                                          __mmask8 pending, double* ks, __mmask8& from_lanes,
-                                                          std::int64_t* out) noexcept {
+                                                         const WeekStreams& streams, Flow flow, std::uint32_t sub,
+                                                         __mmask8 pending, double* ks, __mmask8& from_lanes,
+                                                         std::int64_t* out) noexcept {
   RandomStream rs[8];
   alignas(64) double u1s[8] = {}, u2s[8] = {};
   for (unsigned j = 0; j < 8; ++j)
@@ -225,8 +225,8 @@ __attribute__((target("avx512f"))) void further_attempts(const PtrsSetup& setup,
 }
 
 __attribute__((target("avx512f"))) void draw_avx512(const double* lambda, std::size_t n, const WeekStreams& streams,
-                                                     Flow flow, const std::uint32_t* blocks, std::size_t stride,
-                                                     std::int64_t* out) noexcept {
+                                                    Flow flow, const std::uint32_t* blocks, std::size_t stride,
+                                                    std::int64_t* out) noexcept {
   const std::uint32_t* w0 = blocks;
   const std::uint32_t* w1 = blocks + stride;
   const std::uint32_t* w2 = blocks + 2 * stride;
@@ -236,8 +236,7 @@ __attribute__((target("avx512f"))) void draw_avx512(const double* lambda, std::s
     const __mmask8 present = static_cast<__mmask8>((1u << lanes) - 1u);
     const __m512d lam = _mm512_maskz_loadu_pd(present, lambda + i);
     const __mmask8 ptrs = present & _mm512_cmp_pd_mask(lam, splat(10.0), _CMP_GE_OQ);
-    const __mmask8 inverted =
-        present & _mm512_cmp_pd_mask(lam, splat(0.0), _CMP_GT_OQ) & static_cast<__mmask8>(~ptrs);
+    const __mmask8 inverted = present & _mm512_cmp_pd_mask(lam, splat(0.0), _CMP_GT_OQ) & static_cast<__mmask8>(~ptrs);
     // Lanes whose result is ks[j]; lambda <= 0 (or NaN) draws nothing: 0.
     alignas(64) double ks[8] = {};
     __mmask8 from_lanes = static_cast<__mmask8>(present & ~ptrs & ~inverted);
@@ -284,8 +283,9 @@ __attribute__((target("avx512f"))) void draw_avx512(const double* lambda, std::s
     // Rejected lanes make their next attempts in lanes, reading their streams
     // past the first block (PTRS's attempts are independent, so what a lane
     // does after its rejected attempts is what the scalar sampler would do).
-    if (pending) further_attempts(setup, lambda + i, streams, flow, static_cast<std::uint32_t>(i), pending, ks,
-                                  from_lanes, out + i);
+    if (pending)
+      further_attempts(setup, lambda + i, streams, flow, static_cast<std::uint32_t>(i), pending, ks, from_lanes,
+                       out + i);
     _mm256_zeroupper();  // (see philox_lanes.cpp) before the scalar code below
     for (unsigned j = 0; j < lanes; ++j) {
       const unsigned bit = 1u << j;

@@ -174,8 +174,7 @@ std::int64_t poisson_ptrs(RandomStream& rs, double lambda) noexcept {
     if (k < 0.0 || (us < 0.013 && v > us)) continue;
     if (k > kMaxCount) continue;
     // Step 4: exact acceptance.
-    if (std::log(v * inv_alpha / (a / (us * us) + b)) <= poisson_logpmf(k, lambda))
-      return static_cast<std::int64_t>(k);
+    if (std::log(v * inv_alpha / (a / (us * us) + b)) <= poisson_logpmf(k, lambda)) return static_cast<std::int64_t>(k);
   }
 }
 
@@ -270,8 +269,8 @@ std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, double p) noexcep
   // Symmetry: sample the count of the rarer outcome.
   const bool flip = p > 0.5;
   const double pp = flip ? 1.0 - p : p;
-  const std::int64_t k = static_cast<double>(n) * pp < 10.0 ? binomial_inversion(rs, n, pp, std::log1p(-pp))
-                                                            : binomial_btrd(rs, n, pp);
+  const std::int64_t k =
+      static_cast<double>(n) * pp < 10.0 ? binomial_inversion(rs, n, pp, std::log1p(-pp)) : binomial_btrd(rs, n, pp);
   return flip ? n - k : k;
 }
 
@@ -376,9 +375,8 @@ void sample_multinomial(RandomStream& rs, std::int64_t n, const MultinomialRates
   CHAINSIM_DRAW_HOOK(DrawKind::Multinomial, rs, n, 0.0, 0.0, std::span<const double>(rates.probs_));
   const std::size_t K = rates.probs_.size();
   if (K == 0) return;
-  conditional_binomials(n, K, counts, [&](std::size_t i, std::int64_t left) {
-    return sample_binomial(rs, left, rates.conditional_[i]);
-  });
+  conditional_binomials(
+      n, K, counts, [&](std::size_t i, std::int64_t left) { return sample_binomial(rs, left, rates.conditional_[i]); });
 }
 
 }  // namespace chainsim::core

@@ -45,10 +45,10 @@ std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, double p) noexcep
 // and different n (the Dublin cohorts of one week): the draws are identical to
 // sample_binomial(rs, n, p), without recomputing what depends on p alone.
 struct BinomialRate {
-  double p = 0.0;        // as given
-  double rare = 0.0;     // min(p, 1 - p): the sampler draws the rarer outcome
-  bool flip = false;     // p > 1/2
-  double log_q = 0.0;    // log(1 - rare)
+  double p = 0.0;      // as given
+  double rare = 0.0;   // min(p, 1 - p): the sampler draws the rarer outcome
+  bool flip = false;   // p > 1/2
+  double log_q = 0.0;  // log(1 - rare)
 };
 BinomialRate prepare_binomial(double p) noexcept;
 std::int64_t sample_binomial(RandomStream& rs, std::int64_t n, const BinomialRate& rate) noexcept;
@@ -71,7 +71,8 @@ class MultinomialRates {
   const BinomialRate& conditional(std::size_t i) const noexcept { return conditional_[i]; }
 
  private:
-  friend void sample_multinomial(RandomStream&, std::int64_t, const MultinomialRates&, std::span<std::int64_t>) noexcept;
+  friend void sample_multinomial(RandomStream&, std::int64_t, const MultinomialRates&,
+                                 std::span<std::int64_t>) noexcept;
   std::vector<BinomialRate> conditional_;  // Binomial(left, p_i / tail mass_i), i = 0..K-2
   std::vector<double> probs_;              // for the draw trace
 };

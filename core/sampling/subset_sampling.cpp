@@ -21,8 +21,7 @@ std::uint32_t uniform_below(RandomStream& rs, std::uint32_t m) noexcept {
   return static_cast<std::uint32_t>(product >> 32);
 }
 
-void remove_uniform_subset(RandomStream& rs, std::span<std::int64_t> groups, std::int64_t k,
-                           SubsetScratch& s) {
+void remove_uniform_subset(RandomStream& rs, std::span<std::int64_t> groups, std::int64_t k, SubsetScratch& s) {
 #ifdef CHAINSIM_TRACE_DRAWS
   // The trace keeps the group sizes (as doubles) so the floor can repeat the call.
   std::vector<double> sizes(groups.begin(), groups.end());

@@ -28,7 +28,6 @@ struct SubsetScratch {
 // integer each; a member is mapped to its group through the cumulative sizes.
 // Requires 0 <= k <= N < 2^32 (callers check). The cost grows with k, not with
 // the number of groups.
-void remove_uniform_subset(RandomStream& rs, std::span<std::int64_t> groups, std::int64_t k,
-                           SubsetScratch& scratch);
+void remove_uniform_subset(RandomStream& rs, std::span<std::int64_t> groups, std::int64_t k, SubsetScratch& scratch);
 
 }  // namespace chainsim::core

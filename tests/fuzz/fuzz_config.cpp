@@ -50,8 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const chainsim::Config& c : set.scenarios) {
     try {
       (void)chainsim::resolve(c);
-    } catch (const chainsim::ResolveError&) {
-    }
+    } catch (const chainsim::ResolveError&) {}
   }
   return 0;
 }
