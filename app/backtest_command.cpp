@@ -47,7 +47,8 @@ struct Acc {
 std::vector<double> lognormal_ensemble(double point, double sd, std::int64_t P) {
   std::vector<double> v(static_cast<std::size_t>(P));
   for (std::int64_t i = 0; i < P; ++i)
-    v[static_cast<std::size_t>(i)] = point * std::exp(sd * calib::normal_quantile((i + 0.5) / static_cast<double>(P)));
+    v[static_cast<std::size_t>(i)] =
+        point * std::exp(sd * forecast::calib::normal_quantile((i + 0.5) / static_cast<double>(P)));
   return v;
 }
 
@@ -65,10 +66,11 @@ double sd_of(const std::vector<double>& v) {
 // adds it to a and writes the detail row's numbers (median, quantiles, CRPS).
 void score(std::vector<double>& x, double y, Acc& a, std::ostream& detail) {
   std::sort(x.begin(), x.end());
-  const double q[] = {quantile_sorted(x, 0.5),  quantile_sorted(x, 0.025), quantile_sorted(x, 0.10),
-                      quantile_sorted(x, 0.25), quantile_sorted(x, 0.75),  quantile_sorted(x, 0.90),
-                      quantile_sorted(x, 0.975)};
-  const double cr = calib::crps_sorted(x, y);
+  const double q[] = {forecast::quantile_sorted(x, 0.5),  forecast::quantile_sorted(x, 0.025),
+                      forecast::quantile_sorted(x, 0.10), forecast::quantile_sorted(x, 0.25),
+                      forecast::quantile_sorted(x, 0.75), forecast::quantile_sorted(x, 0.90),
+                      forecast::quantile_sorted(x, 0.975)};
+  const double cr = forecast::calib::crps_sorted(x, y);
   ++a.n;
   a.c50 += (y >= q[3] && y <= q[4]);
   a.c80 += (y >= q[2] && y <= q[5]);
@@ -108,8 +110,8 @@ void csv_row(std::ostream& csv, const HorizonScore& s) {
 std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) {
   const auto rows = io::read_data_dir(o.data_dir);
   const OutputLock lock(o.out_dir, "chainsim backtest", OutputLock::Directory::Create);  // one writer per output
-  const InflowData in = load_inflow(rows);
-  const Config base = o.base ? *o.base : io::load_seed().scenarios[0];
+  const forecast::InflowData in = load_inflow(rows);
+  const forecast::Config base = o.base ? *o.base : io::load_seed().scenarios[0];
   const int H = o.horizon;
   const int data_end = in.first_month + static_cast<int>(in.monthly.size());  // exclusive
   auto obs = [&](int m) {
@@ -132,24 +134,25 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
   for (int y = o.first_year; y <= o.last_year; ++y) {
     for (int half = 0; half < 2; ++half) {
       if (o.max_origins > 0 && done >= o.max_origins) break;
-      const int om = calib::month_index(y, half ? 7 : 1);
-      const sys_days origin = calib::first_day(om);
+      const int om = forecast::calib::month_index(y, half ? 7 : 1);
+      const sys_days origin = forecast::calib::first_day(om);
       // Monday on or before the origin (1970-01-01 was a Thursday).
       const auto days = origin.time_since_epoch().count();
       const sys_days start = origin - std::chrono::days{((days + 3) % 7 + 7) % 7};
-      const sys_days end = calib::first_day(om + H);
+      const sys_days end = forecast::calib::first_day(om + H);
       const int weeks = static_cast<int>((end - start).count() + 6) / 7;
-      const auto bridge = bridge_quarters(in, origin, 2);
+      const auto bridge = forecast::bridge_quarters(in, origin, 2);
       std::vector<double> monthly(
           in.monthly.begin(),
           in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
-      const calib::InflowFit fit = calib::fit_inflow(monthly, in.first_month, origin, bridge);
-      const SeedInflowFit seed_fit = fit_inflow_seed_method(monthly, in.first_month, origin, bridge);
+      const forecast::calib::InflowFit fit = forecast::calib::fit_inflow(monthly, in.first_month, origin, bridge);
+      const forecast::SeedInflowFit seed_fit =
+          forecast::fit_inflow_seed_method(monthly, in.first_month, origin, bridge);
       ++done;
       bool any_truth = false;
       for (int h = 0; h < H; ++h) any_truth = any_truth || !std::isnan(obs(om + h));
       for (int q = 0; q < HQ; ++q) any_truth = any_truth || cbs_quarter.count(om + 3 * q);
-      log << "origin " << calib::month_label(om) << ": alpha " << fixed(fit.alpha, 3) << " (sd "
+      log << "origin " << forecast::calib::month_label(om) << ": alpha " << fixed(fit.alpha, 3) << " (sd "
           << fixed(fit.alpha_sd, 3) << "), beta " << fixed(fit.beta, 3) << ", phi_w " << fixed(fit.phi_week, 3)
           << ", sigma_w " << fixed(fit.sigma_week, 3) << ", surges " << fit.surges << ", level error scale "
           << fixed(fit.level_error_scale, 3) << " over " << fit.level_error_origins << " inner origins"
@@ -158,13 +161,14 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
       // Engine forecasts (with and without parameter uncertainty, same seed).
       std::vector<std::vector<std::vector<double>>> ens(kNumEngine);  // [variant][h][path]
       for (int variant = 0; variant < kNumEngine; ++variant) {
-        calib::InflowFit vf = fit;
+        forecast::calib::InflowFit vf = fit;
         if (variant == 3) vf.alpha_sd = fit.alpha_sd_model;
-        const Config c = variant == 4  ? local_level_inflow_config(base, seed_fit, start, weeks, o.paths)
-                         : variant < 2 ? seed_inflow_config(base, seed_fit, start, weeks, o.paths, variant == 0)
+        const forecast::Config c = variant == 4 ? local_level_inflow_config(base, seed_fit, start, weeks, o.paths)
+                                   : variant < 2
+                                       ? seed_inflow_config(base, seed_fit, start, weeks, o.paths, variant == 0)
                                        : inflow_config(base, vf, start, weeks, o.paths, true);
-        const Ensemble e =
-            simulate_ensemble(resolve(c), {.paths = o.paths, .seed = c.run.seed, .parallelism = o.parallelism});
+        const forecast::Ensemble e = forecast::simulate_ensemble(
+            resolve(c), {.paths = o.paths, .seed = c.run.seed, .parallelism = o.parallelism});
         ens[static_cast<std::size_t>(variant)].assign(static_cast<std::size_t>(H),
                                                       std::vector<double>(static_cast<std::size_t>(o.paths)));
         std::vector<double> weekly(static_cast<std::size_t>(weeks));
@@ -172,7 +176,7 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
           for (int t = 0; t < weeks; ++t)
             weekly[static_cast<std::size_t>(t)] =
                 e.column(core::Var::FirstApplications, t)[static_cast<std::size_t>(p)];
-          const auto mon = calib::weeks_to_months(start, weekly, om, H);
+          const auto mon = forecast::calib::weeks_to_months(start, weekly, om, H);
           for (int h = 0; h < H; ++h)
             ens[static_cast<std::size_t>(variant)][static_cast<std::size_t>(h)][static_cast<std::size_t>(p)] =
                 mon[static_cast<std::size_t>(h)];
@@ -201,8 +205,8 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
           } else {
             x = lognormal_ensemble(obs(last), s1 * std::sqrt(static_cast<double>(m - last)), o.paths);
           }
-          detail << calib::month_label(om) << "," << kMethods[k] << "," << h << "," << calib::month_label(m) << ","
-                 << fixed(yv, 0);
+          detail << forecast::calib::month_label(om) << "," << kMethods[k] << "," << h << ","
+                 << forecast::calib::month_label(m) << "," << fixed(yv, 0);
           score(x, yv, acc[static_cast<std::size_t>(k)][static_cast<std::size_t>(h - 1)], detail);
         }
       }
@@ -246,8 +250,8 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
             if (std::isnan(quarter_known(qm - lag))) continue;
             x = lognormal_ensemble(quarter_known(qm - lag), sq12 * std::sqrt(lag / 12.0), o.paths);
           }
-          qdetail << calib::month_label(om) << "," << kMethods[k] << "," << q << "," << calib::month_label(qm) << ","
-                  << fixed(yv, 0);
+          qdetail << forecast::calib::month_label(om) << "," << kMethods[k] << "," << q << ","
+                  << forecast::calib::month_label(qm) << "," << fixed(yv, 0);
           score(x, yv, qacc[static_cast<std::size_t>(k)][static_cast<std::size_t>(q - 1)], qdetail);
         }
       }

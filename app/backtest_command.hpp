@@ -34,12 +34,12 @@ struct BacktestOptions {
   int stock_first_year = 2015, stock_last_year = 2021;  // origins Jan 1 and Jul 1 of these years
   std::int64_t stock_paths = 1000;
   int stock_horizon_months = 30;  // observations up to this many months after an origin are scored
-  Parallelism parallelism;
+  forecast::Parallelism parallelism;
   // The model every origin starts from: the baseline scenario of a user's file
   // (--config), else the embedded seed. Each origin replaces what the data give
   // at that origin (inflow fit, initial stocks, decision rates, housing task);
   // everything else (mechanisms, priors, shares) is the base's.
-  std::optional<Config> base;
+  std::optional<forecast::Config> base;
 };
 
 struct HorizonScore {

@@ -17,8 +17,9 @@ void calibrate(const CalibrateOptions& o, std::ostream& log) {
   const OutputLock lock(o.out, "chainsim calibrate", OutputLock::Directory::Create);  // one writer per output
   // What the data cannot inform comes from the seed itself, and the
   // configuration is the seed with the derived lines rendered anew.
-  const SeedCalibration calibration = derive_seed_calibration(rows, io::load_seed().scenarios.front());
-  const std::string toml = io::calibrated_toml(calibration, o.data_dir.generic_string(), embedded::seed_toml());
+  const forecast::SeedCalibration calibration = derive_seed_calibration(rows, io::load_seed().scenarios.front());
+  const std::string toml =
+      io::calibrated_toml(calibration, o.data_dir.generic_string(), forecast::embedded::seed_toml());
   const std::filesystem::path dir = o.report_dir.empty() ? o.out.parent_path() : o.report_dir;
   // The same rule as `chainsim run`: an existing file is replaced only with --force.
   for (const auto& f : {o.out, dir / "calibration.md", dir / "calibration_fit.csv"}) {

@@ -63,7 +63,7 @@ bool mpi_rank_zero() {
 using namespace chainsim;
 namespace cli = chainsim::app::cli;
 
-ScenarioSet load(const std::string& config_path) {
+forecast::ScenarioSet load(const std::string& config_path) {
   return config_path.empty() ? io::load_seed() : io::load_config_file(config_path);
 }
 
@@ -72,7 +72,7 @@ int run_main(int argc, char** argv) {
       "chainsim: Monte Carlo forecasts of the Dutch asylum reception chain.\n"
       "Without a configuration file, `run` runs the embedded seed scenario (June 2022)."};
   app.set_version_flag(
-      "--version", std::string("chainsim ") + CHAINSIM_VERSION + " (commit " + chainsim::chainsim_git_commit() + ")");
+      "--version", std::string("chainsim ") + CHAINSIM_VERSION + " (commit " + forecast::chainsim_git_commit() + ")");
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 success; 64 bad command line; 65 configuration error (or unusable checkpoint);\n"
@@ -129,7 +129,7 @@ int run_main(int argc, char** argv) {
       ->check(cli::whole_number(1, 1560));
   run->add_flag("--force", ov.force, "replace existing output files (they are replaced only when the run succeeds)");
   // `--precision` (app/precision_run.hpp): the paths are chosen, not given.
-  PrecisionOptions precision;
+  forecast::PrecisionOptions precision;
   CLI::Option* precision_opt =
       run->add_option("--precision", precision.target,
                       "relative Monte Carlo standard error to reach for the baseline's headline figures (mean "
@@ -288,14 +288,14 @@ int run_main(int argc, char** argv) {
     if (run->count("--seed")) ov.seed = seed;
     if (run->count("--out")) ov.out = out;
     if (run->count("--window-weeks")) ov.window_weeks = window;
-    ov.parallelism.backend = parse_backend(backend);
+    ov.parallelism.backend = forecast::parse_backend(backend);
     if (simd == "avx2") core::limit_simd(core::PhiloxIsa::Avx2);
     if (simd == "off") core::limit_simd(core::PhiloxIsa::Scalar);
     // Under MPI only rank 0 logs (docs/cluster.md); the others report errors only.
     app::Log log(!mpi_rank_zero() || (ov.quiet && !run->count("--log-level")) ? app::LogLevel::Error
                                                                               : app::parse_log_level(log_level),
                  ::isatty(STDERR_FILENO) != 0);
-    ScenarioSet set = load(config_path);
+    forecast::ScenarioSet set = load(config_path);
     // Calibrated values a user file inherits without stating them (issue: a
     // file with its own level and trend priors ran with the seed's calibrated
     // level-trend correlation without a word).
@@ -319,18 +319,18 @@ int run_main(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) plan_opt.command_line += (i ? " " : "") + std::string(argv[i]);
     plan_opt.config_path = plan_config;
     if (plan->count("--paths")) plan_opt.paths = plan_paths;
-    plan_opt.period = plan_period == "half-year" ? PeriodKind::HalfYear : PeriodKind::Quarter;
+    plan_opt.period = plan_period == "half-year" ? forecast::PeriodKind::HalfYear : forecast::PeriodKind::Quarter;
     if (plan->count("--quota-by")) plan_opt.quota_by = cli::parse_calendar_date(plan_by);
     if (plan->count("--out")) plan_opt.out = plan_out;
     if (plan->count("--lead-weeks")) plan_opt.lead_weeks = plan_lead;
     app::Log log(
         plan_opt.quiet && !plan->count("--log-level") ? app::LogLevel::Error : app::parse_log_level(plan_log_level),
         ::isatty(STDERR_FILENO) != 0);
-    const ScenarioSet set = load(plan_config);
+    const forecast::ScenarioSet set = load(plan_config);
     for (const auto& n : io::config_notices(set, io::load_seed())) (n.warning ? log.warn(n.text) : log.info(n.text));
     app::plan(set, plan_opt, std::cout, log);
   } else if (*validate) {
-    const ScenarioSet set = load(validate_path);
+    const forecast::ScenarioSet set = load(validate_path);
     std::cout << validate_path << ": valid (" << set.names.size() << " scenario(s))\n";
     for (const auto& n : io::config_notices(set, io::load_seed()))
       std::cout << (n.warning ? "warning: " : "note: ") << n.text << "\n";

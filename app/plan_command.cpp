@@ -41,10 +41,10 @@ std::string grouped(double v) { return io::grouped_thousands(v); }
 
 std::string percent(double p) { return io::percent_one_decimal(p); }
 
-const char* period_word(PeriodKind k) { return k == PeriodKind::Quarter ? "quarter" : "half-year"; }
+const char* period_word(forecast::PeriodKind k) { return k == forecast::PeriodKind::Quarter ? "quarter" : "half-year"; }
 
 // The lines that open the plan's configuration file: what the plan is, in words.
-std::string overlay_header(const Plan& plan, const Config& base, const std::string& source,
+std::string overlay_header(const forecast::Plan& plan, const forecast::Config& base, const std::string& source,
                            const std::string& command_line) {
   std::string h = "# The plan of `chainsim plan` (docs/plan.md) for " + io::one_line(source) + ".\n";
   if (!command_line.empty()) h += "# Made by: " + io::one_line(command_line) + "\n";
@@ -56,24 +56,24 @@ std::string overlay_header(const Plan& plan, const Config& base, const std::stri
   h += "# The base is that configuration; scenario \"plan\" is the base with the plan. `chainsim run` on this\n"
        "# file simulates both with the same random numbers: its shortfall_probability of scenario \"plan\" is the\n"
        "# plan's, period by period.\n";
-  const QuotaPlan& q = plan.quota;
+  const forecast::QuotaPlan& q = plan.quota;
   if (q.searched) {
-    if (q.status == PlanStatus::Met) {
+    if (q.status == forecast::PlanStatus::Met) {
       std::string halves;
       for (const auto& s : q.half_years) halves += (halves.empty() ? "" : ", ") + s;
       h += "# Housing quota: " + grouped(q.quota) + " a half-year for " + halves + " (housing.taakstelling).\n";
     } else {
-      h += "# Housing quota: the configuration's (" + std::string(plan_status_name(q.status)) + ").\n";
+      h += "# Housing quota: the configuration's (" + std::string(forecast::plan_status_name(q.status)) + ").\n";
     }
   }
   h += "# Regular places added (capacity.changes of scenario \"plan\"):\n";
   bool any = false;
-  for (const CapacityPeriodPlan& p : plan.capacity) {
+  for (const forecast::CapacityPeriodPlan& p : plan.capacity) {
     if (p.added <= 0) continue;
     any = true;
     h += "#   " + p.period.label + ": +" + grouped(static_cast<double>(p.added)) + " from " +
-         iso_date(monday_of(base.run.start, p.effective_week)) + ", ordered by " +
-         iso_date(monday_of(base.run.start, p.order_week)) + "\n";
+         forecast::iso_date(forecast::monday_of(base.run.start, p.effective_week)) + ", ordered by " +
+         forecast::iso_date(forecast::monday_of(base.run.start, p.order_week)) + "\n";
   }
   if (!any) h += "#   none\n";
   return h + "\n";
@@ -81,24 +81,24 @@ std::string overlay_header(const Plan& plan, const Config& base, const std::stri
 
 }  // namespace
 
-Date default_quota_date(Date start) {
+forecast::Date default_quota_date(forecast::Date start) {
   using namespace std::chrono;
-  return sys_days{year{year_of(start) + 1} / December / 31};
+  return sys_days{year{forecast::year_of(start) + 1} / December / 31};
 }
 
-void plan(const ScenarioSet& set, const PlanCommandOptions& o, std::ostream& out, Log& log) {
-  Config base = set.scenarios.front();
+void plan(const forecast::ScenarioSet& set, const PlanCommandOptions& o, std::ostream& out, Log& log) {
+  forecast::Config base = set.scenarios.front();
   if (o.paths) base.run.paths = *o.paths;
   const fs::path output = o.out ? *o.out : default_output(base.output.path);
   const std::string stem = stem_of(output);
   const fs::path toml_path = stem + ".toml", csv_path = stem + ".plan.csv", md_path = stem + ".plan.md";
 
   // The default date, in a run too short for it: the run's last day.
-  const Date last_day = monday_of(base.run.start, base.run.weeks) - std::chrono::days{1};
-  const Date by = o.quota_by.value_or(std::min(default_quota_date(base.run.start), last_day));
+  const forecast::Date last_day = forecast::monday_of(base.run.start, base.run.weeks) - std::chrono::days{1};
+  const forecast::Date by = o.quota_by.value_or(std::min(default_quota_date(base.run.start), last_day));
   if (by < base.run.start || by > last_day)
-    throw PlanUsageError("--quota-by: expected a date in the run, from " + iso_date(base.run.start) + " to " +
-                         iso_date(last_day) + ", got " + iso_date(by));
+    throw PlanUsageError("--quota-by: expected a date in the run, from " + forecast::iso_date(base.run.start) + " to " +
+                         forecast::iso_date(last_day) + ", got " + forecast::iso_date(by));
 
   // Every output is checked before anything is simulated.
   const fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
@@ -116,22 +116,22 @@ void plan(const ScenarioSet& set, const PlanCommandOptions& o, std::ostream& out
                               ".ckpt; use --force to start over");
   }
 
-  PlanOptions po;
+  forecast::PlanOptions po;
   po.risk = o.risk;
   po.period = o.period;
   po.lead_weeks = o.lead_weeks;
-  po.quota = QuotaGoal{o.quota_target, by};
+  po.quota = forecast::QuotaGoal{o.quota_target, by};
   po.parallelism = o.parallelism;
   const auto t0 = std::chrono::steady_clock::now();
   char risk[32];
   std::snprintf(risk, sizeof risk, "%g", o.risk);
   log.info("planning " + base.run.name + ": " + std::to_string(base.run.paths) + " paths, risk " + std::string(risk) +
            " per " + period_word(o.period) + ", quota target at most " + grouped(o.quota_target) +
-           " permit holders waiting on " + iso_date(by));
-  Plan plan;
+           " permit holders waiting on " + forecast::iso_date(by));
+  forecast::Plan plan;
   try {
-    plan = make_plan(base, po, [&](const std::string& line) { log.debug(line); });
-  } catch (const ResolveError& e) {
+    plan = forecast::make_plan(base, po, [&](const std::string& line) { log.debug(line); });
+  } catch (const forecast::ResolveError& e) {
     // Valid key by key, impossible as a whole (as `run` reports it): a configuration error.
     throw io::ConfigError(set.source, 0, e.key, "", e.what());
   }
@@ -139,17 +139,17 @@ void plan(const ScenarioSet& set, const PlanCommandOptions& o, std::ostream& out
            std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) + " s");
 
   // The plan as a configuration: the base and scenario "plan", named after the output.
-  ScenarioSet planned;
+  forecast::ScenarioSet planned;
   planned.source = toml_path.string();
   planned.names = {"baseline", "plan"};
   planned.scenarios = {base, plan.planned};
-  for (Config& c : planned.scenarios) {
+  for (forecast::Config& c : planned.scenarios) {
     c.run.name = base.run.name + "-plan";
     c.output.path = output.string();
   }
   const std::string text = overlay_header(plan, base, set.source, o.command_line) + io::to_toml(planned);
   // What `chainsim run` will read from the file is what is run now.
-  const ScenarioSet loaded = io::load_config_text(text, toml_path.string());
+  const forecast::ScenarioSet loaded = io::load_config_text(text, toml_path.string());
   if (loaded.resolved_toml != io::to_toml(planned))
     throw std::logic_error("the plan's configuration does not load back to itself");
 
@@ -170,21 +170,21 @@ void plan(const ScenarioSet& set, const PlanCommandOptions& o, std::ostream& out
   if (o.quiet) return;
   out << "chainsim plan: " << plan.paths << " paths, risk " << plan.risk << " per " << period_word(plan.period)
       << ", lead time " << plan.lead_weeks << " weeks\n";
-  const QuotaPlan& q = plan.quota;
-  if (q.status == PlanStatus::Met)
+  const forecast::QuotaPlan& q = plan.quota;
+  if (q.status == forecast::PlanStatus::Met)
     out << "housing quota: " << grouped(q.quota) << " a half-year from " << q.half_years.front() << " to "
         << q.half_years.back() << ": P(at most " << grouped(q.goal.target) << " permit holders waiting on "
-        << iso_date(q.goal.by) << ") = " << percent(q.p_planned) << " (with the configured quotas "
+        << forecast::iso_date(q.goal.by) << ") = " << percent(q.p_planned) << " (with the configured quotas "
         << percent(q.p_reference) << ")\n";
   else
-    out << "housing quota: " << plan_status_name(q.status) << "; P(at most " << grouped(q.goal.target)
-        << " permit holders waiting on " << iso_date(q.goal.by) << ") = " << percent(q.p_reference)
+    out << "housing quota: " << forecast::plan_status_name(q.status) << "; P(at most " << grouped(q.goal.target)
+        << " permit holders waiting on " << forecast::iso_date(q.goal.by) << ") = " << percent(q.p_reference)
         << " with the configured quotas\n";
   std::int64_t total = 0;
   std::string missed;
-  for (const CapacityPeriodPlan& p : plan.capacity) {
+  for (const forecast::CapacityPeriodPlan& p : plan.capacity) {
     total += p.added;
-    if (p.status != PlanStatus::Met)
+    if (p.status != forecast::PlanStatus::Met)
       missed += (missed.empty() ? "" : ", ") + p.period.label + " (" + plan_status_name(p.status) +
                 ", P = " + percent(p.p_planned) + ")";
   }

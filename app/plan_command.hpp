@@ -28,20 +28,20 @@ struct PlanCommandOptions {
   std::string config_path;  // "" = the embedded seed scenario
   double risk = 0.05;
   std::optional<std::int64_t> paths;  // default run.paths
-  PeriodKind period = PeriodKind::Quarter;
-  double quota_target = 6500;     // permit holders waiting (docs/plan.md: COA, October 2018)
-  std::optional<Date> quota_by;   // default: 31 December of the year after run.start's, or the run's last day
-  std::optional<int> lead_weeks;  // default capacity.adaptive.lead_weeks
+  forecast::PeriodKind period = forecast::PeriodKind::Quarter;
+  double quota_target = 6500;              // permit holders waiting (docs/plan.md: COA, October 2018)
+  std::optional<forecast::Date> quota_by;  // default: 31 December of the year after run.start's, or the run's last day
+  std::optional<int> lead_weeks;           // default capacity.adaptive.lead_weeks
   std::optional<std::filesystem::path> out;  // default: output.path with "-plan" before the extension
   bool force = false;
   bool quiet = false;
-  Parallelism parallelism;
+  forecast::Parallelism parallelism;
   std::string command_line;
 };
 
 // The default date of the quota target: 31 December of the year after `start`'s.
-Date default_quota_date(Date start);
+forecast::Date default_quota_date(forecast::Date start);
 
-void plan(const ScenarioSet& set, const PlanCommandOptions& options, std::ostream& out, Log& log);
+void plan(const forecast::ScenarioSet& set, const PlanCommandOptions& options, std::ostream& out, Log& log);
 
 }  // namespace chainsim::app

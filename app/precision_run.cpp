@@ -22,16 +22,16 @@ std::string percent(double v) {
 }
 }  // namespace
 
-void run_with_precision(ScenarioSet& set, RunOverrides& o, const PrecisionOptions& precision, std::ostream& out,
-                        Log& log) {
+void run_with_precision(forecast::ScenarioSet& set, RunOverrides& o, const forecast::PrecisionOptions& precision,
+                        std::ostream& out, Log& log) {
   if (o.paths) throw PlanUsageError("--precision chooses the number of paths: give it without --paths");
   if (precision.batch_paths > precision.max_paths)
     throw PlanUsageError("--batch-paths " + std::to_string(precision.batch_paths) + " is more than --max-paths " +
                          std::to_string(precision.max_paths));
-  RunPlan plan;
+  forecast::RunPlan plan;
   try {
     plan = plan_run(set, o.window_weeks);
-  } catch (const ScenarioResolveError& e) {
+  } catch (const forecast::ScenarioResolveError& e) {
     throw io::ConfigError(set.source, 0, e.key, "", e.what());
   }
   // Existing outputs refuse the run before the batches, not after them (the
@@ -47,16 +47,17 @@ void run_with_precision(ScenarioSet& set, RunOverrides& o, const PrecisionOption
            "figure has a relative standard error of at most " +
            percent(precision.target) + " (at most " + std::to_string(precision.max_paths) + " paths)");
   const auto t0 = std::chrono::steady_clock::now();
-  const PrecisionResult r = paths_for_precision(plan, precision, o.parallelism, [&](const PrecisionResult& so_far) {
-    log.info("precision: " + std::to_string(so_far.paths) + " paths, largest relative standard error " +
-             percent(so_far.worst_relative_error) + " (" + so_far.worst_figure + ")");
-    // A stop during the batches: nothing is written yet, so nothing to keep
-    // (the batches are repeated identically by the next run).
-    if (stop_requested())
-      throw Interrupted(
-          "stopped by a signal during the --precision batches, before any output was written; run "
-          "the same command again");
-  });
+  const forecast::PrecisionResult r =
+      paths_for_precision(plan, precision, o.parallelism, [&](const forecast::PrecisionResult& so_far) {
+        log.info("precision: " + std::to_string(so_far.paths) + " paths, largest relative standard error " +
+                 percent(so_far.worst_relative_error) + " (" + so_far.worst_figure + ")");
+        // A stop during the batches: nothing is written yet, so nothing to keep
+        // (the batches are repeated identically by the next run).
+        if (stop_requested())
+          throw Interrupted(
+              "stopped by a signal during the --precision batches, before any output was written; run "
+              "the same command again");
+      });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (r.met)
     log.info("precision: target met with " + std::to_string(r.paths) + " paths after " + std::to_string(r.batches) +

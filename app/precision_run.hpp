@@ -21,7 +21,7 @@ namespace chainsim::app {
 // `o.paths` must be unset (the precision chooses the paths); the set must have
 // the overrides of `o` applied. Sets o.paths and o.precision, re-applies the
 // overrides and runs.
-void run_with_precision(ScenarioSet& set, RunOverrides& o, const PrecisionOptions& precision, std::ostream& out,
-                        Log& log);
+void run_with_precision(forecast::ScenarioSet& set, RunOverrides& o, const forecast::PrecisionOptions& precision,
+                        std::ostream& out, Log& log);
 
 }  // namespace chainsim::app

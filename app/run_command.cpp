@@ -51,8 +51,8 @@ std::vector<fs::path> run_output_files(const fs::path& out) {
   return files;
 }
 
-void apply_overrides(ScenarioSet& set, const RunOverrides& o) {
-  for (Config& c : set.scenarios) {
+void apply_overrides(forecast::ScenarioSet& set, const RunOverrides& o) {
+  for (forecast::Config& c : set.scenarios) {
     if (o.paths) c.run.paths = *o.paths;
     if (o.weeks) c.run.weeks = *o.weeks;
     if (o.seed) c.run.seed = *o.seed;
@@ -61,13 +61,13 @@ void apply_overrides(ScenarioSet& set, const RunOverrides& o) {
   set.resolved_toml = io::to_toml(set);
 }
 
-void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& out, Log& rank_log) {
+void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std::ostream& out, Log& rank_log) {
   const auto run_start = clock::now();
   // Under MPI (docs/cluster.md) rank 0 takes the lock, checks, writes the
   // per-path series, the output and the manifest, and logs; the other ranks
   // simulate their paths and take part in each window's gather, silently.
 #ifdef CHAINSIM_WITH_MPI
-  const int ranks = mpi::world_size(), rank = mpi::world_rank();
+  const int ranks = forecast::mpi::world_size(), rank = forecast::mpi::world_rank();
 #else
   const int ranks = 1, rank = 0;
 #endif
@@ -81,14 +81,14 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   manifest.command_line = o.command_line;
   manifest.start_utc = utc_now();
   manifest.host = host_name();
-  manifest.threads = effective_threads(o.parallelism);
+  manifest.threads = forecast::effective_threads(o.parallelism);
   manifest.ranks = ranks;
 #ifdef CHAINSIM_WITH_MPI
-  manifest.rank_hosts = mpi::host_names();
+  manifest.rank_hosts = forecast::mpi::host_names();
 #else
   manifest.rank_hosts = {manifest.host};
 #endif
-  manifest.backend = backend_name(o.parallelism.backend);
+  manifest.backend = forecast::backend_name(o.parallelism.backend);
   manifest.simd = core::philox_isa_name(core::philox_best_isa());
   if (o.precision_options && o.precision) {
     manifest.precision_target = o.precision_options->target;
@@ -103,13 +103,13 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
 
   // Stage 1, the plan: a scenario that cannot be resolved stops the run
   // before any path is simulated or any file is created.
-  RunPlan plan;
+  forecast::RunPlan plan;
   try {
-    plan = plan_run(set, o.window_weeks);
-  } catch (const ScenarioResolveError& e) {
+    plan = forecast::plan_run(set, o.window_weeks);
+  } catch (const forecast::ScenarioResolveError& e) {
     throw io::ConfigError(set.source, 0, e.key, "", e.what());
   }
-  const Config& base = plan.base;
+  const forecast::Config& base = plan.base;
   const fs::path output = base.output.path;
   const io::OutputLayout layout = io::output_layout(plan, set, output);
   const int window = plan.window;
@@ -123,10 +123,11 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   // rank's (a failure there ends the run on every rank: app/main.cpp aborts
   // the MPI job with the writer's exit status).
   std::optional<OutputLock> lock;
-  const std::string identity = "chainsim " + chainsim_version() + " (commit " + chainsim_git_commit() + ")\n" +
-                               set.resolved_toml + "\nwindow_weeks = " + std::to_string(window) + "\n";
+  const std::string identity = "chainsim " + forecast::chainsim_version() + " (commit " +
+                               forecast::chainsim_git_commit() + ")\n" + set.resolved_toml +
+                               "\nwindow_weeks = " + std::to_string(window) + "\n";
   io::CheckpointStore store(output, identity);
-  RunProgress progress;
+  forecast::RunProgress progress;
   std::vector<char> saved;
   io::RunEstimate e;
   auto prepare = [&] {
@@ -144,8 +145,9 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
         if (fs::exists(f)) throw OutputExistsError("output " + f.string() + " exists; use --force to replace it");
 
     // The checkpoint belongs to exactly this program and this resolved run.
-    const std::string identity = "chainsim " + chainsim_version() + " (commit " + chainsim_git_commit() + ")\n" +
-                                 set.resolved_toml + "\nwindow_weeks = " + std::to_string(window) + "\n";
+    const std::string identity = "chainsim " + forecast::chainsim_version() + " (commit " +
+                                 forecast::chainsim_git_commit() + ")\n" + set.resolved_toml +
+                                 "\nwindow_weeks = " + std::to_string(window) + "\n";
     if (store.has_state()) {
       if (o.resume) {
         saved = store.load_state();
@@ -185,7 +187,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     }
   }
 #ifdef CHAINSIM_WITH_MPI
-  const bool prepared = mpi::broadcast(prepare_error ? 0 : 1) != 0;
+  const bool prepared = forecast::mpi::broadcast(prepare_error ? 0 : 1) != 0;
 #else
   const bool prepared = !prepare_error;
 #endif
@@ -202,7 +204,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   core::ByteReader reader(saved);
   bool mid_scenario = false;
   if (!saved.empty()) {
-    mid_scenario = restore_progress(reader, progress);
+    mid_scenario = forecast::restore_progress(reader, progress);
     for (std::size_t s = 0; s < std::min(progress.scenario, plan.specs.size()); ++s) verify_windows(s, base.run.weeks);
     const bool all_simulated = progress.scenario >= plan.specs.size();
     progress.history.push_back(utc_now() + (all_simulated ? std::string(" resumed to write the output")
@@ -230,7 +232,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
     }
   };
   auto last_checkpoint = clock::now();
-  auto checkpoint = [&](const EnsembleRunner* runner, const ScenarioSummarizer* summarizer, const std::string& what) {
+  auto checkpoint = [&](const forecast::EnsembleRunner* runner, const forecast::ScenarioSummarizer* summarizer,
+                        const std::string& what) {
     progress.history.push_back(utc_now() + " " + what);
     on_write_error("saving the checkpoint", [&] {
       store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer); });
@@ -256,7 +259,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   // A stop asked for on any rank stops every rank after the same window.
   auto stop_agreed = [&] {
 #ifdef CHAINSIM_WITH_MPI
-    if (ranks > 1) return mpi::any(stop_requested());
+    if (ranks > 1) return forecast::mpi::any(stop_requested());
 #endif
     return stop_requested();
   };
@@ -273,32 +276,32 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
 
   // Stages 2 and 3 per scenario: simulate this part's paths (here all of
   // them: SerialReduction) window by window, then reduce the scenario.
-  const SummaryOptions sopt{base.output.quantiles, base.output.risk_levels, o.parallelism};
+  const forecast::SummaryOptions sopt{base.output.quantiles, base.output.risk_levels, o.parallelism};
   const auto P = base.run.paths;
-  std::unique_ptr<Reduction> reduction_part;
+  std::unique_ptr<forecast::Reduction> reduction_part;
 #ifdef CHAINSIM_WITH_MPI
-  if (ranks > 1) reduction_part = std::make_unique<MpiReduction>(P, MPI_COMM_WORLD);
+  if (ranks > 1) reduction_part = std::make_unique<forecast::MpiReduction>(P, MPI_COMM_WORLD);
 #endif
-  if (!reduction_part) reduction_part = std::make_unique<SerialReduction>(P);
-  Reduction& reduction = *reduction_part;
+  if (!reduction_part) reduction_part = std::make_unique<forecast::SerialReduction>(P);
+  forecast::Reduction& reduction = *reduction_part;
   const std::int64_t total_work = static_cast<std::int64_t>(plan.specs.size()) * P * base.run.weeks;
   std::vector<std::vector<char>> window_bytes;  // one window's per-path series, reused
   for (std::size_t s = progress.scenario; s < plan.specs.size(); ++s) {
     progress.scenario = s;
     const auto t0 = clock::now();
-    EnsembleOptions eopt;
+    forecast::EnsembleOptions eopt;
     eopt.paths = P;
     eopt.seed = base.run.seed;
     eopt.parallelism = o.parallelism;
-    EnsembleRunner runner(plan.specs[s], eopt, reduction.local_paths());
-    ScenarioSummarizer summarizer(plan.names[s], base.run.weeks, plan.regions(), P, plan.periods, sopt);
+    forecast::EnsembleRunner runner(plan.specs[s], eopt, reduction.local_paths());
+    forecast::ScenarioSummarizer summarizer(plan.names[s], base.run.weeks, plan.regions(), P, plan.periods, sopt);
     if (mid_scenario) {
       runner.restore(reader);
       summarizer.restore(reader);
       mid_scenario = false;
       verify_windows(s, runner.next_week());
     }
-    WindowCallbacks callbacks;
+    forecast::WindowCallbacks callbacks;
     if (!o.quiet)
       callbacks.progress = [&](int first_week, int weeks, std::int64_t paths_done) {
         const std::int64_t before = static_cast<std::int64_t>(s) * P * base.run.weeks + first_week * P;
@@ -306,7 +309,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       };
     // After each window: its per-path series into the checkpoint, then a
     // checkpoint when a stop was asked for (and the stop) or one is due.
-    callbacks.after_window = [&](const Ensemble&, const Ensemble& window_results) {
+    callbacks.after_window = [&](const forecast::Ensemble&, const forecast::Ensemble& window_results) {
       if (writer) {
         window_variables(window_results, layout.ensemble, o.parallelism, window_bytes);
         on_write_error("saving a window of per-path series", [&] {
@@ -323,8 +326,8 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
       }
       if (checkpoint_due() && !runner.done()) checkpoint(&runner, &summarizer, "saved at " + where);
     };
-    const double simulate_seconds = simulate_scenario(runner, summarizer, window, reduction, callbacks);
-    reduce_scenario(summarizer, progress, plan.names[s], o.parallelism);
+    const double simulate_seconds = forecast::simulate_scenario(runner, summarizer, window, reduction, callbacks);
+    forecast::reduce_scenario(summarizer, progress, plan.names[s], o.parallelism);
     const double total = std::chrono::duration<double>(clock::now() - t0).count();
     manifest.scenarios.push_back({plan.names[s], simulate_seconds, total});
     log.progress_done();
@@ -345,7 +348,7 @@ void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& 
   std::vector<std::vector<char>>().swap(window_bytes);
 #ifdef CHAINSIM_WITH_MPI
   if (ranks > 1) {
-    auto* m = static_cast<MpiReduction*>(&reduction);
+    auto* m = static_cast<forecast::MpiReduction*>(&reduction);
     log.info("MPI: " + std::to_string(ranks) + " ranks; gathering the windows took " +
              std::to_string(m->gather_seconds()) + " s on rank 0");
   }

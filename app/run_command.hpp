@@ -26,7 +26,7 @@ namespace chainsim::app {
 // What the command line changes: the configuration's run and output keys,
 // and how the run is carried out (none of the latter changes its results).
 struct RunOverrides {
-  Parallelism parallelism;
+  forecast::Parallelism parallelism;
   std::optional<std::int64_t> paths;
   std::optional<int> weeks;
   std::optional<std::uint64_t> seed;
@@ -43,8 +43,8 @@ struct RunOverrides {
   std::function<void(io::OutputFile&)> add_to_output;
   // Set by `--precision` (app/precision_run.hpp) once it has chosen the paths:
   // recorded in the manifest only, so the outputs stay those of `--paths n`.
-  std::optional<PrecisionOptions> precision_options;
-  std::optional<PrecisionResult> precision;
+  std::optional<forecast::PrecisionOptions> precision_options;
+  std::optional<forecast::PrecisionResult> precision;
 };
 
 // Every file a run writes for output `out`: the HDF5 file, the tables beside
@@ -53,9 +53,9 @@ std::vector<std::filesystem::path> run_output_files(const std::filesystem::path&
 
 // Applies the command-line overrides to every scenario of the set and
 // refreshes its resolved TOML text.
-void apply_overrides(ScenarioSet& set, const RunOverrides& o);
+void apply_overrides(forecast::ScenarioSet& set, const RunOverrides& o);
 
 // Runs the set; writes the outputs, the summary to `out` and log lines to `log`.
-void run_scenarios(const ScenarioSet& set, const RunOverrides& o, std::ostream& out, Log& log);
+void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std::ostream& out, Log& log);
 
 }  // namespace chainsim::app

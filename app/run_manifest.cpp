@@ -73,10 +73,10 @@ std::string to_json(const RunManifest& m) {
   j += "  \"backend\": " + quoted(m.backend) + ",\n";
   j += "  \"simd\": " + quoted(m.simd) + ",\n";
   j += "  \"window_weeks\": " + std::to_string(m.window_weeks) + ",\n";
-  j += "  \"chainsim_version\": " + quoted(chainsim_version()) + ",\n";
-  j += "  \"chainsim_git_commit\": " + quoted(chainsim_git_commit()) + ",\n";
-  j += "  \"compiler\": " + quoted(compiler_version()) + ",\n";
-  j += "  \"libraries\": " + quoted(simulation_libraries()) + ",\n";
+  j += "  \"chainsim_version\": " + quoted(forecast::chainsim_version()) + ",\n";
+  j += "  \"chainsim_git_commit\": " + quoted(forecast::chainsim_git_commit()) + ",\n";
+  j += "  \"compiler\": " + quoted(forecast::compiler_version()) + ",\n";
+  j += "  \"libraries\": " + quoted(forecast::simulation_libraries()) + ",\n";
   j += "  \"configuration_source\": " + quoted(m.configuration_source) + ",\n";
   j += "  \"paths\": " + std::to_string(m.paths) + ",\n";
   j += "  \"weeks\": " + std::to_string(m.weeks) + ",\n";

@@ -39,28 +39,30 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::optional<Date> parse_iso_date(const std::string& s) {
+std::optional<forecast::Date> parse_iso_date(const std::string& s) {
   int y = 0;
   unsigned m = 0, d = 0;
   char tail = 0;
   if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
   const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
   if (!ymd.ok()) return std::nullopt;
-  return Date{ymd};
+  return forecast::Date{ymd};
 }
 
-std::vector<SensitivityHorizon> horizons_of(const std::vector<std::string>& given, Date start, int weeks) {
-  std::vector<SensitivityHorizon> out;
+std::vector<forecast::SensitivityHorizon> horizons_of(const std::vector<std::string>& given, forecast::Date start,
+                                                      int weeks) {
+  std::vector<forecast::SensitivityHorizon> out;
   if (given.empty()) {
     for (int y : kDefaultYears) {
       try {
-        out.push_back(horizon_after_years(start, weeks, y));
+        out.push_back(forecast::horizon_after_years(start, weeks, y));
       } catch (const std::invalid_argument&) {
         // beyond the run: the defaults are those it reaches
       }
     }
     // A run shorter than a year: its end.
-    if (out.empty()) out.push_back(horizon_at_date(start, weeks, monday_of(start, weeks) - std::chrono::days{1}));
+    if (out.empty())
+      out.push_back(forecast::horizon_at_date(start, weeks, forecast::monday_of(start, weeks) - std::chrono::days{1}));
     return out;
   }
   for (const std::string& h : given) {
@@ -68,9 +70,9 @@ std::vector<SensitivityHorizon> horizons_of(const std::vector<std::string>& give
     const auto r = std::from_chars(h.data(), h.data() + h.size(), years);
     try {
       if (!h.empty() && r.ec == std::errc() && r.ptr == h.data() + h.size()) {
-        out.push_back(horizon_after_years(start, weeks, years));
+        out.push_back(forecast::horizon_after_years(start, weeks, years));
       } else if (const auto date = parse_iso_date(h)) {
-        out.push_back(horizon_at_date(start, weeks, *date));
+        out.push_back(forecast::horizon_at_date(start, weeks, *date));
       } else {
         throw UsageError("--horizons: expected whole years after the start (e.g. 3) or dates (YYYY-MM-DD), got '" + h +
                          "'");
@@ -104,7 +106,7 @@ std::string percent(double v) {
 }
 
 int run(const SensitivityCommand& c, std::ostream& out) {
-  const ScenarioSet set = c.config.empty() ? io::load_seed() : io::load_config_file(c.config);
+  const forecast::ScenarioSet set = c.config.empty() ? io::load_seed() : io::load_config_file(c.config);
   std::size_t which = 0;
   if (!c.scenario.empty()) {
     const auto it = std::find(set.names.begin(), set.names.end(), c.scenario);
@@ -115,40 +117,41 @@ int run(const SensitivityCommand& c, std::ostream& out) {
     }
     which = static_cast<std::size_t>(it - set.names.begin());
   }
-  const Config& config = set.scenarios[which];
+  const forecast::Config& config = set.scenarios[which];
   core::ModelSpec spec;
   try {
-    spec = resolve(config);
-  } catch (const ResolveError& e) {
+    spec = forecast::resolve(config);
+  } catch (const forecast::ResolveError& e) {
     throw io::ConfigError(set.source, 0, (which == 0 ? "" : "scenario[" + set.names[which] + "].") + e.key, "",
                           e.what());
   }
-  const std::vector<SensitivityHorizon> horizons = horizons_of(c.horizons, config.run.start, config.run.weeks);
+  const std::vector<forecast::SensitivityHorizon> horizons =
+      horizons_of(c.horizons, config.run.start, config.run.weeks);
   const OutputLock lock(c.out_dir, "chainsim sensitivity", OutputLock::Directory::Create);  // one writer per output
   prepare_out_dir(c.out_dir, c.force);
 
   Log log(c.quiet ? LogLevel::Error : LogLevel::Info, ::isatty(STDERR_FILENO) != 0);
-  SensitivityOptions options;
+  forecast::SensitivityOptions options;
   options.design_size = c.design;
   options.seed = config.run.seed;
   options.parallelism = c.parallelism;
   options.bootstrap.replicates = c.bootstrap;
-  const auto groups = active_input_groups(spec);
-  const std::int64_t total = sensitivity_paths(c.design, groups.active);
+  const auto groups = forecast::active_input_groups(spec);
+  const std::int64_t total = forecast::sensitivity_paths(c.design, groups.active);
   log.info("sensitivity of scenario " + set.names[which] + ": " + std::to_string(groups.active.size()) +
            " input groups, design N = " + std::to_string(c.design) + ", " + std::to_string(total) + " paths on " +
-           std::to_string(effective_threads(c.parallelism)) + " threads");
+           std::to_string(forecast::effective_threads(c.parallelism)) + " threads");
   // Progress in path-weeks, as `chainsim run` reports it.
   const std::int64_t weeks = std::max_element(horizons.begin(), horizons.end(),
                                               [](const auto& a, const auto& b) { return a.last_week < b.last_week; })
                                  ->last_week +
                              1;
   const auto t0 = std::chrono::steady_clock::now();
-  const DesignValues design = simulate_design(
+  const forecast::DesignValues design = simulate_design(
       spec, horizons, options, [&](std::int64_t done) { log.progress("simulating", done * weeks, total * weeks); });
   log.progress_done();
   const auto t1 = std::chrono::steady_clock::now();
-  const SensitivityResult result = estimate_sensitivity(design, options.bootstrap, options.parallelism);
+  const forecast::SensitivityResult result = estimate_sensitivity(design, options.bootstrap, options.parallelism);
   const auto t2 = std::chrono::steady_clock::now();
 
   io::SensitivityRunInfo info{set.names[which], set.source, options.seed, options.bootstrap};
@@ -163,15 +166,15 @@ int run(const SensitivityCommand& c, std::ostream& out) {
                 static_cast<long long>(result.simulated_paths), seconds(t0, t1), seconds(t1, t2));
   out << timing << "\n";
   // The split at each horizon, for the terminal; the rest is in the files.
-  for (std::size_t o = 0; o < kNumSensitivityOutputs; ++o)
+  for (std::size_t o = 0; o < forecast::kNumSensitivityOutputs; ++o)
     for (std::size_t h = 0; h < horizons.size(); ++h) {
-      const auto output = static_cast<SensitivityOutput>(o);
-      const VarianceSplit v = variance_split(result, output, h);
-      const SobolIndices& s = result.at(output, h);
+      const auto output = static_cast<forecast::SensitivityOutput>(o);
+      const forecast::VarianceSplit v = variance_split(result, output, h);
+      const forecast::SobolIndices& s = result.at(output, h);
       std::size_t top = 0;
       for (std::size_t i = 1; i < result.groups.size(); ++i)
         if (s.total[i].estimate > s.total[top].estimate) top = i;
-      out << kSensitivityOutputNames[o] << ", " << horizons[h].label << ": ";
+      out << forecast::kSensitivityOutputNames[o] << ", " << horizons[h].label << ": ";
       if (!(s.variance > 0.0)) {
         out << "does not vary\n";
         continue;

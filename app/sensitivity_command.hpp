@@ -29,7 +29,7 @@ struct SensitivityCommand {
   int bootstrap = 500;  // replicates
   bool force = false;   // replace existing result files
   bool quiet = false;
-  Parallelism parallelism;
+  forecast::Parallelism parallelism;
 };
 
 // Runs the command; the summary goes to `out`, log lines and progress to

@@ -20,7 +20,7 @@
 namespace chainsim::app {
 namespace {
 
-using stock::Observation;
+using forecast::stock::Observation;
 
 const std::string kOccupancyFile = "nl_coa_occupancy.csv";
 
@@ -42,7 +42,7 @@ std::vector<Observation> read_observations(const std::vector<io::DataRow>& rows,
   std::vector<Observation> out;
   for (const io::DataRow* r : io::select(rows, series, "NL")) {
     if (r->file != kOccupancyFile) continue;
-    const auto d = stock::period_date(r->period);
+    const auto d = forecast::stock::period_date(r->period);
     if (!d)
       throw io::ConfigError(r->file, r->line, series + ".period", r->period,
                             "a date YYYY-MM-DD, a month YYYY-MM or a year YYYY");
@@ -54,15 +54,15 @@ std::vector<Observation> read_observations(const std::vector<io::DataRow>& rows,
   return out;
 }
 
-Date first_of(int year, int month) {
-  return Date{std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} / 1};
+forecast::Date first_of(int year, int month) {
+  return forecast::Date{std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} / 1};
 }
 
 // Quarterly first-instance decisions (Eurostat, positive and total) and the
 // yearly ones (UNHCR first instance: recognized + other, rejected), as the
 // seed reads them.
-std::vector<stock::DecisionPeriod> decision_quarters(const std::vector<io::DataRow>& rows) {
-  std::vector<stock::DecisionPeriod> out;
+std::vector<forecast::stock::DecisionPeriod> decision_quarters(const std::vector<io::DataRow>& rows) {
+  std::vector<forecast::stock::DecisionPeriod> out;
   const std::string_view vintage = "2020-10-07";
   for (const io::DataRow* t : io::select(rows, "eurostat_first_instance_decisions_total", "NL", vintage)) {
     const std::string& p = t->period;
@@ -70,16 +70,16 @@ std::vector<stock::DecisionPeriod> decision_quarters(const std::vector<io::DataR
     const io::DataRow* pos = io::find(rows, "eurostat_first_instance_decisions_positive", p, vintage);
     if (!pos) continue;
     const int y = std::stoi(p.substr(0, 4)), q = p[6] - '0';
-    const Date begin = first_of(y, 3 * q - 2);
-    const Date end = q == 4 ? first_of(y + 1, 1) : first_of(y, 3 * q + 1);
+    const forecast::Date begin = first_of(y, 3 * q - 2);
+    const forecast::Date end = q == 4 ? first_of(y + 1, 1) : first_of(y, 3 * q + 1);
     out.push_back({begin, end, pos->value, t->value, p,
                    "Eurostat first-instance decisions positive/total, " + t->file + " vintage 2020-10-07"});
   }
   return out;
 }
 
-std::vector<stock::DecisionPeriod> decision_years(const std::vector<io::DataRow>& rows) {
-  std::vector<stock::DecisionPeriod> out;
+std::vector<forecast::stock::DecisionPeriod> decision_years(const std::vector<io::DataRow>& rows) {
+  std::vector<forecast::stock::DecisionPeriod> out;
   for (const io::DataRow* rj : io::select(rows, "unhcr_dec_rejected_fi", "NL")) {
     const std::string& p = rj->period;
     if (p.size() != 4) continue;
@@ -117,7 +117,7 @@ auto needing(const std::string& file, const std::string& series, const std::stri
 }
 
 // Monday on or before d (1970-01-01 was a Thursday).
-Date monday_on_or_before(Date d) {
+forecast::Date monday_on_or_before(forecast::Date d) {
   const auto days = d.time_since_epoch().count();
   return d - std::chrono::days{((days + 3) % 7 + 7) % 7};
 }
@@ -130,7 +130,7 @@ struct Key {
 };
 
 void markdown_summary(std::ostream& md, const std::vector<InflowTableRow>& inflow,
-                      const std::map<Key, stock::ScoreSum>& acc) {
+                      const std::map<Key, forecast::stock::ScoreSum>& acc) {
   md << "| target | h (months) | n | cov 50 % | cov 80 % | PIT > 0.5 | CRPS engine | CRPS prob. naive | CRPS other "
         "baseline |\n"
         "|---|---|---|---|---|---|---|---|---|\n";
@@ -155,7 +155,7 @@ void markdown_summary(std::ostream& md, const std::vector<InflowTableRow>& inflo
 }  // namespace
 
 std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vector<io::DataRow>& rows,
-                                       const InflowData& in, const std::vector<InflowTableRow>& inflow_rows,
+                                       const forecast::InflowData& in, const std::vector<InflowTableRow>& inflow_rows,
                                        std::ostream& log) {
   // ---- the data, as dated observations ----
   std::vector<Observation> all_occ;
@@ -163,19 +163,19 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
     auto v = read_observations(rows, s);
     all_occ.insert(all_occ.end(), v.begin(), v.end());
   }
-  const std::vector<Observation> occupancy = stock::one_per_week(all_occ, kOccupancyPriority);
+  const std::vector<Observation> occupancy = forecast::stock::one_per_week(all_occ, kOccupancyPriority);
   std::vector<Observation> year_end;  // the yearly series inside it (NJI, else COA's table)
   for (const auto& ob : occupancy)
     if (ob.series != "coa_occupancy_point") year_end.push_back(ob);
   const std::vector<Observation> permits =
-      stock::one_per_week(read_observations(rows, "coa_permit_holders_in_reception"), {});
+      forecast::stock::one_per_week(read_observations(rows, "coa_permit_holders_in_reception"), {});
   const std::vector<Observation>* series[] = {&occupancy, &permits};
   const auto quarters = decision_quarters(rows);
   const auto years = decision_years(rows);
   const auto tasks = housing_tasks(rows);
-  const Config seed = o.base ? *o.base : io::load_seed().scenarios[0];
+  const forecast::Config seed = o.base ? *o.base : io::load_seed().scenarios[0];
 
-  std::map<Key, stock::ScoreSum> acc;
+  std::map<Key, forecast::stock::ScoreSum> acc;
   std::ostringstream detail, origins, components, origins_md;
   origins_md << "| origin | occupancy (source) | permit holders | Dublin | rejected | procedure | decisions/week | "
                 "grant rate (window) | task/half-year later |\n|---|---|---|---|---|---|---|---|---|\n";
@@ -194,29 +194,30 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
     for (int half = 0; half < 2; ++half) {
       if (o.max_origins > 0 && done >= o.max_origins) break;
       ++done;
-      const int om = calib::month_index(y, half ? 7 : 1);
-      const Date origin = calib::first_day(om);
-      const Date start = monday_on_or_before(origin);
+      const int om = forecast::calib::month_index(y, half ? 7 : 1);
+      const forecast::Date origin = forecast::calib::first_day(om);
+      const forecast::Date start = monday_on_or_before(origin);
       // Through the month after the horizon: a date up to H + 1/2 months on rounds to H.
-      const int weeks = week_of(start, calib::first_day(om + H + 1)) + 1;
+      const int weeks = forecast::week_of(start, forecast::calib::first_day(om + H + 1)) + 1;
       // Inflow: exactly as the inflow backtest calibrates an origin.
-      const auto bridge = bridge_quarters(in, origin, 2);
+      const auto bridge = forecast::bridge_quarters(in, origin, 2);
       std::vector<double> monthly(
           in.monthly.begin(),
           in.monthly.begin() + std::clamp(om - in.first_month, 0, static_cast<int>(in.monthly.size())));
-      const SeedInflowFit fit = fit_inflow_seed_method(monthly, in.first_month, origin, bridge);
-      const Config calibrated = seed_inflow_config(seed, fit, start, weeks, o.stock_paths, true);
+      const forecast::SeedInflowFit fit = forecast::fit_inflow_seed_method(monthly, in.first_month, origin, bridge);
+      const forecast::Config calibrated = seed_inflow_config(seed, fit, start, weeks, o.stock_paths, true);
       // Stocks and rates known at the origin.
-      const std::string label = calib::month_label(om);
-      const stock::OriginStocks st = needing(kOccupancyFile, "coa_occupancy_* / coa_permit_holders_in_reception", label,
-                                             [&] { return stock::stocks_at_origin(occupancy, permits, origin); });
-      stock::OriginSetup setup;
+      const std::string label = forecast::calib::month_label(om);
+      const forecast::stock::OriginStocks st =
+          needing(kOccupancyFile, "coa_occupancy_* / coa_permit_holders_in_reception", label,
+                  [&] { return forecast::stock::stocks_at_origin(occupancy, permits, origin); });
+      forecast::stock::OriginSetup setup;
       setup.decisions = needing("nl_decisions.csv", "eurostat_first_instance_decisions_* / unhcr_dec_*_fi", label,
-                                [&] { return stock::decision_rates(quarters, years, origin); });
-      stock::ChainRates rates;
+                                [&] { return forecast::stock::decision_rates(quarters, years, origin); });
+      forecast::stock::ChainRates rates;
       // The engine's median rate at the origin, as the seed takes it (calibrate).
       rates.first_applications_per_week = std::exp(fit.used.intercept + fit.used.start_deviation) *
-                                          fit.used.season[static_cast<std::size_t>(month_of(origin) - 1)];
+                                          fit.used.season[static_cast<std::size_t>(forecast::month_of(origin) - 1)];
       rates.repeat_share = calibrated.inflow.repeat_share;
       rates.dublin_share = calibrated.dublin.share.mean;
       rates.transfer_share = calibrated.dublin.transfer_share.mean;
@@ -224,12 +225,12 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       rates.deadline_weeks = calibrated.dublin.deadline_weeks;
       rates.rejections_per_week = setup.decisions.rejections_per_week;
       rates.exit_hazard = calibrated.rejected.return_weekly + calibrated.rejected.leave_weekly;
-      setup.initial =
-          stock::apportion_initial_state(std::llround(st.occupancy.value), std::llround(st.permit_holders), rates);
+      setup.initial = forecast::stock::apportion_initial_state(std::llround(st.occupancy.value),
+                                                               std::llround(st.permit_holders), rates);
       const double new_permit_week =
           setup.decisions.grants_per_week * (1.0 + calibrated.nareis.per_grant.mean * calibrated.nareis.into_reception);
-      setup.housing = stock::housing_task(tasks, origin, new_permit_week);
-      const Config c = stock::stock_origin_config(calibrated, setup);
+      setup.housing = forecast::stock::housing_task(tasks, origin, new_permit_week);
+      const forecast::Config c = forecast::stock::stock_origin_config(calibrated, setup);
 
       const std::string permit_rule = st.permit_from_share
                                           ? "share " + fixed(st.permit_share, 4) + " = " + st.permit_point.period +
@@ -239,9 +240,9 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
                                           : "point " + st.permit_point.period + " (" + st.permit_point.where + ")";
       const auto& in0 = setup.initial;
       const auto& dr = setup.decisions;
-      origins << label << "," << iso_date(start) << "," << weeks << "," << in0.occupancy << ","
-              << iso_date(st.occupancy.date) << "," << st.occupancy.series << "," << in0.permit_holders << ",\""
-              << permit_rule << "\"," << in0.dublin << "," << in0.rejected << "," << in0.procedure << ","
+      origins << label << "," << forecast::iso_date(start) << "," << weeks << "," << in0.occupancy << ","
+              << forecast::iso_date(st.occupancy.date) << "," << st.occupancy.series << "," << in0.permit_holders
+              << ",\"" << permit_rule << "\"," << in0.dublin << "," << in0.rejected << "," << in0.procedure << ","
               << (in0.procedure_floored ? 1 : 0) << "," << fixed(rates.first_applications_per_week, 1) << ","
               << fixed(dr.decisions_per_week, 1) << "," << fixed(dr.grants_per_week, 1) << ","
               << fixed(dr.rejections_per_week, 1) << "," << fixed(dr.grant_rate, 4) << "," << fixed(dr.grant_rate_sd, 4)
@@ -266,19 +267,19 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       bool any = false;
       for (int t = 0; t < 2; ++t)
         for (const auto& ob : *series[t]) {
-          const int h = stock::rounded_months(origin, ob.date);
-          any = any || (ob.date > origin && stock::horizon_bin(h) > 0 && h <= H);
+          const int h = forecast::stock::rounded_months(origin, ob.date);
+          any = any || (ob.date > origin && forecast::stock::horizon_bin(h) > 0 && h <= H);
         }
       if (!any) continue;
 
-      const Ensemble e =
-          simulate_ensemble(resolve(c), {.paths = o.stock_paths, .seed = c.run.seed, .parallelism = o.parallelism});
+      const forecast::Ensemble e = forecast::simulate_ensemble(
+          resolve(c), {.paths = o.stock_paths, .seed = c.run.seed, .parallelism = o.parallelism});
 
       // Where the occupancy goes: the mean of each stock (means add up, medians
       // do not) and the mean flows since the origin, 6, 12 and 24 months on.
       for (int m : {6, 12, 24}) {
         if (m > H) continue;
-        const int w = week_of(start, calib::first_day(om + m));
+        const int w = forecast::week_of(start, forecast::calib::first_day(om + m));
         auto mean_at = [&](core::Var v) {
           double sum = 0;
           for (const auto x : e.column(v, w)) sum += x;
@@ -290,7 +291,7 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
             for (const auto x : e.column(v, k)) sum += x;
           return sum / static_cast<double>(o.stock_paths);
         };
-        components << label << "," << m << "," << iso_date(monday_of(start, w)) << ","
+        components << label << "," << m << "," << forecast::iso_date(forecast::monday_of(start, w)) << ","
                    << fixed(mean_at(core::Var::Occupancy), 0) << "," << fixed(mean_at(core::Var::Procedure), 0) << ","
                    << fixed(mean_at(core::Var::Dublin), 0) << "," << fixed(mean_at(core::Var::Rejected), 0) << ","
                    << fixed(mean_at(core::Var::PermitHolders), 0) << "," << fixed(mean_sum(core::Var::Registered), 0)
@@ -301,24 +302,25 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
 
       for (int t = 0; t < 2; ++t) {
         const std::vector<Observation>& obs = *series[t];
-        const Observation* last = stock::latest_at_or_before(obs, origin);
+        const Observation* last = forecast::stock::latest_at_or_before(obs, origin);
         for (const auto& ob : obs) {
-          const int h = stock::rounded_months(origin, ob.date);
-          const int bin = stock::horizon_bin(h);
+          const int h = forecast::stock::rounded_months(origin, ob.date);
+          const int bin = forecast::stock::horizon_bin(h);
           if (!(ob.date > origin) || bin == 0 || h > H) continue;
-          const int week = week_of(start, ob.date);  // the stock at the end of the week containing the date
+          const int week = forecast::week_of(start, ob.date);  // the stock at the end of the week containing the date
           std::vector<double> x[3];
           const auto col = e.column(kTargets[t].var, week);
           x[0].assign(col.begin(), col.end());
-          const stock::NaiveSpread sp = needing(kOccupancyFile, ob.series, label, [&] {
-            return stock::naive_log_sd(obs, year_end, origin, stock::months_between(last->date, ob.date));
+          const forecast::stock::NaiveSpread sp = needing(kOccupancyFile, ob.series, label, [&] {
+            return forecast::stock::naive_log_sd(obs, year_end, origin,
+                                                 forecast::stock::months_between(last->date, ob.date));
           });
-          x[1] = stock::lognormal_members(last->value, sp.sd, o.stock_paths);
+          x[1] = forecast::stock::lognormal_members(last->value, sp.sd, o.stock_paths);
           x[2] = {last->value};
           for (int m = 0; m < 3; ++m) {
-            const stock::ForecastScore s = stock::score_ensemble(x[m], ob.value);
+            const forecast::stock::ForecastScore s = forecast::stock::score_ensemble(x[m], ob.value);
             acc[{t, m, bin}].add(s, ob.value);
-            detail << label << "," << kTargets[t].name << "," << iso_date(ob.date) << "," << ob.period << ","
+            detail << label << "," << kTargets[t].name << "," << forecast::iso_date(ob.date) << "," << ob.period << ","
                    << ob.series << "," << h << "," << bin << "," << kMethods[m] << "," << fixed(ob.value, 0);
             for (double q : s.q) detail << "," << fixed(q, 1);
             detail << "," << fixed(s.pit, 4) << "," << fixed(s.crps, 2) << "\n";
@@ -336,7 +338,7 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
     for (int m = 0; m < 3; ++m)
       for (int bin : kBins) {
         const auto it = acc.find({t, m, bin});
-        const stock::ScoreSum s = it == acc.end() ? stock::ScoreSum{} : it->second;
+        const forecast::stock::ScoreSum s = it == acc.end() ? forecast::stock::ScoreSum{} : it->second;
         out.push_back({kTargets[t].name, kMethods[m], bin, s});
         csv << kTargets[t].name << "," << kMethods[m] << "," << bin << "," << s.n << "," << fixed(s.cov50(), 4) << ","
             << fixed(s.cov80(), 4) << "," << fixed(s.pit_share(), 4) << "," << fixed(s.mean_crps(), 2) << ","

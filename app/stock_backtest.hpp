@@ -33,12 +33,12 @@ struct InflowTableRow {
 struct StockScore {
   std::string target, method;
   int horizon_bin = 0;  // 3, 6, 12, 24 (stock::horizon_bin)
-  stock::ScoreSum sum;
+  forecast::stock::ScoreSum sum;
 };
 
 // Runs the stock backtest and writes its files into options.out_dir.
 std::vector<StockScore> stock_backtest(const BacktestOptions& options, const std::vector<io::DataRow>& rows,
-                                       const InflowData& inflow, const std::vector<InflowTableRow>& inflow_rows,
-                                       std::ostream& log);
+                                       const forecast::InflowData& inflow,
+                                       const std::vector<InflowTableRow>& inflow_rows, std::ostream& log);
 
 }  // namespace chainsim::app

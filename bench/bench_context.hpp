@@ -19,7 +19,7 @@
 namespace chainsim::bench {
 
 inline bool record_context(const std::string& threads) {
-  benchmark::AddCustomContext("chainsim_git_commit", chainsim::chainsim_git_commit());
+  benchmark::AddCustomContext("chainsim_git_commit", forecast::chainsim_git_commit());
   benchmark::AddCustomContext("chainsim_build_type", CHAINSIM_BUILD_TYPE);
   benchmark::AddCustomContext("chainsim_cxx_flags", CHAINSIM_CXX_FLAGS);
 #if defined(__clang__)

@@ -230,9 +230,9 @@ const Replay& replay_for(const std::string& mode) {
     }
   prepare_replay_rates(*r, r->top);
   for (auto& part : r->parts) prepare_replay_rates(*r, part);
-  Config cfg = io::load_seed().scenarios.at(0);
-  cfg.run.regions = mode == "national" ? RegionMode::National : RegionMode::SafetyRegions;
-  r->spec = resolve(cfg);
+  forecast::Config cfg = io::load_seed().scenarios.at(0);
+  cfg.run.regions = mode == "national" ? forecast::RegionMode::National : forecast::RegionMode::SafetyRegions;
+  r->spec = forecast::resolve(cfg);
   plan_lanes(*r);
   const std::vector<bench::PathWeekRecords> path_weeks(r->batches.begin(), r->batches.end());
   r->lanes =

@@ -56,9 +56,9 @@ bool quick() {
   return q && std::string(q) == "1";
 }
 
-Config seed_national(int weeks) {
-  Config c = io::load_seed().scenarios.at(0);
-  c.run.regions = RegionMode::National;
+forecast::Config seed_national(int weeks) {
+  forecast::Config c = io::load_seed().scenarios.at(0);
+  c.run.regions = forecast::RegionMode::National;
   c.run.weeks = weeks;
   return c;
 }
@@ -70,15 +70,15 @@ core::Var var_of(const std::string& name) {
 }
 
 // 256 simulated paths x 260 weeks of the seed scenario (national), whole horizon.
-const Ensemble& base_ensemble() {
-  static const Ensemble e = [] {
-    const Config c = seed_national(260);
-    const core::ModelSpec spec = resolve(c);
-    EnsembleOptions o;
+const forecast::Ensemble& base_ensemble() {
+  static const forecast::Ensemble e = [] {
+    const forecast::Config c = seed_national(260);
+    const core::ModelSpec spec = forecast::resolve(c);
+    forecast::EnsembleOptions o;
     o.paths = 256;
     o.seed = c.run.seed;
     o.parallelism.threads = 1;
-    return simulate_ensemble(spec, o);
+    return forecast::simulate_ensemble(spec, o);
   }();
   return e;
 }
@@ -86,8 +86,8 @@ const Ensemble& base_ensemble() {
 void BM_WriteEnsembleBlocks(benchmark::State& state) {
   using clock = std::chrono::steady_clock;
   const int threads = static_cast<int>(state.range(0));
-  const Config cfg = seed_national(260);
-  const Ensemble& base = base_ensemble();
+  const forecast::Config cfg = seed_national(260);
+  const forecast::Ensemble& base = base_ensemble();
   const std::int64_t P = quick() ? 512 : 4096;
   const int T = 260;
   const std::vector<std::string> vars = cfg.output.ensemble;
@@ -118,7 +118,7 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
   layout.region_names = {"Netherlands"};
   layout.quantiles = cfg.output.quantiles;
   layout.risk_levels = cfg.output.risk_levels;
-  layout.periods = run_periods(cfg.run.start, T, cfg.output.periods);
+  layout.periods = forecast::run_periods(cfg.run.start, T, cfg.output.periods);
   layout.ensemble = vars;
   layout.seed = cfg.run.seed;
   layout.run_name = "bench";
@@ -141,10 +141,11 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
         }
       } else {  // what `chainsim run` does: the workers compress, this thread stores
         std::vector<std::vector<unsigned char>> encoded(chunks);
-        parallel_for(static_cast<std::int64_t>(chunks), Parallelism{.threads = threads}, [&](std::int64_t c) {
-          const auto b = block(v, static_cast<std::size_t>(c) * chunk);
-          encoded[static_cast<std::size_t>(c)] = file.encode_per_path(vars[v], b.size() / T, b);
-        });
+        forecast::parallel_for(static_cast<std::int64_t>(chunks), forecast::Parallelism{.threads = threads},
+                               [&](std::int64_t c) {
+                                 const auto b = block(v, static_cast<std::size_t>(c) * chunk);
+                                 encoded[static_cast<std::size_t>(c)] = file.encode_per_path(vars[v], b.size() / T, b);
+                               });
         for (std::size_t c = 0; c < chunks; ++c) file.write_encoded_per_path(0, vars[v], c * chunk, encoded[c]);
       }
     }
@@ -176,14 +177,14 @@ BENCHMARK(BM_WriteEnsembleBlocks)
 // Columns of the seed scenario: P paths' values of `v` in week 51 (P = 10^4) or in
 // weeks 42..51 (P = 10^5), from 10^4 simulated paths x 52 weeks.
 const std::vector<std::int32_t>& column(core::Var v, std::int64_t P) {
-  static const Ensemble e = [] {
-    const Config c = seed_national(52);
-    const core::ModelSpec spec = resolve(c);
-    EnsembleOptions o;
+  static const forecast::Ensemble e = [] {
+    const forecast::Config c = seed_national(52);
+    const core::ModelSpec spec = forecast::resolve(c);
+    forecast::EnsembleOptions o;
     o.paths = quick() ? 1000 : 10'000;
     o.seed = c.run.seed;
     o.parallelism.threads = 0;
-    return simulate_ensemble(spec, o);
+    return forecast::simulate_ensemble(spec, o);
   }();
   static std::vector<std::vector<std::int32_t>> cache;
   static std::vector<std::pair<core::Var, std::int64_t>> keys;
@@ -209,7 +210,7 @@ void BM_QuantilesOf(benchmark::State& state, core::Var v) {
   std::vector<double> scratch;
   for (auto _ : state) {
     scratch = values;  // quantiles_of sorts its argument
-    quantiles_of(scratch, probs, out);
+    forecast::quantiles_of(scratch, probs, out);
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations() * P);
@@ -233,7 +234,7 @@ void BM_IntColumnStats(benchmark::State& state, core::Var v) {
   std::vector<std::int32_t> scratch;
   std::vector<std::uint32_t> counts;
   for (auto _ : state) {
-    const ColumnStats s = int_column_stats(col, probs, out, scratch, counts);
+    const forecast::ColumnStats s = forecast::int_column_stats(col, probs, out, scratch, counts);
     benchmark::DoNotOptimize(s);
     benchmark::DoNotOptimize(out.data());
   }

@@ -88,7 +88,7 @@ std::string compile_flags() {
 }
 
 [[maybe_unused]] const bool kContextRecorded = [] {
-  benchmark::AddCustomContext("chainsim_git_commit", chainsim::chainsim_git_commit());
+  benchmark::AddCustomContext("chainsim_git_commit", forecast::chainsim_git_commit());
   benchmark::AddCustomContext("chainsim_build_type", build_type());
 #ifdef __VERSION__
 #if defined(__clang__)
@@ -106,20 +106,20 @@ std::string compile_flags() {
 // ---------------------------------------------------------------------------
 // The seed scenario.
 
-Config seed_baseline(RegionMode mode) {
-  Config c = io::load_seed().scenarios.at(0);
+forecast::Config seed_baseline(forecast::RegionMode mode) {
+  forecast::Config c = io::load_seed().scenarios.at(0);
   c.run.regions = mode;
   c.run.weeks = 260;  // the seed's horizon, fixed here so the item counts are explicit
   return c;
 }
 
-const core::ModelSpec& seed_spec(RegionMode mode) {
-  static const core::ModelSpec national = resolve(seed_baseline(RegionMode::National));
-  static const core::ModelSpec regional = resolve(seed_baseline(RegionMode::SafetyRegions));
-  return mode == RegionMode::National ? national : regional;
+const core::ModelSpec& seed_spec(forecast::RegionMode mode) {
+  static const core::ModelSpec national = forecast::resolve(seed_baseline(forecast::RegionMode::National));
+  static const core::ModelSpec regional = resolve(seed_baseline(forecast::RegionMode::SafetyRegions));
+  return mode == forecast::RegionMode::National ? national : regional;
 }
 
-std::uint64_t seed_of(RegionMode mode) { return seed_baseline(mode).run.seed; }
+std::uint64_t seed_of(forecast::RegionMode mode) { return seed_baseline(mode).run.seed; }
 
 // CHAINSIM_BENCH_QUICK=1 (scripts/test's smoke run): small ensembles, so the
 // whole program finishes in about a second.
@@ -128,7 +128,7 @@ bool quick() {
   return q && std::string(q) == "1";
 }
 
-void path_weeks(benchmark::State& state, RegionMode mode) {
+void path_weeks(benchmark::State& state, forecast::RegionMode mode) {
   const core::ModelSpec& spec = seed_spec(mode);
   const std::uint64_t seed = seed_of(mode);
   core::PathWorkspace ws(spec);
@@ -144,10 +144,10 @@ void path_weeks(benchmark::State& state, RegionMode mode) {
   state.counters["weeks"] = spec.weeks;
 }
 
-void BM_PathWeek_National(benchmark::State& state) { path_weeks(state, RegionMode::National); }
+void BM_PathWeek_National(benchmark::State& state) { path_weeks(state, forecast::RegionMode::National); }
 BENCHMARK(BM_PathWeek_National)->Unit(benchmark::kMicrosecond);
 
-void BM_PathWeek_Regional(benchmark::State& state) { path_weeks(state, RegionMode::SafetyRegions); }
+void BM_PathWeek_Regional(benchmark::State& state) { path_weeks(state, forecast::RegionMode::SafetyRegions); }
 BENCHMARK(BM_PathWeek_Regional)->Unit(benchmark::kMicrosecond);
 
 // The per-path parameters of the regional seed scenario (31 priors with the
@@ -155,7 +155,7 @@ BENCHMARK(BM_PathWeek_Regional)->Unit(benchmark::kMicrosecond);
 // point through the inverse CDFs (1, run.sobol_parameters): the setup cost a
 // path pays once, against the ~260 path-weeks above.
 void BM_PathParameters(benchmark::State& state) {
-  core::ModelSpec spec = seed_spec(RegionMode::SafetyRegions);
+  core::ModelSpec spec = seed_spec(forecast::RegionMode::SafetyRegions);
   spec.sobol_parameters = state.range(0) == 1;
   if (spec.sobol_parameters && !core::sobol_points_available()) {
     state.SkipWithError("built without Boost");
@@ -170,7 +170,7 @@ BENCHMARK(BM_PathParameters)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // The same, kPathGroup paths side by side (core::advance_paths), as the
 // ensemble runs them; one item = one path-week, time per group.
-void path_group_weeks(benchmark::State& state, RegionMode mode) {
+void path_group_weeks(benchmark::State& state, forecast::RegionMode mode) {
   const core::ModelSpec& spec = seed_spec(mode);
   const std::uint64_t seed = seed_of(mode);
   constexpr std::size_t G = core::kPathGroup;
@@ -188,21 +188,23 @@ void path_group_weeks(benchmark::State& state, RegionMode mode) {
   state.counters["paths"] = static_cast<double>(G);
 }
 
-void BM_PathGroupWeek_National(benchmark::State& state) { path_group_weeks(state, RegionMode::National); }
+void BM_PathGroupWeek_National(benchmark::State& state) { path_group_weeks(state, forecast::RegionMode::National); }
 BENCHMARK(BM_PathGroupWeek_National)->Unit(benchmark::kMicrosecond);
 
-void BM_PathGroupWeek_Regional(benchmark::State& state) { path_group_weeks(state, RegionMode::SafetyRegions); }
+void BM_PathGroupWeek_Regional(benchmark::State& state) {
+  path_group_weeks(state, forecast::RegionMode::SafetyRegions);
+}
 BENCHMARK(BM_PathGroupWeek_Regional)->Unit(benchmark::kMicrosecond);
 
 // ---------------------------------------------------------------------------
 // Ensemble driver.
 
-EnsembleOptions ensemble_options(std::int64_t paths, int threads) {
-  EnsembleOptions o;
+forecast::EnsembleOptions ensemble_options(std::int64_t paths, int threads) {
+  forecast::EnsembleOptions o;
   o.paths = paths;
-  o.seed = seed_of(RegionMode::SafetyRegions);
+  o.seed = seed_of(forecast::RegionMode::SafetyRegions);
   o.block_paths = 64;
-  o.parallelism.backend = Backend::OpenMP;
+  o.parallelism.backend = forecast::Backend::OpenMP;
   o.parallelism.threads = threads;
   return o;
 }
@@ -210,10 +212,10 @@ EnsembleOptions ensemble_options(std::int64_t paths, int threads) {
 // One block of 64 paths (the ensemble's unit of work) on one thread, including
 // the allocation of its 64-path ensemble.
 void BM_Block(benchmark::State& state) {
-  const core::ModelSpec& spec = seed_spec(RegionMode::SafetyRegions);
-  const EnsembleOptions opt = ensemble_options(64, 1);
+  const core::ModelSpec& spec = seed_spec(forecast::RegionMode::SafetyRegions);
+  const forecast::EnsembleOptions opt = ensemble_options(64, 1);
   for (auto _ : state) {
-    Ensemble e = simulate_ensemble(spec, opt);
+    forecast::Ensemble e = simulate_ensemble(spec, opt);
     benchmark::DoNotOptimize(&e);
   }
   state.SetItemsProcessed(state.iterations() * 64 * spec.weeks);
@@ -222,29 +224,31 @@ BENCHMARK(BM_Block)->Unit(benchmark::kMillisecond);
 
 // The seed baseline at 1000 paths x 260 weeks; Arg = threads.
 void BM_Scenario(benchmark::State& state) {
-  const core::ModelSpec& spec = seed_spec(RegionMode::SafetyRegions);
+  const core::ModelSpec& spec = seed_spec(forecast::RegionMode::SafetyRegions);
   const int threads = static_cast<int>(state.range(0));
   const std::int64_t paths = quick() ? 100 : 1000;
-  const EnsembleOptions opt = ensemble_options(paths, threads);
+  const forecast::EnsembleOptions opt = ensemble_options(paths, threads);
   for (auto _ : state) {
-    Ensemble e = simulate_ensemble(spec, opt);
+    forecast::Ensemble e = simulate_ensemble(spec, opt);
     benchmark::DoNotOptimize(&e);
   }
   state.SetItemsProcessed(state.iterations() * paths * spec.weeks);
-  state.counters["threads"] = effective_threads(opt.parallelism);
+  state.counters["threads"] = forecast::effective_threads(opt.parallelism);
 }
 BENCHMARK(BM_Scenario)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // ---------------------------------------------------------------------------
 // Summaries of a 2000-path ensemble (built once, outside the timing).
 void BM_Summaries(benchmark::State& state) {
-  const Config cfg = seed_baseline(RegionMode::SafetyRegions);
-  const core::ModelSpec& spec = seed_spec(RegionMode::SafetyRegions);
-  static const Ensemble ens = simulate_ensemble(spec, ensemble_options(quick() ? 200 : 2000, 0));
-  const std::vector<PeriodInfo> periods = run_periods(cfg.run.start, spec.weeks, cfg.output.periods);
-  SummaryOptions sopt{cfg.output.quantiles, cfg.output.risk_levels, Parallelism{Backend::OpenMP, 1}};
+  const forecast::Config cfg = seed_baseline(forecast::RegionMode::SafetyRegions);
+  const core::ModelSpec& spec = seed_spec(forecast::RegionMode::SafetyRegions);
+  static const forecast::Ensemble ens = simulate_ensemble(spec, ensemble_options(quick() ? 200 : 2000, 0));
+  const std::vector<forecast::PeriodInfo> periods =
+      forecast::run_periods(cfg.run.start, spec.weeks, cfg.output.periods);
+  forecast::SummaryOptions sopt{cfg.output.quantiles, cfg.output.risk_levels,
+                                forecast::Parallelism{forecast::Backend::OpenMP, 1}};
   for (auto _ : state) {
-    ScenarioSummary s = summarize("baseline", ens, periods, sopt);
+    forecast::ScenarioSummary s = summarize("baseline", ens, periods, sopt);
     benchmark::DoNotOptimize(&s);
   }
   // items = path-weeks summarized

@@ -35,9 +35,9 @@ int main(int argc, char** argv) {
     if (paths < 1) throw std::invalid_argument("PATHS must be >= 1");
     const bool summary = argc == 5 && std::string(argv[4]) == "--summary";
 
-    Config cfg = io::load_seed().scenarios.at(0);
-    cfg.run.regions = mode == "national" ? RegionMode::National : RegionMode::SafetyRegions;
-    const core::ModelSpec spec = resolve(cfg);
+    forecast::Config cfg = io::load_seed().scenarios.at(0);
+    cfg.run.regions = mode == "national" ? forecast::RegionMode::National : forecast::RegionMode::SafetyRegions;
+    const core::ModelSpec spec = forecast::resolve(cfg);
 
     bench::SeedTrace t;
     t.mode = mode;

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 using namespace std::chrono;
 
@@ -47,4 +47,4 @@ std::string iso_date(Date d) {
   return buf;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // The week containing `d`: floor((d - start) / 7); negative before the start.
 int week_of(Date start, Date d) noexcept;
@@ -28,4 +28,4 @@ std::string half_label(Date d);
 long days_since_epoch(Date d) noexcept;
 std::string iso_date(Date d);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -9,7 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace chainsim::calib {
+namespace chainsim::forecast::calib {
 namespace {
 
 using std::chrono::sys_days;
@@ -622,4 +622,4 @@ double crps_sorted(std::span<const double> x, double y) noexcept {
   return a / dn - b / (dn * dn);
 }
 
-}  // namespace chainsim::calib
+}  // namespace chainsim::forecast::calib

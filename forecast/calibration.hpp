@@ -44,7 +44,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim::calib {
+namespace chainsim::forecast::calib {
 
 inline constexpr double kWeeksPerYear = 52.1775;
 
@@ -243,4 +243,4 @@ double normal_quantile(double p) noexcept;
 // CRPS of an ensemble (sorted ascending) for observation y.
 double crps_sorted(std::span<const double> sorted, double y) noexcept;
 
-}  // namespace chainsim::calib
+}  // namespace chainsim::forecast::calib

@@ -13,7 +13,7 @@
 
 #include "core/model/model_spec.hpp"
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 using Date = std::chrono::sys_days;
 
@@ -121,4 +121,4 @@ struct ScenarioSet {
   std::map<std::string, std::string> user_keys;
 };
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

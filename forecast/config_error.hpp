@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // A configuration that cannot be used: a TOML syntax error, an unknown key, a
 // wrong type, a value out of range or an impossible combination. what() is the
@@ -49,4 +49,4 @@ struct ConfigError : std::runtime_error {
   }
 };
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

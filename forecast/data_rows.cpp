@@ -1,6 +1,6 @@
 #include "forecast/data_rows.hpp"
 
-namespace chainsim::data {
+namespace chainsim::forecast::data {
 
 std::vector<const DataRow*> select(const std::vector<DataRow>& rows, std::string_view series, std::string_view geo,
                                    std::optional<std::string_view> vintage) {
@@ -21,4 +21,4 @@ const DataRow* find(const std::vector<DataRow>& rows, std::string_view series, s
   return vintage ? nullptr : first;
 }
 
-}  // namespace chainsim::data
+}  // namespace chainsim::forecast::data

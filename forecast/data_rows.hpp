@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 struct DataRow {
   std::string series, geo, period;
@@ -30,4 +30,4 @@ const DataRow* find(const std::vector<DataRow>& rows, std::string_view series, s
                     std::optional<std::string_view> vintage = std::nullopt, std::string_view geo = "NL");
 
 }  // namespace data
-}  // namespace chainsim
+}  // namespace chainsim::forecast

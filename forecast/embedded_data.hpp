@@ -2,7 +2,7 @@
 // Text compiled into the binary: the safety-region table and the seed scenario.
 #include <string_view>
 
-namespace chainsim::embedded {
+namespace chainsim::forecast::embedded {
 
 // data/nl_safety_regions.csv, verbatim (header: code,name,population,...).
 std::string_view safety_regions_csv() noexcept;
@@ -10,4 +10,4 @@ std::string_view safety_regions_csv() noexcept;
 // forecast/seed.toml, verbatim: the seed scenario of CONFIG.md, the defaults of every key.
 std::string_view seed_toml() noexcept;
 
-}  // namespace chainsim::embedded
+}  // namespace chainsim::forecast::embedded

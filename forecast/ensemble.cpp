@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 // Weeks a block of paths advances per step (see next_window); any value gives
@@ -165,4 +165,4 @@ int window_weeks(int weeks, int regions, std::int64_t paths, std::size_t budget_
   return std::max(1, fit);
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

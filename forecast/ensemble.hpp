@@ -16,7 +16,7 @@
 #include <span>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // Regional variables kept in the ensemble (the diagnostic PermitHoldersNew is
 // only needed by tests, which call the kernel directly).
@@ -119,4 +119,4 @@ Ensemble simulate_ensemble(const core::ModelSpec& spec, const EnsembleOptions& o
 // Weeks per window so that a window holds at most `budget_bytes` (at least 1 week).
 int window_weeks(int weeks, int regions, std::int64_t paths, std::size_t budget_bytes) noexcept;
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

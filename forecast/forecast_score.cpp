@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace chainsim::stock {
+namespace chainsim::forecast::stock {
 
 ForecastScore score_ensemble(std::vector<double>& x, double y) {
   std::sort(x.begin(), x.end());
@@ -39,4 +39,4 @@ void ScoreSum::add(const ForecastScore& s, double y) noexcept {
   rel_error += (s.median() - y) / y;
 }
 
-}  // namespace chainsim::stock
+}  // namespace chainsim::forecast::stock

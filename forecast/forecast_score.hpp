@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace chainsim::stock {
+namespace chainsim::forecast::stock {
 
 // Quantile levels written per forecast: median first, then the central 90 %,
 // 80 % and 50 % intervals' ends.
@@ -44,4 +44,4 @@ struct ScoreSum {
   double rel_bias() const noexcept { return n ? rel_error / n : 0.0; }  // (median - observed) / observed
 };
 
-}  // namespace chainsim::stock
+}  // namespace chainsim::forecast::stock

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // The operations and their order are those `chainsim calibrate` has always
 // used, so the seed's numbers stay byte-identical (Calibration tests).
@@ -22,4 +22,4 @@ std::int64_t steady_state_rejected(double rejections_per_week, double exit_hazar
   return static_cast<std::int64_t>(std::llround(rejections_per_week / exit_hazard));
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -5,7 +5,7 @@
 // can never drift apart. Pure arithmetic: no data files, no configuration.
 #include <cstdint>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // Persons in the Dublin procedure when registrations have run at a constant
 // rate for longer than the deadline: a cohort of `registrations_per_week x
@@ -28,4 +28,4 @@ DublinSteadyState steady_state_dublin(double first_applications_per_week, double
 // of 1 / hazard weeks), rounded to the nearest person.
 std::int64_t steady_state_rejected(double rejections_per_week, double exit_hazard);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

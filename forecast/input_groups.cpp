@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 using core::Flow;
@@ -117,4 +117,4 @@ ActiveGroups active_input_groups(const core::ModelSpec& spec) {
   return out;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 enum class InputKind {
   Parameter,  // drawn once per path (a prior): uncertainty about the model's parameters
@@ -40,4 +40,4 @@ struct ActiveGroups {
 };
 ActiveGroups active_input_groups(const core::ModelSpec& spec);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 double mean_standard_error(double sd, std::size_t n) noexcept {
   if (n < 2) return 0.0;
@@ -42,4 +42,4 @@ double relative_error(double standard_error, double estimate) noexcept {
   return std::fabs(standard_error / estimate);
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

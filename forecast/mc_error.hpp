@@ -15,7 +15,7 @@
 #include <cstddef>
 #include <span>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // z of the two-sided 95 % normal interval.
 inline constexpr double kMcIntervalZ = 1.959963984540054;
@@ -52,4 +52,4 @@ inline constexpr const char* kMcErrorMethod =
     "statistics of 1-based ranks floor(nq - 1.96 s) and ceil(nq + 1.96 s) + 1, s = sqrt(nq(1-q)), clipped to [1, n] "
     "(normal approximation of the binomial(n, q) ranks); n = paths";
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

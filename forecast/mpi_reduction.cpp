@@ -6,7 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 MpiReduction::MpiReduction(std::int64_t paths, MPI_Comm comm) : paths_(paths), comm_(comm) {
   MPI_Comm_rank(comm_, &rank_);
@@ -100,4 +100,4 @@ std::vector<std::string> host_names() {
 
 }  // namespace mpi
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 class MpiReduction final : public Reduction {
  public:
@@ -64,4 +64,4 @@ int broadcast(int value);
 std::vector<std::string> host_names();
 }  // namespace mpi
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 Backend parse_backend(const std::string& name) {
   if (name == "openmp") return Backend::OpenMP;
@@ -53,4 +53,4 @@ void parallel_for(std::int64_t n, const Parallelism& par, const std::function<vo
   if (failure) std::rethrow_exception(failure);
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 enum class Backend { OpenMP, TBB };
 
@@ -25,4 +25,4 @@ void parallel_for(std::int64_t n, const Parallelism& par, const std::function<vo
 // Threads that `par` will actually use.
 int effective_threads(const Parallelism& par);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -6,7 +6,7 @@
 // [0, P) into ranges simulates the same paths bit for bit.
 #include <cstdint>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 struct PathRange {
   std::int64_t first = 0;
@@ -27,4 +27,4 @@ inline PathRange split_paths(std::int64_t paths, int parts, int part) noexcept {
   return {first, first + base + (part < extra ? 1 : 0)};
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

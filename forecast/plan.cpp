@@ -12,7 +12,7 @@
 #include <map>
 #include <stdexcept>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 using core::Var;
@@ -428,4 +428,4 @@ Plan make_plan(const Config& base, const PlanOptions& o, const PlanProgress& pro
   return plan;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

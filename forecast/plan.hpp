@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // The smallest k in [0, limit] with meets(k), for a predicate that is false
 // below some k* and true from k* on; nullopt when meets(limit) is false. It
@@ -121,4 +121,4 @@ Plan make_plan(const Config& base, const PlanOptions& options, const PlanProgres
 // of each effective week) and quota (housing.taakstelling of its half-years).
 Config apply_plan(const Config& base, const QuotaPlan& quota, const std::vector<CapacityPeriodPlan>& capacity);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 // One batch, paths [first, last) of the run, reduced on its own: the
@@ -99,4 +99,4 @@ PrecisionResult paths_for_precision(const RunPlan& plan, const PrecisionOptions&
   return r;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

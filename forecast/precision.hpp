@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 struct PrecisionOptions {
   double target = 0.01;             // relative standard error to reach
@@ -65,4 +65,4 @@ PrecisionResult paths_for_precision(const RunPlan& plan, const PrecisionOptions&
                                     const Parallelism& parallelism,
                                     const std::function<void(const PrecisionResult&)>& after_batch = {});
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

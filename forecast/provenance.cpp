@@ -3,7 +3,7 @@
 #include <omp.h>
 #include <tbb/version.h>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 std::string chainsim_version() { return CHAINSIM_VERSION; }
 // chainsim_git_commit() is generated at build time (cmake/git_commit.cmake).
@@ -22,4 +22,4 @@ std::string simulation_libraries() {
          std::to_string(_OPENMP) + "; Random123 Philox4x32-10";
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -4,7 +4,7 @@
 // identical runs of the same binary).
 #include <string>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 std::string chainsim_version();
 std::string chainsim_git_commit();
@@ -12,4 +12,4 @@ std::string compiler_version();
 // "oneTBB 2021.8 (runtime 2021.8.0); OpenMP 201811; Random123 (Philox4x32-10)".
 std::string simulation_libraries();
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 const Ensemble& SerialReduction::all_paths(const Ensemble& local) {
   if (local.path_range() != whole_range(paths_))
@@ -10,4 +10,4 @@ const Ensemble& SerialReduction::all_paths(const Ensemble& local) {
   return local;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -22,7 +22,7 @@
 
 #include <cstdint>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 class Reduction {
  public:
@@ -55,4 +55,4 @@ class SerialReduction final : public Reduction {
   std::int64_t paths_;
 };
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

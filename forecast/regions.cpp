@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 // Splits one CSV line on commas, honouring double quotes (the source column is quoted
@@ -68,4 +68,4 @@ int safety_region_index(const std::string& code) {
   return -1;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 struct Region {
   std::string code;  // "VR01" .. "VR25"
@@ -22,4 +22,4 @@ std::vector<double> safety_region_shares();
 // Index of a region code in safety_regions(), or -1.
 int safety_region_index(const std::string& code);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

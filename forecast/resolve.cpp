@@ -10,7 +10,7 @@
 #include <limits>
 #include <numeric>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 constexpr double kWeeksPerYear = 52.1775;
@@ -211,4 +211,4 @@ core::ModelSpec resolve(const Config& c) {
   return s;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // A configuration that is valid key by key but impossible as a whole (e.g. a
 // capacity change that takes regular capacity below zero). Names the key.
@@ -23,4 +23,4 @@ core::ModelSpec resolve(const Config& config);
 // remainders (ties to the lower index), as MODEL.md §10 prescribes.
 std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double>& shares);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

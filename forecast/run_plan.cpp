@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 RunPlan plan_run(const ScenarioSet& set, std::optional<int> window_weeks, std::size_t window_budget_bytes) {
   RunPlan plan;
@@ -23,7 +23,7 @@ RunPlan plan_run(const ScenarioSet& set, std::optional<int> window_weeks, std::s
   // budget; path states and per-path period metrics are kept between windows.
   plan.window = window_weeks
                     ? std::clamp(*window_weeks, 1, base.run.weeks)
-                    : chainsim::window_weeks(base.run.weeks, plan.regions(), base.run.paths, window_budget_bytes);
+                    : forecast::window_weeks(base.run.weeks, plan.regions(), base.run.paths, window_budget_bytes);
   plan.periods = run_periods(base.run.start, base.run.weeks, base.output.periods);
   if (base.run.regions == RegionMode::National) {
     plan.region_codes = {"NL"};
@@ -37,4 +37,4 @@ RunPlan plan_run(const ScenarioSet& set, std::optional<int> window_weeks, std::s
   return plan;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

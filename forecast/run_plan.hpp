@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // Bytes of simulated results held in memory at once (one window of weeks) by default.
 inline constexpr std::size_t kWindowBudgetBytes = std::size_t{1} << 30;
@@ -48,4 +48,4 @@ struct ScenarioResolveError : std::runtime_error {
 RunPlan plan_run(const ScenarioSet& set, std::optional<int> window_weeks,
                  std::size_t window_budget_bytes = kWindowBudgetBytes);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 void save_progress(core::ByteWriter& w, const RunProgress& pr, const EnsembleRunner* runner,
                    const ScenarioSummarizer* summarizer) {
@@ -34,4 +34,4 @@ bool restore_progress(core::ByteReader& r, RunProgress& pr) {
   return r.get<bool>();
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

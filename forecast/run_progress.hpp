@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 struct RunProgress {
   std::size_t scenario = 0;                     // the scenario being simulated
@@ -30,4 +30,4 @@ void save_progress(core::ByteWriter& w, const RunProgress& progress, const Ensem
 // scenario progress.scenario).
 bool restore_progress(core::ByteReader& r, RunProgress& progress);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <utility>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 double simulate_scenario(EnsembleRunner& runner, ScenarioSummarizer& summarizer, int window_weeks, Reduction& reduction,
                          const WindowCallbacks& callbacks) {
@@ -42,4 +42,4 @@ void reduce_scenario(ScenarioSummarizer& summarizer, RunProgress& progress, cons
   progress.done.push_back(std::move(summary));
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -15,7 +15,7 @@
 #include <functional>
 #include <string>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 struct WindowCallbacks {
   // During a window, from any thread: `paths_done` of this part's paths have
@@ -39,4 +39,4 @@ double simulate_scenario(EnsembleRunner& runner, ScenarioSummarizer& summarizer,
 void reduce_scenario(ScenarioSummarizer& summarizer, RunProgress& progress, const std::string& name,
                      const Parallelism& parallelism);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

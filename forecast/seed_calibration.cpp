@@ -9,7 +9,7 @@
 #include <optional>
 #include <string_view>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 using calib::month_index;
@@ -435,4 +435,4 @@ SeedCalibration derive_seed_calibration(const std::vector<DataRow>& rows, const 
   return c;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // The inflow series as fitted: Eurostat first-time applicants NL, vintage
 // 2020-10-06, 2008-01..2020-08, and CBS quarterly first asylum requests
@@ -170,4 +170,4 @@ struct SeedCalibration {
 // std::invalid_argument when a fit has too little data.
 SeedCalibration derive_seed_calibration(const std::vector<DataRow>& rows, const Config& seed);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

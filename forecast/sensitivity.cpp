@@ -12,7 +12,7 @@
 #include <span>
 #include <stdexcept>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 // Rows of one matrix a work item simulates (any value gives the same results).
@@ -251,4 +251,4 @@ SensitivityResult run_sensitivity(const core::ModelSpec& spec, const std::vector
                               options.parallelism);
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // The per-path outputs whose variance is decomposed.
 enum class SensitivityOutput : std::size_t {
@@ -137,4 +137,4 @@ SensitivityResult run_sensitivity(const core::ModelSpec& spec, const std::vector
                                   const SensitivityOptions& options,
                                   const std::function<void(std::int64_t)>& on_progress = {});
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

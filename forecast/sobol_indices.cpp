@@ -8,7 +8,7 @@
 #include <random>
 #include <stdexcept>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -145,4 +145,4 @@ SobolIndices sobol_indices(std::span<const double> f_a, std::span<const double> 
   return out;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

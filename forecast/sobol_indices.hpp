@@ -30,7 +30,7 @@
 #include <span>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 struct IndexEstimate {
   double estimate = 0.0;
@@ -58,4 +58,4 @@ struct BootstrapOptions {
 SobolIndices sobol_indices(std::span<const double> f_a, std::span<const double> f_b,
                            const std::vector<std::span<const double>>& f_ab, const BootstrapOptions& options = {});
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 namespace {
 
@@ -220,4 +220,4 @@ double capacity_needed(std::span<const double> sorted, double alpha) noexcept {
   return sorted[n - 1 - m];
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // Type-7 quantile of sorted values (ascending), q in [0, 1].
 double quantile_sorted(std::span<const double> sorted, double q) noexcept;
@@ -35,4 +35,4 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
 // Smallest c with (number of values > c) / n <= alpha, for ascending values.
 double capacity_needed(std::span<const double> sorted, double alpha) noexcept;
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -6,7 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace chainsim::stock {
+namespace chainsim::forecast::stock {
 namespace {
 
 using namespace std::chrono;
@@ -140,4 +140,4 @@ NaiveSpread naive_log_sd(const std::vector<Observation>& series, const std::vect
   return s;
 }
 
-}  // namespace chainsim::stock
+}  // namespace chainsim::forecast::stock

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace chainsim::stock {
+namespace chainsim::forecast::stock {
 
 struct Observation {
   Date date{};         // the day the value refers to (period_date)
@@ -73,4 +73,4 @@ struct NaiveSpread {
 NaiveSpread naive_log_sd(const std::vector<Observation>& series, const std::vector<Observation>& year_end, Date origin,
                          double lead_months);
 
-}  // namespace chainsim::stock
+}  // namespace chainsim::forecast::stock

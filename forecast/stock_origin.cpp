@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace chainsim::stock {
+namespace chainsim::forecast::stock {
 namespace {
 
 constexpr double kWeeksPerYear = 52.1775;
@@ -150,4 +150,4 @@ Config stock_origin_config(Config c, const OriginSetup& s) {
   return c;
 }
 
-}  // namespace chainsim::stock
+}  // namespace chainsim::forecast::stock

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim::stock {
+namespace chainsim::forecast::stock {
 
 // ---- initial stocks ----------------------------------------------------------
 
@@ -125,4 +125,4 @@ struct OriginSetup {
 // housing programmes, adaptive capacity and every lever.
 Config stock_origin_config(Config calibrated, const OriginSetup& setup);
 
-}  // namespace chainsim::stock
+}  // namespace chainsim::forecast::stock

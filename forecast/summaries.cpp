@@ -8,11 +8,24 @@
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
-namespace chainsim {
+namespace chainsim::forecast {
 namespace {
 
 using core::Var;
+
+// Period metrics that are a variable summed over the period's weeks, and those
+// that are a variable at the period's last week.
+constexpr std::pair<PeriodMetric, Var> kPeriodSums[] = {{PeriodMetric::Housed, Var::Housed},
+                                                        {PeriodMetric::DublinTransfers, Var::DublinTransfers},
+                                                        {PeriodMetric::Returns, Var::Returns}};
+constexpr std::pair<PeriodMetric, Var> kPeriodEnds[] = {
+    {PeriodMetric::OccupancyEnd, Var::Occupancy},
+    {PeriodMetric::PermitHoldersEnd, Var::PermitHolders},
+    {PeriodMetric::CapacityEnd, Var::Capacity},
+    {PeriodMetric::WithoutPlaceEnd, Var::Shortfall},
+    {PeriodMetric::WaitingOver14End, Var::PermitHoldersWaitingOver14Weeks}};
 
 // Calendar period of a date: its label, first day and the first day of the next one.
 struct CalendarPeriod {
@@ -187,9 +200,6 @@ void ScenarioSummarizer::add(const Ensemble& w) {
     double* shortfall_weeks = row(PeriodMetric::ShortfallWeeks);
     double* person_weeks = row(PeriodMetric::ShortfallPersonWeeks);
     double* inflow = row(PeriodMetric::Inflow);
-    double* housed = row(PeriodMetric::Housed);
-    double* transfers = row(PeriodMetric::DublinTransfers);
-    double* returns = row(PeriodMetric::Returns);
     double* cost = row(PeriodMetric::CostEur);
     for (int t = from; t < to; ++t) {
       const auto occ = w.column(Var::Occupancy, t);
@@ -197,42 +207,32 @@ void ScenarioSummarizer::add(const Ensemble& w) {
       const auto first = w.column(Var::FirstApplications, t);
       const auto repeat = w.column(Var::RepeatApplications, t);
       const auto nareis = w.column(Var::Nareis, t);
-      const auto h = w.column(Var::Housed, t);
-      const auto tr = w.column(Var::DublinTransfers, t);
-      const auto rt = w.column(Var::Returns, t);
       const auto c = w.cost_column(t);
       for (std::size_t p = 0; p < P; ++p) {
         peak[p] = std::max(peak[p], static_cast<double>(occ[p]));
         shortfall_weeks[p] += u[p] > 0 ? 1.0 : 0.0;
         person_weeks[p] += u[p];
         inflow[p] += static_cast<double>(first[p]) + repeat[p] + nareis[p];
-        housed[p] += h[p];
-        transfers[p] += tr[p];
-        returns[p] += rt[p];
         cost[p] += c[p];
+      }
+      for (const auto& [m, v] : kPeriodSums) {
+        double* sum = row(m);
+        const auto x = w.column(v, t);
+        for (std::size_t p = 0; p < P; ++p) sum[p] += x[p];
       }
     }
     if (to == per.end_week) {
       const int last = per.end_week - 1;
-      const auto occ = w.column(Var::Occupancy, last);
-      const auto ph = w.column(Var::PermitHolders, last);
-      const auto cap = w.column(Var::Capacity, last);
-      const auto short_end = w.column(Var::Shortfall, last);
-      const auto waiting = w.column(Var::PermitHoldersWaitingOver14Weeks, last);
-      double* occ_end = row(PeriodMetric::OccupancyEnd);
-      double* ph_end = row(PeriodMetric::PermitHoldersEnd);
-      double* cap_end = row(PeriodMetric::CapacityEnd);
-      double* placed_end = row(PeriodMetric::PlacesOccupiedEnd);
-      double* without_end = row(PeriodMetric::WithoutPlaceEnd);
-      double* waiting_end = row(PeriodMetric::WaitingOver14End);
-      for (std::size_t p = 0; p < P; ++p) {
-        occ_end[p] = occ[p];
-        ph_end[p] = ph[p];
-        cap_end[p] = cap[p];
-        placed_end[p] = static_cast<double>(occ[p]) - short_end[p];
-        without_end[p] = short_end[p];
-        waiting_end[p] = waiting[p];
+      for (const auto& [m, v] : kPeriodEnds) {
+        double* end = row(m);
+        const auto x = w.column(v, last);
+        for (std::size_t p = 0; p < P; ++p) end[p] = x[p];
       }
+      // In a reception place: everyone in the chain but those without one.
+      double* placed = row(PeriodMetric::PlacesOccupiedEnd);
+      const auto occ = w.column(Var::Occupancy, last);
+      const auto without = w.column(Var::Shortfall, last);
+      for (std::size_t p = 0; p < P; ++p) placed[p] = static_cast<double>(occ[p]) - without[p];
     }
   });
 }
@@ -390,7 +390,7 @@ ScenarioComparison restore_comparison(core::ByteReader& in) {
 }
 
 void ScenarioSummarizer::save(core::ByteWriter& out) const {
-  chainsim::save(out, summary_);
+  forecast::save(out, summary_);
   metrics_.save(out);
 }
 
@@ -454,4 +454,4 @@ ScenarioComparison compare_to_baseline(const std::string& name, const PeriodPath
   return c;
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // Per-week statistics of one variable over all paths. Arrays are indexed by
 // cell = week (national) or week * R + region (regional).
@@ -195,4 +195,4 @@ ScenarioComparison compare_to_baseline(const std::string& name, const PeriodPath
                                        const PeriodPathMetrics& baseline, const Parallelism& parallelism,
                                        std::int64_t pairing_shift = 0);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 core::Var var_of(const std::string& name) {
   for (std::size_t i = 0; i < core::kNumVars; ++i)
@@ -49,4 +49,4 @@ void window_variables(const Ensemble& w, const std::vector<std::string>& names, 
   });
 }
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace chainsim {
+namespace chainsim::forecast {
 
 // The national variable of an output name; throws std::invalid_argument for another name.
 core::Var var_of(const std::string& name);
@@ -27,4 +27,4 @@ std::size_t per_path_element_bytes(const std::string& name);
 void window_variables(const Ensemble& window, const std::vector<std::string>& names, const Parallelism& parallelism,
                       std::vector<std::vector<char>>& out);
 
-}  // namespace chainsim
+}  // namespace chainsim::forecast

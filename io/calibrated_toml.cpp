@@ -13,13 +13,13 @@
 namespace chainsim::io {
 namespace {
 
-std::string where(const DataRow& r) { return r.file + ":" + std::to_string(r.line); }
+std::string where(const forecast::DataRow& r) { return r.file + ":" + std::to_string(r.line); }
 
 // The lines a calibration renders, by "<table>.<key>" (the header comment by
 // "#header"); a value may span lines (capacity.changes).
 using Lines = std::map<std::string, std::string>;
 
-void render_initial(const SeedCalibration& c, Lines& out) {
+void render_initial(const forecast::SeedCalibration& c, Lines& out) {
   std::ostringstream t;
   t << "dublin             = " << c.dublin0 << "  # data: first+repeat per week at the origin ("
     << fixed(c.registrations_week, 1) << ", inflow below with its starting deviation) x dublin.share "
@@ -57,16 +57,16 @@ void render_initial(const SeedCalibration& c, Lines& out) {
   out["initial.permit_holders_over_14_weeks"] = t.str();
 }
 
-void render_inflow(const SeedCalibration& c, Lines& out) {
-  const calib::InflowFit& f = c.inflow.with_trend;
-  const calib::InflowFit& g = c.inflow.used;
-  const InflowData& in = c.inflow_data;
+void render_inflow(const forecast::SeedCalibration& c, Lines& out) {
+  const forecast::calib::InflowFit& f = c.inflow.with_trend;
+  const forecast::calib::InflowFit& g = c.inflow.used;
+  const forecast::InflowData& in = c.inflow_data;
   const std::string& mfile = c.monthly_file;
-  const std::string span = calib::month_label(in.first_month) + ".." +
-                           calib::month_label(in.first_month + static_cast<int>(in.monthly.size()) - 1);
+  const std::string span = forecast::calib::month_label(in.first_month) + ".." +
+                           forecast::calib::month_label(in.first_month + static_cast<int>(in.monthly.size()) - 1);
   std::string bridge_txt;
   for (const auto& a : c.bridge)
-    bridge_txt += (bridge_txt.empty() ? "" : ", ") + calib::month_label(a.first_month) + "+3m";
+    bridge_txt += (bridge_txt.empty() ? "" : ", ") + forecast::calib::month_label(a.first_month) + "+3m";
   // The level's sd: Newey-West se and the level shifts of step 8 (chosen after
   // the backtest of the stocks and of this method: VALIDATION.md).
   const double level_sd = c.inflow.level_sd;
@@ -106,7 +106,7 @@ void render_inflow(const SeedCalibration& c, Lines& out) {
   out["inflow.start_deviation"] = t.str();
   // The local level is fitted and reported, not used (VALIDATION.md): its
   // values are in the comment so that a user can switch it on.
-  const calib::LevelWalkFit& walk = c.inflow.walk;
+  const forecast::calib::LevelWalkFit& walk = c.inflow.walk;
   int walk_min = 0, walk_max = 0;
   for (int n : walk.origins)
     if (n > 0) walk_min = walk_min ? std::min(walk_min, n) : n, walk_max = std::max(walk_max, n);
@@ -138,7 +138,7 @@ void render_inflow(const SeedCalibration& c, Lines& out) {
     << fixed(g.poisson_var, 5);
   out["inflow.ar_sigma"] = t.str();
   std::string onsets;
-  for (int m : g.surge_months) onsets += (onsets.empty() ? "" : " ") + calib::month_label(m);
+  for (int m : g.surge_months) onsets += (onsets.empty() ? "" : " ") + forecast::calib::month_label(m);
   t.str("");
   t << "shock_probability = " << fixed(g.surge_p_week, 5) << "   # data: (" << g.surges
     << " surge onsets + 1/2) / (weeks + 1); onsets = months with innovation > 3 robust sd: " << onsets;
@@ -156,11 +156,12 @@ void render_inflow(const SeedCalibration& c, Lines& out) {
   out["inflow.repeat_share"] = t.str();
 }
 
-void render_dublin_decisions_rejected_nareis(const SeedCalibration& c, Lines& out) {
-  const DecisionData& dd = c.decisions;
-  const calib::DecisionResponseFit& dr = c.response;
-  const std::string q_first = quarter_label(dd.first_quarter_month),
-                    q_last = quarter_label(dd.first_quarter_month + 3 * (static_cast<int>(dd.totals.size()) - 1));
+void render_dublin_decisions_rejected_nareis(const forecast::SeedCalibration& c, Lines& out) {
+  const forecast::DecisionData& dd = c.decisions;
+  const forecast::calib::DecisionResponseFit& dr = c.response;
+  const std::string q_first = forecast::quarter_label(dd.first_quarter_month),
+                    q_last =
+                        forecast::quarter_label(dd.first_quarter_month + 3 * (static_cast<int>(dd.totals.size()) - 1));
   std::ostringstream t;
   t << "share          = { mean = " << fixed(c.dublin_share, 4) << ", sd = " << fixed(c.dublin_share_sd, 4)
     << " }  # data: IND outgoing requests 2014-01/2021-06 (" << fixed(c.dublin_requests.value, 0) << ", "
@@ -195,7 +196,7 @@ void render_dublin_decisions_rejected_nareis(const SeedCalibration& c, Lines& ou
     << " first-time applicants, backlog index anchored at COA in procedure " << fixed(dd.anchor.value, 0) << " ("
     << where(dd.anchor) << ", 2020-04) with inflow share " << fixed(dr.inflow_share, 2) << " (grid): target "
     << fixed(dr.target_weeks, 0) << " weeks of decisions x (1 - withdrawn_share); max: the highest quarter, "
-    << quarter_label(dd.first_quarter_month + 3 * static_cast<int>(c.peak_quarter)) << " "
+    << forecast::quarter_label(dd.first_quarter_month + 3 * static_cast<int>(c.peak_quarter)) << " "
     << fixed(dd.totals[c.peak_quarter], 0) << " decisions = " << fixed(c.max_decisions_week, 1)
     << "/week, / (1 - withdrawn_share)";
   out["decisions.response"] = t.str();
@@ -231,7 +232,7 @@ void render_dublin_decisions_rejected_nareis(const SeedCalibration& c, Lines& ou
   out["nareis.per_grant"] = t.str();
 }
 
-void render_housing_capacity(const SeedCalibration& c, Lines& out) {
+void render_housing_capacity(const forecast::SeedCalibration& c, Lines& out) {
   std::ostringstream t;
   t << "realisation    = { mean = " << fixed(c.realisation, 3) << ", sd = 0.07 }    # data (mean): 2016-H2 task "
     << fixed(c.task_16.value, 0) << " + backlog in " << fixed(c.backlog_in.value, 0) << " - backlog at 2017-H1 "
@@ -287,7 +288,8 @@ std::string key_of(std::string_view line) {
 
 }  // namespace
 
-std::string calibrated_toml(const SeedCalibration& c, const std::string& data_dir, std::string_view seed_text) {
+std::string calibrated_toml(const forecast::SeedCalibration& c, const std::string& data_dir,
+                            std::string_view seed_text) {
   Lines lines;
   lines["#header"] =
       "# Seed scenario of June 2022, calibrated by `chainsim calibrate` on " + data_dir + " (docs/calibration.md).";

@@ -17,7 +17,7 @@ namespace chainsim::io {
 // `data_dir` is named in the header as given. Throws std::logic_error when
 // `seed_text` lacks a line that the calibration renders (the seed and this
 // renderer out of step).
-std::string calibrated_toml(const SeedCalibration& calibration, const std::string& data_dir,
+std::string calibrated_toml(const forecast::SeedCalibration& calibration, const std::string& data_dir,
                             std::string_view seed_text);
 
 }  // namespace chainsim::io

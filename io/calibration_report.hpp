@@ -9,7 +9,7 @@
 
 namespace chainsim::io {
 
-std::string calibration_report_md(const SeedCalibration& calibration);
-std::string calibration_fit_csv(const SeedCalibration& calibration);
+std::string calibration_report_md(const forecast::SeedCalibration& calibration);
+std::string calibration_fit_csv(const forecast::SeedCalibration& calibration);
 
 }  // namespace chainsim::io

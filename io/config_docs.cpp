@@ -82,15 +82,15 @@ std::string key_unit(std::string_view key) {
 
 std::map<std::string, std::string> seed_notes() {
   std::map<std::string, std::string> notes;
-  for_each_key_line(embedded::seed_toml(), [&](const std::string& section, const std::string& key, const std::string&,
-                                               const std::string& note) {
+  for_each_key_line(forecast::embedded::seed_toml(), [&](const std::string& section, const std::string& key,
+                                                         const std::string&, const std::string& note) {
     if (key.empty() || note.empty() || section.starts_with("scenario")) return;
     notes.emplace(section + "." + key, note);  // the first entry of an array of tables
   });
   return notes;
 }
 
-std::string annotate(const ScenarioSet& set) {
+std::string annotate(const forecast::ScenarioSet& set) {
   const std::map<std::string, std::string> notes = seed_notes();
   // A key set by the user, directly or through one of its sub-keys (a prior's mean).
   // (or through a list it replaced as a whole: "capacity.tnv" for "capacity.tnv.places").
@@ -130,7 +130,7 @@ std::string annotate(const ScenarioSet& set) {
   return s;
 }
 
-std::vector<std::string> inherited_calibrated_keys(const ScenarioSet& set) {
+std::vector<std::string> inherited_calibrated_keys(const forecast::ScenarioSet& set) {
   std::vector<std::string> out;
   if (set.user_keys.empty()) return out;  // the embedded seed, or a file that states nothing
   for (const auto& [key, note] : seed_notes()) {

@@ -25,11 +25,11 @@ std::map<std::string, std::string> seed_notes();
 // Resolved TOML (to_toml of the set) with a comment after every key of the
 // base: its unit, and "file:line" when the user's file set it, else the
 // seed's note. Scenario overlays are printed as they are.
-std::string annotate(const ScenarioSet& set);
+std::string annotate(const forecast::ScenarioSet& set);
 
 // Keys of the base whose value comes from the seed's calibration (its note
 // begins with "data") and that the user's file does not state. Empty for the
 // embedded seed itself.
-std::vector<std::string> inherited_calibrated_keys(const ScenarioSet& set);
+std::vector<std::string> inherited_calibrated_keys(const forecast::ScenarioSet& set);
 
 }  // namespace chainsim::io

@@ -7,9 +7,11 @@
 namespace chainsim::io {
 namespace {
 
+// The table's default column names forecast's types as forecast/config.hpp sees them.
 using detail::kNonNegative;
 using detail::kPositive;
 using detail::kUnit;
+using forecast::RegionMode;
 
 // The tokens of the table's kind and check columns.
 constexpr KeyKind Kind_NUMBER = KeyKind::Number, Kind_INTEGER = KeyKind::Integer, Kind_BOOL = KeyKind::Bool,
@@ -49,7 +51,7 @@ void set_check(KeySpec&, std::monostate) {}
 
 template <class Check>
 KeySpec make(KeyKind kind, std::string_view table, std::string_view key, bool optional, std::string_view unit,
-             std::string_view doc, bool to_model, MemberRef member, void (*reset)(Config&), Check check) {
+             std::string_view doc, bool to_model, MemberRef member, void (*reset)(forecast::Config&), Check check) {
   KeySpec k{kind, table, key, optional, unit, doc, to_model, member, reset, {}, {}, {}, {}, {}};
   set_check(k, check);
   return k;
@@ -62,8 +64,8 @@ KeySpec make(KeyKind kind, std::string_view table, std::string_view key, bool op
 #define CHAINSIM_IO_KEY(kind, table, key, member, type, default_, check, presence, unit, doc, ...) \
   make(                                                                                            \
       Kind_##kind, #table, #key, presence_##presence, unit, doc, sizeof(#__VA_ARGS__) > 1,         \
-      member_ref(+[](Config & c) -> auto& { return c.table.member; }),                             \
-      +[](Config& c) {                                                                             \
+      member_ref(+[](forecast::Config & c) -> auto& { return c.table.member; }),                   \
+      +[](forecast::Config& c) {                                                                   \
         auto& m = c.table.member;                                                                  \
         const std::remove_reference_t<decltype(m)> initial = default_;                             \
         m = initial;                                                                               \
@@ -117,7 +119,7 @@ const std::vector<std::string>& top_level_tables() {
   return tables;
 }
 
-void reset_optional_keys(Config& c) {
+void reset_optional_keys(forecast::Config& c) {
   for (const KeySpec& k : config_keys())
     if (k.optional) k.reset(c);
 }

@@ -36,12 +36,13 @@ struct CustomText {
 
 // The member a key sets, for the kinds the reader and printer handle alike.
 template <class T>
-using Member = T& (*)(Config&);
+using Member = T& (*)(forecast::Config&);
 using MemberRef =
     std::variant<std::monostate, Member<double>, Member<int>, Member<std::int64_t>, Member<std::uint64_t>, Member<bool>,
-                 Member<Prior>, Member<Date>, Member<std::string>, Member<Schedule>, Member<TimeVarying>,
-                 Member<RegionMode>, Member<std::vector<std::string>>, Member<std::vector<double>>,
-                 Member<std::vector<PeriodKind>>, Member<MonthFactors>, Member<OptionalCount>, Member<Changes>>;
+                 Member<forecast::Prior>, Member<forecast::Date>, Member<std::string>, Member<forecast::Schedule>,
+                 Member<forecast::TimeVarying>, Member<forecast::RegionMode>, Member<std::vector<std::string>>,
+                 Member<std::vector<double>>, Member<std::vector<forecast::PeriodKind>>, Member<forecast::MonthFactors>,
+                 Member<forecast::OptionalCount>, Member<forecast::Changes>>;
 
 struct KeySpec {
   KeyKind kind;
@@ -52,7 +53,7 @@ struct KeySpec {
   std::string_view doc;
   bool to_model;                             // the kernel takes the value as it is (ModelSpec member)
   MemberRef member;                          // monostate for tables and the keys of array entries
-  void (*reset)(Config&);                    // sets the member to its default; nullptr for array entries
+  void (*reset)(forecast::Config&);          // sets the member to its default; nullptr for array entries
   detail::Range range;                       // Number
   IntBounds bounds;                          // Integer
   PriorFamily family = PriorFamily::Normal;  // Prior
@@ -77,10 +78,10 @@ const std::vector<std::string>& top_level_tables();
 // The value of a key reached from Config as `print-config` writes it (an
 // inline table whole); nullopt when it is left out (an absent optional count).
 // Made by io/config_printer.cpp.
-std::optional<std::string> key_value(const Config& c, const KeySpec& k);
+std::optional<std::string> key_value(const forecast::Config& c, const KeySpec& k);
 
 // Sets every optional key reached from Config to its default (its value when
 // absent): the mechanisms added after the first model off.
-void reset_optional_keys(Config& c);
+void reset_optional_keys(forecast::Config& c);
 
 }  // namespace chainsim::io

@@ -15,11 +15,11 @@ namespace {
 
 using namespace detail;
 
-std::string prior_text(const Prior& p) {
+std::string prior_text(const forecast::Prior& p) {
   return "{ mean = " + format_double(p.mean) + ", sd = " + format_double(p.sd) + " }";
 }
 
-std::string schedule_text(const Schedule& s) {
+std::string schedule_text(const forecast::Schedule& s) {
   std::string out = "[";
   for (std::size_t i = 0; i < s.size(); ++i) {
     out += i == 0 ? " " : ", ";
@@ -44,29 +44,29 @@ std::optional<std::string> value_text(std::int64_t x) { return std::to_string(x)
 std::optional<std::string> value_text(int x) { return std::to_string(x); }
 std::optional<std::string> value_text(std::uint64_t x) { return std::to_string(x); }
 std::optional<std::string> value_text(bool b) { return b ? "true" : "false"; }
-std::optional<std::string> value_text(const Prior& p) { return prior_text(p); }
-std::optional<std::string> value_text(const Date& d) { return format_date(d); }
+std::optional<std::string> value_text(const forecast::Prior& p) { return prior_text(p); }
+std::optional<std::string> value_text(const forecast::Date& d) { return format_date(d); }
 std::optional<std::string> value_text(const std::string& s) { return quote_string(s); }
-std::optional<std::string> value_text(const Schedule& s) { return schedule_text(s); }
-std::optional<std::string> value_text(const TimeVarying& t) {
+std::optional<std::string> value_text(const forecast::Schedule& s) { return schedule_text(s); }
+std::optional<std::string> value_text(const forecast::TimeVarying& t) {
   if (t.periods.empty()) return format_double(t.base);
   return "{ value = " + format_double(t.base) + ", schedule = " + schedule_text(t.periods) + " }";
 }
-std::optional<std::string> value_text(RegionMode r) {
-  return r == RegionMode::National ? "\"national\"" : "\"safety-regions\"";
+std::optional<std::string> value_text(forecast::RegionMode r) {
+  return r == forecast::RegionMode::National ? "\"national\"" : "\"safety-regions\"";
 }
 std::optional<std::string> value_text(const std::vector<std::string>& v) { return list_text(v, quote_string); }
 std::optional<std::string> value_text(const std::vector<double>& v) { return list_text(v, format_double); }
-std::optional<std::string> value_text(const MonthFactors& v) { return list_text(v, format_double); }
-std::optional<std::string> value_text(const std::vector<PeriodKind>& v) {
-  return list_text(v, [](PeriodKind p) { return quote_string(period_name(p)); });
+std::optional<std::string> value_text(const forecast::MonthFactors& v) { return list_text(v, format_double); }
+std::optional<std::string> value_text(const std::vector<forecast::PeriodKind>& v) {
+  return list_text(v, [](forecast::PeriodKind p) { return quote_string(period_name(p)); });
 }
-std::optional<std::string> value_text(const OptionalCount& n) {
+std::optional<std::string> value_text(const forecast::OptionalCount& n) {
   if (!n) return std::nullopt;
   return std::to_string(*n);
 }
-std::optional<std::string> value_text(const Changes& v) {
-  return list_text(v, [](const CapacityChange& ch) {
+std::optional<std::string> value_text(const forecast::Changes& v) {
+  return list_text(v, [](const forecast::CapacityChange& ch) {
     return "{ at = " + format_date(ch.at) + ", delta = " + std::to_string(ch.delta) + " }";
   });
 }
@@ -75,7 +75,8 @@ std::optional<std::string> value_text(const Changes& v) {
 // a header and its arrays of tables. `prefix` is "" or "scenario." (overlays).
 class TablePrinter {
  public:
-  TablePrinter(const Config& c, const std::string& prefix) : c_(const_cast<Config&>(c)), prefix_(prefix) {}
+  TablePrinter(const forecast::Config& c, const std::string& prefix)
+      : c_(const_cast<forecast::Config&>(c)), prefix_(prefix) {}
 
   void body(std::string_view path) {
     const std::vector<const KeySpec*> keys = keys_of(path);
@@ -164,14 +165,14 @@ class TablePrinter {
     }
   }
 
-  Config& c_;  // read only; the key table's members take a Config&
+  forecast::Config& c_;  // read only; the key table's members take a Config&
   const std::string& prefix_;
   std::ostringstream o_;
 };
 
 }  // namespace
 
-std::optional<std::string> key_value(const Config& c, const KeySpec& k) {
+std::optional<std::string> key_value(const forecast::Config& c, const KeySpec& k) {
   TablePrinter p(c, "");
   return p.text_of(k);
 }
@@ -179,7 +180,7 @@ std::optional<std::string> key_value(const Config& c, const KeySpec& k) {
 namespace {
 
 // One top-level table as TOML; `prefix` is "" or "scenario." (for overlays).
-std::string section_text(const Config& c, const std::string& name, const std::string& prefix) {
+std::string section_text(const forecast::Config& c, const std::string& name, const std::string& prefix) {
   TablePrinter p(c, prefix);
   p.body(name);
   return "[" + prefix + name + "]\n" + p.str();
@@ -187,7 +188,7 @@ std::string section_text(const Config& c, const std::string& name, const std::st
 
 }  // namespace
 
-std::string to_toml(const Config& c) {
+std::string to_toml(const forecast::Config& c) {
   std::string out;
   for (const auto& s : top_level_tables()) {
     if (!out.empty()) out += '\n';
@@ -196,10 +197,10 @@ std::string to_toml(const Config& c) {
   return out;
 }
 
-std::string to_toml(const ScenarioSet& s) {
+std::string to_toml(const forecast::ScenarioSet& s) {
   std::string out = "# chainsim resolved configuration: every key, defaults filled in.\n";
   if (s.scenarios.empty()) return out;
-  const Config& base = s.scenarios.front();
+  const forecast::Config& base = s.scenarios.front();
   out += '\n';
   out += to_toml(base);
   const std::vector<std::string>& sections = top_level_tables();

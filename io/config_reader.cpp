@@ -42,7 +42,7 @@ class Reader {
          const std::map<std::string, double>& schedule_only_bases)
       : root_{&root, std::move(prefix)}, is_scenario_(is_scenario), schedule_only_bases_(schedule_only_bases) {}
 
-  Config read() {
+  forecast::Config read() {
     std::vector<std::string_view> allowed;
     if (is_scenario_) allowed.push_back("name");
     for (const std::string& t : top_level_tables()) allowed.push_back(t);
@@ -58,7 +58,7 @@ class Reader {
   using Hook = void (Reader::*)(const Table&, const KeySpec&);
 
   // The week that contains a date (MODEL.md §10).
-  std::int64_t week(Date d) const {
+  std::int64_t week(forecast::Date d) const {
     const auto days = (d - c_.run.start).count();
     return days >= 0 ? days / 7 : -((-days + 6) / 7);
   }
@@ -96,7 +96,7 @@ class Reader {
     std::visit(
         [&](auto member) {
           if constexpr (!std::is_same_v<decltype(member), std::monostate>) {
-            using T = std::remove_reference_t<std::invoke_result_t<decltype(member), Config&>>;
+            using T = std::remove_reference_t<std::invoke_result_t<decltype(member), forecast::Config&>>;
             if constexpr (std::is_arithmetic_v<T> && std::is_arithmetic_v<V>) {
               member(c_) = static_cast<T>(value);
             } else if constexpr (std::is_same_v<T, V>) {
@@ -128,9 +128,9 @@ class Reader {
     const toml::node& r = t.need(k.key, allowed);
     const auto* s = r.as_string();
     if (s != nullptr && s->get() == "national") {
-      c_.run.regions = RegionMode::National;
+      c_.run.regions = forecast::RegionMode::National;
     } else if (s != nullptr && s->get() == "safety-regions") {
-      c_.run.regions = RegionMode::SafetyRegions;
+      c_.run.regions = forecast::RegionMode::SafetyRegions;
     } else {
       fail(r, t.key(k.key), allowed);
     }
@@ -196,8 +196,8 @@ class Reader {
     for (std::size_t i = 0; i < p.size(); ++i) {
       const toml::node& n = *p.get(i);
       const auto* s = n.as_string();
-      std::optional<PeriodKind> kind;
-      for (auto pk : {PeriodKind::Quarter, PeriodKind::HalfYear, PeriodKind::Year}) {
+      std::optional<forecast::PeriodKind> kind;
+      for (auto pk : {forecast::PeriodKind::Quarter, forecast::PeriodKind::HalfYear, forecast::PeriodKind::Year}) {
         if (s != nullptr && s->get() == period_name(pk)) kind = pk;
       }
       if (!kind || std::find(periods.begin(), periods.end(), *kind) != periods.end()) {
@@ -283,7 +283,7 @@ class Reader {
   void programmes(const Table& t, const KeySpec& k) {
     each_entry(t, k, "an array of programme tables", "programme tables ([[housing.programme]])", "a programme table",
                [&](const toml::node& e, const Table& p) {
-                 HousingProgramme g;
+                 forecast::HousingProgramme g;
                  g.name = read_string(p.need("name", "a string"), p.key("name"));
                  g.from = p.date("from");
                  if (p.find("weeks") != nullptr) g.weeks = static_cast<int>(p.integer("weeks", 1, kMaxDuration));
@@ -310,7 +310,7 @@ class Reader {
                  }
                  if (const toml::node* r = p.find("region")) {
                    g.region = read_string(*r, p.key("region"));
-                   if (safety_region_index(g.region) < 0) {
+                   if (forecast::safety_region_index(g.region) < 0) {
                      fail(*r, p.key("region"), "a safety-region code VR01..VR25 (leave out for national)");
                    }
                  }
@@ -336,7 +336,7 @@ class Reader {
     auto& tnv = c_.capacity.tnv;
     each_entry(t, k, "an array", "facility tables ([[capacity.tnv]])", "a facility table",
                [&](const toml::node&, const Table& p) {
-                 TnvLocation l;
+                 forecast::TnvLocation l;
                  l.name = read_string(p.need("name", "a string"), p.key("name"));
                  for (std::size_t j = 0; j < tnv.size(); ++j) {
                    if (tnv[j].name == l.name) {
@@ -398,7 +398,7 @@ class Reader {
 
   // ---- values of several keys -----------------------------------------------
 
-  Prior prior(const Table& t, std::string_view k, PriorFamily family) const {
+  forecast::Prior prior(const Table& t, std::string_view k, PriorFamily family) const {
     const toml::node& n = t.need(k, kPriorText);
     const toml::node* mean_node = &n;
     const toml::node* sd_node = nullptr;
@@ -413,7 +413,7 @@ class Reader {
     } else if (!n.is_number()) {
       fail(n, t.key(k), kPriorText);
     }
-    Prior out;
+    forecast::Prior out;
     const Range mean_range = family == PriorFamily::Beta    ? kUnit
                              : family == PriorFamily::Gamma ? kNonNegative
                                                             : kAnyNumber;
@@ -443,9 +443,9 @@ class Reader {
 
   // A list of periods; periods may not overlap, compared on the weeks their
   // dates fall in (a date means its week, MODEL.md §10).
-  Schedule schedule(const toml::node& n, const std::string& key, const Range& values) const {
+  forecast::Schedule schedule(const toml::node& n, const std::string& key, const Range& values) const {
     const toml::array& a = read_array(n, key, "periods { from = DATE, to = DATE, value = X }");
-    Schedule out;
+    forecast::Schedule out;
     struct Span {
       std::int64_t from, to;
       std::size_t index;
@@ -459,7 +459,7 @@ class Reader {
       const View ev = View::of(e);
       const Table p{&ev, ekey};
       p.allow_only({"from", "to", "value"});
-      Period period;
+      forecast::Period period;
       period.from = p.date("from");
       if (const toml::node* to = p.find("to")) {
         period.to = read_date(*to, p.key("to"));
@@ -481,7 +481,7 @@ class Reader {
         const bool j_later = spans[j].index > spans[latest].index;
         const Span& mine = j_later ? spans[j] : spans[latest];
         const Span& theirs = j_later ? spans[latest] : spans[j];
-        const Period& o = out[theirs.index];
+        const forecast::Period& o = out[theirs.index];
         fail(*from_nodes[mine.index], index_key(key, mine.index) + ".from",
              "periods of one schedule must not overlap (a date means its week); this period "
              "overlaps period " +
@@ -497,12 +497,12 @@ class Reader {
   // schedule, the value outside its periods is the seed's default for the key
   // (forecast/seed.toml's registration and decisions capacity_per_week), not a
   // value from a layer below: each statement of the key defines it completely.
-  TimeVarying capacity(const Table& t, std::string_view k, double schedule_only_base) const {
+  forecast::TimeVarying capacity(const Table& t, std::string_view k, double schedule_only_base) const {
     const std::string text =
         "a number >= 0, a schedule [{ from = DATE, to = DATE, value = X }, ...], or "
         "{ value = N, schedule = [...] }";
     const toml::node& n = t.need(k, text);
-    TimeVarying out{schedule_only_base, {}};
+    forecast::TimeVarying out{schedule_only_base, {}};
     if (n.is_number()) {
       out.base = read_number(n, t.key(k), kNonNegative);
     } else if (n.is_array()) {
@@ -521,7 +521,7 @@ class Reader {
   const Table root_;
   bool is_scenario_;
   const std::map<std::string, double>& schedule_only_bases_;
-  Config c_;
+  forecast::Config c_;
 };
 
 }  // namespace
@@ -534,17 +534,17 @@ std::string readable(double x) {
   return buf;
 }
 
-std::string period_name(PeriodKind p) {
+std::string period_name(forecast::PeriodKind p) {
   switch (p) {
-    case PeriodKind::Quarter: return "quarter";
-    case PeriodKind::HalfYear: return "half-year";
-    case PeriodKind::Year: return "year";
+    case forecast::PeriodKind::Quarter: return "quarter";
+    case forecast::PeriodKind::HalfYear: return "half-year";
+    case forecast::PeriodKind::Year: return "year";
   }
   return "";
 }
 
-Config read_config(const View& root, std::string prefix, bool is_scenario,
-                   const std::map<std::string, double>& schedule_only_bases) {
+forecast::Config read_config(const View& root, std::string prefix, bool is_scenario,
+                             const std::map<std::string, double>& schedule_only_bases) {
   return Reader(root, std::move(prefix), is_scenario, schedule_only_bases).read();
 }
 

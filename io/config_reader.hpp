@@ -14,8 +14,8 @@ namespace chainsim::io::detail {
 // caused by that scenario's overlay; its keys then carry the prefix
 // "scenario[<name>]". `schedule_only_bases` gives, by "table.key", the value
 // of a capacity given only as a schedule outside its periods (the seed's).
-Config read_config(const View& root, std::string prefix, bool is_scenario,
-                   const std::map<std::string, double>& schedule_only_bases);
+forecast::Config read_config(const View& root, std::string prefix, bool is_scenario,
+                             const std::map<std::string, double>& schedule_only_bases);
 
 // The name under which the embedded seed's values are read: messages name it
 // as their file, and a value's source tells whether the seed or the user set it.
@@ -24,6 +24,6 @@ bool from_seed(const toml::node& n);
 
 // A number for a message: six significant digits (0.16, not 0.16000000000000003).
 std::string readable(double x);
-std::string period_name(PeriodKind p);
+std::string period_name(forecast::PeriodKind p);
 
 }  // namespace chainsim::io::detail

@@ -105,8 +105,8 @@ std::vector<std::string> key_reference_tables() {
 }
 
 std::string key_reference_table(std::string_view table) {
-  static const Config seed = load_seed().scenarios.front();
-  static const Config initial{};
+  static const forecast::Config seed = load_seed().scenarios.front();
+  static const forecast::Config initial{};
   static const std::map<std::string, std::string> notes = seed_notes();
   const bool element = is_element_table(table);
   std::vector<std::string> header{"key", "type", "unit", "allowed"};

@@ -50,7 +50,7 @@ void record_user_keys(const View& v, const std::string& prefix, std::map<std::st
 // user's, or the seed's when there is no user file. A list replaces the list
 // below it; `<list>_add` appends to it (io/list_additions.hpp), which the
 // layers' tables are rewritten for first -- hence the mutable documents.
-ScenarioSet resolve(toml::table& seed, toml::table* user, std::string source) {
+forecast::ScenarioSet resolve(toml::table& seed, toml::table* user, std::string source) {
   const std::map<std::string, double> capacities = seed_capacities(seed);
 
   View base = View::of(seed);
@@ -62,7 +62,7 @@ ScenarioSet resolve(toml::table& seed, toml::table* user, std::string source) {
   }
   base.kids.erase("scenario");
 
-  ScenarioSet set;
+  forecast::ScenarioSet set;
   set.source = std::move(source);
   record_user_keys(base, "", set.user_keys);
   set.names.push_back("baseline");
@@ -107,16 +107,16 @@ ScenarioSet resolve(toml::table& seed, toml::table* user, std::string source) {
   return set;
 }
 
-toml::table parse_seed() { return parse_toml(embedded::seed_toml(), kSeedSource); }
+toml::table parse_seed() { return parse_toml(forecast::embedded::seed_toml(), kSeedSource); }
 
 }  // namespace
 
-ScenarioSet load_seed() {
+forecast::ScenarioSet load_seed() {
   toml::table seed = parse_seed();
   return resolve(seed, nullptr, "<embedded seed>");
 }
 
-ScenarioSet load_config_text(std::string_view text, std::string source_name) {
+forecast::ScenarioSet load_config_text(std::string_view text, std::string source_name) {
   if (text.size() > kMaxConfigBytes) {
     throw ConfigError(source_name, 0, "", "", "configuration file is larger than 1 MiB");
   }
@@ -125,7 +125,7 @@ ScenarioSet load_config_text(std::string_view text, std::string source_name) {
   return resolve(seed, &user, std::move(source_name));
 }
 
-ScenarioSet load_config_file(const std::filesystem::path& file) {
+forecast::ScenarioSet load_config_file(const std::filesystem::path& file) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(file, ec);

@@ -24,21 +24,21 @@ namespace chainsim::io {
 inline constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
 
 // The embedded seed scenario with its [[scenario]] list.
-ScenarioSet load_seed();
+forecast::ScenarioSet load_seed();
 
 // A configuration file over the seed defaults. Throws InputMissingError when the
 // file does not exist or cannot be read, ConfigError when its content is wrong.
-ScenarioSet load_config_file(const std::filesystem::path& file);
+forecast::ScenarioSet load_config_file(const std::filesystem::path& file);
 
 // The same for text in memory; source_name stands for the file in messages.
-ScenarioSet load_config_text(std::string_view text, std::string source_name);
+forecast::ScenarioSet load_config_text(std::string_view text, std::string source_name);
 
 // One resolved configuration as TOML: every key, defaults filled in.
-std::string to_toml(const Config& c);
+std::string to_toml(const forecast::Config& c);
 
 // The base and every scenario as loadable TOML: each scenario is a [[scenario]]
 // with the complete top-level sections in which it differs from the base, so
 // that load_config_text(to_toml(s)) gives the same configurations.
-std::string to_toml(const ScenarioSet& s);
+std::string to_toml(const forecast::ScenarioSet& s);
 
 }  // namespace chainsim::io

@@ -13,16 +13,16 @@ namespace {
 using detail::format_date;
 
 struct Horizon {
-  Date start, end;  // end: the day after the last simulated week
+  forecast::Date start, end;  // end: the day after the last simulated week
   std::string text() const { return format_date(start) + " to " + format_date(end - std::chrono::days{1}); }
 };
 
 // Warnings about one configuration's dated entries.
-std::vector<std::string> date_warnings(const Config& c) {
+std::vector<std::string> date_warnings(const forecast::Config& c) {
   std::vector<std::string> out;
   const Horizon h{c.run.start, c.run.start + std::chrono::days{7 * std::int64_t{c.run.weeks}}};
   const std::string horizon = " (the run simulates " + h.text() + ")";
-  const auto schedule = [&](const Schedule& s, const std::string& key) {
+  const auto schedule = [&](const forecast::Schedule& s, const std::string& key) {
     for (std::size_t i = 0; i < s.size(); ++i) {
       const std::string k = key + "[" + std::to_string(i) + "]";
       if (s[i].from >= h.end) {
@@ -80,14 +80,14 @@ std::string join(const std::vector<std::string>& v) {
 
 }  // namespace
 
-std::vector<ConfigNotice> config_notices(const ScenarioSet& set, const ScenarioSet& seed) {
+std::vector<ConfigNotice> config_notices(const forecast::ScenarioSet& set, const forecast::ScenarioSet& seed) {
   std::vector<ConfigNotice> out;
   if (set.scenarios.empty()) return out;
-  const Config& base = set.scenarios.front();
+  const forecast::Config& base = set.scenarios.front();
   const bool user_file = set.source != seed.source;
 
   if (user_file && !seed.scenarios.empty()) {
-    const Config& s = seed.scenarios.front();
+    const forecast::Config& s = seed.scenarios.front();
     if (base.run.name == s.run.name) {
       out.push_back({true, "run.name is the seed's \"" + s.run.name +
                                "\": give your file its own [run] name so that its outputs are not taken for the "
@@ -111,7 +111,7 @@ std::vector<ConfigNotice> config_notices(const ScenarioSet& set, const ScenarioS
   // warnings the seed itself would not give under the same calendar are shown.
   std::vector<std::string> inherited;
   if (!seed.scenarios.empty()) {
-    for (Config s : seed.scenarios) {
+    for (forecast::Config s : seed.scenarios) {
       s.run.start = base.run.start;
       s.run.weeks = base.run.weeks;
       for (auto& w : date_warnings(s)) inherited.push_back(std::move(w));

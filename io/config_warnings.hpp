@@ -19,6 +19,6 @@ struct ConfigNotice {
 
 // The notices for `set`; `seed` is the embedded seed's set (io::load_seed()),
 // whose run name, output path and scenario names a user file is compared with.
-std::vector<ConfigNotice> config_notices(const ScenarioSet& set, const ScenarioSet& seed);
+std::vector<ConfigNotice> config_notices(const forecast::ScenarioSet& set, const forecast::ScenarioSet& seed);
 
 }  // namespace chainsim::io

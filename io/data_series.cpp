@@ -47,7 +47,7 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text, const std
     if (!any) record_line = line;
     any = true;
     if (ch == '"') {
-      if (!field.empty() || quoted) throw ConfigError(file, line, "", "", "stray quote inside a CSV field");
+      if (!field.empty() || quoted) throw forecast::ConfigError(file, line, "", "", "stray quote inside a CSV field");
       in_quotes = quoted = true;
     } else if (ch == ',') {
       fields.push_back(std::move(field));
@@ -59,16 +59,16 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text, const std
       end_record();
       ++line;
     } else {
-      if (quoted) throw ConfigError(file, line, "", "", "text after a closing quote in a CSV field");
+      if (quoted) throw forecast::ConfigError(file, line, "", "", "text after a closing quote in a CSV field");
       field.push_back(ch);
     }
   }
-  if (in_quotes) throw ConfigError(file, record_line, "", "", "unterminated quoted CSV field");
+  if (in_quotes) throw forecast::ConfigError(file, record_line, "", "", "unterminated quoted CSV field");
   if (any) end_record();
   return records;
 }
 
-std::vector<DataRow> read_data_file(const std::filesystem::path& path) {
+std::vector<forecast::DataRow> read_data_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputMissingError("cannot read data file " + path.string());
   std::ostringstream ss;
@@ -76,7 +76,7 @@ std::vector<DataRow> read_data_file(const std::filesystem::path& path) {
   const std::string name = path.filename().string();
   std::vector<int> lines;
   const auto records = parse_csv(ss.str(), name, &lines);
-  if (records.empty()) throw ConfigError(name, 1, "", "", "empty data file");
+  if (records.empty()) throw forecast::ConfigError(name, 1, "", "", "empty data file");
   const auto& header = records[0];
   auto col = [&](std::string_view h) -> int {
     for (std::size_t k = 0; k < header.size(); ++k)
@@ -85,16 +85,17 @@ std::vector<DataRow> read_data_file(const std::filesystem::path& path) {
   };
   const std::array<std::string_view, 4> required{"series", "geo", "period", "value"};
   for (auto h : required)
-    if (col(h) < 0) throw ConfigError(name, 1, "", "", "missing column '" + std::string(h) + "'");
+    if (col(h) < 0) throw forecast::ConfigError(name, 1, "", "", "missing column '" + std::string(h) + "'");
   const int cs = col("series"), cg = col("geo"), cp = col("period"), cv = col("value"), cu = col("unit"),
             csrc = col("source"), cvin = col("vintage"), cf = col("flag"), cn = col("note");
-  std::vector<DataRow> rows;
+  std::vector<forecast::DataRow> rows;
   for (std::size_t r = 1; r < records.size(); ++r) {
     const auto& f = records[r];
     if (f.size() == 1 && f[0].empty()) continue;  // blank line
     if (f.size() != header.size())
-      throw ConfigError(name, lines[r], "", "",
-                        "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(f.size()));
+      throw forecast::ConfigError(
+          name, lines[r], "", "",
+          "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(f.size()));
     auto get = [&](int c) { return c >= 0 ? f[static_cast<std::size_t>(c)] : std::string(); };
     DataRow row;
     row.series = get(cs);
@@ -104,7 +105,8 @@ std::vector<DataRow> read_data_file(const std::filesystem::path& path) {
     const char* b = v.data();
     const char* e = v.data() + v.size();
     const auto res = std::from_chars(b, e, row.value);
-    if (v.empty() || res.ec != std::errc() || res.ptr != e) throw ConfigError(name, lines[r], "value", v, "a number");
+    if (v.empty() || res.ec != std::errc() || res.ptr != e)
+      throw forecast::ConfigError(name, lines[r], "value", v, "a number");
     row.unit = get(cu);
     row.source = get(csrc);
     row.vintage = get(cvin);
@@ -117,7 +119,7 @@ std::vector<DataRow> read_data_file(const std::filesystem::path& path) {
   return rows;
 }
 
-std::vector<DataRow> read_data_dir(const std::filesystem::path& dir) {
+std::vector<forecast::DataRow> read_data_dir(const std::filesystem::path& dir) {
   static const std::array<const char*, 9> files{"nl_asylum_applications_monthly.csv",
                                                 "nl_asylum_applications_quarterly.csv",
                                                 "asylum_applications_annual.csv",
@@ -128,7 +130,7 @@ std::vector<DataRow> read_data_dir(const std::filesystem::path& dir) {
                                                 "nl_taakstelling.csv",
                                                 "nl_reception_costs.csv"};
   if (!std::filesystem::is_directory(dir)) throw InputMissingError("data directory not found: " + dir.string());
-  std::vector<DataRow> all;
+  std::vector<forecast::DataRow> all;
   for (const char* f : files) {
     auto rows = read_data_file(dir / f);
     all.insert(all.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));

@@ -17,9 +17,9 @@ namespace chainsim::io {
 
 // The rows and their look-ups are defined beside the derivations that use
 // them (forecast/data_rows.hpp); this file reads them.
-using chainsim::DataRow;
-using chainsim::data::find;
-using chainsim::data::select;
+using forecast::DataRow;
+using forecast::data::find;
+using forecast::data::select;
 
 // Splits CSV text into records of fields. Throws ConfigError(file, line, ...) on
 // an unterminated quote or a stray quote inside an unquoted field.
@@ -28,10 +28,10 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text, const std
 
 // One data file. Throws InputMissingError when it cannot be read and ConfigError
 // when a row is malformed (wrong field count, non-numeric value).
-std::vector<DataRow> read_data_file(const std::filesystem::path& file);
+std::vector<forecast::DataRow> read_data_file(const std::filesystem::path& file);
 
 // The asylum-chain files of a data directory (a fixed list, in a fixed order).
 // Throws InputMissingError when the directory or a required file is missing.
-std::vector<DataRow> read_data_dir(const std::filesystem::path& dir);
+std::vector<forecast::DataRow> read_data_dir(const std::filesystem::path& dir);
 
 }  // namespace chainsim::io

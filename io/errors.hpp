@@ -8,7 +8,7 @@
 namespace chainsim::io {
 
 // A configuration that cannot be used (forecast/config_error.hpp).
-using chainsim::ConfigError;
+using forecast::ConfigError;
 
 // An input file that does not exist or cannot be read (as opposed to one whose
 // content is wrong, which is a ConfigError).

@@ -821,22 +821,27 @@ void File::finish_dimension(const std::string& name, std::int64_t dataset, std::
   dims_.push_back({name, size});
 }
 
-template <class C>
-void File::define_numeric_dimension(const std::string& name, std::span<const C> coords, const DimOptions& opt) {
+void File::write_dimension(const std::string& name, std::size_t size, std::int64_t ftype, std::int64_t mtype,
+                           const void* data, const DimOptions& opt) {
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "define dimension";
   const Ctx c{f, name, op};
   require_writable(name, op);
   require_new_name(name, op);
-  const hsize_t n = coords.size();
+  const hsize_t n = size;
   Handle space = c.space(H5Screate_simple(1, &n, nullptr));
   Handle dcpl = dataset_plist(c);
   Handle lcpl = link_plist(c);
-  const int tag = tag_of<C>();
-  Handle ds = c.dataset(H5Dcreate2(id_, name.c_str(), file_type(tag), space, lcpl, dcpl, H5P_DEFAULT));
-  if (n > 0) c.ok(H5Dwrite(ds, mem_type(tag), H5S_ALL, H5S_ALL, H5P_DEFAULT, coords.data()));
-  finish_dimension(name, ds, coords.size(), opt);
+  Handle ds = c.dataset(H5Dcreate2(id_, name.c_str(), ftype, space, lcpl, dcpl, H5P_DEFAULT));
+  if (n > 0) c.ok(H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data));
+  finish_dimension(name, ds, size, opt);
   c.ok(ds.close());
+}
+
+template <class C>
+void File::define_numeric_dimension(const std::string& name, std::span<const C> coords, const DimOptions& opt) {
+  const int tag = tag_of<C>();
+  write_dimension(name, coords.size(), file_type(tag), mem_type(tag), coords.data(), opt);
 }
 
 void File::define_dimension(const std::string& name, std::span<const double> coords, const DimOptions& opt) {
@@ -856,18 +861,9 @@ void File::define_dimension(const std::string& name, std::span<const std::string
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "define dimension";
   const Ctx c{f, name, op};
-  require_writable(name, op);
-  require_new_name(name, op);
-  const auto ptrs = c_strings(c, coords);
-  const hsize_t n = coords.size();
-  Handle space = c.space(H5Screate_simple(1, &n, nullptr));
-  Handle dcpl = dataset_plist(c);
-  Handle lcpl = link_plist(c);
+  const auto ptrs = c_strings(c, coords);  // each a valid string, or an error naming it
   Handle t = vlen_utf8(c);
-  Handle ds = c.dataset(H5Dcreate2(id_, name.c_str(), t, space, lcpl, dcpl, H5P_DEFAULT));
-  if (n > 0) c.ok(H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()));
-  finish_dimension(name, ds, coords.size(), opt);
-  c.ok(ds.close());
+  write_dimension(name, coords.size(), t, t, ptrs.data(), opt);
 }
 
 // netCDF-C's "dimension without variable" (recipe 2): a float dataset of the
@@ -1011,41 +1007,38 @@ Variable File::create_variable(const std::string& name, const std::vector<std::s
 
 // ==== File: attributes =====================================================================
 
-void File::set_attribute(const std::string& object, const std::string& name, std::string_view value) {
+template <class Write>
+void File::write_attribute(const std::string& object, const std::string& name, Write write) {
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "set attribute \"" + name + "\"", o = object_path(object);
   const Ctx c{f, o, op};
   require_writable(object, op);
   check_attr_name(f, object, name, op);
-  if (auto p = text_problem(value); !p.empty()) throw Error(f, object, op, p);
   Handle obj = c.object_(open_object(object, op));
-  write_string_attr(c, obj, name, std::string(value));
+  write(c, obj);
+}
+
+void File::set_attribute(const std::string& object, const std::string& name, std::string_view value) {
+  write_attribute(object, name, [&](const Ctx& c, hid_t obj) {
+    if (auto p = text_problem(value); !p.empty()) throw Error(c.file, object, c.operation, p);
+    write_string_attr(c, obj, name, std::string(value));
+  });
 }
 
 template <Element T>
 void File::set_attribute(const std::string& object, const std::string& name, T value) {
-  ErrorSilencer quiet;
-  const std::string f = path_.string(), op = "set attribute \"" + name + "\"", o = object_path(object);
-  const Ctx c{f, o, op};
-  require_writable(object, op);
-  check_attr_name(f, object, name, op);
-  Handle obj = c.object_(open_object(object, op));
-  write_scalar_attr(c, obj, name, value);
+  write_attribute(object, name, [&](const Ctx& c, hid_t obj) { write_scalar_attr(c, obj, name, value); });
 }
 
 template <Element T>
 void File::set_attribute(const std::string& object, const std::string& name, std::span<const T> values) {
-  ErrorSilencer quiet;
-  const std::string f = path_.string(), op = "set attribute \"" + name + "\"", o = object_path(object);
-  const Ctx c{f, o, op};
-  require_writable(object, op);
-  check_attr_name(f, object, name, op);
-  Handle obj = c.object_(open_object(object, op));
-  const hsize_t n = values.size();
-  // An empty attribute is a null dataspace, as netCDF-C writes zero-length attributes.
-  Handle space = c.space(n == 0 ? H5Screate(H5S_NULL) : H5Screate_simple(1, &n, nullptr));
-  T dummy{};
-  write_attr(c, obj, name, file_type(tag_of<T>()), space, mem_type(tag_of<T>()), n == 0 ? &dummy : values.data());
+  write_attribute(object, name, [&](const Ctx& c, hid_t obj) {
+    const hsize_t n = values.size();
+    // An empty attribute is a null dataspace, as netCDF-C writes zero-length attributes.
+    Handle space = c.space(n == 0 ? H5Screate(H5S_NULL) : H5Screate_simple(1, &n, nullptr));
+    T dummy{};
+    write_attr(c, obj, name, file_type(tag_of<T>()), space, mem_type(tag_of<T>()), n == 0 ? &dummy : values.data());
+  });
 }
 
 // ==== File: reading ========================================================================

@@ -268,6 +268,14 @@ class File {
   std::vector<std::size_t> shape_for_values(const std::string& variable, const std::vector<std::string>& dims,
                                             std::size_t values, const std::string& operation) const;
   void finish_dimension(const std::string& name, std::int64_t dataset, std::size_t size, const DimOptions& opt);
+  // Opens `object` for a new attribute `name`, after the checks every
+  // attribute write makes, and writes it with write(ctx, object id) (h5file.cpp).
+  template <class Write>
+  void write_attribute(const std::string& object, const std::string& name, Write write);
+  // Creates dimension `name`: `size` coordinates of HDF5 file type `ftype`,
+  // written from `data` in memory type `mtype`.
+  void write_dimension(const std::string& name, std::size_t size, std::int64_t ftype, std::int64_t mtype,
+                       const void* data, const DimOptions& opt);
   template <class C>
   void define_numeric_dimension(const std::string& name, std::span<const C> coords, const DimOptions& opt);
   std::int64_t create_dataset(const std::string& name, const std::vector<std::string>& dims, int type_tag,

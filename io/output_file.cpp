@@ -23,11 +23,11 @@ namespace {
 
 using core::Var;
 
-const char* period_kind_name(PeriodKind k) {
+const char* period_kind_name(forecast::PeriodKind k) {
   switch (k) {
-    case PeriodKind::Quarter: return "quarter";
-    case PeriodKind::HalfYear: return "half-year";
-    case PeriodKind::Year: return "year";
+    case forecast::PeriodKind::Quarter: return "quarter";
+    case forecast::PeriodKind::HalfYear: return "half-year";
+    case forecast::PeriodKind::Year: return "year";
   }
   return "?";
 }
@@ -156,7 +156,7 @@ void OutputFile::define() {
                      {{{"long_name", "Monday of the simulated week"},
                        {"standard_name", "time"},
                        {"axis", "T"},
-                       {"units", "days since " + iso_date(L.start)},
+                       {"units", "days since " + forecast::iso_date(L.start)},
                        {"calendar", "proleptic_gregorian"}},
                       {}});
   f.define_dimension("region", std::span<const std::string>(L.region_codes),
@@ -173,7 +173,8 @@ void OutputFile::define() {
     f.define_dimension("risk_level", std::span<const double>(L.risk_levels),
                        {{{"long_name", "alpha: accepted probability of shortfall in the period"}}, {}});
     f.define_dimension(
-        "summary_quantile", std::span<const double>(kSummaryQuantiles.data(), kSummaryQuantiles.size()),
+        "summary_quantile",
+        std::span<const double>(forecast::kSummaryQuantiles.data(), forecast::kSummaryQuantiles.size()),
         {{{"long_name", "probability of the quantile of a period metric (median and 90 % interval)"}}, {}});
   }
   f.write_string_variable("region_name", {"region"}, std::span<const std::string>(L.region_names),
@@ -186,7 +187,7 @@ void OutputFile::define() {
     create_stat(n + "_sd", {"scenario", "week"}, stat_options(v, "standard deviation", OverPaths::Sd));
     create_stat(n + "_quantile", {"scenario", "week", "quantile"}, stat_options(v, "quantiles", OverPaths::Quantiles));
   }
-  for (std::size_t rv = 0; rv < kStoredRegionalVars; ++rv) {
+  for (std::size_t rv = 0; rv < forecast::kStoredRegionalVars; ++rv) {
     const auto& v = core::info(core::national_of(static_cast<core::RegionalVar>(rv)));
     const std::string n = std::string(v.name) + "_regional";
     create_stat(n + "_mean", {"scenario", "week", "region"}, stat_options(v, "regional mean", OverPaths::Mean));
@@ -211,7 +212,7 @@ void OutputFile::define() {
     f.write_string_variable("period_kind", {"period"}, std::span<const std::string>(kinds));
     f.write_variable<std::int32_t>("period_start", {"period"}, starts,
                                    {.string_attrs = {{"long_name", "first day of the calendar period"},
-                                                     {"units", "days since " + iso_date(L.start)},
+                                                     {"units", "days since " + forecast::iso_date(L.start)},
                                                      {"calendar", "proleptic_gregorian"}}});
     f.write_variable<std::int32_t>("period_first_week", {"period"}, first,
                                    {.string_attrs = {{"long_name", "index of the period's first simulated week"}}});
@@ -237,10 +238,10 @@ void OutputFile::define() {
     create_stat("capacity_needed", {"scenario", "period", "risk_level"},
                 opts("smallest capacity c with P(peak occupancy in the period > c) <= alpha", "places"));
     // The planning table's per-period metrics and the paired scenario differences.
-    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-      const std::string n = kPeriodMetricNames[m];
-      const std::string what = period_metric_description(static_cast<PeriodMetric>(m));
-      const char* units = period_metric_units(static_cast<PeriodMetric>(m));
+    for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m) {
+      const std::string n = forecast::kPeriodMetricNames[m];
+      const std::string what = forecast::period_metric_description(static_cast<forecast::PeriodMetric>(m));
+      const char* units = forecast::period_metric_units(static_cast<forecast::PeriodMetric>(m));
       create_stat("period_" + n + "_mean", {"scenario", "period"},
                   opts("mean over paths of the " + what, units, OverPaths::Mean));
       create_stat("period_" + n + "_quantile", {"scenario", "period", "summary_quantile"},
@@ -292,10 +293,10 @@ void OutputFile::define() {
     constexpr const char* kOrderStat =
         "distribution-free 95 % interval between order statistics: 1-based ranks floor(n q - 1.96 s) and "
         "ceil(n q + 1.96 s) + 1, s = sqrt(n q (1 - q)), clipped to [1, n], n = paths";
-    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-      const std::string n = kPeriodMetricNames[m];
-      const std::string what = period_metric_description(static_cast<PeriodMetric>(m));
-      const char* units = period_metric_units(static_cast<PeriodMetric>(m));
+    for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m) {
+      const std::string n = forecast::kPeriodMetricNames[m];
+      const std::string what = forecast::period_metric_description(static_cast<forecast::PeriodMetric>(m));
+      const char* units = forecast::period_metric_units(static_cast<forecast::PeriodMetric>(m));
       create_stat("period_" + n + "_mean_mcse", {"scenario", "period"},
                   mc("Monte Carlo standard error of the mean over paths of the " + what, units, kMeanSe));
       create_stat("period_" + n + "_quantile_mc_low", {"scenario", "period", "summary_quantile"},
@@ -328,15 +329,16 @@ void OutputFile::define() {
   f.set_attribute("/", "Conventions", "CF-1.8");
   f.set_attribute("/", "format", kOutputFormat);
   f.set_attribute<std::int32_t>("/", "format_version", kOutputFormatVersion);
-  f.set_attribute("/", "chainsim_version", chainsim_version());
-  f.set_attribute("/", "chainsim_git_commit", chainsim_git_commit());
-  f.set_attribute("/", "compiler", compiler_version());
+  f.set_attribute("/", "chainsim_version", forecast::chainsim_version());
+  f.set_attribute("/", "chainsim_git_commit", forecast::chainsim_git_commit());
+  f.set_attribute("/", "compiler", forecast::compiler_version());
   unsigned h5_major = 0, h5_minor = 0, h5_release = 0;
   H5get_libversion(&h5_major, &h5_minor, &h5_release);
   f.set_attribute("/", "libraries",
-                  simulation_libraries() + "; HDF5 " + std::to_string(h5_major) + "." + std::to_string(h5_minor) + "." +
-                      std::to_string(h5_release) + "; toml++ " + std::to_string(TOML_LIB_MAJOR) + "." +
-                      std::to_string(TOML_LIB_MINOR) + "." + std::to_string(TOML_LIB_PATCH));
+                  forecast::simulation_libraries() + "; HDF5 " + std::to_string(h5_major) + "." +
+                      std::to_string(h5_minor) + "." + std::to_string(h5_release) + "; toml++ " +
+                      std::to_string(TOML_LIB_MAJOR) + "." + std::to_string(TOML_LIB_MINOR) + "." +
+                      std::to_string(TOML_LIB_PATCH));
   f.set_attribute("/", "run_name", L.run_name);
   f.set_attribute("/", "seed", std::to_string(L.seed));
   f.set_attribute<std::int64_t>("/", "paths", L.paths);
@@ -346,7 +348,7 @@ void OutputFile::define() {
                   "exact over all paths; linear interpolation between order statistics "
                   "(Hyndman-Fan type 7, numpy.quantile method='linear')");
   f.set_attribute("/", "sd_method", "sample standard deviation over paths (n - 1 denominator)");
-  f.set_attribute("/", "mc_error_method", kMcErrorMethod);
+  f.set_attribute("/", "mc_error_method", forecast::kMcErrorMethod);
 }
 
 h5::File& OutputFile::h5_file() { return impl_->file; }
@@ -355,7 +357,7 @@ OutputFile::~OutputFile() {
   if (!committed_) abandon();
 }
 
-void OutputFile::write_summary(std::size_t s, const ScenarioSummary& sum) {
+void OutputFile::write_summary(std::size_t s, const forecast::ScenarioSummary& sum) {
   const auto& L = layout_;
   const auto T = static_cast<std::size_t>(L.weeks);
   const std::size_t R = L.region_codes.size();
@@ -376,7 +378,7 @@ void OutputFile::write_summary(std::size_t s, const ScenarioSummary& sum) {
     write(n + "_sd", {T}, sum.national[v].sd);
     write(n + "_quantile", {T, Q}, sum.national[v].quantiles);
   }
-  for (std::size_t rv = 0; rv < kStoredRegionalVars; ++rv) {
+  for (std::size_t rv = 0; rv < forecast::kStoredRegionalVars; ++rv) {
     const std::string n =
         std::string(core::info(core::national_of(static_cast<core::RegionalVar>(rv))).name) + "_regional";
     write(n + "_mean", {T, R}, sum.regional[rv].mean);
@@ -384,40 +386,42 @@ void OutputFile::write_summary(std::size_t s, const ScenarioSummary& sum) {
     write(n + "_quantile", {T, R, Q}, sum.regional[rv].quantiles);
   }
   if (NP > 0) {
-    const PeriodStats& ps = sum.periods;
+    const forecast::PeriodStats& ps = sum.periods;
     write("peak_occupancy_mean", {NP}, ps.peak_occupancy_mean);
     write("peak_occupancy_quantile", {NP, Q}, ps.peak_occupancy_quantiles);
     write("shortfall_probability", {NP}, ps.shortfall_probability);
     write("shortfall_person_weeks", {NP}, ps.shortfall_person_weeks);
     write("capacity_needed", {NP, A}, ps.capacity_needed);
-    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-      const std::string n = kPeriodMetricNames[m];
+    for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m) {
+      const std::string n = forecast::kPeriodMetricNames[m];
       write("period_" + n + "_mean", {NP}, ps.metric_mean[m]);
-      write("period_" + n + "_quantile", {NP, kSummaryQuantiles.size()}, ps.metric_quantiles[m]);
+      write("period_" + n + "_quantile", {NP, forecast::kSummaryQuantiles.size()}, ps.metric_quantiles[m]);
     }
-    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-      const std::string n = kPeriodMetricNames[m];
+    for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m) {
+      const std::string n = forecast::kPeriodMetricNames[m];
       write("period_" + n + "_mean_mcse", {NP}, ps.metric_mean_mcse[m]);
-      write("period_" + n + "_quantile_mc_low", {NP, kSummaryQuantiles.size()}, ps.metric_quantile_mc_low[m]);
-      write("period_" + n + "_quantile_mc_high", {NP, kSummaryQuantiles.size()}, ps.metric_quantile_mc_high[m]);
+      write("period_" + n + "_quantile_mc_low", {NP, forecast::kSummaryQuantiles.size()}, ps.metric_quantile_mc_low[m]);
+      write("period_" + n + "_quantile_mc_high", {NP, forecast::kSummaryQuantiles.size()},
+            ps.metric_quantile_mc_high[m]);
     }
-    write("peak_occupancy_mean_mcse", {NP}, ps.metric_mean_mcse[static_cast<std::size_t>(PeriodMetric::PeakOccupancy)]);
+    write("peak_occupancy_mean_mcse", {NP},
+          ps.metric_mean_mcse[static_cast<std::size_t>(forecast::PeriodMetric::PeakOccupancy)]);
     write("shortfall_probability_mcse", {NP}, ps.shortfall_probability_mcse);
     write("shortfall_person_weeks_mcse", {NP},
-          ps.metric_mean_mcse[static_cast<std::size_t>(PeriodMetric::ShortfallPersonWeeks)]);
+          ps.metric_mean_mcse[static_cast<std::size_t>(forecast::PeriodMetric::ShortfallPersonWeeks)]);
     write("capacity_needed_mc_low", {NP, A}, ps.capacity_needed_mc_low);
     write("capacity_needed_mc_high", {NP, A}, ps.capacity_needed_mc_high);
   }
 }
 
-void OutputFile::write_comparison(std::size_t s, const ScenarioComparison& c) {
+void OutputFile::write_comparison(std::size_t s, const forecast::ScenarioComparison& c) {
   const std::size_t NP = layout_.periods.size();
   if (NP == 0) return;
   auto write = [&](const std::string& name, const std::vector<double>& data) {
     impl_->stats.at(name).write_block<double>({s, 0}, {1, NP}, data);
   };
-  for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-    const std::string n = kPeriodMetricNames[m];
+  for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m) {
+    const std::string n = forecast::kPeriodMetricNames[m];
     write("difference_" + n + "_mean", c.mean[m]);
     write("difference_" + n + "_low", c.low[m]);
     write("difference_" + n + "_high", c.high[m]);

@@ -32,7 +32,7 @@ inline constexpr int kOutputFormatVersion = 2;
 
 struct OutputLayout {
   std::filesystem::path path;  // final name
-  Date start{};
+  forecast::Date start{};
   int weeks = 0;
   std::int64_t paths = 0;
   std::vector<std::string> scenarios;
@@ -40,7 +40,7 @@ struct OutputLayout {
   std::vector<std::string> region_names;
   std::vector<double> quantiles;
   std::vector<double> risk_levels;
-  std::vector<PeriodInfo> periods;
+  std::vector<forecast::PeriodInfo> periods;
   std::vector<std::string> ensemble;  // per-path variable names
   // Provenance, all identical between identical runs.
   std::string configuration_toml;
@@ -97,10 +97,10 @@ class OutputFile {
                               std::span<const unsigned char> encoded);
 
   // Writes scenario s's summaries (weekly and per period).
-  void write_summary(std::size_t s, const ScenarioSummary& summary);
+  void write_summary(std::size_t s, const forecast::ScenarioSummary& summary);
 
   // Writes scenario s's paired differences to the baseline (scenario 0 has none).
-  void write_comparison(std::size_t s, const ScenarioComparison& comparison);
+  void write_comparison(std::size_t s, const forecast::ScenarioComparison& comparison);
 
   // Closes, re-opens and checks the temporary file, fsyncs it and renames it to
   // the final name (replacing an existing file atomically).

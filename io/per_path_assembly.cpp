@@ -39,7 +39,7 @@ std::vector<T> gather(const std::vector<Window>& windows, const PerPathSeries& p
 }  // namespace
 
 bool write_per_path_series(io::OutputFile& file, const CheckpointStore& store, std::size_t scenario,
-                           const PerPathSeries& ps, const Parallelism& parallelism, bool (*stop)() noexcept) {
+                           const PerPathSeries& ps, const forecast::Parallelism& parallelism, bool (*stop)() noexcept) {
   if (ps.names.empty()) return true;
   std::vector<Window> windows;
   for (int first = 0; first < ps.weeks; first += ps.window) {
@@ -52,7 +52,7 @@ bool write_per_path_series(io::OutputFile& file, const CheckpointStore& store, s
   const std::size_t chunks = (ps.paths + chunk - 1) / chunk;
   // Chunks compressed per round: enough to keep every worker busy, few enough
   // that the compressed chunks waiting to be written stay small.
-  const std::size_t round = 4 * static_cast<std::size_t>(effective_threads(parallelism));
+  const std::size_t round = 4 * static_cast<std::size_t>(forecast::effective_threads(parallelism));
   std::vector<std::vector<unsigned char>> encoded;
   for (std::size_t v = 0; v < ps.names.size(); ++v) {
     const std::string& name = ps.names[v];
@@ -60,7 +60,7 @@ bool write_per_path_series(io::OutputFile& file, const CheckpointStore& store, s
       if (stop()) return false;
       const std::size_t n = std::min(round, chunks - c0);
       encoded.assign(n, {});
-      parallel_for(static_cast<std::int64_t>(n), parallelism, [&](std::int64_t i) {
+      forecast::parallel_for(static_cast<std::int64_t>(n), parallelism, [&](std::int64_t i) {
         const std::size_t p0 = (c0 + static_cast<std::size_t>(i)) * chunk;
         const std::size_t np = std::min(chunk, ps.paths - p0);
         auto& out = encoded[static_cast<std::size_t>(i)];

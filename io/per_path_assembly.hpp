@@ -26,6 +26,7 @@ struct PerPathSeries {
 // between blocks of chunks, so a stop signal is honoured within a fraction of
 // a second even for a scenario whose series take minutes to write).
 bool write_per_path_series(io::OutputFile& file, const CheckpointStore& store, std::size_t scenario,
-                           const PerPathSeries& series, const Parallelism& parallelism, bool (*stop)() noexcept);
+                           const PerPathSeries& series, const forecast::Parallelism& parallelism,
+                           bool (*stop)() noexcept);
 
 }  // namespace chainsim::io

@@ -32,10 +32,10 @@ std::vector<T> column(const std::vector<Row>& rows, const Get& get) {
 
 }  // namespace
 
-void write_plan_section(OutputFile& out, const Plan& plan, const Config& base) {
+void write_plan_section(OutputFile& out, const forecast::Plan& plan, const forecast::Config& base) {
   h5::File& f = out.h5_file();
-  const Date start = base.run.start;
-  const std::vector<CapacityPeriodPlan>& cap = plan.capacity;
+  const forecast::Date start = base.run.start;
+  const std::vector<forecast::CapacityPeriodPlan>& cap = plan.capacity;
   const double n = static_cast<double>(plan.paths);
 
   // --- how the plan was searched ---
@@ -44,7 +44,7 @@ void write_plan_section(OutputFile& out, const Plan& plan, const Config& base) {
                   "and smallest half-yearly quota with P(permit holders waiting <= target on the date) >= "
                   "1 - plan_risk, by search over re-simulations with common random numbers (docs/plan.md)");
   f.set_attribute<double>("/", "plan_risk", plan.risk);
-  f.set_attribute("/", "plan_period_kind", plan.period == PeriodKind::Quarter ? "quarter" : "half-year");
+  f.set_attribute("/", "plan_period_kind", plan.period == forecast::PeriodKind::Quarter ? "quarter" : "half-year");
   f.set_attribute<std::int32_t>("/", "plan_lead_weeks", plan.lead_weeks);
   f.set_attribute<std::int64_t>("/", "plan_paths", plan.paths);
   f.set_attribute("/", "plan_seed", std::to_string(plan.seed));
@@ -53,106 +53,113 @@ void write_plan_section(OutputFile& out, const Plan& plan, const Config& base) {
 
   // --- capacity, per period ---
   if (!cap.empty()) {
-    const auto labels = column<std::string>(cap, [](const CapacityPeriodPlan& p) { return p.period.label; });
-    const auto status =
-        column<std::string>(cap, [](const CapacityPeriodPlan& p) { return std::string(plan_status_name(p.status)); });
+    const auto labels = column<std::string>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.period.label; });
+    const auto status = column<std::string>(
+        cap, [](const forecast::CapacityPeriodPlan& p) { return std::string(plan_status_name(p.status)); });
     f.define_dimension("plan_period", std::span<const std::string>(labels),
                        {{{"long_name", "period of the capacity plan: quarter or half-year of the week's Monday"}}, {}});
     const std::vector<std::string> d = {"plan_period"};
-    const std::string days = "days since " + iso_date(start);
+    const std::string days = "days since " + forecast::iso_date(start);
     f.write_variable<std::int32_t>(
         "plan_period_first_week", d,
-        column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.period.first_week; }),
+        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.period.first_week; }),
         described("index of the period's first simulated week"));
     f.write_variable<std::int32_t>(
         "plan_period_end_week", d,
-        column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.period.end_week; }),
+        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.period.end_week; }),
         described("index one past the period's last simulated week"));
     f.write_variable<std::int8_t>(
-        "plan_orderable", d, column<std::int8_t>(cap, [](const CapacityPeriodPlan& p) { return p.orderable ? 1 : 0; }),
+        "plan_orderable", d,
+        column<std::int8_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.orderable ? 1 : 0; }),
         {.string_attrs = {{"long_name",
                            "1 if places ordered at the start can be in effect "
                            "in some week of the period (lead time)"},
                           {"flag_values", "0 1"},
                           {"flag_meanings", "too_late orderable"}}});
-    f.write_variable<std::int32_t>("plan_order_week", d,
-                                   column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.order_week; }),
-                                   described("week in which the period's places are ordered (effective week minus "
-                                             "the lead time)"));
+    f.write_variable<std::int32_t>(
+        "plan_order_week", d,
+        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.order_week; }),
+        described("week in which the period's places are ordered (effective week minus "
+                  "the lead time)"));
     f.write_variable<std::int32_t>(
         "plan_effective_week", d,
-        column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.effective_week; }),
+        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.effective_week; }),
         described("first week in which the period's added places are in effect"));
-    f.write_variable<std::int64_t>("plan_places_added", d,
-                                   column<std::int64_t>(cap, [](const CapacityPeriodPlan& p) { return p.added; }),
-                                   described("regular places the plan adds for the period, from its effective week "
-                                             "on (places)"));
-    f.write_variable<std::int64_t>("plan_places_added_total", d,
-                                   column<std::int64_t>(cap, [](const CapacityPeriodPlan& p) { return p.total_added; }),
-                                   described("regular places the plan has added up to and including the period "
-                                             "(places)"));
+    f.write_variable<std::int64_t>(
+        "plan_places_added", d,
+        column<std::int64_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.added; }),
+        described("regular places the plan adds for the period, from its effective week "
+                  "on (places)"));
+    f.write_variable<std::int64_t>(
+        "plan_places_added_total", d,
+        column<std::int64_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.total_added; }),
+        described("regular places the plan has added up to and including the period "
+                  "(places)"));
     f.write_variable<double>("plan_shortfall_probability_reference", d,
-                             column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_reference; }),
+                             column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.p_reference; }),
                              described("probability of a shortfall in some week of the period without added places "
                                        "(the plan's quota kept)"));
     f.write_variable<double>("plan_shortfall_probability", d,
-                             column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_planned; }),
+                             column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.p_planned; }),
                              described("probability of a shortfall in some week of the period with the plan"));
     f.write_variable<double>(
         "plan_shortfall_probability_se", d,
-        column<double>(cap,
-                       [n](const CapacityPeriodPlan& p) { return std::sqrt(p.p_planned * (1 - p.p_planned) / n); }),
+        column<double>(
+            cap, [n](const forecast::CapacityPeriodPlan& p) { return std::sqrt(p.p_planned * (1 - p.p_planned) / n); }),
         described("Monte Carlo standard error of plan_shortfall_probability"));
-    f.write_variable<double>("plan_shortfall_probability_before_delivery", d,
-                             column<double>(cap, [](const CapacityPeriodPlan& p) { return p.p_before_delivery; }),
-                             described("probability of a shortfall in the period's weeks before its effective week "
-                                       "(beyond the reach of an order placed at the start)"));
+    f.write_variable<double>(
+        "plan_shortfall_probability_before_delivery", d,
+        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.p_before_delivery; }),
+        described("probability of a shortfall in the period's weeks before its effective week "
+                  "(beyond the reach of an order placed at the start)"));
     f.write_variable<double>(
         "plan_shortfall_person_weeks_reference", d,
-        column<double>(cap, [](const CapacityPeriodPlan& p) { return p.shortfall_person_weeks_reference; }),
+        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.shortfall_person_weeks_reference; }),
         described("expected shortfall person-weeks in the period without added places "
                   "(person-weeks)",
                   "week"));
     f.write_variable<double>(
         "plan_shortfall_person_weeks", d,
-        column<double>(cap, [](const CapacityPeriodPlan& p) { return p.shortfall_person_weeks_planned; }),
+        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.shortfall_person_weeks_planned; }),
         described("expected shortfall person-weeks in the period with the plan (person-weeks)", "week"));
-    f.write_variable<double>("plan_cost_added_places", d,
-                             column<double>(cap, [](const CapacityPeriodPlan& p) { return p.cost_added_places; }),
-                             euro("cost of the added places in effect in the period, at the regular rate",
-                                  base.costs.regular_place_week, "regular_place_week"));
+    f.write_variable<double>(
+        "plan_cost_added_places", d,
+        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.cost_added_places; }),
+        euro("cost of the added places in effect in the period, at the regular rate", base.costs.regular_place_week,
+             "regular_place_week"));
     f.write_variable<double>(
         "plan_avoided_at_emergency_rate", d,
-        column<double>(cap, [](const CapacityPeriodPlan& p) { return p.avoided_at_emergency_rate; }),
+        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.avoided_at_emergency_rate; }),
         euro("shortfall person-weeks the plan avoids in the period, at the emergency rate", base.costs.cno_place_week,
              "cno_place_week"));
     f.write_variable<double>(
         "plan_avoided_at_shortfall_rate", d,
-        column<double>(cap, [](const CapacityPeriodPlan& p) { return p.avoided_at_shortfall_rate; }),
+        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.avoided_at_shortfall_rate; }),
         euro("shortfall person-weeks the plan avoids in the period, at the shortfall rate",
              base.costs.shortfall_person_week, "shortfall_person_week"));
-    f.write_variable<std::int32_t>("plan_evaluations", d,
-                                   column<std::int32_t>(cap, [](const CapacityPeriodPlan& p) { return p.evaluations; }),
-                                   described("re-simulations of the period's weeks the search made"));
+    f.write_variable<std::int32_t>(
+        "plan_evaluations", d,
+        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.evaluations; }),
+        described("re-simulations of the period's weeks the search made"));
     f.write_string_variable("plan_status", d, std::span<const std::string>(status),
                             {.string_attrs = {{"long_name", "whether the period meets the risk: met, or why not"}}});
   }
 
   // --- housing quota ---
-  const QuotaPlan& q = plan.quota;
+  const forecast::QuotaPlan& q = plan.quota;
   f.set_attribute<std::int8_t>("/", "plan_quota_searched", q.searched ? 1 : 0);
   if (!q.searched) return;
   f.set_attribute<double>("/", "plan_quota_target", q.goal.target);
-  f.set_attribute("/", "plan_quota_by", iso_date(q.goal.by));
+  f.set_attribute("/", "plan_quota_by", forecast::iso_date(q.goal.by));
   f.set_attribute<std::int32_t>("/", "plan_quota_week", q.week);
   f.set_attribute<double>("/", "plan_quota_probability_reference", q.p_reference);
   f.set_attribute<double>("/", "plan_quota_probability", q.p_planned);
-  f.set_attribute("/", "plan_quota_status", plan_status_name(q.status));
+  f.set_attribute("/", "plan_quota_status", forecast::plan_status_name(q.status));
   f.set_attribute<std::int32_t>("/", "plan_quota_evaluations", q.evaluations);
   if (q.half_years.empty()) return;
   f.define_dimension("plan_half_year", std::span<const std::string>(q.half_years),
                      {{{"long_name", "half-year whose national housing quota the plan sets"}}, {}});
-  const std::vector<double> quota(q.half_years.size(), q.status == PlanStatus::Met ? q.quota : std::nan(""));
+  const std::vector<double> quota(q.half_years.size(), q.status == forecast::PlanStatus::Met ? q.quota : std::nan(""));
   f.write_variable<double>("plan_quota", {"plan_half_year"}, quota,
                            described("national housing quota (taakstelling) the plan sets for the half-year; NaN "
                                      "when no quota meets the target (persons)"));

@@ -11,6 +11,6 @@ namespace chainsim::io {
 
 class OutputFile;
 
-void write_plan_section(OutputFile& file, const Plan& plan, const Config& base);
+void write_plan_section(OutputFile& file, const forecast::Plan& plan, const forecast::Config& base);
 
 }  // namespace chainsim::io

@@ -27,7 +27,7 @@ std::string millions(double eur) {
 // Monte Carlo standard error of a probability estimated from n paths.
 double standard_error(double p, std::int64_t n) { return std::sqrt(p * (1 - p) / static_cast<double>(n)); }
 
-const char* period_word(PeriodKind k) { return k == PeriodKind::Quarter ? "quarter" : "half-year"; }
+const char* period_word(forecast::PeriodKind k) { return k == forecast::PeriodKind::Quarter ? "quarter" : "half-year"; }
 
 // The configuration's price of something, or why there is none.
 struct Price {
@@ -39,9 +39,10 @@ Price price(double rate, const char* key) {
   return {false, std::string("no price: costs.") + key + " is 0 in the configuration"};
 }
 
-std::string capacity_note(const CapacityPeriodPlan& p, const Plan& plan, const Config& base) {
-  const Date start = base.run.start;
-  const std::string arrival = iso_date(monday_of(start, plan.lead_weeks));
+std::string capacity_note(const forecast::CapacityPeriodPlan& p, const forecast::Plan& plan,
+                          const forecast::Config& base) {
+  const forecast::Date start = base.run.start;
+  const std::string arrival = forecast::iso_date(forecast::monday_of(start, plan.lead_weeks));
   std::string note;
   auto add = [&](const std::string& s) { note += (note.empty() ? "" : "; ") + s; };
   if (!p.orderable)
@@ -50,20 +51,20 @@ std::string capacity_note(const CapacityPeriodPlan& p, const Plan& plan, const C
   else if (p.effective_week > p.period.first_week)
     add("places ordered at the start arrive on " + arrival +
         "; P(shortfall before then) = " + num(p.p_before_delivery, 4));
-  if (p.status == PlanStatus::Unreachable) add("the target is not met with any number of places searched");
+  if (p.status == forecast::PlanStatus::Unreachable) add("the target is not met with any number of places searched");
   return note;
 }
 
 }  // namespace
 
-PlanTables plan_tables(const Plan& plan, const Config& base) {
+PlanTables plan_tables(const forecast::Plan& plan, const forecast::Config& base) {
   PlanTables out;
-  const Date start = base.run.start;
+  const forecast::Date start = base.run.start;
   const Price regular = price(base.costs.regular_place_week, "regular_place_week");
   const Price emergency = price(base.costs.cno_place_week, "cno_place_week");
   const Price shortfall = price(base.costs.shortfall_person_week, "shortfall_person_week");
   const std::string no_housing_price = "no price: the configuration has no cost key for housing";
-  const QuotaPlan& q = plan.quota;
+  const forecast::QuotaPlan& q = plan.quota;
 
   // ---- CSV ----
   append_csv_row(out.csv, {"lever",
@@ -88,17 +89,17 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
                            "avoided_at_emergency_rate_eur",
                            "avoided_at_shortfall_rate_eur",
                            "note"});
-  for (const CapacityPeriodPlan& p : plan.capacity) {
+  for (const forecast::CapacityPeriodPlan& p : plan.capacity) {
     std::string note = capacity_note(p, plan, base);
     for (const Price* pr : {&regular, &emergency, &shortfall})
       if (!pr->given) note += (note.empty() ? "" : "; ") + pr->missing;
     append_csv_row(out.csv, {"capacity",
                              p.period.label,
-                             iso_date(p.period.start),
-                             iso_date(p.period.end - std::chrono::days{1}),
+                             forecast::iso_date(p.period.start),
+                             forecast::iso_date(p.period.end - std::chrono::days{1}),
                              plan_status_name(p.status),
-                             p.orderable ? iso_date(monday_of(start, p.order_week)) : "",
-                             p.orderable ? iso_date(monday_of(start, p.effective_week)) : "",
+                             p.orderable ? forecast::iso_date(forecast::monday_of(start, p.order_week)) : "",
+                             p.orderable ? forecast::iso_date(forecast::monday_of(start, p.effective_week)) : "",
                              num(p.added, 0),
                              num(p.total_added, 0),
                              "",
@@ -116,7 +117,7 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
                              note});
   }
   if (q.searched) {
-    std::string note = q.status == PlanStatus::Unreachable
+    std::string note = q.status == forecast::PlanStatus::Unreachable
                            ? "the target is not met with any quota up to " + grouped(q.largest_searched) +
                                  "; the configuration's quotas are kept"
                            : std::string();
@@ -127,14 +128,14 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
                                h,
                                "",
                                "",
-                               plan_status_name(q.status),
+                               forecast::plan_status_name(q.status),
                                "",
                                "",
                                "",
                                "",
-                               q.status == PlanStatus::Met ? num(q.quota, 0) : "",
+                               q.status == forecast::PlanStatus::Met ? num(q.quota, 0) : "",
                                num(q.goal.target, 0),
-                               iso_date(q.goal.by),
+                               forecast::iso_date(q.goal.by),
                                num(1 - q.p_reference, 6),
                                num(1 - q.p_planned, 6),
                                num(standard_error(q.p_planned, plan.paths), 6),
@@ -160,11 +161,11 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
     std::string halves;
     for (const auto& h : q.half_years) halves += (halves.empty() ? "" : ", ") + h;
     md += "| " + markdown_cell(halves.empty() ? "-" : halves) + " | " +
-          (q.status == PlanStatus::Met ? grouped(q.quota) : "-") + " | at most " + grouped(q.goal.target) +
-          " permit holders waiting on " + iso_date(q.goal.by) + " | " + percent(1 - q.p_reference) + " | " +
+          (q.status == forecast::PlanStatus::Met ? grouped(q.quota) : "-") + " | at most " + grouped(q.goal.target) +
+          " permit holders waiting on " + forecast::iso_date(q.goal.by) + " | " + percent(1 - q.p_reference) + " | " +
           percent(1 - q.p_planned) + " (± " + percent(standard_error(q.p_planned, plan.paths)) + ") | " +
-          markdown_cell(plan_status_name(q.status)) + " | " + markdown_cell(no_housing_price) + " |\n\n";
-    if (q.status == PlanStatus::Unreachable)
+          markdown_cell(forecast::plan_status_name(q.status)) + " | " + markdown_cell(no_housing_price) + " |\n\n";
+    if (q.status == forecast::PlanStatus::Unreachable)
       md += "No quota up to " + grouped(q.largest_searched) +
             " a half-year meets the target; the configuration's quotas are kept.\n\n";
   }
@@ -178,15 +179,15 @@ PlanTables plan_tables(const Plan& plan, const Config& base) {
       "added places | with the plan (± MC se) | person-weeks without a place: without / with | cost of the added "
       "places | avoided, at the emergency rate | avoided, at the shortfall rate | note |\n"
       "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-  for (const CapacityPeriodPlan& p : plan.capacity) {
+  for (const forecast::CapacityPeriodPlan& p : plan.capacity) {
     md += "| " + markdown_cell(p.period.label) + (p.period.partial ? "*" : "") + " | " +
           markdown_cell(plan_status_name(p.status)) + " | " +
-          (p.added > 0 ? iso_date(monday_of(start, p.order_week)) : "-") + " | " +
-          (p.added > 0 ? iso_date(monday_of(start, p.effective_week)) : "-") + " | " + (p.added > 0 ? "+" : "") +
-          grouped(static_cast<double>(p.added)) + " | " + grouped(static_cast<double>(p.total_added)) + " | " +
-          percent(p.p_reference) + " | " + percent(p.p_planned) + " (± " +
-          percent(standard_error(p.p_planned, plan.paths)) + ") | " + grouped(p.shortfall_person_weeks_reference) +
-          " / " + grouped(p.shortfall_person_weeks_planned) + " | " +
+          (p.added > 0 ? forecast::iso_date(forecast::monday_of(start, p.order_week)) : "-") + " | " +
+          (p.added > 0 ? forecast::iso_date(forecast::monday_of(start, p.effective_week)) : "-") + " | " +
+          (p.added > 0 ? "+" : "") + grouped(static_cast<double>(p.added)) + " | " +
+          grouped(static_cast<double>(p.total_added)) + " | " + percent(p.p_reference) + " | " + percent(p.p_planned) +
+          " (± " + percent(standard_error(p.p_planned, plan.paths)) + ") | " +
+          grouped(p.shortfall_person_weeks_reference) + " / " + grouped(p.shortfall_person_weeks_planned) + " | " +
           (regular.given ? millions(p.cost_added_places) : "-") + " | " +
           (emergency.given ? millions(p.avoided_at_emergency_rate) : "-") + " | " +
           (shortfall.given ? millions(p.avoided_at_shortfall_rate) : "-") + " | " +

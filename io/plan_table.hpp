@@ -18,6 +18,6 @@ struct PlanTables {
   std::string md;
 };
 
-PlanTables plan_tables(const Plan& plan, const Config& base);
+PlanTables plan_tables(const forecast::Plan& plan, const forecast::Config& base);
 
 }  // namespace chainsim::io

@@ -16,8 +16,8 @@
 namespace chainsim::io {
 namespace {
 
-using M = PeriodMetric;
-constexpr std::size_t QS = kSummaryQuantiles.size();  // 5 %, 50 %, 95 %
+using M = forecast::PeriodMetric;
+constexpr std::size_t QS = forecast::kSummaryQuantiles.size();  // 5 %, 50 %, 95 %
 
 // Counts and euros get 2 decimals (quantiles interpolate between paths),
 // probabilities 6.
@@ -45,23 +45,25 @@ std::string persons(double v) {
 
 std::string signed_persons(double v) { return (v > 0.5 ? "+" : "") + persons(v); }
 
-const char* kind_name(PeriodKind k) {
-  return k == PeriodKind::Quarter ? "quarter" : k == PeriodKind::HalfYear ? "half-year" : "year";
+const char* kind_name(forecast::PeriodKind k) {
+  return k == forecast::PeriodKind::Quarter ? "quarter" : k == forecast::PeriodKind::HalfYear ? "half-year" : "year";
 }
 
-double q(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
+double q(const forecast::PeriodStats& ps, M m, std::size_t k, std::size_t which) {
   return ps.metric_quantiles[static_cast<std::size_t>(m)][k * QS + which];
 }
-double mean(const PeriodStats& ps, M m, std::size_t k) { return ps.metric_mean[static_cast<std::size_t>(m)][k]; }
+double mean(const forecast::PeriodStats& ps, M m, std::size_t k) {
+  return ps.metric_mean[static_cast<std::size_t>(m)][k];
+}
 // Monte Carlo error (forecast/mc_error.hpp): the 95 % interval of a quantile,
 // the standard error of a mean.
-double q_low(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
+double q_low(const forecast::PeriodStats& ps, M m, std::size_t k, std::size_t which) {
   return ps.metric_quantile_mc_low[static_cast<std::size_t>(m)][k * QS + which];
 }
-double q_high(const PeriodStats& ps, M m, std::size_t k, std::size_t which) {
+double q_high(const forecast::PeriodStats& ps, M m, std::size_t k, std::size_t which) {
   return ps.metric_quantile_mc_high[static_cast<std::size_t>(m)][k * QS + which];
 }
-double mean_se(const PeriodStats& ps, M m, std::size_t k) {
+double mean_se(const forecast::PeriodStats& ps, M m, std::size_t k) {
   return ps.metric_mean_mcse[static_cast<std::size_t>(m)][k];
 }
 
@@ -83,8 +85,9 @@ constexpr M kCompared[] = {M::OccupancyEnd,         M::PeakOccupancy, M::PermitH
 
 }  // namespace
 
-PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std::vector<ScenarioSummary>& scenarios,
-                               const std::vector<ScenarioComparison>& comparisons,
+PlanningTables planning_tables(const std::vector<forecast::PeriodInfo>& periods,
+                               const std::vector<forecast::ScenarioSummary>& scenarios,
+                               const std::vector<forecast::ScenarioComparison>& comparisons,
                                const std::vector<double>& risk_levels) {
   PlanningTables out;
   const std::size_t A = risk_levels.size();
@@ -141,12 +144,15 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
   interval_heads(qcols_c);
   append_csv_row(c, head);
   for (std::size_t k = 0; k < periods.size(); ++k) {
-    const PeriodInfo& p = periods[k];
-    for (const ScenarioSummary& s : scenarios) {
-      const PeriodStats& ps = s.periods;
-      std::vector<std::string> row = {
-          p.label, kind_name(p.kind), iso_date(p.start), iso_date(p.end - std::chrono::days{1}), p.partial ? "1" : "0",
-          s.name};
+    const forecast::PeriodInfo& p = periods[k];
+    for (const forecast::ScenarioSummary& s : scenarios) {
+      const forecast::PeriodStats& ps = s.periods;
+      std::vector<std::string> row = {p.label,
+                                      kind_name(p.kind),
+                                      forecast::iso_date(p.start),
+                                      forecast::iso_date(p.end - std::chrono::days{1}),
+                                      p.partial ? "1" : "0",
+                                      s.name};
       for (double v : {q(ps, M::OccupancyEnd, k, 1), q(ps, M::OccupancyEnd, k, 0), q(ps, M::OccupancyEnd, k, 2),
                        q(ps, M::PeakOccupancy, k, 1), mean(ps, M::CapacityEnd, k)})
         row.push_back(num(v));
@@ -194,9 +200,9 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
   for (std::size_t a = 0; a < A; ++a) md += "---|";
   md += "---|---|---|---|---|---|---|\n";
   for (std::size_t k = 0; k < periods.size(); ++k) {
-    const PeriodInfo& p = periods[k];
-    for (const ScenarioSummary& s : scenarios) {
-      const PeriodStats& ps = s.periods;
+    const forecast::PeriodInfo& p = periods[k];
+    for (const forecast::ScenarioSummary& s : scenarios) {
+      const forecast::PeriodStats& ps = s.periods;
       md += "| " + p.label + (p.partial ? "*" : "") + " | " + markdown_cell(s.name) + " | " +
             persons(q(ps, M::OccupancyEnd, k, 1)) + " [" + persons(q(ps, M::OccupancyEnd, k, 0)) + " – " +
             persons(q(ps, M::OccupancyEnd, k, 2)) + "] | " + persons(q(ps, M::PlacesOccupiedEnd, k, 1)) + " [" +
@@ -235,7 +241,7 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
   std::string& cc = out.comparison_csv;
   std::vector<std::string> chead = {"period", "period_kind", "period_start", "partial", "scenario", "baseline"};
   for (M m : kCompared) {
-    const std::string n = kPeriodMetricNames[static_cast<std::size_t>(m)];
+    const std::string n = forecast::kPeriodMetricNames[static_cast<std::size_t>(m)];
     for (const char* stat : {"_diff_mean", "_diff_p05", "_diff_p95"}) chead.push_back(n + stat);
   }
   for (const char* h :
@@ -249,11 +255,11 @@ PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std
        "|---|---|---|---|---|---|---|---|---|\n";
   const std::string base = scenarios.empty() ? "baseline" : scenarios.front().name;
   for (std::size_t k = 0; k < periods.size(); ++k) {
-    const PeriodInfo& p = periods[k];
+    const forecast::PeriodInfo& p = periods[k];
     const double base_capacity = scenarios.empty() ? std::nan("") : mean(scenarios.front().periods, M::CapacityEnd, k);
-    for (const ScenarioComparison& d : comparisons) {
-      std::vector<std::string> row = {p.label, kind_name(p.kind), iso_date(p.start), p.partial ? "1" : "0", d.name,
-                                      base};
+    for (const forecast::ScenarioComparison& d : comparisons) {
+      std::vector<std::string> row = {
+          p.label, kind_name(p.kind), forecast::iso_date(p.start), p.partial ? "1" : "0", d.name, base};
       for (M m : kCompared) {
         const auto i = static_cast<std::size_t>(m);
         for (double v : {d.mean[i][k], d.low[i][k], d.high[i][k]}) row.push_back(num(v));

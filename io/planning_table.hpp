@@ -27,8 +27,9 @@ struct PlanningTables {
   std::string comparison_md;
 };
 
-PlanningTables planning_tables(const std::vector<PeriodInfo>& periods, const std::vector<ScenarioSummary>& scenarios,
-                               const std::vector<ScenarioComparison>& comparisons,
+PlanningTables planning_tables(const std::vector<forecast::PeriodInfo>& periods,
+                               const std::vector<forecast::ScenarioSummary>& scenarios,
+                               const std::vector<forecast::ScenarioComparison>& comparisons,
                                const std::vector<double>& risk_levels);
 
 // Writes `text` to `path` atomically (temporary file in the same directory, fsync, rename).

@@ -33,8 +33,8 @@ std::string md_cell(const std::string& s) {
   return out;
 }
 
-const char* kind_name(PeriodKind k) {
-  return k == PeriodKind::Quarter ? "quarter" : k == PeriodKind::HalfYear ? "half-year" : "year";
+const char* kind_name(forecast::PeriodKind k) {
+  return k == forecast::PeriodKind::Quarter ? "quarter" : k == forecast::PeriodKind::HalfYear ? "half-year" : "year";
 }
 
 std::optional<std::size_t> quantile_index(const std::vector<double>& quantiles, double p) {
@@ -45,8 +45,8 @@ std::optional<std::size_t> quantile_index(const std::vector<double>& quantiles, 
 
 }  // namespace
 
-RegionalPlanningTables regional_planning_tables(const std::vector<PeriodInfo>& periods,
-                                                const std::vector<ScenarioSummary>& scenarios,
+RegionalPlanningTables regional_planning_tables(const std::vector<forecast::PeriodInfo>& periods,
+                                                const std::vector<forecast::ScenarioSummary>& scenarios,
                                                 const std::vector<std::string>& region_codes,
                                                 const std::vector<std::string>& region_names,
                                                 const std::vector<double>& quantiles) {
@@ -66,24 +66,24 @@ RegionalPlanningTables regional_planning_tables(const std::vector<PeriodInfo>& p
   std::string& md = out.md;
   md = "| period | scenario | region | permit holders waiting at end: median [90 % interval] | mean | "
        "housed in the period (mean) |\n|---|---|---|---|---|---|\n";
-  for (const PeriodInfo& p : periods) {
+  for (const forecast::PeriodInfo& p : periods) {
     if (p.end_week <= p.first_week) continue;
     const auto last = static_cast<std::size_t>(p.end_week - 1);
-    for (const ScenarioSummary& s : scenarios) {
+    for (const forecast::ScenarioSummary& s : scenarios) {
       if (s.regional.size() <= std::max(ph, housed))
         throw std::invalid_argument("regional planning table: scenario " + s.name + " has no regional statistics");
-      const WeeklyStats& w = s.regional[ph];
-      const WeeklyStats& h = s.regional[housed];
+      const forecast::WeeklyStats& w = s.regional[ph];
+      const forecast::WeeklyStats& h = s.regional[housed];
       for (std::size_t r = 0; r < R; ++r) {
         const std::size_t cell = last * R + r;
         auto quant = [&](std::optional<std::size_t> qi) { return qi ? w.quantiles.at(cell * Q + *qi) : kNaN; };
         double housed_total = 0.0;
         for (int t = p.first_week; t < p.end_week; ++t) housed_total += h.mean.at(static_cast<std::size_t>(t) * R + r);
         const double mid = quant(q50), lo = quant(q05), hi = quant(q95), mean = w.mean.at(cell);
-        c += csv_field(p.label) + "," + kind_name(p.kind) + "," + iso_date(p.start) + "," +
-             iso_date(p.end - std::chrono::days{1}) + "," + (p.partial ? "1" : "0") + "," + csv_field(s.name) + "," +
-             csv_field(region_codes[r]) + "," + csv_field(region_names[r]) + "," + num(mid) + "," + num(lo) + "," +
-             num(hi) + "," + num(mean) + "," + num(housed_total) + "\n";
+        c += csv_field(p.label) + "," + kind_name(p.kind) + "," + forecast::iso_date(p.start) + "," +
+             forecast::iso_date(p.end - std::chrono::days{1}) + "," + (p.partial ? "1" : "0") + "," +
+             csv_field(s.name) + "," + csv_field(region_codes[r]) + "," + csv_field(region_names[r]) + "," + num(mid) +
+             "," + num(lo) + "," + num(hi) + "," + num(mean) + "," + num(housed_total) + "\n";
         md += "| " + p.label + (p.partial ? "*" : "") + " | " + md_cell(s.name) + " | " + md_cell(region_names[r]) +
               " (" + md_cell(region_codes[r]) + ") | " + persons(mid) + " [" + persons(lo) + " – " + persons(hi) +
               "] | " + persons(mean) + " | " + persons(housed_total) + " |\n";
@@ -97,8 +97,8 @@ RegionalPlanningTables regional_planning_tables(const std::vector<PeriodInfo>& p
   return out;
 }
 
-void write_regional_planning_tables(const std::string& stem, const std::vector<PeriodInfo>& periods,
-                                    const std::vector<ScenarioSummary>& scenarios,
+void write_regional_planning_tables(const std::string& stem, const std::vector<forecast::PeriodInfo>& periods,
+                                    const std::vector<forecast::ScenarioSummary>& scenarios,
                                     const std::vector<std::string>& region_codes,
                                     const std::vector<std::string>& region_names,
                                     const std::vector<double>& quantiles) {

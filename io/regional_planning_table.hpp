@@ -23,16 +23,16 @@ struct RegionalPlanningTables {
   std::string md;
 };
 
-RegionalPlanningTables regional_planning_tables(const std::vector<PeriodInfo>& periods,
-                                                const std::vector<ScenarioSummary>& scenarios,
+RegionalPlanningTables regional_planning_tables(const std::vector<forecast::PeriodInfo>& periods,
+                                                const std::vector<forecast::ScenarioSummary>& scenarios,
                                                 const std::vector<std::string>& region_codes,
                                                 const std::vector<std::string>& region_names,
                                                 const std::vector<double>& quantiles);
 
 // Computes the tables and writes <stem>.regional.csv and <stem>.regional.md
 // atomically (the call the run makes after the national tables).
-void write_regional_planning_tables(const std::string& stem, const std::vector<PeriodInfo>& periods,
-                                    const std::vector<ScenarioSummary>& scenarios,
+void write_regional_planning_tables(const std::string& stem, const std::vector<forecast::PeriodInfo>& periods,
+                                    const std::vector<forecast::ScenarioSummary>& scenarios,
                                     const std::vector<std::string>& region_codes,
                                     const std::vector<std::string>& region_names, const std::vector<double>& quantiles);
 

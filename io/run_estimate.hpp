@@ -39,7 +39,7 @@ double state_bytes(double paths, double path_state_bytes, std::size_t periods, d
                    bool checkpoints_inside_scenarios);
 
 // The estimate from the plan alone (per-path series and path state: upper bounds).
-RunEstimate estimate_run(const RunPlan& plan, std::size_t configuration_bytes);
+RunEstimate estimate_run(const forecast::RunPlan& plan, std::size_t configuration_bytes);
 
 // The pilot: what only running the model can tell. How well the per-path
 // series compress depends on their values (a capacity that never changes
@@ -55,9 +55,9 @@ struct Pilot {
   double per_path_bytes = 0;    // the run's per-path series in the file
   double path_state_bytes = 0;  // one path's state in the state file
 };
-Pilot run_pilot(const RunPlan& plan, const Parallelism& parallelism);
+Pilot run_pilot(const forecast::RunPlan& plan, const forecast::Parallelism& parallelism);
 
 // The estimate refined by the pilot.
-void refine_estimate(RunEstimate& estimate, const RunPlan& plan, const Pilot& pilot);
+void refine_estimate(RunEstimate& estimate, const forecast::RunPlan& plan, const Pilot& pilot);
 
 }  // namespace chainsim::io

@@ -26,8 +26,8 @@ std::vector<fs::path> run_outputs(const fs::path& out) {
           stem + ".regional.md"};
 }
 
-OutputLayout output_layout(const RunPlan& plan, const ScenarioSet& set, const fs::path& output) {
-  const Config& base = plan.base;
+OutputLayout output_layout(const forecast::RunPlan& plan, const forecast::ScenarioSet& set, const fs::path& output) {
+  const forecast::Config& base = plan.base;
   OutputLayout layout;
   layout.path = output;
   layout.start = base.run.start;
@@ -47,21 +47,21 @@ OutputLayout output_layout(const RunPlan& plan, const ScenarioSet& set, const fs
   return layout;
 }
 
-std::uint64_t window_file_bytes(const RunPlan& plan, int weeks) {
+std::uint64_t window_file_bytes(const forecast::RunPlan& plan, int weeks) {
   std::uint64_t bytes = 0;
   for (const auto& name : plan.base.output.ensemble)
-    bytes +=
-        per_path_element_bytes(name) * static_cast<std::uint64_t>(plan.paths()) * static_cast<std::uint64_t>(weeks);
+    bytes += forecast::per_path_element_bytes(name) * static_cast<std::uint64_t>(plan.paths()) *
+             static_cast<std::uint64_t>(weeks);
   return bytes;
 }
 
-bool assemble_output(const OutputLayout& layout, const RunPlan& plan, const RunProgress& progress,
-                     const CheckpointStore& store, const Parallelism& parallelism, bool (*stop)() noexcept,
+bool assemble_output(const OutputLayout& layout, const forecast::RunPlan& plan, const forecast::RunProgress& progress,
+                     const CheckpointStore& store, const forecast::Parallelism& parallelism, bool (*stop)() noexcept,
                      const std::function<void(OutputFile&)>& before_commit) {
   OutputFile file(layout);
   PerPathSeries series;
   series.names = layout.ensemble;
-  for (const auto& name : layout.ensemble) series.element_bytes.push_back(per_path_element_bytes(name));
+  for (const auto& name : layout.ensemble) series.element_bytes.push_back(forecast::per_path_element_bytes(name));
   series.paths = static_cast<std::size_t>(plan.paths());
   series.weeks = plan.weeks();
   series.window = plan.window;
@@ -77,7 +77,7 @@ bool assemble_output(const OutputLayout& layout, const RunPlan& plan, const RunP
   return true;
 }
 
-void write_tables(const OutputLayout& layout, const RunProgress& progress) {
+void write_tables(const OutputLayout& layout, const forecast::RunProgress& progress) {
   const PlanningTables tables =
       planning_tables(layout.periods, progress.done, progress.comparisons, layout.risk_levels);
   const std::string stem = table_stem(layout.path);

@@ -24,11 +24,12 @@ std::string table_stem(const std::filesystem::path& output);
 std::vector<std::filesystem::path> run_outputs(const std::filesystem::path& output);
 
 // The output file's layout for the plan; provenance from the scenario set.
-OutputLayout output_layout(const RunPlan& plan, const ScenarioSet& set, const std::filesystem::path& output);
+OutputLayout output_layout(const forecast::RunPlan& plan, const forecast::ScenarioSet& set,
+                           const std::filesystem::path& output);
 
 // Bytes of one window file of the plan (every per-path variable, every path,
 // `weeks` weeks), as CheckpointStore::open_window expects them.
-std::uint64_t window_file_bytes(const RunPlan& plan, int weeks);
+std::uint64_t window_file_bytes(const forecast::RunPlan& plan, int weeks);
 
 // Writes the output file: every scenario's summary, its comparison with the
 // baseline and its per-path series gathered from the window files (a chunk of
@@ -37,12 +38,12 @@ std::uint64_t window_file_bytes(const RunPlan& plan, int weeks);
 // (checked between scenarios and between blocks of chunks).
 // `before_commit`, if given, may add a section of another command's own (the
 // plan of `chainsim plan`) once every scenario is in the file.
-bool assemble_output(const OutputLayout& layout, const RunPlan& plan, const RunProgress& progress,
-                     const CheckpointStore& store, const Parallelism& parallelism, bool (*stop)() noexcept,
+bool assemble_output(const OutputLayout& layout, const forecast::RunPlan& plan, const forecast::RunProgress& progress,
+                     const CheckpointStore& store, const forecast::Parallelism& parallelism, bool (*stop)() noexcept,
                      const std::function<void(OutputFile&)>& before_commit = {});
 
 // The planning table, the scenario comparison and the regional planning table
 // (CSV and Markdown) beside the output, each written atomically.
-void write_tables(const OutputLayout& layout, const RunProgress& progress);
+void write_tables(const OutputLayout& layout, const forecast::RunProgress& progress);
 
 }  // namespace chainsim::io

@@ -27,7 +27,7 @@ std::string render(const toml::node& n) {
   if (const auto* b = n.as_boolean()) return b->get() ? "true" : "false";
   if (const auto* d = n.as_date()) {
     const toml::date v = d->get();
-    return detail::format_date(Date{std::chrono::year{v.year} / v.month / v.day});
+    return detail::format_date(forecast::Date{std::chrono::year{v.year} / v.month / v.day});
   }
   if (const auto* a = n.as_array()) {
     std::string out = "[";
@@ -82,7 +82,7 @@ void flatten(const toml::node& n, const std::string& key, Flat& out) {
   out[key] = {render(n), false};
 }
 
-Flat flat(Config c) {
+Flat flat(forecast::Config c) {
   // Scenarios share [run] and [output]; and --out may name a file in bytes
   // that are not UTF-8, which the TOML text could not hold.
   c.run.name.clear();
@@ -106,7 +106,7 @@ std::string ValueChange::text() const {
   return key + ": " + baseline + " → " + scenario;
 }
 
-std::vector<ValueChange> scenario_changes(const Config& base, const Config& scenario) {
+std::vector<ValueChange> scenario_changes(const forecast::Config& base, const forecast::Config& scenario) {
   const Flat b = flat(base), s = flat(scenario);
   std::vector<ValueChange> out;
   const auto visit = [&](const std::string& key) {
@@ -130,7 +130,7 @@ std::vector<ValueChange> scenario_changes(const Config& base, const Config& scen
   return out;
 }
 
-std::vector<std::string> scenario_change_report(const ScenarioSet& set) {
+std::vector<std::string> scenario_change_report(const forecast::ScenarioSet& set) {
   std::vector<std::string> lines;
   if (set.scenarios.empty()) return lines;
   for (std::size_t i = 1; i < set.scenarios.size(); ++i) {

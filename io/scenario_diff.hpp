@@ -25,9 +25,9 @@ struct ValueChange {
 };
 
 // Every resolved value in which `scenario` differs from `base`, in key order.
-std::vector<ValueChange> scenario_changes(const Config& base, const Config& scenario);
+std::vector<ValueChange> scenario_changes(const forecast::Config& base, const forecast::Config& scenario);
 
 // Per scenario of the set, a heading and its changes, one per line, for validate and run.
-std::vector<std::string> scenario_change_report(const ScenarioSet& set);
+std::vector<std::string> scenario_change_report(const forecast::ScenarioSet& set);
 
 }  // namespace chainsim::io

@@ -24,22 +24,22 @@ std::string fixed(double v, int decimals) {
   return std::string(buf) == "-0.00" ? "0.00" : buf;
 }
 
-std::string cell(const IndexEstimate& e) {
+std::string cell(const forecast::IndexEstimate& e) {
   if (!std::isfinite(e.estimate)) return "-";
   return fixed(e.estimate, 2) + " [" + fixed(e.low, 2) + ", " + fixed(e.high, 2) + "]";
 }
 
 std::string percent(double v) { return std::isfinite(v) ? fixed(100 * v, 0) + " %" : "-"; }
 
-const char* kind_name(InputKind k) { return k == InputKind::Parameter ? "parameter" : "process"; }
+const char* kind_name(forecast::InputKind k) { return k == forecast::InputKind::Parameter ? "parameter" : "process"; }
 
-std::string level_label(const BootstrapOptions& b) { return fixed(100 * b.level, 0) + " %"; }
+std::string level_label(const forecast::BootstrapOptions& b) { return fixed(100 * b.level, 0) + " %"; }
 
 // The groups ordered by their total index for `o` at the last horizon (NaN last).
-std::vector<std::size_t> by_influence(const SensitivityResult& r, SensitivityOutput o) {
+std::vector<std::size_t> by_influence(const forecast::SensitivityResult& r, forecast::SensitivityOutput o) {
   std::vector<std::size_t> order(r.groups.size());
   std::iota(order.begin(), order.end(), 0);
-  const SobolIndices& s = r.at(o, r.horizons.size() - 1);
+  const forecast::SobolIndices& s = r.at(o, r.horizons.size() - 1);
   const auto key = [&](std::size_t i) { return std::isfinite(s.total[i].estimate) ? s.total[i].estimate : -1.0; };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
   return order;
@@ -47,22 +47,22 @@ std::vector<std::size_t> by_influence(const SensitivityResult& r, SensitivityOut
 
 }  // namespace
 
-SensitivityFiles sensitivity_files(const SensitivityResult& r, const SensitivityRunInfo& info) {
+SensitivityFiles sensitivity_files(const forecast::SensitivityResult& r, const SensitivityRunInfo& info) {
   SensitivityFiles f;
   const std::size_t H = r.horizons.size();
 
   // ---- indices, CSV ----
   append_csv_row(f.indices_csv, {"output", "horizon", "horizon_end", "first_week", "last_week", "group", "kind",
                                  "first_order", "first_order_lo", "first_order_hi", "total", "total_lo", "total_hi"});
-  for (std::size_t o = 0; o < kNumSensitivityOutputs; ++o) {
-    const auto out = static_cast<SensitivityOutput>(o);
+  for (std::size_t o = 0; o < forecast::kNumSensitivityOutputs; ++o) {
+    const auto out = static_cast<forecast::SensitivityOutput>(o);
     for (std::size_t h = 0; h < H; ++h) {
-      const SensitivityHorizon& hz = r.horizons[h];
-      const SobolIndices& s = r.at(out, h);
+      const forecast::SensitivityHorizon& hz = r.horizons[h];
+      const forecast::SobolIndices& s = r.at(out, h);
       for (std::size_t i = 0; i < r.groups.size(); ++i) {
-        const IndexEstimate& a = s.first[i];
-        const IndexEstimate& t = s.total[i];
-        append_csv_row(f.indices_csv, {kSensitivityOutputNames[o], hz.label, iso_date(hz.date),
+        const forecast::IndexEstimate& a = s.first[i];
+        const forecast::IndexEstimate& t = s.total[i];
+        append_csv_row(f.indices_csv, {forecast::kSensitivityOutputNames[o], hz.label, forecast::iso_date(hz.date),
                                        std::to_string(hz.first_week), std::to_string(hz.last_week), r.groups[i].name,
                                        kind_name(r.groups[i].kind), csv_num(a.estimate), csv_num(a.low),
                                        csv_num(a.high), csv_num(t.estimate), csv_num(t.low), csv_num(t.high)});
@@ -73,16 +73,16 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
   // ---- variance split, CSV ----
   append_csv_row(f.split_csv, {"output", "horizon", "horizon_end", "mean", "sd", "parameters", "parameters_lo",
                                "parameters_hi", "interaction", "process", "process_lo", "process_hi"});
-  for (std::size_t o = 0; o < kNumSensitivityOutputs; ++o) {
-    const auto out = static_cast<SensitivityOutput>(o);
+  for (std::size_t o = 0; o < forecast::kNumSensitivityOutputs; ++o) {
+    const auto out = static_cast<forecast::SensitivityOutput>(o);
     for (std::size_t h = 0; h < H; ++h) {
-      const SobolIndices& s = r.at(out, h);
-      const VarianceSplit v = variance_split(r, out, h);
+      const forecast::SobolIndices& s = r.at(out, h);
+      const forecast::VarianceSplit v = variance_split(r, out, h);
       append_csv_row(f.split_csv,
-                     {kSensitivityOutputNames[o], r.horizons[h].label, iso_date(r.horizons[h].date), csv_num(s.mean, 4),
-                      csv_num(std::sqrt(s.variance), 4), csv_num(v.parameters.estimate), csv_num(v.parameters.low),
-                      csv_num(v.parameters.high), csv_num(v.interaction.estimate), csv_num(v.process.estimate),
-                      csv_num(v.process.low), csv_num(v.process.high)});
+                     {forecast::kSensitivityOutputNames[o], r.horizons[h].label, forecast::iso_date(r.horizons[h].date),
+                      csv_num(s.mean, 4), csv_num(std::sqrt(s.variance), 4), csv_num(v.parameters.estimate),
+                      csv_num(v.parameters.low), csv_num(v.parameters.high), csv_num(v.interaction.estimate),
+                      csv_num(v.process.estimate), csv_num(v.process.low), csv_num(v.process.high)});
     }
   }
 
@@ -104,14 +104,14 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
   md += "## Where the spread comes from\n\n";
   md += "| output | horizon | mean | sd | parameter uncertainty [" + level + "] | interaction | process noise [" +
         level + "] |\n|---|---|---|---|---|---|---|\n";
-  for (std::size_t o = 0; o < kNumSensitivityOutputs; ++o) {
-    const auto out = static_cast<SensitivityOutput>(o);
+  for (std::size_t o = 0; o < forecast::kNumSensitivityOutputs; ++o) {
+    const auto out = static_cast<forecast::SensitivityOutput>(o);
     for (std::size_t h = 0; h < H; ++h) {
-      const SobolIndices& s = r.at(out, h);
-      const VarianceSplit v = variance_split(r, out, h);
-      const bool shortfall = out == SensitivityOutput::Shortfall;
-      md += std::string("| ") + kSensitivityOutputNames[o] + " | " + markdown_cell(r.horizons[h].label) + " | " +
-            (shortfall ? percent(s.mean) : fixed(s.mean, 0)) + " | " +
+      const forecast::SobolIndices& s = r.at(out, h);
+      const forecast::VarianceSplit v = variance_split(r, out, h);
+      const bool shortfall = out == forecast::SensitivityOutput::Shortfall;
+      md += std::string("| ") + forecast::kSensitivityOutputNames[o] + " | " + markdown_cell(r.horizons[h].label) +
+            " | " + (shortfall ? percent(s.mean) : fixed(s.mean, 0)) + " | " +
             (shortfall ? fixed(std::sqrt(s.variance), 2) : fixed(std::sqrt(s.variance), 0)) + " | " +
             cell(v.parameters) + " | " + fixed(v.interaction.estimate, 2) + " | " + cell(v.process) + " |\n";
     }
@@ -122,10 +122,11 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
       "weekly draws vary (1 − the priors' total index). Interaction: the rest. The shortfall's mean is "
       "P(shortfall).\n";
 
-  for (std::size_t o = 0; o < kNumSensitivityOutputs; ++o) {
-    const auto out = static_cast<SensitivityOutput>(o);
-    md += "\n## " + std::string(kSensitivityOutputNames[o]) + "\n\n" + sensitivity_output_description(out) +
-          ". First-order and total index [" + level + "], the inputs by their total index at the last horizon.\n\n";
+  for (std::size_t o = 0; o < forecast::kNumSensitivityOutputs; ++o) {
+    const auto out = static_cast<forecast::SensitivityOutput>(o);
+    md += "\n## " + std::string(forecast::kSensitivityOutputNames[o]) + "\n\n" +
+          forecast::sensitivity_output_description(out) + ". First-order and total index [" + level +
+          "], the inputs by their total index at the last horizon.\n\n";
     md += "| input | kind |";
     std::string rule = "|---|---|";
     for (const auto& hz : r.horizons) {
@@ -136,7 +137,7 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
     for (std::size_t i : by_influence(r, out)) {
       md += "| " + markdown_cell(r.groups[i].name) + " | " + kind_name(r.groups[i].kind) + " |";
       for (std::size_t h = 0; h < H; ++h) {
-        const SobolIndices& s = r.at(out, h);
+        const forecast::SobolIndices& s = r.at(out, h);
         md += " " + cell(s.first[i]) + " | " + cell(s.total[i]) + " |";
       }
       md += "\n";
@@ -154,20 +155,20 @@ SensitivityFiles sensitivity_files(const SensitivityResult& r, const Sensitivity
   md += "\nHorizons: ";
   for (std::size_t h = 0; h < H; ++h) {
     const auto& hz = r.horizons[h];
-    md += (h ? "; " : "") + markdown_cell(hz.label) + " ends " + iso_date(hz.date) + " (weeks " +
+    md += (h ? "; " : "") + markdown_cell(hz.label) + " ends " + forecast::iso_date(hz.date) + " (weeks " +
           std::to_string(hz.first_week) + "–" + std::to_string(hz.last_week) + " for the peak and the shortfall)";
   }
   md += ". A dash: the output does not vary (e.g. a shortfall on every path or on none), so it has no indices.\n";
 
   // ---- tornado chart: outputs by row, horizons by column ----
   std::vector<TornadoPanel> panels;
-  for (std::size_t o = 0; o < kNumSensitivityOutputs; ++o) {
-    const auto out = static_cast<SensitivityOutput>(o);
+  for (std::size_t o = 0; o < forecast::kNumSensitivityOutputs; ++o) {
+    const auto out = static_cast<forecast::SensitivityOutput>(o);
     for (std::size_t h = 0; h < H; ++h) {
-      const SobolIndices& s = r.at(out, h);
-      const VarianceSplit v = variance_split(r, out, h);
+      const forecast::SobolIndices& s = r.at(out, h);
+      const forecast::VarianceSplit v = variance_split(r, out, h);
       TornadoPanel p;
-      p.title = std::string(kSensitivityOutputNames[o]) + ", " + r.horizons[h].label;
+      p.title = std::string(forecast::kSensitivityOutputNames[o]) + ", " + r.horizons[h].label;
       p.subtitle = std::isfinite(s.variance) && s.variance > 0.0
                        ? "parameters " + percent(v.parameters.estimate) + ", process noise " +
                              percent(v.process.estimate) + ", interaction " + percent(v.interaction.estimate)

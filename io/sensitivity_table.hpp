@@ -19,7 +19,7 @@ struct SensitivityRunInfo {
   std::string scenario;
   std::string source;  // the configuration file, or "<embedded seed>"
   std::uint64_t seed = 0;
-  BootstrapOptions bootstrap;
+  forecast::BootstrapOptions bootstrap;
 };
 
 struct SensitivityFiles {
@@ -29,6 +29,6 @@ struct SensitivityFiles {
   std::string tornado_svg;
 };
 
-SensitivityFiles sensitivity_files(const SensitivityResult& result, const SensitivityRunInfo& info);
+SensitivityFiles sensitivity_files(const forecast::SensitivityResult& result, const SensitivityRunInfo& info);
 
 }  // namespace chainsim::io

@@ -27,12 +27,12 @@ std::string pad(const std::string& s, std::size_t width) {
 
 }  // namespace
 
-void print_summary(std::ostream& out, const std::vector<ScenarioSummary>& scenarios,
-                   const std::vector<PeriodInfo>& periods, const std::vector<double>& risk_levels) {
+void print_summary(std::ostream& out, const std::vector<forecast::ScenarioSummary>& scenarios,
+                   const std::vector<forecast::PeriodInfo>& periods, const std::vector<double>& risk_levels) {
   // Year rows only; fall back to every period when no yearly periods were asked for.
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < periods.size(); ++i)
-    if (periods[i].kind == PeriodKind::Year) rows.push_back(i);
+    if (periods[i].kind == forecast::PeriodKind::Year) rows.push_back(i);
   if (rows.empty())
     for (std::size_t i = 0; i < periods.size(); ++i) rows.push_back(i);
   // The capacity-needed column shows the smallest configured alpha (the strictest risk).
@@ -44,17 +44,18 @@ void print_summary(std::ostream& out, const std::vector<ScenarioSummary>& scenar
           ? "need"
           : "need@" + std::to_string(static_cast<int>(std::lround(100 * (1 - risk_levels[a_col])))) + "%";
 
-  constexpr std::size_t QS = kSummaryQuantiles.size();
+  constexpr std::size_t QS = forecast::kSummaryQuantiles.size();
   for (const auto& sc : scenarios) {
     out << "\nscenario " << one_line(sc.name) << "\n";
     out << pad("period", 10) << pad("occupancy at end: median [5%, 95%]", 38) << pad("capacity", 10)
         << pad("P(short)", 10) << pad(need_label, 10) << pad("permit holders waiting [5%, 95%]", 36) << "\n";
     for (std::size_t i : rows) {
-      const PeriodInfo& p = periods[i];
+      const forecast::PeriodInfo& p = periods[i];
       const auto& ps = sc.periods;
-      const double* occ = &ps.metric_quantiles[static_cast<std::size_t>(PeriodMetric::OccupancyEnd)][i * QS];
-      const double* ph = &ps.metric_quantiles[static_cast<std::size_t>(PeriodMetric::PermitHoldersEnd)][i * QS];
-      const double capacity = ps.metric_mean[static_cast<std::size_t>(PeriodMetric::CapacityEnd)][i];
+      const double* occ = &ps.metric_quantiles[static_cast<std::size_t>(forecast::PeriodMetric::OccupancyEnd)][i * QS];
+      const double* ph =
+          &ps.metric_quantiles[static_cast<std::size_t>(forecast::PeriodMetric::PermitHoldersEnd)][i * QS];
+      const double capacity = ps.metric_mean[static_cast<std::size_t>(forecast::PeriodMetric::CapacityEnd)][i];
       char prob[16];
       std::snprintf(prob, sizeof prob, "%.1f%%", 100.0 * ps.shortfall_probability[i]);
       const std::string need =

@@ -10,7 +10,7 @@
 
 namespace chainsim::io {
 
-void print_summary(std::ostream& out, const std::vector<ScenarioSummary>& scenarios,
-                   const std::vector<PeriodInfo>& periods, const std::vector<double>& risk_levels);
+void print_summary(std::ostream& out, const std::vector<forecast::ScenarioSummary>& scenarios,
+                   const std::vector<forecast::PeriodInfo>& periods, const std::vector<double>& risk_levels);
 
 }  // namespace chainsim::io

@@ -63,7 +63,7 @@ std::string join_keys(std::span<const std::string_view> keys) {
 }
 
 // Monday of ISO week `week` of ISO year `year`, if both are valid.
-std::optional<Date> iso_week_monday(int year, int week) {
+std::optional<forecast::Date> iso_week_monday(int year, int week) {
   using namespace std::chrono;
   const sys_days jan4 = sys_days{std::chrono::year{year} / January / 4};
   const sys_days monday1 = jan4 - days{weekday{jan4}.iso_encoding() - 1};
@@ -90,14 +90,15 @@ toml::table parse_toml(std::string_view text, const std::string& source) {
       ++line;
       dots = 0;
     } else if (ch == '.' && ++dots > kMaxDotsPerLine) {
-      throw ConfigError(source, line, "", "", "more than 1000 '.' on one line: keys nested this deeply are refused");
+      throw forecast::ConfigError(source, line, "", "",
+                                  "more than 1000 '.' on one line: keys nested this deeply are refused");
     }
   }
   try {
     return toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    throw ConfigError(source, static_cast<int>(e.source().begin.line), "", "",
-                      "TOML syntax error: " + std::string(e.description()));
+    throw forecast::ConfigError(source, static_cast<int>(e.source().begin.line), "", "",
+                                "TOML syntax error: " + std::string(e.description()));
   }
 }
 
@@ -133,7 +134,7 @@ std::string format_double(double x) {
   return s;
 }
 
-std::string format_date(Date d) {
+std::string format_date(forecast::Date d) {
   const std::chrono::year_month_day ymd{d};
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
@@ -166,11 +167,11 @@ std::string render(const toml::node& n) {
 }
 
 void fail(const toml::node& n, const std::string& key, const std::string& allowed) {
-  throw ConfigError(file_of(n), line_of(n), key, render(n), allowed);
+  throw forecast::ConfigError(file_of(n), line_of(n), key, render(n), allowed);
 }
 
 void fail_missing(const toml::node& table, const std::string& key, const std::string& allowed) {
-  throw ConfigError(file_of(table), line_of(table), key, "", allowed);
+  throw forecast::ConfigError(file_of(table), line_of(table), key, "", allowed);
 }
 
 bool Range::contains(double x) const {
@@ -223,14 +224,14 @@ std::string read_string(const toml::node& n, const std::string& key) {
   fail(n, key, "a string");
 }
 
-Date read_date(const toml::node& n, const std::string& key) {
+forecast::Date read_date(const toml::node& n, const std::string& key) {
   static const std::string allowed = "a date such as 2022-07-01, or an ISO week such as \"2023-W02\" (its Monday)";
   if (const auto* d = n.as_date()) {
     const toml::date v = d->get();
     const std::chrono::year_month_day ymd{std::chrono::year{v.year}, std::chrono::month{v.month},
                                           std::chrono::day{v.day}};
     if (!ymd.ok()) fail(n, key, allowed);  // toml++ checks this too; be safe
-    return Date{ymd};
+    return forecast::Date{ymd};
   }
   if (const auto* s = n.as_string()) {
     const std::string& t = s->get();

@@ -47,7 +47,7 @@ struct View {
 std::string render(const toml::node& n);
 // A double that reads back as the same double, always as a TOML float.
 std::string format_double(double x);
-std::string format_date(Date d);
+std::string format_date(forecast::Date d);
 // A TOML basic string literal, quotes and escapes included.
 std::string quote_string(std::string_view s);
 
@@ -75,7 +75,7 @@ std::int64_t read_integer(const toml::node& n, const std::string& key, std::int6
 bool read_bool(const toml::node& n, const std::string& key);
 std::string read_string(const toml::node& n, const std::string& key);
 // A TOML local date, or an ISO week string "2023-W02" (= that week's Monday).
-Date read_date(const toml::node& n, const std::string& key);
+forecast::Date read_date(const toml::node& n, const std::string& key);
 const toml::array& read_array(const toml::node& n, const std::string& key, const std::string& of_what);
 
 // A table of the merged view being read, with its dotted key for messages.
@@ -94,7 +94,7 @@ struct Table {
   double number(std::string_view k, const Range& r) const { return read_number(need(k, r.text()), key(k), r); }
   std::int64_t integer(std::string_view k, std::int64_t lo,
                        std::int64_t hi = std::numeric_limits<std::int64_t>::max()) const;
-  Date date(std::string_view k) const { return read_date(need(k, "a date"), key(k)); }
+  forecast::Date date(std::string_view k) const { return read_date(need(k, "a date"), key(k)); }
 };
 
 }  // namespace chainsim::io::detail

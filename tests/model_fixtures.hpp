@@ -47,19 +47,19 @@ inline core::ModelSpec minimal_spec(int T) {
 // then gives the first model's results. Such a mechanism's key is optional in
 // the key table (core/model/key_table.hpp), off when absent, so a new one is covered
 // here without an edit.
-inline Config first_model(Config c) {
+inline forecast::Config first_model(forecast::Config c) {
   io::reset_optional_keys(c);
   for (auto& g : c.housing.programmes) {
-    g.delivered = Prior{1.0, 0.0};
-    g.delay_weeks = Prior{0.0, 0.0};
+    g.delivered = forecast::Prior{1.0, 0.0};
+    g.delay_weeks = forecast::Prior{0.0, 0.0};
   }
   return c;
 }
 
 // Every mechanism added after the first model switched on, with values of
 // the seed's order of magnitude (for tests of conservation and the like).
-inline Config all_mechanisms_on(Config c) {
-  c.inflow.start_deviation = Prior{0.3, 0.1};
+inline forecast::Config all_mechanisms_on(forecast::Config c) {
+  c.inflow.start_deviation = forecast::Prior{0.3, 0.1};
   c.inflow.level_walk_sd = 0.2;
   c.initial.uncertainty_sd = 0.1;
   c.initial.permit_holders_over_14_weeks = c.initial.permit_holders / 2;
@@ -72,8 +72,8 @@ inline Config all_mechanisms_on(Config c) {
   c.housing.quota_rule = {true, 1.0, 26};
   c.housing.min_wait_weeks = 8;
   for (auto& g : c.housing.programmes) {
-    g.delivered = Prior{0.6, 0.2};
-    g.delay_weeks = Prior{4.0, 2.0};
+    g.delivered = forecast::Prior{0.6, 0.2};
+    g.delay_weeks = forecast::Prior{4.0, 2.0};
   }
   return c;
 }

@@ -1,12 +1,12 @@
 #pragma once
 // Statistical references shared by the fixed-seed distribution tests: special
-// functions (regularized incomplete gamma and beta by series and continued
-// fraction), exact pmfs in long double, and the goodness-of-fit statistics
-// with their p-values or critical values. Test-only code: accuracy ~1e-13 is
-// ample for p-values; none of it is used by the product. The continued
-// fractions repeat, on purpose, what core/sampling/binomial_inversion.cpp and
-// core/model/lag_weights.cpp compute: a reference must not be the code under test.
+// functions (regularized incomplete gamma and beta, from Boost.Math), exact
+// pmfs in long double, and the goodness-of-fit statistics with their p-values
+// or critical values. Test-only code; none of it is used by the product.
 #include <gtest/gtest.h>
+
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -18,82 +18,20 @@
 namespace chainsim::testing {
 
 // ---------------------------------------------------------------------------
-// Special functions
+// Special functions: Boost.Math's regularized incomplete gamma and beta, a
+// well-kept implementation independent of the product's own continued
+// fractions (core/sampling/binomial_inversion.cpp, core/model/lag_weights.cpp),
+// so that a reference is never the code under test.
 
 // Regularized lower incomplete gamma P(a, x) and upper Q(a, x) = 1 - P(a, x).
-// Series for x < a + 1, modified Lentz continued fraction otherwise
-// (Numerical Recipes, section 6.2).
-inline double gamma_series_p(double a, double x) {
-  double sum = 1.0 / a, term = sum;
-  for (int n = 1; n < 100000; ++n) {
-    term *= x / (a + n);
-    sum += term;
-    if (std::fabs(term) < std::fabs(sum) * 1e-16) break;
-  }
-  return sum * std::exp(-x + a * std::log(x) - std::lgamma(a));
-}
-inline double gamma_cf_q(double a, double x) {
-  const double tiny = 1e-300;
-  double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
-  for (int i = 1; i < 100000; ++i) {
-    const double an = -i * (i - a);
-    b += 2.0;
-    d = an * d + b;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1.0) < 1e-16) break;
-  }
-  return std::exp(-x + a * std::log(x) - std::lgamma(a)) * h;
-}
-inline double reg_gamma_p(double a, double x) {
-  if (x <= 0.0) return 0.0;
-  return x < a + 1.0 ? gamma_series_p(a, x) : 1.0 - gamma_cf_q(a, x);
-}
-inline double reg_gamma_q(double a, double x) {
-  if (x <= 0.0) return 1.0;
-  return x < a + 1.0 ? 1.0 - gamma_series_p(a, x) : gamma_cf_q(a, x);
-}
+inline double reg_gamma_p(double a, double x) { return x <= 0.0 ? 0.0 : boost::math::gamma_p(a, x); }
+inline double reg_gamma_q(double a, double x) { return x <= 0.0 ? 1.0 : boost::math::gamma_q(a, x); }
 
-// Regularized incomplete beta I_x(a, b) (Numerical Recipes, section 6.4).
-inline double beta_cf(double a, double b, double x) {
-  const double tiny = 1e-300;
-  const double qab = a + b, qap = a + 1.0, qam = a - 1.0;
-  double c = 1.0, d = 1.0 - qab * x / qap;
-  if (std::fabs(d) < tiny) d = tiny;
-  d = 1.0 / d;
-  double h = d;
-  for (int m = 1; m < 100000; ++m) {
-    const int m2 = 2 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1.0 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1.0 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1.0 + aa * d;
-    if (std::fabs(d) < tiny) d = tiny;
-    c = 1.0 + aa / c;
-    if (std::fabs(c) < tiny) c = tiny;
-    d = 1.0 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::fabs(del - 1.0) < 1e-16) break;
-  }
-  return h;
-}
+// Regularized incomplete beta I_x(a, b).
 inline double reg_beta(double a, double b, double x) {
   if (x <= 0.0) return 0.0;
   if (x >= 1.0) return 1.0;
-  const double front =
-      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
-  if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_cf(a, b, x) / a;
-  return 1.0 - front * beta_cf(b, a, 1.0 - x) / b;
+  return boost::math::ibeta(a, b, x);
 }
 
 inline double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }

@@ -61,7 +61,7 @@ TEST(DataSeries, ParsesQuotedFieldsWithCommasQuotesAndNewlines) {
 TEST(Calibration, WeeksToMonthsApportionsDays) {
   const sys_days start{std::chrono::year{2021} / std::chrono::December / 27};  // Monday
   std::vector<double> weekly(10, 7.0);                                         // 1 a day
-  const auto m = calib::weeks_to_months(start, weekly, calib::month_index(2022, 1), 3);
+  const auto m = forecast::calib::weeks_to_months(start, weekly, forecast::calib::month_index(2022, 1), 3);
   EXPECT_DOUBLE_EQ(m[0], 31.0);
   EXPECT_DOUBLE_EQ(m[1], 28.0);
   EXPECT_TRUE(std::isnan(m[2]));  // March not fully covered by 70 days
@@ -69,8 +69,8 @@ TEST(Calibration, WeeksToMonthsApportionsDays) {
 
 TEST(Calibration, CrpsOfPointEnsembleIsAbsoluteError) {
   const std::vector<double> x{5.0};
-  EXPECT_DOUBLE_EQ(calib::crps_sorted(x, 7.0), 2.0);
-  EXPECT_NEAR(calib::normal_quantile(0.975), 1.959963984540054, 1e-12);
+  EXPECT_DOUBLE_EQ(forecast::calib::crps_sorted(x, 7.0), 2.0);
+  EXPECT_NEAR(forecast::calib::normal_quantile(0.975), 1.959963984540054, 1e-12);
 }
 
 namespace {
@@ -81,15 +81,15 @@ constexpr double alpha = 6.0, beta = 0.02, phi = 0.95, sigma = 0.05;
 constexpr std::array<double, 12> season{0.95, 0.85, 0.9, 0.85, 0.85, 0.9, 1.05, 1.1, 1.2, 1.3, 1.15, 1.0};
 const sys_days start{std::chrono::year{2000} / std::chrono::January / 3};  // Monday
 const sys_days origin{std::chrono::year{2020} / std::chrono::January / 1};
-const int m0 = calib::month_index(2000, 1);
+const int m0 = forecast::calib::month_index(2000, 1);
 
 std::vector<double> simulated_monthly_series(double trend = beta) {
-  Config c = io::load_seed().scenarios[0];
+  forecast::Config c = io::load_seed().scenarios[0];
   const int weeks = static_cast<int>((origin - start).count() / 7) + 1;
   c.run.start = start;
   c.run.weeks = weeks;
   c.run.paths = 1;
-  c.run.regions = RegionMode::National;
+  c.run.regions = forecast::RegionMode::National;
   c.inflow.level = {alpha, 0.0};
   c.inflow.trend_per_year = {trend, 0.0};
   c.inflow.start_deviation = {};  // x starts at 0, as the fit assumes of the first month
@@ -98,14 +98,14 @@ std::vector<double> simulated_monthly_series(double trend = beta) {
   c.inflow.ar_sigma = sigma;
   c.inflow.shock_probability = 0.0;
   c.levers.inflow.clear();
-  const core::ModelSpec spec = resolve(c);
-  EnsembleOptions eo;
+  const core::ModelSpec spec = forecast::resolve(c);
+  forecast::EnsembleOptions eo;
   eo.paths = 1;
   eo.seed = 4242;
-  const Ensemble e = simulate_ensemble(spec, eo);
+  const forecast::Ensemble e = simulate_ensemble(spec, eo);
   std::vector<double> weekly(static_cast<std::size_t>(weeks));
   for (int t = 0; t < weeks; ++t) weekly[static_cast<std::size_t>(t)] = e.column(core::Var::FirstApplications, t)[0];
-  return calib::weeks_to_months(start, weekly, m0, 240);
+  return forecast::calib::weeks_to_months(start, weekly, m0, 240);
 }
 
 }  // namespace
@@ -118,14 +118,14 @@ std::vector<double> simulated_monthly_series(double trend = beta) {
 // weekly sigma within 30 %; no more than 1 spurious surge onset.
 TEST(Calibration, RecoversKnownInflowParametersFrom20SimulatedYears) {
   const auto monthly = simulated_monthly_series();
-  const calib::InflowFit f = calib::fit_inflow(monthly, m0, origin);
+  const forecast::calib::InflowFit f = forecast::calib::fit_inflow(monthly, m0, origin);
   EXPECT_EQ(f.months, 239);  // January 2000 starts before the first Monday
   // True trend line at the origin on the fitted scale: log of the geometric-mean
   // season normalised level; the season's geometric mean goes into the level.
   double lg = 0;
   for (double s : season) lg += std::log(s);
   lg /= 12.0;
-  const double years = static_cast<double>((origin - start).count()) / 7.0 / calib::kWeeksPerYear;
+  const double years = static_cast<double>((origin - start).count()) / 7.0 / forecast::calib::kWeeksPerYear;
   const double true_line = alpha + beta * years + lg;
   EXPECT_NEAR(f.intercept, true_line, 2 * f.se_intercept) << "se " << f.se_intercept;
   EXPECT_NEAR(f.slope, beta, 2 * f.se_slope) << "se " << f.se_slope;
@@ -150,7 +150,7 @@ TEST(Calibration, RecoversKnownInflowParametersFrom20SimulatedYears) {
 // surge component already widen the model there).
 TEST(Calibration, EmpiricalLevelErrorWidensOnlyWhenTheLevelShifts) {
   const auto monthly = simulated_monthly_series();
-  const calib::InflowFit f = calib::fit_inflow(monthly, m0, origin);
+  const forecast::calib::InflowFit f = forecast::calib::fit_inflow(monthly, m0, origin);
   EXPECT_GT(f.level_error_origins, 180);
   EXPECT_GT(f.level_error_scale, 0.6 * f.model_sd_at_horizon) << f.level_error_scale << " vs " << f.model_sd_at_horizon;
   EXPECT_LT(f.level_error_scale, 1.5 * f.model_sd_at_horizon) << f.level_error_scale << " vs " << f.model_sd_at_horizon;
@@ -162,29 +162,29 @@ TEST(Calibration, EmpiricalLevelErrorWidensOnlyWhenTheLevelShifts) {
     const double q = 0.1;       // monthly sd of the random-walk level (log)
     for (std::size_t i = 0; i < shifted.size(); ++i) {
       lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
-      level += q * calib::normal_quantile((static_cast<double>(lcg >> 11) + 0.5) * 0x1p-53);
+      level += q * forecast::calib::normal_quantile((static_cast<double>(lcg >> 11) + 0.5) * 0x1p-53);
       shifted[i] = std::round(shifted[i] * std::exp(level));
     }
   }
-  const calib::InflowFit g = calib::fit_inflow(shifted, m0, origin);
+  const forecast::calib::InflowFit g = forecast::calib::fit_inflow(shifted, m0, origin);
   EXPECT_GT(g.alpha_sd, 2.0 * g.alpha_sd_model) << g.alpha_sd << " vs " << g.alpha_sd_model;
   std::cout << "no shift: level sd " << f.alpha_sd << " (model " << f.alpha_sd_model
             << "); random-walk level: " << g.alpha_sd << " (model " << g.alpha_sd_model << ")\n";
   // Step 8 off: the model's sd as before.
-  calib::InflowFitOptions off;
+  forecast::calib::InflowFitOptions off;
   off.min_error_origins = 0;
-  const calib::InflowFit h = calib::fit_inflow(shifted, m0, origin, {}, off);
+  const forecast::calib::InflowFit h = forecast::calib::fit_inflow(shifted, m0, origin, {}, off);
   EXPECT_EQ(h.alpha_sd, g.alpha_sd_model);
   EXPECT_EQ(h.level_error_origins, 0);
 }
 
 // The trend rule: a slope is kept only at |slope / se| >= 2.
 TEST(Calibration, TrendRuleKeepsOnlyASlopeOfAtLeastTwoStandardErrors) {
-  EXPECT_TRUE(calib::keep_trend(0.04, 0.02));
-  EXPECT_TRUE(calib::keep_trend(-0.05, 0.02));
-  EXPECT_FALSE(calib::keep_trend(0.0399, 0.02));
-  EXPECT_FALSE(calib::keep_trend(0.034, 0.0177));  // the seed's data: t = 1.92
-  EXPECT_FALSE(calib::keep_trend(0.1, 0.0));
+  EXPECT_TRUE(forecast::calib::keep_trend(0.04, 0.02));
+  EXPECT_TRUE(forecast::calib::keep_trend(-0.05, 0.02));
+  EXPECT_FALSE(forecast::calib::keep_trend(0.0399, 0.02));
+  EXPECT_FALSE(forecast::calib::keep_trend(0.034, 0.0177));  // the seed's data: t = 1.92
+  EXPECT_FALSE(forecast::calib::keep_trend(0.1, 0.0));
 }
 
 // Without a trend column the fit has no slope, and on a series whose true
@@ -192,10 +192,10 @@ TEST(Calibration, TrendRuleKeepsOnlyASlopeOfAtLeastTwoStandardErrors) {
 // trend of 0.02 a year over 20 years the rule keeps the trend.
 TEST(Calibration, FitWithoutTrendRecoversTheLevelOfAFlatSeries) {
   const auto flat = simulated_monthly_series(0.0);
-  calib::InflowFitOptions o;
+  forecast::calib::InflowFitOptions o;
   o.trend = false;
   o.min_error_origins = 0;
-  const calib::InflowFit f = calib::fit_inflow(flat, m0, origin, {}, o);
+  const forecast::calib::InflowFit f = forecast::calib::fit_inflow(flat, m0, origin, {}, o);
   EXPECT_EQ(f.slope, 0.0);
   EXPECT_EQ(f.se_slope, 0.0);
   EXPECT_EQ(f.corr, 0.0);
@@ -204,8 +204,8 @@ TEST(Calibration, FitWithoutTrendRecoversTheLevelOfAFlatSeries) {
   lg /= 12.0;
   EXPECT_NEAR(f.intercept, alpha + lg, 2 * f.se_intercept) << "se " << f.se_intercept;
   EXPECT_NEAR(f.phi_week, phi, 0.03);
-  const calib::InflowFit g = calib::fit_inflow(simulated_monthly_series(), m0, origin);
-  EXPECT_TRUE(calib::keep_trend(g.slope, g.se_slope)) << g.slope << " se " << g.se_slope;
+  const forecast::calib::InflowFit g = forecast::calib::fit_inflow(simulated_monthly_series(), m0, origin);
+  EXPECT_TRUE(forecast::calib::keep_trend(g.slope, g.se_slope)) << g.slope << " se " << g.se_slope;
 }
 
 // Step 7b: the deviation at the origin is d phi_m^g and its variance
@@ -218,10 +218,10 @@ TEST(Calibration, StartDeviationIsTheArForecastOfTheRecentDeviation) {
   const int q_first = m0 + static_cast<int>(monthly.size()) - 9;
   double total = 0;
   for (int m = q_first; m < q_first + 3; ++m) total += monthly[static_cast<std::size_t>(m - m0)];
-  const std::vector<calib::Aggregate> recent{{q_first, 3, total}};
-  calib::InflowFitOptions o;
+  const std::vector<forecast::calib::Aggregate> recent{{q_first, 3, total}};
+  forecast::calib::InflowFitOptions o;
   o.min_error_origins = 0;
-  const calib::InflowFit f = calib::fit_inflow(early, m0, origin, recent, o);
+  const forecast::calib::InflowFit f = forecast::calib::fit_inflow(early, m0, origin, recent, o);
   EXPECT_NEAR(f.gap_months, 6.0, 1e-9);
   const double decay = std::pow(f.phi_month, 6.0);
   EXPECT_NEAR(f.start_deviation, f.deviation * decay, 1e-12);
@@ -231,35 +231,35 @@ TEST(Calibration, StartDeviationIsTheArForecastOfTheRecentDeviation) {
 }
 
 TEST(Calibration, BacklogIndexIsAnchoredCumulativeNetInflow) {
-  calib::DecisionSeries d;
+  forecast::calib::DecisionSeries d;
   d.inflow = {10.0, 20.0};
   d.decisions = {5.0, 5.0};
   d.weeks_per_quarter = 13;
   d.anchor_quarter = 1;
   d.anchor_backlog = 100.0;
   // theta = 0.5: net 0 a week in quarter 0, 5 a week in quarter 1.
-  EXPECT_EQ(calib::backlog_index(d, 0.5), (std::vector<double>{100.0, 100.0, 165.0}));
+  EXPECT_EQ(forecast::calib::backlog_index(d, 0.5), (std::vector<double>{100.0, 100.0, 165.0}));
   // theta = 1: net 5 and 15 a week; the anchor holds the start of quarter 1.
-  EXPECT_EQ(calib::backlog_index(d, 1.0), (std::vector<double>{35.0, 100.0, 295.0}));
+  EXPECT_EQ(forecast::calib::backlog_index(d, 1.0), (std::vector<double>{35.0, 100.0, 295.0}));
 }
 
 // With k = 1 the capacity is A / T every week; with no inflow A shrinks by
 // the factor (1 - 1/T) a week, so the mean over W weeks is A (1 - (1 - 1/T)^W) / W.
 TEST(Calibration, OneQuarterOfThePartialAdjustmentRuleInClosedForm) {
   const double A = 26000, T = 52;
-  EXPECT_NEAR(calib::decisions_one_quarter(123.0, A, 0.0, 13, T, 1.0, 1.0, 1e300),
+  EXPECT_NEAR(forecast::calib::decisions_one_quarter(123.0, A, 0.0, 13, T, 1.0, 1.0, 1e300),
               A * (1 - std::pow(1 - 1 / T, 13)) / 13, 1e-9);
   // The cap binds every week: the mean is the cap.
-  EXPECT_DOUBLE_EQ(calib::decisions_one_quarter(123.0, A, 0.0, 13, T, 1.0, 1.0, 300.0), 300.0);
+  EXPECT_DOUBLE_EQ(forecast::calib::decisions_one_quarter(123.0, A, 0.0, 13, T, 1.0, 1.0, 300.0), 300.0);
   // A very slow adjustment keeps the starting capacity.
-  EXPECT_NEAR(calib::decisions_one_quarter(300.0, A, 0.0, 13, T, 1e12, 1.0, 1e300), 300.0, 1e-6);
+  EXPECT_NEAR(forecast::calib::decisions_one_quarter(300.0, A, 0.0, 13, T, 1e12, 1.0, 1e300), 300.0, 1e-6);
 }
 
 // The fit recovers the target, the adjustment and the inflow share of a
 // series generated by its own one-quarter map (so the residuals are 0).
 TEST(Calibration, DecisionResponseFitRecoversKnownTargetAndAdjustment) {
   const double T = 52, k = 13, theta = 0.8, max = 1e300;
-  calib::DecisionSeries d;
+  forecast::calib::DecisionSeries d;
   d.weeks_per_quarter = 13;
   // First applications per week: calm, a surge, calm again.
   for (int q = 0; q < 40; ++q) d.inflow.push_back(q >= 12 && q < 18 ? 900.0 : 300.0 + 20.0 * (q % 4));
@@ -268,15 +268,15 @@ TEST(Calibration, DecisionResponseFitRecoversKnownTargetAndAdjustment) {
   for (int q = 1; q < 40; ++q) {
     A.push_back(A.back() + 13 * (theta * d.inflow[q - 1] - d.decisions.back()));
     d.decisions.push_back(
-        calib::decisions_one_quarter(d.decisions.back(), A.back(), d.inflow[q], 13, T, k, theta, max));
+        forecast::calib::decisions_one_quarter(d.decisions.back(), A.back(), d.inflow[q], 13, T, k, theta, max));
   }
   d.anchor_quarter = 30;
   d.anchor_backlog = A[30];
-  calib::DecisionResponseGrid grid;
+  forecast::calib::DecisionResponseGrid grid;
   grid.inflow_share = {0.7, 0.75, 0.8, 0.85, 0.9};
   for (double t = 20; t <= 100; t += 4) grid.target_weeks.push_back(t);
   for (double a = 1; a <= 30; a += 1) grid.adjust_weeks.push_back(a);
-  const calib::DecisionResponseFit f = calib::fit_decision_response(d, grid);
+  const forecast::calib::DecisionResponseFit f = forecast::calib::fit_decision_response(d, grid);
   EXPECT_DOUBLE_EQ(f.target_weeks, T);
   EXPECT_DOUBLE_EQ(f.adjust_weeks, k);
   EXPECT_DOUBLE_EQ(f.inflow_share, theta);
@@ -290,11 +290,11 @@ TEST(Calibration, DecisionResponseFitRecoversKnownTargetAndAdjustment) {
     if (p.inflow_share == theta) EXPECT_LT(p.rmse, 1e-6);
     else EXPECT_GT(p.rmse, 1e-3);
   // A grid without a feasible share (the index would go negative) is refused.
-  calib::DecisionResponseGrid none = grid;
+  forecast::calib::DecisionResponseGrid none = grid;
   none.inflow_share = {0.0};
   d.anchor_quarter = 0;
   d.anchor_backlog = 0.0;
-  EXPECT_THROW(calib::fit_decision_response(d, none), std::invalid_argument);
+  EXPECT_THROW(forecast::calib::fit_decision_response(d, none), std::invalid_argument);
 }
 
 // sqrt(mean (logit change over h years)^2 / h) of known logit paths.
@@ -305,31 +305,31 @@ TEST(Calibration, LogitDriftSdOfKnownSeries) {
     linear.push_back(rate(-1.0 + 0.3 * y));
     zigzag.push_back(rate(y % 2 ? 1.0 : 0.0));
   }
-  EXPECT_NEAR(calib::logit_drift_sd(linear, 1), 0.3, 1e-12);
-  EXPECT_NEAR(calib::logit_drift_sd(linear, 5), 1.5 / std::sqrt(5.0), 1e-12);
-  EXPECT_NEAR(calib::logit_drift_sd(zigzag, 1), 1.0, 1e-12);
-  EXPECT_NEAR(calib::logit_drift_sd(zigzag, 2), 0.0, 1e-12);  // swings that revert
+  EXPECT_NEAR(forecast::calib::logit_drift_sd(linear, 1), 0.3, 1e-12);
+  EXPECT_NEAR(forecast::calib::logit_drift_sd(linear, 5), 1.5 / std::sqrt(5.0), 1e-12);
+  EXPECT_NEAR(forecast::calib::logit_drift_sd(zigzag, 1), 1.0, 1e-12);
+  EXPECT_NEAR(forecast::calib::logit_drift_sd(zigzag, 2), 0.0, 1e-12);  // swings that revert
   // A missing year drops the pairs that need it: 0.3 still.
   linear[4] = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_NEAR(calib::logit_drift_sd(linear, 1), 0.3, 1e-12);
-  EXPECT_THROW(calib::logit_drift_sd(linear, 0), std::invalid_argument);
+  EXPECT_NEAR(forecast::calib::logit_drift_sd(linear, 1), 0.3, 1e-12);
+  EXPECT_THROW(forecast::calib::logit_drift_sd(linear, 0), std::invalid_argument);
 }
 
 TEST(Calibration, PooledSharesAndSourceDisagreementInClosedForm) {
   const std::vector<double> closed{1000, 3000}, all{10000, 10000};
-  EXPECT_DOUBLE_EQ(calib::pooled_ratio(closed, all), 0.2);
+  EXPECT_DOUBLE_EQ(forecast::calib::pooled_ratio(closed, all), 0.2);
   const std::vector<std::array<double, 2>> pairs{{std::exp(1.0), 1.0}, {1.0, std::exp(1.0)}, {5.0, 5.0}, {2.0, 2.0}};
-  EXPECT_NEAR(calib::rms_log_ratio(pairs), std::sqrt(0.5), 1e-12);
+  EXPECT_NEAR(forecast::calib::rms_log_ratio(pairs), std::sqrt(0.5), 1e-12);
   // 2016-H2: task 23,000, backlog 5,283 in and 6,082 out.
-  EXPECT_DOUBLE_EQ(calib::realisation_from_backlogs(23000, 5283, 6082), 22201.0 / 28283.0);
-  EXPECT_DOUBLE_EQ(calib::realisation_from_backlogs(100, 0, 0), 1.0);
+  EXPECT_DOUBLE_EQ(forecast::calib::realisation_from_backlogs(23000, 5283, 6082), 22201.0 / 28283.0);
+  EXPECT_DOUBLE_EQ(forecast::calib::realisation_from_backlogs(100, 0, 0), 1.0);
 }
 
 // Issue 16: the seed switches every mechanism on, and the scenario without
 // crisis measures drops all of the letter's crisis measures.
 TEST(Calibration, SeedSwitchesTheMechanismsOnAndNoCrisisMeasuresDropsThem) {
-  const ScenarioSet set = io::load_seed();
-  const Config& c = set.scenarios[0];
+  const forecast::ScenarioSet set = io::load_seed();
+  const forecast::Config& c = set.scenarios[0];
   EXPECT_GT(c.inflow.start_deviation.sd, 0.0);
   EXPECT_TRUE(c.decisions.response.enabled);
   EXPECT_GT(c.decisions.response.max_per_week, c.decisions.capacity_per_week.base);
@@ -343,7 +343,7 @@ TEST(Calibration, SeedSwitchesTheMechanismsOnAndNoCrisisMeasuresDropsThem) {
   EXPECT_TRUE(c.housing.carry_over);
   EXPECT_TRUE(c.housing.quota_rule.enabled);
   EXPECT_EQ(c.housing.taakstelling.at("2022-H2"), 13500);  // the base quota stays as set in April 2022
-  for (const HousingProgramme& p : c.housing.programmes) {
+  for (const forecast::HousingProgramme& p : c.housing.programmes) {
     EXPECT_LT(p.delivered.mean, 1.0) << p.name;
     EXPECT_GT(p.delivered.sd, 0.0) << p.name;
     EXPECT_GT(p.delay_weeks.mean, 0.0) << p.name;
@@ -351,10 +351,10 @@ TEST(Calibration, SeedSwitchesTheMechanismsOnAndNoCrisisMeasuresDropsThem) {
   EXPECT_GE(c.capacity.tnv.size(), 2u);  // "enkele" locations
   EXPECT_FALSE(c.capacity.changes.empty());
   ASSERT_EQ(set.names[1], "no-crisis-measures");
-  const Config& none = set.scenarios[1];
+  const forecast::Config& none = set.scenarios[1];
   EXPECT_EQ(none.capacity.cno.places_per_region, 0);
   EXPECT_TRUE(none.capacity.tnv.empty());
-  for (const HousingProgramme& p : none.housing.programmes) {
+  for (const forecast::HousingProgramme& p : none.housing.programmes) {
     EXPECT_EQ(p.name.find("accelerated relocation"), std::string::npos);
     EXPECT_EQ(p.name.find("increase"), std::string::npos);
   }
@@ -375,8 +375,8 @@ TEST(Calibration, CalibrateIsReproducibleByteForByte) {
     EXPECT_EQ(slurp(dir / "a" / f), slurp(dir / "b" / f)) << f;
   // The embedded seed is the calibrated configuration.
   const auto set = io::load_config_file(dir / "a" / "calibrated.toml");
-  const Config& cal = set.scenarios[0];
-  const Config seed = io::load_seed().scenarios[0];
+  const forecast::Config& cal = set.scenarios[0];
+  const forecast::Config seed = io::load_seed().scenarios[0];
   EXPECT_DOUBLE_EQ(cal.inflow.level.mean, seed.inflow.level.mean);
   EXPECT_DOUBLE_EQ(cal.inflow.level.sd, seed.inflow.level.sd);
   EXPECT_DOUBLE_EQ(cal.inflow.ar_sigma, seed.inflow.ar_sigma);
@@ -390,8 +390,8 @@ TEST(Calibration, EmbeddedSeedIsTheCalibrationOfTheRepositoryData) {
   // docs/calibration.md: forecast/seed.toml is `chainsim calibrate data` verbatim, comments
   // included, so every value of the seed traces back to a row of data/.
   const auto rows = io::read_data_dir(repo_data());
-  const SeedCalibration cal = derive_seed_calibration(rows, io::load_seed().scenarios.front());
-  const std::string seed(embedded::seed_toml());
+  const forecast::SeedCalibration cal = derive_seed_calibration(rows, io::load_seed().scenarios.front());
+  const std::string seed(forecast::embedded::seed_toml());
   EXPECT_EQ(io::calibrated_toml(cal, "data", seed), seed);
   // The derived lines come from the data, not from the seed's text: a seed
   // whose derived values are blanked (a one-line array for the capacity
@@ -486,7 +486,7 @@ TEST(Backtest, ReducedBacktestRuns) {
 // Family members entering reception are the visible case: with
 // nareis.into_reception = 0 none enters at any origin, with the seed's 0.5 some do.
 TEST(Backtest, AConfigurationReplacesTheSeedAsTheBase) {
-  auto nareis_into_reception = [](const std::optional<Config>& base) {
+  auto nareis_into_reception = [](const std::optional<forecast::Config>& base) {
     app::BacktestOptions o;
     o.data_dir = repo_data();
     o.out_dir = std::filesystem::temp_directory_path() / ("chainsim_btc_" + std::to_string(::getpid()));
@@ -513,7 +513,7 @@ TEST(Backtest, AConfigurationReplacesTheSeedAsTheBase) {
     std::filesystem::remove_all(o.out_dir);
     return total;
   };
-  Config none = io::load_seed().scenarios[0];
+  forecast::Config none = io::load_seed().scenarios[0];
   none.nareis.into_reception = 0.0;
   EXPECT_EQ(nareis_into_reception(none), 0.0);
   EXPECT_GT(nareis_into_reception(std::nullopt), 0.0);

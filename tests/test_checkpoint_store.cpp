@@ -121,7 +121,7 @@ TEST(CheckpointStore, WindowFilesReadBackInPartsFromManyThreads) {
   EXPECT_NO_THROW(reader.verify());
   const int parts = 64;
   std::vector<int> wrong(parts, 0);
-  parallel_for(parts, Parallelism{.threads = 4}, [&](std::int64_t k) {
+  forecast::parallel_for(parts, forecast::Parallelism{.threads = 4}, [&](std::int64_t k) {
     const std::size_t size = 1 + static_cast<std::size_t>(k) * 4099 % 20000;
     const std::size_t offset = static_cast<std::size_t>(k) * 4657 % (all.size() - size);
     std::vector<char> got(size);

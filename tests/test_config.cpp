@@ -22,22 +22,22 @@ using namespace std::chrono;
 
 const std::filesystem::path kData = CHAINSIM_TEST_DATA_DIR;
 
-Date ymd(int y, unsigned m, unsigned d) { return sys_days{year{y} / month{m} / day{d}}; }
+forecast::Date ymd(int y, unsigned m, unsigned d) { return sys_days{year{y} / month{m} / day{d}}; }
 
 // ---- the seed ---------------------------------------------------------------
 
 TEST(ConfigSeed, HasTheValuesOfConfigMd) {
-  const ScenarioSet s = load_seed();
+  const forecast::ScenarioSet s = load_seed();
   EXPECT_EQ(s.source, "<embedded seed>");
   ASSERT_EQ(s.scenarios.size(), 3u);
-  const Config& c = s.scenarios[0];
+  const forecast::Config& c = s.scenarios[0];
 
   EXPECT_EQ(c.run.name, "seed-2022-06");
   EXPECT_EQ(c.run.start, ymd(2022, 6, 20));
   EXPECT_EQ(c.run.weeks, 260);
   EXPECT_EQ(c.run.paths, 10000);
   EXPECT_EQ(c.run.seed, 20220620u);
-  EXPECT_EQ(c.run.regions, RegionMode::SafetyRegions);
+  EXPECT_EQ(c.run.regions, forecast::RegionMode::SafetyRegions);
   EXPECT_EQ(c.output.path, "seed-2022-06.h5");
   EXPECT_EQ(c.output.ensemble,
             (std::vector<std::string>{"occupancy", "shortfall", "permit_holders", "capacity", "first_applications"}));
@@ -63,7 +63,7 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
   EXPECT_EQ(c.housing.taakstelling, (std::map<std::string, double>{{"2022-H1", 10000}, {"2022-H2", 13500}}));
   EXPECT_DOUBLE_EQ(c.housing.taakstelling_default, 13500);
   ASSERT_EQ(c.housing.programmes.size(), 5u);  // the relocation, flex homes 2022 (2), flex and transformation from 2024
-  const HousingProgramme& p = c.housing.programmes[0];
+  const forecast::HousingProgramme& p = c.housing.programmes[0];
   EXPECT_EQ(p.name, "accelerated relocation to intermediate facilities");
   EXPECT_EQ(p.from, ymd(2022, 6, 27));
   EXPECT_EQ(p.weeks, 6);
@@ -99,10 +99,10 @@ TEST(ConfigSeed, HasTheValuesOfConfigMd) {
 }
 
 TEST(ConfigSeed, HasItsScenarios) {
-  const ScenarioSet s = load_seed();
+  const forecast::ScenarioSet s = load_seed();
   ASSERT_EQ(s.names, (std::vector<std::string>{"baseline", "no-crisis-measures", "dublin-and-return-restored"}));
-  const Config& base = s.scenarios[0];
-  const Config& none = s.scenarios[1];
+  const forecast::Config& base = s.scenarios[0];
+  const forecast::Config& none = s.scenarios[1];
   EXPECT_EQ(none.capacity.cno.places_per_region, 0);
   EXPECT_EQ(none.capacity.cno.from, base.capacity.cno.from);  // the rest of the table is inherited
   // Without the crisis measures: no relocation, no extra flex homes, no cruise ships.
@@ -111,7 +111,7 @@ TEST(ConfigSeed, HasItsScenarios) {
   EXPECT_TRUE(none.capacity.tnv.empty());
   EXPECT_TRUE(none.levers.dublin.empty());
 
-  const Config& restored = s.scenarios[2];
+  const forecast::Config& restored = s.scenarios[2];
   ASSERT_EQ(restored.levers.dublin.size(), 1u);
   EXPECT_EQ(restored.levers.dublin[0].from, ymd(2023, 1, 2));
   EXPECT_FALSE(restored.levers.dublin[0].to.has_value());
@@ -123,7 +123,7 @@ TEST(ConfigSeed, HasItsScenarios) {
 }
 
 TEST(ConfigSeed, ResolvedTomlIsStoredInTheSet) {
-  const ScenarioSet s = load_seed();
+  const forecast::ScenarioSet s = load_seed();
   EXPECT_EQ(s.resolved_toml, to_toml(s));
   EXPECT_NE(s.resolved_toml.find("[[scenario]]\nname = \"no-crisis-measures\""), std::string::npos);
 }
@@ -131,19 +131,19 @@ TEST(ConfigSeed, ResolvedTomlIsStoredInTheSet) {
 // ---- merging ----------------------------------------------------------------
 
 TEST(ConfigMerge, EmptyFileIsTheSeedBaseWithoutScenarios) {
-  const ScenarioSet e = load_config_text("", "empty.toml");
-  const ScenarioSet s = load_seed();
+  const forecast::ScenarioSet e = load_config_text("", "empty.toml");
+  const forecast::ScenarioSet s = load_seed();
   EXPECT_EQ(e.source, "empty.toml");
   ASSERT_EQ(e.names, std::vector<std::string>{"baseline"});
   EXPECT_EQ(to_toml(e.scenarios[0]), to_toml(s.scenarios[0]));
 }
 
 TEST(ConfigMerge, PartialFileOverridesOnlyItsKeysAndArraysReplace) {
-  const ScenarioSet s = load_config_file(kData / "good" / "partial.toml");
-  const ScenarioSet seed_set = load_seed();
-  const Config& seed = seed_set.scenarios[0];
+  const forecast::ScenarioSet s = load_config_file(kData / "good" / "partial.toml");
+  const forecast::ScenarioSet seed_set = load_seed();
+  const forecast::Config& seed = seed_set.scenarios[0];
   ASSERT_EQ(s.names, (std::vector<std::string>{"baseline", "no-housing"}));
-  const Config& c = s.scenarios[0];
+  const forecast::Config& c = s.scenarios[0];
 
   EXPECT_EQ(c.run.paths, 500);
   EXPECT_EQ(c.run.weeks, seed.run.weeks);  // inherited
@@ -168,14 +168,14 @@ TEST(ConfigMerge, PartialFileOverridesOnlyItsKeysAndArraysReplace) {
   EXPECT_EQ(c.capacity.cno.places_per_region, seed.capacity.cno.places_per_region);
   EXPECT_EQ(c.housing.programmes.size(), seed.housing.programmes.size());
 
-  const Config& sc = s.scenarios[1];
+  const forecast::Config& sc = s.scenarios[1];
   EXPECT_TRUE(sc.housing.programmes.empty());
   EXPECT_EQ(sc.capacity.tnv.size(), 2u);  // scenarios overlay the resolved base
   EXPECT_DOUBLE_EQ(sc.dublin.share.mean, 0.3);
 }
 
 TEST(ConfigMerge, EnsembleAllExpandsToEveryVariable) {
-  const ScenarioSet s = load_config_text("[output]\nensemble = \"all\"\n", "all.toml");
+  const forecast::ScenarioSet s = load_config_text("[output]\nensemble = \"all\"\n", "all.toml");
   const auto& e = s.scenarios[0].output.ensemble;
   ASSERT_EQ(e.size(), core::kNumVars);
   for (std::size_t i = 0; i < e.size(); ++i) EXPECT_EQ(e[i], core::kVarInfo[i].name);
@@ -183,15 +183,15 @@ TEST(ConfigMerge, EnsembleAllExpandsToEveryVariable) {
 }
 
 TEST(ConfigMerge, CapacityFormsAndAdjacentPeriods) {
-  const ScenarioSet s = load_config_text(R"(
+  const forecast::ScenarioSet s = load_config_text(R"(
 [registration]
 capacity_per_week = { value = 2000, schedule = [{ from = 2022-07-04, to = 2022-08-03, value = 3000 },
                                                 { from = 2022-08-01, value = 4000 }] }
 [decisions]
 capacity_per_week = 650
 )",
-                                         "cap.toml");
-  const Config& c = s.scenarios[0];
+                                                   "cap.toml");
+  const forecast::Config& c = s.scenarios[0];
   // 2022-08-03 is in the week of Monday 2022-08-01: the periods touch, not overlap.
   EXPECT_DOUBLE_EQ(c.registration.capacity_per_week.base, 2000);
   EXPECT_EQ(c.registration.capacity_per_week.periods.size(), 2u);
@@ -199,11 +199,12 @@ capacity_per_week = 650
   EXPECT_TRUE(c.decisions.capacity_per_week.periods.empty());
 
   // Given only as a schedule, the value outside the periods is the seed's.
-  const Config only = load_config_text(
-                          "[registration]\ncapacity_per_week = { schedule = [{ from = 2022-07-04, value = 5 }] }\n"
-                          "[decisions]\ncapacity_per_week = [{ from = 2022-07-04, value = 900 }]\n",
-                          "sched.toml")
-                          .scenarios[0];
+  const forecast::Config only =
+      load_config_text(
+          "[registration]\ncapacity_per_week = { schedule = [{ from = 2022-07-04, value = 5 }] }\n"
+          "[decisions]\ncapacity_per_week = [{ from = 2022-07-04, value = 900 }]\n",
+          "sched.toml")
+          .scenarios[0];
   EXPECT_DOUBLE_EQ(only.registration.capacity_per_week.base, 1000000);
   EXPECT_DOUBLE_EQ(only.decisions.capacity_per_week.base, 349);
   EXPECT_EQ(only.decisions.capacity_per_week.periods.size(), 1u);
@@ -211,7 +212,7 @@ capacity_per_week = 650
 
 // ---- round trip -------------------------------------------------------------
 
-void expect_same(const ScenarioSet& a, const ScenarioSet& b) {
+void expect_same(const forecast::ScenarioSet& a, const forecast::ScenarioSet& b) {
   ASSERT_EQ(a.names, b.names);
   for (std::size_t i = 0; i < a.scenarios.size(); ++i) {
     EXPECT_EQ(to_toml(a.scenarios[i]), to_toml(b.scenarios[i])) << a.names[i];
@@ -220,23 +221,23 @@ void expect_same(const ScenarioSet& a, const ScenarioSet& b) {
 }
 
 TEST(ConfigRoundTrip, Seed) {
-  const ScenarioSet s = load_seed();
-  const ScenarioSet r = load_config_text(to_toml(s), "resolved.toml");
+  const forecast::ScenarioSet s = load_seed();
+  const forecast::ScenarioSet r = load_config_text(to_toml(s), "resolved.toml");
   expect_same(s, r);
-  const Config& a = s.scenarios[1];
-  const Config& b = r.scenarios[1];
+  const forecast::Config& a = s.scenarios[1];
+  const forecast::Config& b = r.scenarios[1];
   EXPECT_EQ(a.capacity.cno.places_per_region, b.capacity.cno.places_per_region);
   EXPECT_EQ(a.housing.programmes[0].persons, b.housing.programmes[0].persons);
   EXPECT_EQ(s.scenarios[2].levers.ret[0].from, r.scenarios[2].levers.ret[0].from);
 }
 
 TEST(ConfigRoundTrip, PartialFileWithEmptyListsAndSchedules) {
-  const ScenarioSet s = load_config_file(kData / "good" / "partial.toml");
+  const forecast::ScenarioSet s = load_config_file(kData / "good" / "partial.toml");
   expect_same(s, load_config_text(s.resolved_toml, "resolved.toml"));
 }
 
 TEST(ConfigRoundTrip, NumbersAreExact) {
-  const ScenarioSet s = load_config_text(R"(
+  const forecast::ScenarioSet s = load_config_text(R"(
 [inflow]
 level = { mean = 6.300000000000001, sd = 0.30000000000000004 }
 ar_sigma = 1e-300
@@ -256,8 +257,8 @@ regular = 50000
 [scenario.levers]
 guardian = [{ from = 2023-01-02, to = 2024-01-01, value = 0.1 }]
 )",
-                                         "exact.toml");
-  const ScenarioSet r = load_config_text(s.resolved_toml, "resolved.toml");
+                                                   "exact.toml");
+  const forecast::ScenarioSet r = load_config_text(s.resolved_toml, "resolved.toml");
   expect_same(s, r);
   EXPECT_EQ(r.scenarios[0].inflow.level.mean, 6.300000000000001);
   EXPECT_EQ(r.scenarios[0].inflow.level.sd, 0.30000000000000004);
@@ -506,14 +507,14 @@ namespace {
 
 // print-config: each key with its unit and source; still loads as the same configuration.
 TEST(ConfigDocs, AnnotatedConfigurationNamesUnitsAndSourcesAndLoadsBack) {
-  const ScenarioSet set = io::load_config_text("[inflow]\nlevel = { mean = 6.1, sd = 0.2 }\n", "mine.toml");
+  const forecast::ScenarioSet set = io::load_config_text("[inflow]\nlevel = { mean = 6.1, sd = 0.2 }\n", "mine.toml");
   const std::string text = io::annotate(set);
   EXPECT_NE(text.find("level = { mean = 6.1, sd = 0.2 }  # [log persons/week] from mine.toml:2"), std::string::npos)
       << text.substr(0, 2000);
   // A key the file does not state: the seed's own note on its source.
   EXPECT_NE(text.find("ar_phi = "), std::string::npos);
   EXPECT_NE(text.find("  # [1 per week] seed: data: "), std::string::npos) << text.substr(0, 3000);
-  const ScenarioSet again = io::load_config_text(text, "printed.toml");
+  const forecast::ScenarioSet again = io::load_config_text(text, "printed.toml");
   ASSERT_EQ(again.scenarios.size(), set.scenarios.size());
   EXPECT_EQ(io::to_toml(again.scenarios[0]), io::to_toml(set.scenarios[0]));
 }
@@ -522,7 +523,7 @@ TEST(ConfigDocs, AnnotatedConfigurationNamesUnitsAndSourcesAndLoadsBack) {
 // calibrated inflow values (the AR dynamics, the starting deviation): they are
 // named, so the run's log can say so.
 TEST(ConfigDocs, InheritedCalibratedKeysAreListed) {
-  const ScenarioSet set = io::load_config_text(
+  const forecast::ScenarioSet set = io::load_config_text(
       "[inflow]\nlevel = { mean = 6.1, sd = 0.2 }\ntrend_per_year = { mean = 0.0, sd = 0.01 }\n", "mine.toml");
   const auto keys = io::inherited_calibrated_keys(set);
   const auto has = [&](const std::string& k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };

@@ -96,10 +96,10 @@ TEST(KeyTable, AbsentOptionalKeysTakeTheirDefaults) {
   const io::detail::View view = io::detail::View::of(doc);
   const std::map<std::string, double> bases{{"registration.capacity_per_week", 0.0},
                                             {"decisions.capacity_per_week", 0.0}};
-  const Config absent = io::detail::read_config(view, "", false, bases);
-  Config reset = io::load_seed().scenarios.front();
+  const forecast::Config absent = io::detail::read_config(view, "", false, bases);
+  forecast::Config reset = io::load_seed().scenarios.front();
   io::reset_optional_keys(reset);
-  const Config defaults{};
+  const forecast::Config defaults{};
   for (const io::KeySpec& k : io::config_keys()) {
     if (!k.optional) continue;
     EXPECT_EQ(io::key_value(absent, k), io::key_value(defaults, k)) << k.path();
@@ -109,8 +109,8 @@ TEST(KeyTable, AbsentOptionalKeysTakeTheirDefaults) {
 
 // Every key the kernel takes as it is arrives in the ModelSpec unchanged.
 TEST(KeyTable, ResolveCopiesTheModelColumn) {
-  const Config c = testing::all_mechanisms_on(io::load_seed().scenarios.front());
-  const core::ModelSpec s = resolve(c);
+  const forecast::Config c = testing::all_mechanisms_on(io::load_seed().scenarios.front());
+  const core::ModelSpec s = forecast::resolve(c);
   EXPECT_EQ(s.ar_phi, c.inflow.ar_phi);
   EXPECT_EQ(s.minors_share, c.minors.share_of_grants);
   EXPECT_EQ(s.initial_queue, c.initial.registration_queue);

@@ -32,61 +32,61 @@ namespace fs = std::filesystem;
 // Formulas (unit)
 
 TEST(McErrorFormula, MeanStandardError) {
-  EXPECT_DOUBLE_EQ(mean_standard_error(2.0, 100), 0.2);
-  EXPECT_DOUBLE_EQ(mean_standard_error(3.0, 9), 1.0);
-  EXPECT_EQ(mean_standard_error(5.0, 1), 0.0);  // one path: no spread to estimate from
-  EXPECT_EQ(mean_standard_error(5.0, 0), 0.0);
+  EXPECT_DOUBLE_EQ(forecast::mean_standard_error(2.0, 100), 0.2);
+  EXPECT_DOUBLE_EQ(forecast::mean_standard_error(3.0, 9), 1.0);
+  EXPECT_EQ(forecast::mean_standard_error(5.0, 1), 0.0);  // one path: no spread to estimate from
+  EXPECT_EQ(forecast::mean_standard_error(5.0, 0), 0.0);
 }
 
 TEST(McErrorFormula, ProbabilityStandardError) {
   // sqrt(0.25 * 0.75 / 1200) = sqrt(0.00015625) = 0.0125
-  EXPECT_DOUBLE_EQ(probability_standard_error(0.25, 1200), 0.0125);
+  EXPECT_DOUBLE_EQ(forecast::probability_standard_error(0.25, 1200), 0.0125);
   // sqrt(0.5 * 0.5 / 100) = 0.05
-  EXPECT_DOUBLE_EQ(probability_standard_error(0.5, 100), 0.05);
-  EXPECT_EQ(probability_standard_error(0.0, 100), 0.0);
-  EXPECT_EQ(probability_standard_error(1.0, 100), 0.0);
-  EXPECT_EQ(probability_standard_error(0.3, 0), 0.0);
+  EXPECT_DOUBLE_EQ(forecast::probability_standard_error(0.5, 100), 0.05);
+  EXPECT_EQ(forecast::probability_standard_error(0.0, 100), 0.0);
+  EXPECT_EQ(forecast::probability_standard_error(1.0, 100), 0.0);
+  EXPECT_EQ(forecast::probability_standard_error(0.3, 0), 0.0);
 }
 
 TEST(McErrorFormula, OrderStatisticRanks) {
   // n = 100, q = 0.5: s = sqrt(25) = 5, 1.96 s = 9.7998; floor(40.2002) = 40,
   // ceil(59.7998) + 1 = 61.
-  OrderStatisticRanks r = quantile_interval_ranks(100, 0.5);
+  forecast::OrderStatisticRanks r = forecast::quantile_interval_ranks(100, 0.5);
   EXPECT_EQ(r.low, 40u);
   EXPECT_EQ(r.high, 61u);
   // n = 1000, q = 0.05: s = sqrt(47.5) = 6.8920, 1.96 s = 13.5081;
   // floor(36.4919) = 36, ceil(63.5081) + 1 = 65.
-  r = quantile_interval_ranks(1000, 0.05);
+  r = forecast::quantile_interval_ranks(1000, 0.05);
   EXPECT_EQ(r.low, 36u);
   EXPECT_EQ(r.high, 65u);
   // n = 10, q = 0.95: s = sqrt(0.475) = 0.6892, 1.96 s = 1.3508; floor(8.149) = 8,
   // ceil(10.85) + 1 = 12, clipped to 10.
-  r = quantile_interval_ranks(10, 0.95);
+  r = forecast::quantile_interval_ranks(10, 0.95);
   EXPECT_EQ(r.low, 8u);
   EXPECT_EQ(r.high, 10u);
   // q = 0.05 of 10: floor(0.5 - 1.3508) = -1, clipped to 1.
-  EXPECT_EQ(quantile_interval_ranks(10, 0.05).low, 1u);
-  EXPECT_EQ(quantile_interval_ranks(0, 0.5).low, 0u);
+  EXPECT_EQ(forecast::quantile_interval_ranks(10, 0.05).low, 1u);
+  EXPECT_EQ(forecast::quantile_interval_ranks(0, 0.5).low, 0u);
 }
 
 TEST(McErrorFormula, QuantileIntervalTakesTheOrderStatistics) {
   std::vector<double> sorted(100);
   for (std::size_t i = 0; i < sorted.size(); ++i) sorted[i] = 10.0 * static_cast<double>(i + 1);  // x_(i) = 10 i
-  const QuantileInterval iv = quantile_interval(sorted, 0.5);
+  const forecast::QuantileInterval iv = forecast::quantile_interval(sorted, 0.5);
   EXPECT_EQ(iv.low, 400.0);   // x_(40)
   EXPECT_EQ(iv.high, 610.0);  // x_(61)
-  EXPECT_TRUE(std::isnan(quantile_interval(std::vector<double>{}, 0.5).low));
+  EXPECT_TRUE(std::isnan(forecast::quantile_interval(std::vector<double>{}, 0.5).low));
 }
 
 TEST(McErrorFormula, RelativeError) {
-  EXPECT_DOUBLE_EQ(relative_error(0.5, 10.0), 0.05);
-  EXPECT_DOUBLE_EQ(relative_error(0.5, -10.0), 0.05);
-  EXPECT_EQ(relative_error(0.0, 0.0), 0.0);
-  EXPECT_EQ(relative_error(1.0, 0.0), std::numeric_limits<double>::infinity());
+  EXPECT_DOUBLE_EQ(forecast::relative_error(0.5, 10.0), 0.05);
+  EXPECT_DOUBLE_EQ(forecast::relative_error(0.5, -10.0), 0.05);
+  EXPECT_EQ(forecast::relative_error(0.0, 0.0), 0.0);
+  EXPECT_EQ(forecast::relative_error(1.0, 0.0), std::numeric_limits<double>::infinity());
 }
 
 TEST(McErrorFormula, HeadlineFiguresSkipProbabilitiesNearZeroAndOne) {
-  std::vector<PeriodInfo> periods(3);
+  std::vector<forecast::PeriodInfo> periods(3);
   periods[0].label = "A";
   periods[1].label = "B";
   periods[2].label = "C";
@@ -95,7 +95,7 @@ TEST(McErrorFormula, HeadlineFiguresSkipProbabilitiesNearZeroAndOne) {
   const std::vector<double> occ = {10, 20, 30, 40};
   const std::vector<std::vector<double>> occupancy = {occ, occ, occ};
   const std::vector<std::vector<double>> shortfall = {{0, 3, 0, 1}, {0, 0, 0, 0}, {1, 1, 2, 1}};
-  const std::vector<PrecisionFigure> f = headline_figures(periods, occupancy, shortfall);
+  const std::vector<forecast::PrecisionFigure> f = forecast::headline_figures(periods, occupancy, shortfall);
   ASSERT_EQ(f.size(), 4u);  // three occupancies, one probability (p = 0.5 in A; 0 and 1 are skipped)
   EXPECT_DOUBLE_EQ(f[0].estimate, 25.0);
   EXPECT_NEAR(f[0].standard_error, std::sqrt(500.0 / 3.0) / 2.0, 1e-12);
@@ -122,7 +122,7 @@ TEST(McErrorCoverage, OrderStatisticIntervalCoversTheTrueQuantile) {
   std::mt19937_64 rng(20261206);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   for (double q : {0.05, 0.5, 0.95}) {
-    const OrderStatisticRanks r = quantile_interval_ranks(n, q);
+    const forecast::OrderStatisticRanks r = forecast::quantile_interval_ranks(n, q);
     double c = 0.0;
     for (std::size_t b = r.low; b < r.high; ++b) c += testing::binomial_pmf(static_cast<std::int64_t>(b), n, q);
     EXPECT_GE(c, 0.94) << "q " << q << " ranks " << r.low << ".." << r.high;
@@ -131,7 +131,7 @@ TEST(McErrorCoverage, OrderStatisticIntervalCoversTheTrueQuantile) {
     for (int rep = 0; rep < R; ++rep) {
       for (double& v : x) v = u(rng);
       std::sort(x.begin(), x.end());
-      const QuantileInterval iv = quantile_interval(x, q);
+      const forecast::QuantileInterval iv = forecast::quantile_interval(x, q);
       covered += iv.low <= q && q <= iv.high ? 1 : 0;
     }
     const double sd = std::sqrt(R * c * (1 - c));
@@ -143,14 +143,16 @@ TEST(McErrorCoverage, OrderStatisticIntervalCoversTheTrueQuantile) {
 // Reported standard errors against the spread of replications (statistical)
 
 // A small national ensemble of the seed scenario, one year.
-ScenarioSummary replicate(const core::ModelSpec& spec, const Config& c, std::uint64_t seed, std::int64_t paths) {
-  EnsembleOptions o;
+forecast::ScenarioSummary replicate(const core::ModelSpec& spec, const forecast::Config& c, std::uint64_t seed,
+                                    std::int64_t paths) {
+  forecast::EnsembleOptions o;
   o.paths = paths;
   o.seed = seed;
-  o.parallelism = {Backend::OpenMP, 2};
-  const Ensemble e = simulate_ensemble(spec, o);
-  const auto periods = run_periods(c.run.start, c.run.weeks, {PeriodKind::Quarter});
-  return summarize("baseline", e, periods, SummaryOptions{{0.05, 0.5, 0.95}, {0.05}, o.parallelism});
+  o.parallelism = {forecast::Backend::OpenMP, 2};
+  const forecast::Ensemble e = simulate_ensemble(spec, o);
+  const auto periods = forecast::run_periods(c.run.start, c.run.weeks, {forecast::PeriodKind::Quarter});
+  return forecast::summarize("baseline", e, periods,
+                             forecast::SummaryOptions{{0.05, 0.5, 0.95}, {0.05}, o.parallelism});
 }
 
 TEST(McErrorReplication, StandardErrorsMatchTheSpreadOfTwentyReplications) {
@@ -165,13 +167,13 @@ TEST(McErrorReplication, StandardErrorsMatchTheSpreadOfTwentyReplications) {
   // fixed seeds: a failure means the
   // errors are wrong. A standard error off by a factor 2 gives T about 4x or
   // 1/4x its expectation of 19, far beyond these bounds (lo ~ 3.9, hi ~ 51).
-  Config c = io::load_seed().scenarios[0];
+  forecast::Config c = io::load_seed().scenarios[0];
   c.run.weeks = 52;
-  c.run.regions = RegionMode::National;
-  const core::ModelSpec spec = resolve(c);
+  c.run.regions = forecast::RegionMode::National;
+  const core::ModelSpec spec = forecast::resolve(c);
   constexpr int R = 20;
   constexpr std::int64_t P = 400;
-  std::vector<ScenarioSummary> reps;
+  std::vector<forecast::ScenarioSummary> reps;
   for (int r = 0; r < R; ++r) reps.push_back(replicate(spec, c, static_cast<std::uint64_t>(r + 1), P));
   const double df = R - 1;
   auto p_lower = [&](double t) { return testing::reg_gamma_p(df / 2, t / 2); };
@@ -197,11 +199,13 @@ TEST(McErrorReplication, StandardErrorsMatchTheSpreadOfTwentyReplications) {
   ASSERT_EQ(NP, 5u);
   for (std::size_t k = 0; k < NP; ++k) {
     const std::string q = "quarter " + std::to_string(k);
-    for (PeriodMetric m : {PeriodMetric::OccupancyEnd, PeriodMetric::PeakOccupancy, PeriodMetric::Inflow}) {
+    for (forecast::PeriodMetric m : {forecast::PeriodMetric::OccupancyEnd, forecast::PeriodMetric::PeakOccupancy,
+                                     forecast::PeriodMetric::Inflow}) {
       const auto i = static_cast<std::size_t>(m);
       check(
-          q + " mean " + kPeriodMetricNames[i], [&](const ScenarioSummary& s) { return s.periods.metric_mean[i][k]; },
-          [&](const ScenarioSummary& s) { return s.periods.metric_mean_mcse[i][k]; });
+          q + " mean " + forecast::kPeriodMetricNames[i],
+          [&](const forecast::ScenarioSummary& s) { return s.periods.metric_mean[i][k]; },
+          [&](const forecast::ScenarioSummary& s) { return s.periods.metric_mean_mcse[i][k]; });
     }
     // A probability whose standard error is meaningful: not near 0 or 1 in
     // the pooled ensemble (there sqrt(p(1-p)/n) is itself very uncertain).
@@ -210,8 +214,8 @@ TEST(McErrorReplication, StandardErrorsMatchTheSpreadOfTwentyReplications) {
     if (pooled >= 0.05 && pooled <= 0.95)
       check(
           q + " P(shortfall) " + std::to_string(pooled),
-          [&](const ScenarioSummary& s) { return s.periods.shortfall_probability[k]; },
-          [&](const ScenarioSummary& s) { return s.periods.shortfall_probability_mcse[k]; });
+          [&](const forecast::ScenarioSummary& s) { return s.periods.shortfall_probability[k]; },
+          [&](const forecast::ScenarioSummary& s) { return s.periods.shortfall_probability_mcse[k]; });
   }
   EXPECT_GE(tested, 15);
 
@@ -221,7 +225,7 @@ TEST(McErrorReplication, StandardErrorsMatchTheSpreadOfTwentyReplications) {
   // least 15 cover it, but for a false alarm of P(binomial(20, 0.05) > 5) =
   // 3e-4 per quarter, 1.6e-3 over the 5 (the stand-in's own error, 1/sqrt(20)
   // of an interval's half-width, raises it slightly).
-  const auto occ = static_cast<std::size_t>(PeriodMetric::OccupancyEnd);
+  const auto occ = static_cast<std::size_t>(forecast::PeriodMetric::OccupancyEnd);
   for (std::size_t k = 0; k < NP; ++k) {
     // The mean of the 20 replications' medians: within a tenth of an
     // interval's width of the true median.

@@ -27,9 +27,9 @@ using testing::PathRecord;
 
 constexpr double kZ = 4.0;
 
-Config national_first_model(int weeks) {
-  Config c = testing::first_model(io::load_seed().scenarios.at(0));
-  c.run.regions = RegionMode::National;
+forecast::Config national_first_model(int weeks) {
+  forecast::Config c = testing::first_model(io::load_seed().scenarios.at(0));
+  c.run.regions = forecast::RegionMode::National;
   c.run.weeks = weeks;
   return c;
 }
@@ -48,14 +48,14 @@ TEST(InflowStart, FirstWeekMeanIsThatOfTheDrawnStartingDeviation) {
   // No AR noise, no surges, no trend: log lambda_0 = level + season_0 + phi x_0,
   // x_0 ~ N(m, s). Then E[F_0] = exp(level + season_0) E[exp(phi x_0)] and
   // Var[F_0] = E[lambda] + Var[lambda] (a Poisson mixture).
-  Config c = national_first_model(1);
+  forecast::Config c = national_first_model(1);
   c.inflow.ar_sigma = 0.0;
   c.inflow.shock_probability = 0.0;
   c.inflow.level = {5.9, 0.0};
   c.inflow.trend_per_year = {0.0, 0.0};
   c.inflow.level_trend_correlation = 0.0;
   c.inflow.start_deviation = {0.5, 0.3};
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   const double phi = c.inflow.ar_phi;
   const double base = 5.9 + spec.log_season[0];
   const double mean = lognormal_mean(base + phi * 0.5, phi * 0.3);
@@ -83,7 +83,7 @@ TEST(InflowStart, FirstWeekMeanIsThatOfTheDrawnStartingDeviation) {
 // phi^2), or sigma^2 (t + 1) for a random walk. The sample variance of n
 // normal values has sd V sqrt(2 / (n - 1)).
 void expect_local_level_law(double walk_sd_per_sqrt_year, double walk_phi) {
-  Config c = national_first_model(52);
+  forecast::Config c = national_first_model(52);
   c.inflow.ar_sigma = 0.0;
   c.inflow.shock_probability = 0.0;
   c.inflow.level = {11.0, 0.0};
@@ -91,7 +91,7 @@ void expect_local_level_law(double walk_sd_per_sqrt_year, double walk_phi) {
   c.inflow.level_trend_correlation = 0.0;
   c.inflow.level_walk_sd = walk_sd_per_sqrt_year;
   c.inflow.level_walk_phi = walk_phi;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   const double sigma = walk_sd_per_sqrt_year / std::sqrt(52.1775);
   const int n = 4000;
   const auto recs = run_paths(spec, 11, n);
@@ -121,8 +121,8 @@ TEST(LocalLevel, PersistentLevelVarianceLevelsOff) { expect_local_level_law(0.6,
 TEST(LocalLevel, OffDrawsNothingAndChangesNoOtherStream) {
   // level_walk_sd = 0 gives the first model's draws: the same first
   // applications path by path as a configuration without the key.
-  Config c = national_first_model(30);
-  const auto base = run_paths(resolve(c), 5, 50);
+  forecast::Config c = national_first_model(30);
+  const auto base = run_paths(forecast::resolve(c), 5, 50);
   c.inflow.level_walk_sd = 0.0;
   c.inflow.level_walk_phi = 0.5;  // ignored when the sd is 0
   const auto off = run_paths(resolve(c), 5, 50);
@@ -132,10 +132,10 @@ TEST(LocalLevel, OffDrawsNothingAndChangesNoOtherStream) {
 TEST(DecisionCapacity, FollowsTheBacklogWithALagAsTheRuleSays) {
   // Re-computes the rule from the recorded flows: the backlog before the
   // decisions, the partial adjustment, the clamp; then C ~ Poisson(c).
-  Config c = national_first_model(156);
+  forecast::Config c = national_first_model(156);
   c.decisions.response = {true, 20.0, 8.0, 5000.0, 0.0};
   c.initial.procedure = 40000;  // a backlog the rule must work off
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   const int n = 300;
   double deviation = 0.0, variance = 0.0;
   double peak_c = 0.0, last_year_c = 0.0;
@@ -165,9 +165,9 @@ TEST(DecisionCapacity, FollowsTheBacklogWithALagAsTheRuleSays) {
 }
 
 TEST(Withdrawals, AreABinomialShareOfTheClosures) {
-  Config c = national_first_model(104);
+  forecast::Config c = national_first_model(104);
   c.decisions.withdrawn_share = 0.2;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   double withdrawn = 0.0, closures = 0.0;
   for (const auto& rec : run_paths(spec, 11, 400))
     for (int t = 0; t < spec.weeks; ++t) {
@@ -181,10 +181,10 @@ TEST(Withdrawals, AreABinomialShareOfTheClosures) {
 TEST(GrantDrift, GrantShareFollowsTheLogitRandomWalk) {
   // g fixed at 0.75; logit(g_t) = logit(0.75) + u_t with u_t ~ N(0, (t+1) s^2 / 52.1775)
   // after t + 1 weekly steps. E[g_t] by quadrature of the logistic over that normal.
-  Config c = national_first_model(104);
+  forecast::Config c = national_first_model(104);
   c.decisions.grant_rate = {0.75, 0.0};
   c.decisions.grant_drift_sd = 0.6;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   const int t = 103;
   const double sd = 0.6 * std::sqrt((t + 1) / 52.1775);
   double expected = 0.0, weight = 0.0;
@@ -211,8 +211,8 @@ TEST(GrantDrift, GrantShareFollowsTheLogitRandomWalk) {
 }
 
 // National, nobody runs out of permit holders to house: the quota is what binds.
-Config housing_case() {
-  Config c = national_first_model(156);
+forecast::Config housing_case() {
+  forecast::Config c = national_first_model(156);
   c.initial.permit_holders = 500000;
   c.housing.programmes.clear();
   c.housing.realisation = {0.5, 0.0};
@@ -229,9 +229,9 @@ std::int64_t sum_weeks(const PathRecord& rec, Var v, int a, int b) {
 TEST(HousingQuota, UnmetQuotaCarriesOverExactly) {
   // task_h = H_h (x the share of week 0's half-year from week 0 on) + backlog_h;
   // backlog_{h+1} = task_h - housed_h while permit holders are plenty.
-  Config c = housing_case();
+  forecast::Config c = housing_case();
   c.housing.carry_over = true;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   for (const auto& rec : run_paths(spec, 17, 20)) {
     double backlog = 0.0;
     int start = 0;
@@ -251,10 +251,10 @@ TEST(HousingQuota, RuleSetsTheQuotaFromRecentNewPermitHolders) {
   // Half-years without their own quota: H = share x (mean new permit holders
   // of the lookback weeks before the half-year) x its Mondays. Read back through
   // the carry-over identity task_h = backlog_{h+1} + housed_h.
-  Config c = housing_case();
+  forecast::Config c = housing_case();
   c.housing.carry_over = true;
   c.housing.quota_rule = {true, 1.5, 13};
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   int checked = 0;
   for (const auto& rec : run_paths(spec, 19, 20)) {
     int start = 0;
@@ -289,11 +289,11 @@ TEST(HousingQuota, HalfYearFactorsAreMeanOneWithTheVarianceOfBoth) {
   // National mode, realisation fixed: a whole half-year's housed ~ Poisson(rho phi H)
   // with phi = exp(s_n z_n - s_n^2/2) exp(s z - s^2/2), so y = housed / (rho H) has
   // E[y] = 1 and Var[y] = exp(s_n^2 + s^2) - 1 + 1 / (rho H).
-  Config c = housing_case();
+  forecast::Config c = housing_case();
   c.run.weeks = 60;
   c.housing.half_year_national_sd = 0.3;
   c.housing.half_year_sd = 0.2;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   const auto [a, b] = first_whole_half_year(spec);
   ASSERT_GT(a, 0);
   const double expected = 0.5 * spec.half_quota[static_cast<std::size_t>(a)];
@@ -319,12 +319,12 @@ TEST(HousingQuota, NationalHalfYearFactorIsSharedByEveryRegion) {
   // regions split it by p_r alone: a chi-square with 24 degrees of freedom
   // (false alarm 6e-5 at 60.2 per path-half-year). Independent regional factors
   // with the same sd would give chi-square values in the thousands.
-  Config c = housing_case();
-  c.run.regions = RegionMode::SafetyRegions;
+  forecast::Config c = housing_case();
+  c.run.regions = forecast::RegionMode::SafetyRegions;
   c.run.weeks = 60;
   c.housing.regional_sd = 0.0;
   c.housing.half_year_national_sd = 0.5;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   const auto [a, b] = first_whole_half_year(spec);
   ASSERT_GT(a, 0);
   ASSERT_EQ(spec.regions, 25);
@@ -349,11 +349,11 @@ TEST(HousingQuota, NationalHalfYearFactorIsSharedByEveryRegion) {
 }
 
 TEST(ProgrammeDelivery, DeliveredShareAndStartDelay) {
-  Config c = national_first_model(40);
+  forecast::Config c = national_first_model(40);
   c.initial.permit_holders = 500000;
   c.housing.taakstelling.clear();
   c.housing.taakstelling_default = 0.0;
-  HousingProgramme g;
+  forecast::HousingProgramme g;
   g.name = "test";
   g.from = c.run.start + std::chrono::days(14);  // week 2
   g.weeks = 6;
@@ -361,7 +361,7 @@ TEST(ProgrammeDelivery, DeliveredShareAndStartDelay) {
   g.delivered = {0.5, 0.0};
   g.delay_weeks = {10.0, 0.0};
   c.housing.programmes = {g};
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   double in_window = 0.0;
   const int n = 200;
   for (const auto& rec : run_paths(spec, 23, n))
@@ -389,10 +389,10 @@ TEST(ProgrammeDelivery, DeliveredShareAndStartDelay) {
 // the recorded new permit holders and emptied by the recorded housed; with a
 // minimum wait, nobody younger than it may leave.
 void expect_first_in_first_out(int min_wait) {
-  Config c = national_first_model(104);
+  forecast::Config c = national_first_model(104);
   c.initial.permit_holders_over_14_weeks = 5000;
   c.housing.min_wait_weeks = min_wait;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   for (const auto& rec : run_paths(spec, 31, 30)) {
     std::deque<std::pair<int, std::int64_t>> queue;  // oldest first
     queue.emplace_back(-100, 5000);
@@ -425,18 +425,18 @@ TEST(WaitingTimes, FirstInFirstOutAsRecomputedFromTheFlows) { expect_first_in_fi
 TEST(WaitingTimes, NobodyIsHousedBeforeTheMinimumWait) {
   expect_first_in_first_out(10);
   // And the minimum wait binds: with it, fewer are housed in the first weeks.
-  Config c = national_first_model(20);
+  forecast::Config c = national_first_model(20);
   c.initial.permit_holders_over_14_weeks = 0;
-  const PathRecord free = run_paths(resolve(c), 3, 1).front();
+  const PathRecord free = run_paths(forecast::resolve(c), 3, 1).front();
   c.housing.min_wait_weeks = 14;
   const PathRecord bound = run_paths(resolve(c), 3, 1).front();
   EXPECT_LT(sum_weeks(bound, Var::Housed, 0, 20), sum_weeks(free, Var::Housed, 0, 20));
 }
 
 TEST(InitialState, UncertainStocksAreUnbiased) {
-  Config c = national_first_model(1);
+  forecast::Config c = national_first_model(1);
   c.initial.uncertainty_sd = 0.2;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   const int n = 5000;
   double sum = 0.0;
   core::PathState st(spec);

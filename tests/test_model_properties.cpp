@@ -122,9 +122,9 @@ int conservation_violations(const core::ModelSpec& spec, const PathRecord& rec, 
 }
 
 TEST(Conservation, EveryPathAndWeekOfTheSeedScenarioAndItsScenarios) {
-  const ScenarioSet set = io::load_seed();
+  const forecast::ScenarioSet set = io::load_seed();
   for (std::size_t s = 0; s < set.scenarios.size(); ++s) {
-    const core::ModelSpec spec = resolve(set.scenarios[s]);
+    const core::ModelSpec spec = forecast::resolve(set.scenarios[s]);
     ASSERT_EQ(spec.regions, 25);
     // The baseline on all of the seed's 10,000 paths; the other scenarios on 1,000.
     const std::int64_t paths = s == 0 ? set.scenarios[s].run.paths : 1000;
@@ -139,10 +139,10 @@ TEST(Conservation, EveryPathAndWeekOfTheSeedScenarioAndItsScenarios) {
 }
 
 TEST(Conservation, NationalModeOfTheSeed) {
-  ScenarioSet set = io::load_seed();
-  Config c = set.scenarios[0];
-  c.run.regions = RegionMode::National;
-  const core::ModelSpec spec = resolve(c);
+  forecast::ScenarioSet set = io::load_seed();
+  forecast::Config c = set.scenarios[0];
+  c.run.regions = forecast::RegionMode::National;
+  const core::ModelSpec spec = forecast::resolve(c);
   ASSERT_EQ(spec.regions, 1);
   core::PathWorkspace ws(spec);
   int bad = 0;
@@ -152,11 +152,11 @@ TEST(Conservation, NationalModeOfTheSeed) {
 }
 
 TEST(Conservation, EveryLaterMechanismOnInBothModes) {
-  for (RegionMode mode : {RegionMode::SafetyRegions, RegionMode::National}) {
-    for (const Config& base : io::load_seed().scenarios) {
-      Config c = testing::all_mechanisms_on(base);
+  for (forecast::RegionMode mode : {forecast::RegionMode::SafetyRegions, forecast::RegionMode::National}) {
+    for (const forecast::Config& base : io::load_seed().scenarios) {
+      forecast::Config c = testing::all_mechanisms_on(base);
       c.run.regions = mode;
-      const core::ModelSpec spec = resolve(c);
+      const core::ModelSpec spec = forecast::resolve(c);
       core::PathWorkspace ws(spec);
       int bad = 0;
       for (std::uint64_t p = 0; p < 300 && bad == 0; ++p)
@@ -587,7 +587,7 @@ TEST(DublinStep, CertainOutcomesAndTheEdgesOfTheSplit) {
 // ---------------------------------------------------------------------------
 
 // Every value of b equals a's for the same week (a may span more weeks than b).
-void expect_identical(const Ensemble& a, const Ensemble& b, const std::string& what) {
+void expect_identical(const forecast::Ensemble& a, const forecast::Ensemble& b, const std::string& what) {
   ASSERT_EQ(a.paths(), b.paths());
   ASSERT_LE(a.first_week(), b.first_week());
   ASSERT_GE(a.end_week(), b.end_week());
@@ -599,7 +599,7 @@ void expect_identical(const Ensemble& a, const Ensemble& b, const std::string& w
     }
     const auto cx = a.cost_column(t), cy = b.cost_column(t);
     ASSERT_EQ(0, std::memcmp(cx.data(), cy.data(), cx.size_bytes())) << what << ": cost week " << t;
-    for (std::size_t v = 0; v < kStoredRegionalVars; ++v)
+    for (std::size_t v = 0; v < forecast::kStoredRegionalVars; ++v)
       for (int r = 0; r < a.regions(); ++r) {
         const auto x = a.regional_column(static_cast<RegionalVar>(v), t, r);
         const auto y = b.regional_column(static_cast<RegionalVar>(v), t, r);
@@ -609,23 +609,23 @@ void expect_identical(const Ensemble& a, const Ensemble& b, const std::string& w
 }
 
 TEST(Reproducibility, IdenticalForAnyThreadCountBackEndAndBlockSize) {
-  Config c = io::load_seed().scenarios[0];
+  forecast::Config c = io::load_seed().scenarios[0];
   c.run.weeks = 80;
-  const core::ModelSpec spec = resolve(c);
-  EnsembleOptions ref_opt;
+  const core::ModelSpec spec = forecast::resolve(c);
+  forecast::EnsembleOptions ref_opt;
   ref_opt.paths = 203;  // not a multiple of any block size
   ref_opt.seed = 7;
-  ref_opt.parallelism = {Backend::OpenMP, 1};
-  const Ensemble ref = simulate_ensemble(spec, ref_opt);
-  for (Backend backend : {Backend::OpenMP, Backend::TBB})
+  ref_opt.parallelism = {forecast::Backend::OpenMP, 1};
+  const forecast::Ensemble ref = simulate_ensemble(spec, ref_opt);
+  for (forecast::Backend backend : {forecast::Backend::OpenMP, forecast::Backend::TBB})
     for (int threads : {1, 2, 3})
       for (std::int64_t block : {1, 7, 64, 1000}) {
-        EnsembleOptions o = ref_opt;
+        forecast::EnsembleOptions o = ref_opt;
         o.parallelism = {backend, threads};
         o.block_paths = block;
-        expect_identical(
-            ref, simulate_ensemble(spec, o),
-            backend_name(backend) + " threads " + std::to_string(threads) + " block " + std::to_string(block));
+        expect_identical(ref, forecast::simulate_ensemble(spec, o),
+                         forecast::backend_name(backend) + " threads " + std::to_string(threads) + " block " +
+                             std::to_string(block));
       }
 }
 
@@ -634,21 +634,21 @@ TEST(Reproducibility, DriverGivesEachPathWhatTheKernelGivesItAlone) {
   // every path must still get exactly what one uninterrupted call of the
   // kernel over the whole horizon gives it. Reference: simulate_path into a
   // private row buffer (week-major), independent of the driver's layout.
-  Config c = io::load_seed().scenarios[0];
+  forecast::Config c = io::load_seed().scenarios[0];
   c.run.weeks = 37;  // not a multiple of the driver's step
-  const core::ModelSpec spec = resolve(c);
-  EnsembleOptions o;
+  const core::ModelSpec spec = forecast::resolve(c);
+  forecast::EnsembleOptions o;
   o.paths = 70;
   o.seed = 11;
-  o.parallelism = {Backend::OpenMP, 2};
-  const Ensemble ens = simulate_ensemble(spec, o);
+  o.parallelism = {forecast::Backend::OpenMP, 2};
+  const forecast::Ensemble ens = simulate_ensemble(spec, o);
   const int T = c.run.weeks;
   const int R = spec.regions;
   core::PathWorkspace ws(spec);
   for (std::int64_t p : {0, 1, 33, 63, 64, 69}) {
     std::vector<std::int32_t> counts(core::kNumVars * static_cast<std::size_t>(T));
     std::vector<double> cost(static_cast<std::size_t>(T));
-    std::vector<std::int32_t> regional(kStoredRegionalVars * static_cast<std::size_t>(T * R));
+    std::vector<std::int32_t> regional(forecast::kStoredRegionalVars * static_cast<std::size_t>(T * R));
     core::PathSink sink;
     sink.counts = counts.data();
     sink.week_stride = core::kNumVars;
@@ -656,10 +656,10 @@ TEST(Reproducibility, DriverGivesEachPathWhatTheKernelGivesItAlone) {
     sink.cost = cost.data();
     sink.cost_week_stride = 1;
     sink.regional = regional.data();
-    sink.reg_week_stride = static_cast<std::ptrdiff_t>(kStoredRegionalVars) * R;
+    sink.reg_week_stride = static_cast<std::ptrdiff_t>(forecast::kStoredRegionalVars) * R;
     sink.reg_var_stride = R;
     sink.reg_region_stride = 1;
-    sink.regional_count = kStoredRegionalVars;
+    sink.regional_count = forecast::kStoredRegionalVars;
     core::simulate_path(spec, o.seed, static_cast<std::uint64_t>(p), ws, sink);
     const auto pu = static_cast<std::size_t>(p);
     for (int t = 0; t < T; ++t) {
@@ -671,11 +671,11 @@ TEST(Reproducibility, DriverGivesEachPathWhatTheKernelGivesItAlone) {
       }
       ASSERT_EQ(0, std::memcmp(&cost[tu], &ens.cost_column(t)[pu], sizeof(double)))
           << "path " << p << " cost week " << t;
-      for (std::size_t v = 0; v < kStoredRegionalVars; ++v)
+      for (std::size_t v = 0; v < forecast::kStoredRegionalVars; ++v)
         for (int r = 0; r < R; ++r)
-          ASSERT_EQ(
-              regional[(tu * kStoredRegionalVars + v) * static_cast<std::size_t>(R) + static_cast<std::size_t>(r)],
-              ens.regional_column(static_cast<RegionalVar>(v), t, r)[pu])
+          ASSERT_EQ(regional[(tu * forecast::kStoredRegionalVars + v) * static_cast<std::size_t>(R) +
+                             static_cast<std::size_t>(r)],
+                    ens.regional_column(static_cast<RegionalVar>(v), t, r)[pu])
               << "path " << p << " regional " << v << " region " << r << " week " << t;
     }
   }
@@ -684,37 +684,39 @@ TEST(Reproducibility, DriverGivesEachPathWhatTheKernelGivesItAlone) {
 TEST(Reproducibility, WindowsOfWeeksGiveTheSameResultsAsOneGo) {
   // The driver runs long horizons in windows with the path states kept in
   // between; the split must not change a single bit, nor the summaries.
-  Config c = io::load_seed().scenarios[0];
+  forecast::Config c = io::load_seed().scenarios[0];
   c.run.weeks = 60;
-  const core::ModelSpec spec = resolve(c);
-  EnsembleOptions o;
+  const core::ModelSpec spec = forecast::resolve(c);
+  forecast::EnsembleOptions o;
   o.paths = 97;
   o.seed = 3;
-  o.parallelism = {Backend::OpenMP, 2};
-  const Ensemble whole = simulate_ensemble(spec, o);
-  const auto periods = run_periods(c.run.start, c.run.weeks, {PeriodKind::Quarter, PeriodKind::Year});
-  const SummaryOptions so{{0.05, 0.5, 0.95}, {0.1, 0.05}, o.parallelism};
-  const ScenarioSummary one_go = summarize("x", whole, periods, so);
+  o.parallelism = {forecast::Backend::OpenMP, 2};
+  const forecast::Ensemble whole = simulate_ensemble(spec, o);
+  const auto periods =
+      forecast::run_periods(c.run.start, c.run.weeks, {forecast::PeriodKind::Quarter, forecast::PeriodKind::Year});
+  const forecast::SummaryOptions so{{0.05, 0.5, 0.95}, {0.1, 0.05}, o.parallelism};
+  const forecast::ScenarioSummary one_go = summarize("x", whole, periods, so);
   // The run reuses one window's memory for every window (and scenario), so a
   // value the kernel failed to overwrite would show here as a stale one.
-  Ensemble w(0, 0, spec.regions, o.paths);
+  forecast::Ensemble w(0, 0, spec.regions, o.paths);
   for (int window : {26, 7, 1}) {
-    EnsembleRunner runner(spec, o);
-    ScenarioSummarizer summarizer("x", c.run.weeks, spec.regions, o.paths, periods, so);
+    forecast::EnsembleRunner runner(spec, o);
+    forecast::ScenarioSummarizer summarizer("x", c.run.weeks, spec.regions, o.paths, periods, so);
     while (!runner.done()) {
       runner.next_window(window, w);
       expect_identical(whole, w, "window " + std::to_string(window));
       summarizer.add(w);
     }
-    const ScenarioSummary windowed = summarizer.finish();
+    const forecast::ScenarioSummary windowed = summarizer.finish();
     for (std::size_t v = 0; v < core::kNumVars; ++v) {
       EXPECT_EQ(one_go.national[v].quantiles, windowed.national[v].quantiles) << "window " << window;
       EXPECT_EQ(one_go.national[v].mean, windowed.national[v].mean) << "window " << window;
     }
     EXPECT_EQ(one_go.regional[0].quantiles, windowed.regional[0].quantiles);
     EXPECT_EQ(one_go.periods.capacity_needed, windowed.periods.capacity_needed);
-    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m)
-      EXPECT_EQ(one_go.periods.metric_quantiles[m], windowed.periods.metric_quantiles[m]) << kPeriodMetricNames[m];
+    for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m)
+      EXPECT_EQ(one_go.periods.metric_quantiles[m], windowed.periods.metric_quantiles[m])
+          << forecast::kPeriodMetricNames[m];
   }
 }
 
@@ -722,51 +724,52 @@ TEST(CommonRandomNumbers, PairedDifferencesAreNarrowerThanUnpaired) {
   // A lever scenario compared with the baseline path by path: the central 90 %
   // interval of the paired differences must be narrower than that of unpaired
   // differences (baseline paths shifted by half the ensemble, i.e. independent).
-  const ScenarioSet set = io::load_seed();
+  const forecast::ScenarioSet set = io::load_seed();
   const std::size_t lever = 2;  // dublin-and-return-restored
   ASSERT_EQ(set.names[lever], "dublin-and-return-restored");
-  EnsembleOptions o;
+  forecast::EnsembleOptions o;
   o.paths = 400;
   o.seed = set.scenarios[0].run.seed;
-  std::vector<PeriodPathMetrics> metrics;
-  std::vector<PeriodInfo> periods;
+  std::vector<forecast::PeriodPathMetrics> metrics;
+  std::vector<forecast::PeriodInfo> periods;
   for (std::size_t s : {std::size_t{0}, lever}) {
-    Config c = set.scenarios[s];
+    forecast::Config c = set.scenarios[s];
     c.run.weeks = 156;
-    periods = run_periods(c.run.start, c.run.weeks, {PeriodKind::Year});
-    const core::ModelSpec spec = resolve(c);
-    ScenarioSummarizer summarizer(set.names[s], c.run.weeks, spec.regions, o.paths, periods,
-                                  {{0.5}, {0.05}, o.parallelism});
-    summarizer.add(simulate_ensemble(spec, o));
+    periods = forecast::run_periods(c.run.start, c.run.weeks, {forecast::PeriodKind::Year});
+    const core::ModelSpec spec = forecast::resolve(c);
+    forecast::ScenarioSummarizer summarizer(set.names[s], c.run.weeks, spec.regions, o.paths, periods,
+                                            {{0.5}, {0.05}, o.parallelism});
+    summarizer.add(forecast::simulate_ensemble(spec, o));
     summarizer.finish();
     metrics.push_back(summarizer.path_metrics());
   }
-  const auto paired = compare_to_baseline("lever", metrics[1], metrics[0], o.parallelism);
+  const auto paired = forecast::compare_to_baseline("lever", metrics[1], metrics[0], o.parallelism);
   const auto unpaired = compare_to_baseline("lever", metrics[1], metrics[0], o.parallelism, o.paths / 2);
   const auto k = periods.size() - 1;  // the last year, when the lever has acted for a while
-  for (PeriodMetric m : {PeriodMetric::OccupancyEnd, PeriodMetric::PeakOccupancy, PeriodMetric::Returns}) {
+  for (forecast::PeriodMetric m :
+       {forecast::PeriodMetric::OccupancyEnd, forecast::PeriodMetric::PeakOccupancy, forecast::PeriodMetric::Returns}) {
     const auto i = static_cast<std::size_t>(m);
     const double w_paired = paired.high[i][k] - paired.low[i][k];
     const double w_unpaired = unpaired.high[i][k] - unpaired.low[i][k];
     EXPECT_LT(w_paired, 0.5 * w_unpaired)
-        << kPeriodMetricNames[i] << ": paired " << w_paired << " unpaired " << w_unpaired;
+        << forecast::kPeriodMetricNames[i] << ": paired " << w_paired << " unpaired " << w_unpaired;
     // The lever lowers occupancy on average (more transfers and returns).
-    if (m == PeriodMetric::OccupancyEnd) {
+    if (m == forecast::PeriodMetric::OccupancyEnd) {
       EXPECT_LT(paired.mean[i][k], 0.0);
     }
   }
 }
 
 TEST(CommonRandomNumbers, FlowsAScenarioDoesNotChangeDrawTheSameNumbers) {
-  const ScenarioSet set = io::load_seed();
-  EnsembleOptions o;
+  const forecast::ScenarioSet set = io::load_seed();
+  forecast::EnsembleOptions o;
   o.paths = 300;
   o.seed = set.scenarios[0].run.seed;
-  std::vector<Ensemble> runs;
-  for (const Config& c : set.scenarios) {
-    Config shorter = c;
+  std::vector<forecast::Ensemble> runs;
+  for (const forecast::Config& c : set.scenarios) {
+    forecast::Config shorter = c;
     shorter.run.weeks = 104;
-    runs.push_back(simulate_ensemble(resolve(shorter), o));
+    runs.push_back(simulate_ensemble(forecast::resolve(shorter), o));
   }
   // Capacity, housing and Dublin/return levers do not change inflow or decisions.
   for (std::size_t s = 1; s < runs.size(); ++s)
@@ -792,15 +795,15 @@ TEST(CommonRandomNumbers, FlowsAScenarioDoesNotChangeDrawTheSameNumbers) {
 // Monotonicity under common random numbers, on every path and week.
 // ---------------------------------------------------------------------------
 
-Ensemble run_seed_variant(Config c, int paths) {
+forecast::Ensemble run_seed_variant(forecast::Config c, int paths) {
   c.run.weeks = 156;
-  EnsembleOptions o;
+  forecast::EnsembleOptions o;
   o.paths = paths;
   o.seed = c.run.seed;
-  return simulate_ensemble(resolve(c), o);
+  return forecast::simulate_ensemble(resolve(c), o);
 }
 
-void expect_never_above(const Ensemble& more, const Ensemble& less, Var v, const char* what) {
+void expect_never_above(const forecast::Ensemble& more, const forecast::Ensemble& less, Var v, const char* what) {
   std::int64_t strictly_lower = 0;
   for (int t = 0; t < more.weeks(); ++t) {
     const auto a = more.column(v, t), b = less.column(v, t);
@@ -813,8 +816,8 @@ void expect_never_above(const Ensemble& more, const Ensemble& less, Var v, const
 }
 
 TEST(Monotonicity, MoreCnoCapacityNeverIncreasesShortfall) {
-  const Config base = io::load_seed().scenarios[0];
-  Config more = base;
+  const forecast::Config base = io::load_seed().scenarios[0];
+  forecast::Config more = base;
   more.capacity.cno.places_per_region = 600;
   expect_never_above(run_seed_variant(more, 400), run_seed_variant(base, 400), Var::Shortfall, "CNO 600 vs 225");
 }
@@ -822,9 +825,9 @@ TEST(Monotonicity, MoreCnoCapacityNeverIncreasesShortfall) {
 TEST(Monotonicity, MoreRegularCapacityNeverIncreasesShortfall) {
   // The CNO phase-out rule compares occupancy with regular capacity, so more regular
   // capacity can close the CNO earlier; the property is stated without that rule.
-  Config base = io::load_seed().scenarios[0];
+  forecast::Config base = io::load_seed().scenarios[0];
   base.capacity.cno.phaseout.weeks = 0;
-  Config more = base;
+  forecast::Config more = base;
   more.capacity.regular += 5000;
   expect_never_above(run_seed_variant(more, 400), run_seed_variant(base, 400), Var::Shortfall, "regular +5000");
 }
@@ -835,12 +838,12 @@ TEST(Monotonicity, MoreRegularCapacityNeverIncreasesShortfall) {
 TEST(Monotonicity, WithThePhaseOutMoreRegularCapacityCanRaiseShortfall) {
   // Shown on the seed as first published (its CNO phase-out is on): any configuration
   // with the exception proves that it exists.
-  const Config base = testing::first_model(
+  const forecast::Config base = testing::first_model(
       io::load_config_file(std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / "first-model-seed.toml").scenarios[0]);
   ASSERT_GT(base.capacity.cno.phaseout.weeks, 0);
-  Config more = base;
+  forecast::Config more = base;
   more.capacity.regular += 5000;
-  const Ensemble a = run_seed_variant(more, 400), b = run_seed_variant(base, 400);
+  const forecast::Ensemble a = run_seed_variant(more, 400), b = run_seed_variant(base, 400);
   std::int64_t raised = 0;
   for (int t = 0; t < a.weeks(); ++t) {
     const auto x = a.column(Var::Shortfall, t), y = b.column(Var::Shortfall, t);
@@ -856,9 +859,9 @@ TEST(Monotonicity, WithThePhaseOutMoreRegularCapacityCanRaiseShortfall) {
 }
 
 TEST(Monotonicity, HigherReturnMultiplierNeverIncreasesRejected) {
-  const Config base = io::load_seed().scenarios[0];
-  Config more = base;
-  more.levers.ret = {Period{base.run.start + std::chrono::days{70}, std::nullopt, 1.5}};
+  const forecast::Config base = io::load_seed().scenarios[0];
+  forecast::Config more = base;
+  more.levers.ret = {forecast::Period{base.run.start + std::chrono::days{70}, std::nullopt, 1.5}};
   expect_never_above(run_seed_variant(more, 400), run_seed_variant(base, 400), Var::Rejected, "return x1.5");
 }
 

@@ -39,13 +39,13 @@ std::size_t cell(double u, int bits) { return static_cast<std::size_t>(std::ldex
 
 // The seed scenario with the Sobol' points on; level and trend both uncertain
 // and correlated, so that the pair's law is checked too.
-core::ModelSpec sobol_seed_spec(bool sobol, RegionMode mode = RegionMode::SafetyRegions) {
-  Config c = io::load_seed().scenarios.at(0);
+core::ModelSpec sobol_seed_spec(bool sobol, forecast::RegionMode mode = forecast::RegionMode::SafetyRegions) {
+  forecast::Config c = io::load_seed().scenarios.at(0);
   c.run.regions = mode;
   c.run.sobol_parameters = sobol;
   c.inflow.trend_per_year = {0.0, 0.05};
   c.inflow.level_trend_correlation = 0.5;
-  return resolve(c);
+  return forecast::resolve(c);
 }
 
 TEST(SobolPoints, EveryCoordinateOfTheFirstPowerOfTwoPointsFillsItsCells) {
@@ -175,8 +175,8 @@ TEST(ParameterSampling, SobolShrinksTheErrorOfSmoothFiguresOfTheParameters) {
   // (for one coordinate the variance falls like 1/N^2 instead of 1/N: a factor
   // in the hundreds here). Required: a factor above 4, see the header.
   SKIP_WITHOUT_SOBOL();
-  const core::ModelSpec random = sobol_seed_spec(false, RegionMode::National);
-  const core::ModelSpec sobol = sobol_seed_spec(true, RegionMode::National);
+  const core::ModelSpec random = sobol_seed_spec(false, forecast::RegionMode::National);
+  const core::ModelSpec sobol = sobol_seed_spec(true, forecast::RegionMode::National);
   const auto inflow = [](const core::PathParameters& p) { return std::exp(p.level); };
   const auto grants = [](const core::PathParameters& p) { return p.grant_rate * p.realisation; };
   for (const auto& [name, f] : {std::pair{"exp(level)", +inflow}, std::pair{"grant x realisation", +grants}}) {
@@ -190,10 +190,10 @@ TEST(ParameterSampling, PathGroupsInLanesGiveTheSinglePathsResults) {
   // The kernel's two drivers (one path; a group side by side) take the same
   // point for the same path.
   SKIP_WITHOUT_SOBOL();
-  Config c = testing::all_mechanisms_on(io::load_seed().scenarios.at(0));
+  forecast::Config c = testing::all_mechanisms_on(io::load_seed().scenarios.at(0));
   c.run.sobol_parameters = true;
   c.run.weeks = 60;
-  const core::ModelSpec spec = resolve(c);
+  const core::ModelSpec spec = forecast::resolve(c);
   std::vector<core::PathState> states;
   const std::vector<testing::PathRecord> group = testing::run_path_group(spec, 42, 16, core::kPathGroup, states);
   core::PathWorkspace ws(spec);
@@ -221,15 +221,15 @@ TEST(ParameterSampling, PickFreezeDesignsDrawTheStreams) {
 }
 
 TEST(ParameterSampling, TheKeyIsReadAndReachesTheKernel) {
-  const ScenarioSet off = io::load_config_text("", "default.toml");
+  const forecast::ScenarioSet off = io::load_config_text("", "default.toml");
   EXPECT_FALSE(off.scenarios.at(0).run.sobol_parameters);
-  EXPECT_FALSE(resolve(off.scenarios.at(0)).sobol_parameters);
-  const ScenarioSet on = io::load_config_text("[run]\nsobol_parameters = true\n", "sobol.toml");
+  EXPECT_FALSE(forecast::resolve(off.scenarios.at(0)).sobol_parameters);
+  const forecast::ScenarioSet on = io::load_config_text("[run]\nsobol_parameters = true\n", "sobol.toml");
   EXPECT_TRUE(on.scenarios.at(0).run.sobol_parameters);
   if (core::sobol_points_available()) {
-    EXPECT_TRUE(resolve(on.scenarios.at(0)).sobol_parameters);
+    EXPECT_TRUE(forecast::resolve(on.scenarios.at(0)).sobol_parameters);
   } else {
-    EXPECT_THROW(resolve(on.scenarios.at(0)), ResolveError);
+    EXPECT_THROW(forecast::resolve(on.scenarios.at(0)), forecast::ResolveError);
   }
   EXPECT_NE(io::to_toml(on.scenarios.at(0)).find("sobol_parameters = true"), std::string::npos);
 }

@@ -74,8 +74,8 @@ std::vector<std::int32_t> first_model_values(const std::vector<std::int32_t>& na
 }
 
 // Path by path (simulate_path, advance_path).
-Digests digests_one_by_one(const Config& c) {
-  const core::ModelSpec spec = resolve(c);
+Digests digests_one_by_one(const forecast::Config& c) {
+  const core::ModelSpec spec = forecast::resolve(c);
   core::PathWorkspace ws(spec);
   core::PathState state(spec);
   Digest counts, states;
@@ -93,8 +93,8 @@ Digests digests_one_by_one(const Config& c) {
 
 // In groups side by side (advance_paths, as the ensemble runs them), of 8, 5
 // and 3 paths in turn: whole and partial groups.
-Digests digests_in_groups(const Config& c) {
-  const core::ModelSpec spec = resolve(c);
+Digests digests_in_groups(const forecast::Config& c) {
+  const core::ModelSpec spec = forecast::resolve(c);
   Digest counts, states;
   const std::size_t sizes[] = {8, 5, 3};
   std::vector<core::PathState> finals;
@@ -110,10 +110,10 @@ Digests digests_in_groups(const Config& c) {
   return {counts.value(), states.value()};
 }
 
-Config seed_scenario(std::size_t i, RegionMode mode) {
+forecast::Config seed_scenario(std::size_t i, forecast::RegionMode mode) {
   // The seed scenario as first published (tests/data/first-model-seed.toml),
   // with every later mechanism off: the first model's bits.
-  Config c = testing::first_model(
+  forecast::Config c = testing::first_model(
       io::load_config_file(std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / "first-model-seed.toml").scenarios.at(i));
   c.run.weeks = 104;
   c.run.regions = mode;
@@ -130,11 +130,11 @@ std::vector<core::PhiloxIsa> simd_sets() {
   return sets;
 }
 
-void expect_digests(RegionMode mode, const std::uint64_t (&counts)[3], const std::uint64_t (&states)[3]) {
+void expect_digests(forecast::RegionMode mode, const std::uint64_t (&counts)[3], const std::uint64_t (&states)[3]) {
   for (core::PhiloxIsa isa : simd_sets()) {
     core::limit_simd(isa);
     for (std::size_t i = 0; i < 3; ++i) {
-      const Config c = seed_scenario(i, mode);
+      const forecast::Config c = seed_scenario(i, mode);
       for (const auto& [how, got] :
            {std::pair{"one by one", digests_one_by_one(c)}, std::pair{"in groups", digests_in_groups(c)}}) {
         EXPECT_EQ(got.counts, counts[i]) << "recorded values, scenario " << i << ", paths " << how << ", lanes "
@@ -150,13 +150,13 @@ void expect_digests(RegionMode mode, const std::uint64_t (&counts)[3], const std
 TEST(PinnedDraws, SeedScenariosWith25Regions) {
   const std::uint64_t counts[] = {16257592007955557107ULL, 10385726732300815455ULL, 16179647241466836158ULL};
   const std::uint64_t states[] = {3695385946865807139ULL, 4129962083660151133ULL, 7801736054551625312ULL};
-  expect_digests(RegionMode::SafetyRegions, counts, states);
+  expect_digests(forecast::RegionMode::SafetyRegions, counts, states);
 }
 
 TEST(PinnedDraws, SeedScenariosNational) {
   const std::uint64_t counts[] = {8360330842696812440ULL, 14476027538676270767ULL, 4021448575427796820ULL};
   const std::uint64_t states[] = {6214837104037010903ULL, 10064824093797338864ULL, 1481273127660212352ULL};
-  expect_digests(RegionMode::National, counts, states);
+  expect_digests(forecast::RegionMode::National, counts, states);
 }
 
 }  // namespace

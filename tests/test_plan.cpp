@@ -42,7 +42,7 @@ TEST(PlanSearch, SmallestMeetingMatchesBruteForceOnMonotonePredicates) {
           ++calls[k];
           return k >= threshold;
         };
-        const auto found = smallest_meeting(meets, guess, limit);
+        const auto found = forecast::smallest_meeting(meets, guess, limit);
         if (threshold > limit) {
           EXPECT_FALSE(found.has_value()) << "limit " << limit << " threshold " << threshold;
         } else {
@@ -56,10 +56,10 @@ TEST(PlanSearch, SmallestMeetingMatchesBruteForceOnMonotonePredicates) {
 TEST(PlanSearch, SmallestMeetingNeedsFewEvaluationsFromAGoodGuess) {
   int calls = 0;
   const auto meets = [&](std::int64_t k) { return ++calls, k >= 1000; };
-  EXPECT_EQ(smallest_meeting(meets, 1000, 100000), 1000);
+  EXPECT_EQ(forecast::smallest_meeting(meets, 1000, 100000), 1000);
   EXPECT_EQ(calls, 2);  // the guess meets, one below it does not
   calls = 0;
-  EXPECT_EQ(smallest_meeting(meets, 0, 100000), 1000);
+  EXPECT_EQ(forecast::smallest_meeting(meets, 0, 100000), 1000);
   EXPECT_LE(calls, 2 * 17 + 1);  // galloping up, then bisection: logarithmic
 }
 
@@ -68,17 +68,17 @@ TEST(PlanSearch, SmallestMeetingNeedsFewEvaluationsFromAGoodGuess) {
 // regular capacity never raises the shortfall on any path (docs/model.md §8):
 // the probability of a shortfall is then monotone in the places added, and
 // the first grid value that meets the risk is what brute force finds.
-Config small_case() {
-  Config c = io::load_seed().scenarios.front();
-  c.run.regions = RegionMode::National;
+forecast::Config small_case() {
+  forecast::Config c = io::load_seed().scenarios.front();
+  c.run.regions = forecast::RegionMode::National;
   c.run.weeks = 65;
   c.run.paths = 300;
   c.capacity.cno.phaseout.weeks = 0;
   return c;
 }
 
-EnsembleOptions options_of(const Config& c) {
-  EnsembleOptions eo;
+forecast::EnsembleOptions options_of(const forecast::Config& c) {
+  forecast::EnsembleOptions eo;
   eo.paths = c.run.paths;
   eo.seed = c.run.seed;
   return eo;
@@ -86,33 +86,34 @@ EnsembleOptions options_of(const Config& c) {
 
 // P(shortfall in some week of each quarter), by the engine's own summary of
 // a whole run from week 0: nothing of the plan's machinery.
-std::vector<double> quarter_shortfall_probability(const Config& c) {
-  const Ensemble e = simulate_ensemble(resolve(c), options_of(c));
-  const auto periods = run_periods(c.run.start, c.run.weeks, {PeriodKind::Quarter});
-  return summarize("x", e, periods, SummaryOptions{{0.5}, {0.05}, {}}).periods.shortfall_probability;
+std::vector<double> quarter_shortfall_probability(const forecast::Config& c) {
+  const forecast::Ensemble e = forecast::simulate_ensemble(resolve(c), options_of(c));
+  const auto periods = forecast::run_periods(c.run.start, c.run.weeks, {forecast::PeriodKind::Quarter});
+  return forecast::summarize("x", e, periods, forecast::SummaryOptions{{0.5}, {0.05}, {}})
+      .periods.shortfall_probability;
 }
 
 TEST(PlanSearch, CapacityPerPeriodMatchesBruteForceOnASmallCase) {
-  const Config base = small_case();
-  PlanOptions o;
+  const forecast::Config base = small_case();
+  forecast::PlanOptions o;
   o.risk = 0.05;
   o.lead_weeks = 0;
   o.capacity_step = 250;
-  const Plan plan = make_plan(base, o);
-  const auto periods = run_periods(base.run.start, base.run.weeks, {PeriodKind::Quarter});
+  const forecast::Plan plan = make_plan(base, o);
+  const auto periods = forecast::run_periods(base.run.start, base.run.weeks, {forecast::PeriodKind::Quarter});
   ASSERT_EQ(plan.capacity.size(), periods.size());
 
   // Period by period, with the earlier periods' places as the plan decided
   // them: scan 0, 250, 500, ... places from the period's first week; the
   // first value that meets the risk must be the plan's.
-  Config fixed = base;
+  forecast::Config fixed = base;
   std::int64_t periods_with_places = 0;
   for (std::size_t k = 0; k < periods.size(); ++k) {
-    const Date from = monday_of(base.run.start, periods[k].first_week);
+    const forecast::Date from = forecast::monday_of(base.run.start, periods[k].first_week);
     double last = 2.0;
     std::int64_t first_meeting = -1;
     for (std::int64_t places = 0; first_meeting < 0; places += o.capacity_step) {
-      Config c = fixed;
+      forecast::Config c = fixed;
       if (places > 0) c.capacity.changes.push_back({from, places});
       const double p = quarter_shortfall_probability(c)[k];
       EXPECT_LE(p, last) << periods[k].label << ": not monotone at " << places << " places";
@@ -135,36 +136,38 @@ TEST(PlanSearch, CapacityPerPeriodMatchesBruteForceOnASmallCase) {
 }
 
 // P(permit holders <= target in week t), by a whole run from week 0.
-double quota_probability(const Config& c, int week, double target) {
-  const Ensemble e = simulate_ensemble(resolve(c), options_of(c));
+double quota_probability(const forecast::Config& c, int week, double target) {
+  const forecast::Ensemble e = forecast::simulate_ensemble(resolve(c), options_of(c));
   const auto s = e.column(core::Var::PermitHolders, week);
   return static_cast<double>(std::count_if(s.begin(), s.end(), [&](std::int32_t v) { return v <= target; })) /
          static_cast<double>(s.size());
 }
 
 TEST(PlanSearch, QuotaMatchesBruteForceOnASmallCase) {
-  const Config base = small_case();
-  PlanOptions o;
+  const forecast::Config base = small_case();
+  forecast::PlanOptions o;
   o.risk = 0.05;
   o.lead_weeks = 0;
   o.quota_step = 500;
-  o.quota = QuotaGoal{8000, std::chrono::sys_days{std::chrono::year{2023} / 6 / 30}};
-  const Plan plan = make_plan(base, o);
-  const QuotaPlan& q = plan.quota;
-  ASSERT_EQ(q.status, PlanStatus::Met);
+  o.quota = forecast::QuotaGoal{8000, std::chrono::sys_days{std::chrono::year{2023} / 6 / 30}};
+  const forecast::Plan plan = make_plan(base, o);
+  const forecast::QuotaPlan& q = plan.quota;
+  ASSERT_EQ(q.status, forecast::PlanStatus::Met);
   EXPECT_EQ(q.half_years, (std::vector<std::string>{"2022-H2", "2023-H1"}));
-  EXPECT_EQ(q.week, week_of(base.run.start, o.quota->by));
+  EXPECT_EQ(q.week, forecast::week_of(base.run.start, o.quota->by));
   // Every quota on the grid from 0 up to the plan's, set for the same half-years.
   double last = -1;
   std::int64_t first_meeting = -1;
   for (std::int64_t quota = 0; quota <= static_cast<std::int64_t>(q.quota); quota += o.quota_step) {
-    Config c = base;
+    forecast::Config c = base;
     for (const auto& h : q.half_years) c.housing.taakstelling[h] = static_cast<double>(quota);
     const double p = quota_probability(c, q.week, o.quota->target);
     EXPECT_GE(p, last) << "not monotone at a quota of " << quota;
     last = p;
     if (first_meeting < 0 && 1 - p <= o.risk) first_meeting = quota;
-    if (quota == static_cast<std::int64_t>(q.quota)) EXPECT_EQ(p, q.p_planned);
+    if (quota == static_cast<std::int64_t>(q.quota)) {
+      EXPECT_EQ(p, q.p_planned);
+    }
   }
   EXPECT_EQ(first_meeting, static_cast<std::int64_t>(q.quota));
   EXPECT_GT(q.quota, 0.0);
@@ -185,29 +188,30 @@ TEST(PlanSearch, QuotaMatchesBruteForceOnASmallCase) {
 // the 21 quarters and the quota target together. The seeds are fixed, so the
 // outcome is the same on every run.
 TEST(PlanFreshSeeds, TheSeedPlanMeetsItsTargetsWithFreshSeeds) {
-  Config base = io::load_seed().scenarios.front();
+  forecast::Config base = io::load_seed().scenarios.front();
   base.run.paths = 1000;
-  PlanOptions o;
+  forecast::PlanOptions o;
   o.risk = 0.05;
-  o.quota = QuotaGoal{6500, std::chrono::sys_days{std::chrono::year{2023} / 12 / 31}};
-  const Plan plan = make_plan(base, o);
-  ASSERT_EQ(plan.quota.status, PlanStatus::Met) << "the default quota target is reachable on the seed";
+  o.quota = forecast::QuotaGoal{6500, std::chrono::sys_days{std::chrono::year{2023} / 12 / 31}};
+  const forecast::Plan plan = make_plan(base, o);
+  ASSERT_EQ(plan.quota.status, forecast::PlanStatus::Met) << "the default quota target is reachable on the seed";
 
-  Config fresh = plan.planned;
+  forecast::Config fresh = plan.planned;
   fresh.run.seed = base.run.seed + 7919;
   fresh.run.paths = 2000;
-  const auto periods = run_periods(fresh.run.start, fresh.run.weeks, {PeriodKind::Quarter});
-  const Ensemble e = simulate_ensemble(resolve(fresh), options_of(fresh));
-  const auto p = summarize("fresh", e, periods, SummaryOptions{{0.5}, {0.05}, {}}).periods.shortfall_probability;
+  const auto periods = forecast::run_periods(fresh.run.start, fresh.run.weeks, {forecast::PeriodKind::Quarter});
+  const forecast::Ensemble e = forecast::simulate_ensemble(forecast::resolve(fresh), options_of(fresh));
+  const auto p = forecast::summarize("fresh", e, periods, forecast::SummaryOptions{{0.5}, {0.05}, {}})
+                     .periods.shortfall_probability;
   const double sd = std::sqrt(o.risk * (1 - o.risk) * (1.0 / 1000 + 1.0 / 2000));
   const double bound = o.risk + 4 * sd;
   std::int64_t added = 0, checked = 0, reference_above = 0;
   ASSERT_EQ(plan.capacity.size(), periods.size());
   for (std::size_t k = 0; k < periods.size(); ++k) {
-    const CapacityPeriodPlan& pk = plan.capacity[k];
+    const forecast::CapacityPeriodPlan& pk = plan.capacity[k];
     added += pk.added;
     if (pk.p_reference > bound) ++reference_above;
-    if (pk.status != PlanStatus::Met) continue;  // the plan says it cannot reach these (lead time)
+    if (pk.status != forecast::PlanStatus::Met) continue;  // the plan says it cannot reach these (lead time)
     ++checked;
     std::cout << periods[k].label << ": +" << pk.added << " places, P(shortfall) " << pk.p_planned << " (search), "
               << p[k] << " (fresh seed)\n";

@@ -105,20 +105,20 @@ TEST(Costs, WeeklyCostIsCapacityTimesRatesPlusShortfall) {
 }
 
 TEST(Calendar, WeeksMonthsAndHalfYears) {
-  const Date start = sys_days{2022y / June / 20};
+  const forecast::Date start = sys_days{2022y / June / 20};
   EXPECT_EQ(weekday{start}, Monday);
-  EXPECT_EQ(week_of(start, sys_days{2022y / July / 1}), 1);  // the Monday-start week containing it
-  EXPECT_EQ(week_of(start, sys_days{2022y / June / 19}), -1);
-  EXPECT_EQ(week_of(start, sys_days{2022y / June / 26}), 0);
-  EXPECT_EQ(mondays_in_half(sys_days{2022y / July / 5}), 26);  // Jul-Dec 2022: 4 Jul .. 26 Dec
-  EXPECT_EQ(mondays_in_half(sys_days{2024y / January / 1}), 26);
-  EXPECT_EQ(mondays_in_half(sys_days{2018y / December / 31}), 27);  // 2 Jul .. 31 Dec 2018
-  EXPECT_EQ(half_label(sys_days{2022y / June / 27}), "2022-H1");
+  EXPECT_EQ(forecast::week_of(start, sys_days{2022y / July / 1}), 1);  // the Monday-start week containing it
+  EXPECT_EQ(forecast::week_of(start, sys_days{2022y / June / 19}), -1);
+  EXPECT_EQ(forecast::week_of(start, sys_days{2022y / June / 26}), 0);
+  EXPECT_EQ(forecast::mondays_in_half(sys_days{2022y / July / 5}), 26);  // Jul-Dec 2022: 4 Jul .. 26 Dec
+  EXPECT_EQ(forecast::mondays_in_half(sys_days{2024y / January / 1}), 26);
+  EXPECT_EQ(forecast::mondays_in_half(sys_days{2018y / December / 31}), 27);  // 2 Jul .. 31 Dec 2018
+  EXPECT_EQ(forecast::half_label(sys_days{2022y / June / 27}), "2022-H1");
 }
 
 TEST(Resolve, SeedScheduleTablesFollowTheLetter) {
-  const Config c = io::load_seed().scenarios[0];
-  const core::ModelSpec s = resolve(c);
+  const forecast::Config c = io::load_seed().scenarios[0];
+  const core::ModelSpec s = forecast::resolve(c);
   ASSERT_EQ(s.regions, 25);
   const double share_sum = std::accumulate(s.region_share.begin(), s.region_share.end(), 0.0);
   EXPECT_NEAR(share_sum, 1.0, 1e-12);
@@ -162,9 +162,9 @@ TEST(Resolve, SeedScheduleTablesFollowTheLetter) {
 }
 
 TEST(Resolve, LeversApplyFromTheirWeekOnly) {
-  const ScenarioSet set = io::load_seed();
-  const core::ModelSpec s = resolve(set.scenarios[2]);  // dublin-and-return-restored, from 2023-01-02
-  const int w = week_of(set.scenarios[2].run.start, sys_days{2023y / January / 2});
+  const forecast::ScenarioSet set = io::load_seed();
+  const core::ModelSpec s = forecast::resolve(set.scenarios[2]);  // dublin-and-return-restored, from 2023-01-02
+  const int w = forecast::week_of(set.scenarios[2].run.start, sys_days{2023y / January / 2});
   EXPECT_EQ(s.m_dublin[static_cast<std::size_t>(w - 1)], 1.0);
   EXPECT_EQ(s.m_dublin[static_cast<std::size_t>(w)], 2.0);
   EXPECT_EQ(s.m_return[static_cast<std::size_t>(w)], 1.5);
@@ -173,21 +173,22 @@ TEST(Resolve, LeversApplyFromTheirWeekOnly) {
 }
 
 TEST(Resolve, CapacityBelowZeroIsRefusedWithTheKey) {
-  Config c = io::load_seed().scenarios[0];
+  forecast::Config c = io::load_seed().scenarios[0];
   c.capacity.changes = {{sys_days{2023y / January / 2}, -50000}};
   try {
-    resolve(c);
+    forecast::resolve(c);
     FAIL() << "expected ResolveError";
-  } catch (const ResolveError& e) {
+  } catch (const forecast::ResolveError& e) {
     EXPECT_EQ(e.key, "capacity.changes");
     EXPECT_NE(std::string(e.what()).find("below zero"), std::string::npos);
   }
 }
 
 TEST(Apportion, LargestRemaindersGiveTheExactTotal) {
-  EXPECT_EQ(apportion(10, {0.5, 0.3, 0.2}), (std::vector<std::int64_t>{5, 3, 2}));
-  EXPECT_EQ(apportion(10, {0.34, 0.33, 0.33}), (std::vector<std::int64_t>{4, 3, 3}));
-  EXPECT_EQ(apportion(2, {1.0 / 3, 1.0 / 3, 1.0 / 3}), (std::vector<std::int64_t>{1, 1, 0}));  // ties: lower index
+  EXPECT_EQ(forecast::apportion(10, {0.5, 0.3, 0.2}), (std::vector<std::int64_t>{5, 3, 2}));
+  EXPECT_EQ(forecast::apportion(10, {0.34, 0.33, 0.33}), (std::vector<std::int64_t>{4, 3, 3}));
+  EXPECT_EQ(forecast::apportion(2, {1.0 / 3, 1.0 / 3, 1.0 / 3}),
+            (std::vector<std::int64_t>{1, 1, 0}));  // ties: lower index
 }
 
 TEST(LagWeights, DiscretisedGammaSumsToOneWithTheConfiguredMean) {
@@ -212,15 +213,15 @@ TEST(RegularizedGamma, KnownValues) {
 }
 
 TEST(Regions, TwentyFiveSafetyRegionsWithPopulations) {
-  const auto& r = safety_regions();
+  const auto& r = forecast::safety_regions();
   ASSERT_EQ(r.size(), 25u);
   EXPECT_EQ(r.front().code, "VR01");
   EXPECT_EQ(r.back().code, "VR25");
   std::int64_t total = 0;
   for (const auto& x : r) total += x.population;
   EXPECT_EQ(total, 17590672);  // CBS 70072ned, NL on 1 January 2022 (data/nl_safety_regions.csv)
-  EXPECT_EQ(safety_region_index("VR13"), 12);
-  EXPECT_EQ(safety_region_index("VR26"), -1);
+  EXPECT_EQ(forecast::safety_region_index("VR13"), 12);
+  EXPECT_EQ(forecast::safety_region_index("VR26"), -1);
 }
 
 }  // namespace

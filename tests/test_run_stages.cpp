@@ -26,8 +26,8 @@
 namespace chainsim {
 namespace {
 
-Config short_seed(int weeks, std::int64_t paths) {
-  Config c = io::load_seed().scenarios[0];
+forecast::Config short_seed(int weeks, std::int64_t paths) {
+  forecast::Config c = io::load_seed().scenarios[0];
   c.run.weeks = weeks;
   c.run.paths = paths;
   return c;
@@ -38,7 +38,7 @@ TEST(PathRange, SplitCoversEveryPathOnce) {
     for (int parts : {1, 2, 3, 8}) {
       std::int64_t next = 0;
       for (int k = 0; k < parts; ++k) {
-        const PathRange r = split_paths(paths, parts, k);
+        const forecast::PathRange r = forecast::split_paths(paths, parts, k);
         EXPECT_EQ(r.first, next) << paths << " paths, part " << k << " of " << parts;
         EXPECT_LE(r.size(), paths / parts + 1);
         EXPECT_GE(r.size(), paths / parts);
@@ -52,16 +52,17 @@ TEST(PathRange, RangesOfARunSimulateTheSamePathsAsTheWholeRun) {
   // Randomness is keyed by the global path index: path 37 is the same path
   // whether its range starts at 0, at 30 (not a multiple of the kernel's
   // group of 8 paths) or at 37.
-  const core::ModelSpec spec = resolve(short_seed(30, 90));
-  EnsembleOptions o;
+  const core::ModelSpec spec = forecast::resolve(short_seed(30, 90));
+  forecast::EnsembleOptions o;
   o.paths = 90;
   o.seed = 5;
-  o.parallelism = {Backend::OpenMP, 2};
-  EnsembleRunner whole(spec, o);
-  const Ensemble all = whole.next_window(30);
-  for (const PathRange range : {PathRange{0, 30}, PathRange{30, 90}, PathRange{37, 38}, PathRange{3, 89}}) {
-    EnsembleRunner part(spec, o, range);
-    const Ensemble w = part.next_window(30);
+  o.parallelism = {forecast::Backend::OpenMP, 2};
+  forecast::EnsembleRunner whole(spec, o);
+  const forecast::Ensemble all = whole.next_window(30);
+  for (const forecast::PathRange range : {forecast::PathRange{0, 30}, forecast::PathRange{30, 90},
+                                          forecast::PathRange{37, 38}, forecast::PathRange{3, 89}}) {
+    forecast::EnsembleRunner part(spec, o, range);
+    const forecast::Ensemble w = part.next_window(30);
     ASSERT_EQ(w.path_range(), range);
     for (int t = 0; t < 30; ++t)
       for (std::size_t v = 0; v < core::kNumVars; ++v) {
@@ -72,20 +73,20 @@ TEST(PathRange, RangesOfARunSimulateTheSamePathsAsTheWholeRun) {
             << core::kVarInfo[v].name << " week " << t << " paths [" << range.first << ", " << range.last << ")";
       }
   }
-  EXPECT_THROW(EnsembleRunner(spec, o, PathRange{80, 91}), std::invalid_argument);
+  EXPECT_THROW(forecast::EnsembleRunner(spec, o, forecast::PathRange{80, 91}), std::invalid_argument);
 }
 
 TEST(SerialReduction, IsTheWindowItselfAndRefusesAPart) {
-  const core::ModelSpec spec = resolve(short_seed(10, 40));
-  EnsembleOptions o;
+  const core::ModelSpec spec = forecast::resolve(short_seed(10, 40));
+  forecast::EnsembleOptions o;
   o.paths = 40;
-  SerialReduction serial(40);
-  EXPECT_EQ(serial.local_paths(), (PathRange{0, 40}));
+  forecast::SerialReduction serial(40);
+  EXPECT_EQ(serial.local_paths(), (forecast::PathRange{0, 40}));
   EXPECT_TRUE(serial.writes_output());
-  EnsembleRunner runner(spec, o);
-  const Ensemble w = runner.next_window(10);
+  forecast::EnsembleRunner runner(spec, o);
+  const forecast::Ensemble w = runner.next_window(10);
   EXPECT_EQ(&serial.all_paths(w), &w);
-  EnsembleRunner part(spec, o, PathRange{0, 20});
+  forecast::EnsembleRunner part(spec, o, forecast::PathRange{0, 20});
   EXPECT_THROW(serial.all_paths(part.next_window(10)), std::invalid_argument);
 }
 
@@ -100,14 +101,14 @@ class ThreadPartsExchange {
   std::int64_t paths() const noexcept { return paths_; }
   int parts() const noexcept { return static_cast<int>(windows_.size()); }
 
-  void gather(int part, const Ensemble& local, Ensemble& whole) {
+  void gather(int part, const forecast::Ensemble& local, forecast::Ensemble& whole) {
     windows_[static_cast<std::size_t>(part)] = &local;
     sync_.arrive_and_wait();
     whole.reset(local.first_week(), local.weeks());
     const auto P = static_cast<std::size_t>(paths_), W = static_cast<std::size_t>(local.weeks());
     const auto R = static_cast<std::size_t>(local.regions());
-    for (const Ensemble* w : windows_) {
-      Ensemble& from = const_cast<Ensemble&>(*w);
+    for (const forecast::Ensemble* w : windows_) {
+      forecast::Ensemble& from = const_cast<forecast::Ensemble&>(*w);
       const auto first = static_cast<std::size_t>(w->path_range().first);
       const auto n = static_cast<std::size_t>(w->paths());
       // Column c of the part (n values) goes to column c of the whole (P values) at `first`.
@@ -116,25 +117,27 @@ class ThreadPartsExchange {
       };
       copy(from.counts_data(), whole.counts_data(), core::kNumVars * W);
       copy(from.cost_data(), whole.cost_data(), W);
-      copy(from.regional_data(), whole.regional_data(), kStoredRegionalVars * W * R);
+      copy(from.regional_data(), whole.regional_data(), forecast::kStoredRegionalVars * W * R);
     }
     sync_.arrive_and_wait();
   }
 
  private:
   std::int64_t paths_;
-  std::vector<const Ensemble*> windows_;
+  std::vector<const forecast::Ensemble*> windows_;
   std::barrier<> sync_;
 };
 
-class ThreadPartReduction final : public Reduction {
+class ThreadPartReduction final : public forecast::Reduction {
  public:
   ThreadPartReduction(ThreadPartsExchange& exchange, int part, int regions)
       : exchange_(exchange), part_(part), whole_(0, 0, regions, exchange.paths()) {}
   std::int64_t total_paths() const noexcept override { return exchange_.paths(); }
-  PathRange local_paths() const noexcept override { return split_paths(exchange_.paths(), exchange_.parts(), part_); }
+  forecast::PathRange local_paths() const noexcept override {
+    return forecast::split_paths(exchange_.paths(), exchange_.parts(), part_);
+  }
   bool writes_output() const noexcept override { return part_ == 0; }
-  const Ensemble& all_paths(const Ensemble& local) override {
+  const forecast::Ensemble& all_paths(const forecast::Ensemble& local) override {
     exchange_.gather(part_, local, whole_);
     return whole_;
   }
@@ -142,42 +145,44 @@ class ThreadPartReduction final : public Reduction {
  private:
   ThreadPartsExchange& exchange_;
   int part_;
-  Ensemble whole_;
+  forecast::Ensemble whole_;
 };
 
 TEST(ReductionBackEnd, ThreePartsGiveTheSerialRunsSummariesAndComparisons) {
   // The seed's baseline and first scenario, 101 paths (split 34/34/33) over
   // 40 weeks in windows of 13: every part ends with the serial run's
   // summaries and paired comparison, bit for bit.
-  ScenarioSet set = io::load_seed();
-  for (Config& c : set.scenarios) {
+  forecast::ScenarioSet set = io::load_seed();
+  for (forecast::Config& c : set.scenarios) {
     c.run.weeks = 40;
     c.run.paths = 101;
   }
   set.scenarios.resize(2);
   set.names.resize(2);
-  const RunPlan plan = plan_run(set, 13);
-  const SummaryOptions sopt{plan.base.output.quantiles, plan.base.output.risk_levels, {Backend::OpenMP, 1}};
-  EnsembleOptions eopt;
+  const forecast::RunPlan plan = plan_run(set, 13);
+  const forecast::SummaryOptions sopt{
+      plan.base.output.quantiles, plan.base.output.risk_levels, {forecast::Backend::OpenMP, 1}};
+  forecast::EnsembleOptions eopt;
   eopt.paths = plan.paths();
   eopt.seed = plan.base.run.seed;
   eopt.parallelism = sopt.parallelism;
 
-  auto run_part = [&](Reduction& reduction, RunProgress& progress) {
+  auto run_part = [&](forecast::Reduction& reduction, forecast::RunProgress& progress) {
     for (std::size_t s = 0; s < plan.specs.size(); ++s) {
-      EnsembleRunner runner(plan.specs[s], eopt, reduction.local_paths());
-      ScenarioSummarizer summarizer(plan.names[s], plan.weeks(), plan.regions(), plan.paths(), plan.periods, sopt);
-      simulate_scenario(runner, summarizer, plan.window, reduction, {});
-      reduce_scenario(summarizer, progress, plan.names[s], sopt.parallelism);
+      forecast::EnsembleRunner runner(plan.specs[s], eopt, reduction.local_paths());
+      forecast::ScenarioSummarizer summarizer(plan.names[s], plan.weeks(), plan.regions(), plan.paths(), plan.periods,
+                                              sopt);
+      forecast::simulate_scenario(runner, summarizer, plan.window, reduction, {});
+      forecast::reduce_scenario(summarizer, progress, plan.names[s], sopt.parallelism);
     }
   };
-  SerialReduction serial(plan.paths());
-  RunProgress expected;
+  forecast::SerialReduction serial(plan.paths());
+  forecast::RunProgress expected;
   run_part(serial, expected);
 
   constexpr int kParts = 3;
   ThreadPartsExchange exchange(plan.paths(), kParts);
-  std::vector<RunProgress> parts(kParts);
+  std::vector<forecast::RunProgress> parts(kParts);
   {
     std::vector<std::jthread> threads;
     for (int k = 0; k < kParts; ++k)
@@ -186,7 +191,7 @@ TEST(ReductionBackEnd, ThreePartsGiveTheSerialRunsSummariesAndComparisons) {
         run_part(reduction, parts[static_cast<std::size_t>(k)]);
       });
   }
-  for (const RunProgress& got : parts) {
+  for (const forecast::RunProgress& got : parts) {
     ASSERT_EQ(got.done.size(), expected.done.size());
     for (std::size_t s = 0; s < expected.done.size(); ++s) {
       for (std::size_t v = 0; v < core::kNumVars; ++v) {
@@ -196,28 +201,28 @@ TEST(ReductionBackEnd, ThreePartsGiveTheSerialRunsSummariesAndComparisons) {
       }
       EXPECT_EQ(got.done[s].regional[0].quantiles, expected.done[s].regional[0].quantiles);
       EXPECT_EQ(got.done[s].periods.capacity_needed, expected.done[s].periods.capacity_needed);
-      for (std::size_t m = 0; m < kNumPeriodMetrics; ++m)
+      for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m)
         EXPECT_EQ(got.done[s].periods.metric_quantiles[m], expected.done[s].periods.metric_quantiles[m])
-            << kPeriodMetricNames[m];
+            << forecast::kPeriodMetricNames[m];
     }
     ASSERT_EQ(got.comparisons.size(), 1u);
-    for (std::size_t m = 0; m < kNumPeriodMetrics; ++m) {
-      EXPECT_EQ(got.comparisons[0].mean[m], expected.comparisons[0].mean[m]) << kPeriodMetricNames[m];
-      EXPECT_EQ(got.comparisons[0].high[m], expected.comparisons[0].high[m]) << kPeriodMetricNames[m];
+    for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m) {
+      EXPECT_EQ(got.comparisons[0].mean[m], expected.comparisons[0].mean[m]) << forecast::kPeriodMetricNames[m];
+      EXPECT_EQ(got.comparisons[0].high[m], expected.comparisons[0].high[m]) << forecast::kPeriodMetricNames[m];
     }
   }
 }
 
 TEST(RunPlan, NamesTheScenarioThatCannotBeResolved) {
-  ScenarioSet set = io::load_seed();
+  forecast::ScenarioSet set = io::load_seed();
   set.scenarios[1].housing.programmes.at(0).region = "VR99";
   try {
-    plan_run(set, std::nullopt);
+    forecast::plan_run(set, std::nullopt);
     FAIL() << "a programme in an unknown safety region was resolved";
-  } catch (const ScenarioResolveError& e) {
+  } catch (const forecast::ScenarioResolveError& e) {
     EXPECT_EQ(e.key, "scenario[" + set.names[1] + "].housing.programme.region");
   }
-  const RunPlan plan = plan_run(io::load_seed(), 1000);
+  const forecast::RunPlan plan = plan_run(io::load_seed(), 1000);
   EXPECT_EQ(plan.window, plan.weeks());  // clamped to the horizon
   EXPECT_EQ(plan.region_codes.size(), 25u);
   EXPECT_EQ(plan.specs.size(), plan.names.size());

@@ -18,7 +18,7 @@ namespace {
 using namespace chainsim;
 using namespace chainsim::io;
 
-std::vector<std::string> tnv_names(const Config& c) {
+std::vector<std::string> tnv_names(const forecast::Config& c) {
   std::vector<std::string> out;
   for (const auto& l : c.capacity.tnv) out.push_back(l.name);
   return out;
@@ -161,7 +161,7 @@ TEST(ScenarioDiff, TheSeedsScenariosShowWhatTheyChange) {
 TEST(ScenarioDiff, AnOutputNameThatIsNotUtf8DoesNotStopTheReport) {
   // --out may name a file in bytes that are not UTF-8; the run's pre-flight
   // refuses it with its own message, which the report must not pre-empt.
-  ScenarioSet seed = load_seed();
+  forecast::ScenarioSet seed = load_seed();
   for (auto& c : seed.scenarios) c.output.path = "c\xff.h5";
   EXPECT_NO_THROW(scenario_change_report(seed));
   EXPECT_EQ(scenario_changes(seed.scenarios[0], seed.scenarios[2]).size(), 2u);

@@ -89,10 +89,10 @@ IshigamiDesign ishigami_design(std::size_t n, std::uint64_t seed) {
 
 TEST(Ishigami, RecoversKnownIndices) {
   const IshigamiDesign d = ishigami_design(1 << 14, 42);
-  BootstrapOptions opt;
+  forecast::BootstrapOptions opt;
   opt.replicates = 2000;
   opt.level = 0.999;
-  const SobolIndices s = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
+  const forecast::SobolIndices s = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
   // Var f = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2 = 13.8446.
   EXPECT_NEAR(s.variance, 13.8446, 0.5);
   for (int i = 0; i < 3; ++i) {
@@ -115,11 +115,11 @@ TEST(Ishigami, IntervalsCoverAtTheirLevel) {
   int first_covered[3] = {}, total_covered[3] = {};
   for (int r = 0; r < kDesigns; ++r) {
     const IshigamiDesign d = ishigami_design(1000, 1000 + static_cast<std::uint64_t>(r));
-    BootstrapOptions opt;
+    forecast::BootstrapOptions opt;
     opt.replicates = 200;
     opt.level = 0.95;
     opt.seed = static_cast<std::uint64_t>(r);
-    const SobolIndices s = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
+    const forecast::SobolIndices s = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
     for (int i = 0; i < 3; ++i) {
       const auto k = static_cast<std::size_t>(i);
       first_covered[i] += s.first[k].low <= kFirst[i] && kFirst[i] <= s.first[k].high;
@@ -143,7 +143,7 @@ TEST(SobolIndices, AnInputThatDoesNotMatterHasIndicesZero) {
     b1[j] = static_cast<double>(rng() >> 11);
   }
   const std::vector<double> f_ab1 = b1, f_ab2 = a1;
-  const SobolIndices s = sobol_indices(a1, b1, {f_ab1, f_ab2});
+  const forecast::SobolIndices s = forecast::sobol_indices(a1, b1, {f_ab1, f_ab2});
   EXPECT_EQ(s.total[1].estimate, 0.0);
   EXPECT_EQ(s.total[1].low, 0.0);
   EXPECT_EQ(s.total[1].high, 0.0);
@@ -157,7 +157,7 @@ TEST(SobolIndices, AnInputThatDoesNotMatterHasIndicesZero) {
 
 TEST(SobolIndices, AConstantOutputHasNoIndices) {
   const std::vector<double> ones(100, 1.0);
-  const SobolIndices s = sobol_indices(ones, ones, {ones});
+  const forecast::SobolIndices s = forecast::sobol_indices(ones, ones, {ones});
   EXPECT_EQ(s.variance, 0.0);
   EXPECT_TRUE(std::isnan(s.first[0].estimate));
   EXPECT_TRUE(std::isnan(s.total[0].high));
@@ -165,12 +165,12 @@ TEST(SobolIndices, AConstantOutputHasNoIndices) {
 
 TEST(SobolIndices, BootstrapIsReproducibleAndSeeded) {
   const IshigamiDesign d = ishigami_design(300, 3);
-  BootstrapOptions opt;
+  forecast::BootstrapOptions opt;
   opt.replicates = 100;
-  const SobolIndices x = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
-  const SobolIndices y = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
+  const forecast::SobolIndices x = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
+  const forecast::SobolIndices y = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
   opt.seed += 1;
-  const SobolIndices z = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
+  const forecast::SobolIndices z = sobol_indices(d.f_a, d.f_b, d.ab(), opt);
   EXPECT_EQ(x.first[0].low, y.first[0].low);
   EXPECT_EQ(x.total[2].high, y.total[2].high);
   EXPECT_EQ(x.first[0].estimate, z.first[0].estimate);  // the point estimate does not resample
@@ -179,8 +179,8 @@ TEST(SobolIndices, BootstrapIsReproducibleAndSeeded) {
 
 TEST(SobolIndices, RejectsMismatchedColumns) {
   const std::vector<double> a(10, 1.0), b(9, 1.0);
-  EXPECT_THROW(sobol_indices(a, b, {}), std::invalid_argument);
-  EXPECT_THROW(sobol_indices(a, a, {b}), std::invalid_argument);
+  EXPECT_THROW(forecast::sobol_indices(a, b, {}), std::invalid_argument);
+  EXPECT_THROW(forecast::sobol_indices(a, a, {b}), std::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------
@@ -188,7 +188,7 @@ TEST(SobolIndices, RejectsMismatchedColumns) {
 
 TEST(InputGroups, HoldEveryFlowExactlyOnce) {
   std::multiset<std::uint32_t> seen;
-  for (const auto& g : all_input_groups())
+  for (const auto& g : forecast::all_input_groups())
     for (Flow f : g.flows) seen.insert(static_cast<std::uint32_t>(f));
   std::vector<std::uint32_t> expected;
   for (std::uint32_t id = static_cast<std::uint32_t>(Flow::PriorGrantRate);
@@ -202,13 +202,13 @@ TEST(InputGroups, HoldEveryFlowExactlyOnce) {
 
 TEST(InputGroups, ActiveOnlyWhereTheyVary) {
   core::ModelSpec spec = testing::minimal_spec(10);
-  auto g = active_input_groups(spec);
+  auto g = forecast::active_input_groups(spec);
   ASSERT_EQ(g.active.size(), 1u);  // nothing uncertain but the weekly draws
   EXPECT_EQ(g.active[0].name, "other_process_noise");
   spec.grant_rate.sd = 0.05;
   spec.shock_probability = 0.01;
   spec.shock_mean = 0.5;
-  g = active_input_groups(spec);
+  g = forecast::active_input_groups(spec);
   std::vector<std::string> names;
   for (const auto& x : g.active) names.push_back(x.name);
   EXPECT_EQ(names, (std::vector<std::string>{"grant_rate", "inflow_surges", "other_process_noise"}));
@@ -218,11 +218,11 @@ TEST(InputGroups, ActiveOnlyWhereTheyVary) {
 // The kernel with per-flow stream paths
 
 core::ModelSpec seed_spec(int weeks, bool regional, bool mechanisms) {
-  Config c = io::load_seed().scenarios.at(0);
+  forecast::Config c = io::load_seed().scenarios.at(0);
   if (mechanisms) c = testing::all_mechanisms_on(c);
-  c.run.regions = regional ? RegionMode::SafetyRegions : RegionMode::National;
+  c.run.regions = regional ? forecast::RegionMode::SafetyRegions : forecast::RegionMode::National;
   c.run.weeks = weeks;
-  return resolve(c);
+  return forecast::resolve(c);
 }
 
 // Paths first_path.. (n of them) advanced side by side, path i drawing as `maps[i]` says (null: its own).
@@ -341,60 +341,60 @@ TEST(FlowPathsKernel, RemappingAPriorChangesOnlyItsParameter) {
 
 TEST(SensitivityDesign, RowsOfAAreThePathsOfAPlainRun) {
   const core::ModelSpec spec = seed_spec(60, true, false);
-  const Date start = io::load_seed().scenarios.at(0).run.start;
-  SensitivityOptions opt;
+  const forecast::Date start = io::load_seed().scenarios.at(0).run.start;
+  forecast::SensitivityOptions opt;
   opt.design_size = 24;
   opt.seed = 123;
-  const SensitivityHorizon h = horizon_after_years(start, spec.weeks, 1);
-  const DesignValues d = simulate_design(spec, {h}, opt);
-  EnsembleOptions eo;
+  const forecast::SensitivityHorizon h = forecast::horizon_after_years(start, spec.weeks, 1);
+  const forecast::DesignValues d = simulate_design(spec, {h}, opt);
+  forecast::EnsembleOptions eo;
   eo.paths = 24;
   eo.seed = 123;
   core::ModelSpec short_spec = spec;
-  const Ensemble e = simulate_ensemble(short_spec, eo);
+  const forecast::Ensemble e = simulate_ensemble(short_spec, eo);
   const auto occ = e.column(core::Var::Occupancy, h.last_week);
-  const auto a = d.column(0, SensitivityOutput::Occupancy, 0);
+  const auto a = d.column(0, forecast::SensitivityOutput::Occupancy, 0);
   for (std::size_t j = 0; j < 24; ++j) EXPECT_EQ(a[j], static_cast<double>(occ[j])) << "row " << j;
   // B's rows are the run's paths N..2N-1.
   eo.paths = 48;
-  const Ensemble e2 = simulate_ensemble(short_spec, eo);
-  const auto b = d.column(1, SensitivityOutput::PermitHolders, 0);
+  const forecast::Ensemble e2 = simulate_ensemble(short_spec, eo);
+  const auto b = d.column(1, forecast::SensitivityOutput::PermitHolders, 0);
   const auto permit = e2.column(core::Var::PermitHolders, h.last_week);
   for (std::size_t j = 0; j < 24; ++j) EXPECT_EQ(b[j], static_cast<double>(permit[24 + j])) << "row " << j;
 }
 
 TEST(SensitivityDesign, ResultsDoNotDependOnThreads) {
   const core::ModelSpec spec = seed_spec(60, true, false);
-  const Date start = io::load_seed().scenarios.at(0).run.start;
-  SensitivityOptions opt;
+  const forecast::Date start = io::load_seed().scenarios.at(0).run.start;
+  forecast::SensitivityOptions opt;
   opt.design_size = 70;  // not a whole number of blocks or groups of paths
   opt.bootstrap.replicates = 50;
   opt.parallelism.threads = 1;
-  const auto h = horizon_after_years(start, spec.weeks, 1);
-  const DesignValues one = simulate_design(spec, {h}, opt);
+  const auto h = forecast::horizon_after_years(start, spec.weeks, 1);
+  const forecast::DesignValues one = simulate_design(spec, {h}, opt);
   opt.parallelism.threads = 3;
-  const DesignValues three = simulate_design(spec, {h}, opt);
+  const forecast::DesignValues three = simulate_design(spec, {h}, opt);
   EXPECT_EQ(one.values, three.values);
   EXPECT_EQ(one.matrices.size(), 2 + one.groups.size() + 1);  // two or more parameter groups: one more matrix
 }
 
 TEST(SensitivityDesign, Horizons) {
   using namespace std::chrono;
-  const Date start = sys_days{2022y / June / 13};
-  const SensitivityHorizon y1 = horizon_after_years(start, 260, 1);
+  const forecast::Date start = sys_days{2022y / June / 13};
+  const forecast::SensitivityHorizon y1 = forecast::horizon_after_years(start, 260, 1);
   EXPECT_EQ(y1.last_week, 51);  // 365 days: 52 whole weeks
   EXPECT_EQ(y1.first_week, 0);
   EXPECT_EQ(y1.label, "year 1");
   EXPECT_EQ(y1.date, sys_days{2023y / June / 11});
-  const SensitivityHorizon y5 = horizon_after_years(start, 260, 5);
+  const forecast::SensitivityHorizon y5 = forecast::horizon_after_years(start, 260, 5);
   EXPECT_EQ(y5.last_week, 259);
   EXPECT_EQ(y5.first_week, 208);
-  const SensitivityHorizon d = horizon_at_date(start, 260, sys_days{2022y / June / 26});
+  const forecast::SensitivityHorizon d = forecast::horizon_at_date(start, 260, sys_days{2022y / June / 26});
   EXPECT_EQ(d.last_week, 1);  // weeks 0 and 1 end by 26 June
   EXPECT_EQ(d.first_week, 0);
-  EXPECT_THROW(horizon_after_years(start, 260, 6), std::invalid_argument);
-  EXPECT_THROW(horizon_at_date(start, 260, sys_days{2022y / June / 18}), std::invalid_argument);
-  EXPECT_THROW(horizon_after_years(start, 260, 0), std::invalid_argument);
+  EXPECT_THROW(forecast::horizon_after_years(start, 260, 6), std::invalid_argument);
+  EXPECT_THROW(forecast::horizon_at_date(start, 260, sys_days{2022y / June / 18}), std::invalid_argument);
+  EXPECT_THROW(forecast::horizon_after_years(start, 260, 0), std::invalid_argument);
 }
 
 // A model whose indices are known in closed form: nothing leaves the chain,
@@ -415,19 +415,19 @@ TEST(SensitivityModel, AdditiveInitialStateAndInflow) {
   const double v_inflow = T * lambda;
   const double s_init = v_init / (v_init + v_inflow);
 
-  SensitivityHorizon h;
+  forecast::SensitivityHorizon h;
   h.label = "week 52";
   h.first_week = 0;
   h.last_week = T - 1;
-  SensitivityOptions opt;
+  forecast::SensitivityOptions opt;
   opt.design_size = 4096;
   opt.seed = 2024;
   opt.bootstrap.level = 0.999;
-  const SensitivityResult r = run_sensitivity(spec, {h}, opt);
+  const forecast::SensitivityResult r = run_sensitivity(spec, {h}, opt);
   ASSERT_EQ(r.groups.size(), 2u);
   EXPECT_EQ(r.groups[0].name, "initial_state");
   EXPECT_EQ(r.groups[1].name, "other_process_noise");
-  const SobolIndices& s = r.at(SensitivityOutput::Occupancy, 0);
+  const forecast::SobolIndices& s = r.at(forecast::SensitivityOutput::Occupancy, 0);
   EXPECT_NEAR(s.variance, v_init + v_inflow, 0.1 * (v_init + v_inflow));
   EXPECT_LE(s.first[0].low, s_init);
   EXPECT_GE(s.first[0].high, s_init);
@@ -435,12 +435,12 @@ TEST(SensitivityModel, AdditiveInitialStateAndInflow) {
   EXPECT_GE(s.total[1].high, 1 - s_init);
   // The split: parameters = initial_state's first-order index (its only
   // prior); process noise alone = 1 - its total index.
-  const VarianceSplit v = variance_split(r, SensitivityOutput::Occupancy, 0);
+  const forecast::VarianceSplit v = variance_split(r, forecast::SensitivityOutput::Occupancy, 0);
   EXPECT_EQ(v.parameters.estimate, s.first[0].estimate);
   EXPECT_DOUBLE_EQ(v.process.estimate, 1 - s.total[0].estimate);
   EXPECT_NEAR(v.interaction.estimate, 0.0, 0.05);
   // No capacity limit: a shortfall never happens, so it has no indices.
-  const SobolIndices& shortfall = r.at(SensitivityOutput::Shortfall, 0);
+  const forecast::SobolIndices& shortfall = r.at(forecast::SensitivityOutput::Shortfall, 0);
   EXPECT_EQ(shortfall.variance, 0.0);
   EXPECT_TRUE(std::isnan(shortfall.first[0].estimate));
 }
@@ -450,11 +450,12 @@ TEST(SensitivityModel, AdditiveInitialStateAndInflow) {
 
 TEST(SensitivityFiles, TableAndChartNameEveryGroup) {
   const core::ModelSpec spec = seed_spec(60, true, true);
-  const Date start = io::load_seed().scenarios.at(0).run.start;
-  SensitivityOptions opt;
+  const forecast::Date start = io::load_seed().scenarios.at(0).run.start;
+  forecast::SensitivityOptions opt;
   opt.design_size = 32;
   opt.bootstrap.replicates = 20;
-  const SensitivityResult r = run_sensitivity(spec, {horizon_after_years(start, spec.weeks, 1)}, opt);
+  const forecast::SensitivityResult r =
+      run_sensitivity(spec, {forecast::horizon_after_years(start, spec.weeks, 1)}, opt);
   const io::SensitivityFiles f = io::sensitivity_files(r, {"baseline", "<embedded seed>", 0, opt.bootstrap});
   ASSERT_GE(r.groups.size(), 10u);
   for (const auto& g : r.groups) {
@@ -464,9 +465,9 @@ TEST(SensitivityFiles, TableAndChartNameEveryGroup) {
   }
   // One CSV row per output and group (one horizon) and a header.
   EXPECT_EQ(std::count(f.indices_csv.begin(), f.indices_csv.end(), '\n'),
-            static_cast<std::ptrdiff_t>(1 + kNumSensitivityOutputs * r.groups.size()));
+            static_cast<std::ptrdiff_t>(1 + forecast::kNumSensitivityOutputs * r.groups.size()));
   EXPECT_EQ(std::count(f.split_csv.begin(), f.split_csv.end(), '\n'),
-            static_cast<std::ptrdiff_t>(1 + kNumSensitivityOutputs));
+            static_cast<std::ptrdiff_t>(1 + forecast::kNumSensitivityOutputs));
   EXPECT_EQ(f.tornado_svg.rfind("</svg>\n"), f.tornado_svg.size() - 7);
 }
 

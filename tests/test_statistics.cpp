@@ -16,13 +16,13 @@ namespace {
 TEST(Quantiles, NumpyLinearOnKnownValues) {
   // numpy.quantile([1, 2, 3, 4], [0, .1, .5, .75, 1]) = [1, 1.3, 2.5, 3.25, 4]
   const std::vector<double> x{1, 2, 3, 4};
-  EXPECT_EQ(quantile_sorted(x, 0.0), 1.0);
-  EXPECT_DOUBLE_EQ(quantile_sorted(x, 0.1), 1.3);
-  EXPECT_EQ(quantile_sorted(x, 0.5), 2.5);
-  EXPECT_EQ(quantile_sorted(x, 0.75), 3.25);
-  EXPECT_EQ(quantile_sorted(x, 1.0), 4.0);
+  EXPECT_EQ(forecast::quantile_sorted(x, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(forecast::quantile_sorted(x, 0.1), 1.3);
+  EXPECT_EQ(forecast::quantile_sorted(x, 0.5), 2.5);
+  EXPECT_EQ(forecast::quantile_sorted(x, 0.75), 3.25);
+  EXPECT_EQ(forecast::quantile_sorted(x, 1.0), 4.0);
   const std::vector<double> one{7};
-  EXPECT_EQ(quantile_sorted(one, 0.3), 7.0);
+  EXPECT_EQ(forecast::quantile_sorted(one, 0.3), 7.0);
 }
 
 TEST(Quantiles, IntegerFastPathEqualsSortingBitForBit) {
@@ -37,13 +37,13 @@ TEST(Quantiles, IntegerFastPathEqualsSortingBitForBit) {
       std::vector<std::int32_t> v(static_cast<std::size_t>(n));
       for (auto& x : v) x = static_cast<std::int32_t>(d(rng) - range / 2);
       std::vector<double> sorted(v.begin(), v.end());
-      const ColumnStats reference = mean_sd(sorted);
+      const forecast::ColumnStats reference = forecast::mean_sd(sorted);
       std::vector<double> selected = sorted;  // quantiles_of's selection, on doubles
       std::sort(sorted.begin(), sorted.end());
       std::vector<double> expected(probs.size()), got(probs.size()), got_double(probs.size());
-      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = quantile_sorted(sorted, probs[i]);
-      quantiles_of(selected, probs, got_double);
-      const ColumnStats st = int_column_stats(v, probs, got, scratch, counts);
+      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = forecast::quantile_sorted(sorted, probs[i]);
+      forecast::quantiles_of(selected, probs, got_double);
+      const forecast::ColumnStats st = forecast::int_column_stats(v, probs, got, scratch, counts);
       EXPECT_EQ(got, expected) << "n " << n << " range " << range;
       EXPECT_EQ(got_double, expected) << "n " << n << " range " << range;
       EXPECT_EQ(st.mean, reference.mean);
@@ -66,11 +66,11 @@ TEST(Quantiles, IntegerBucketsEqualSortingBitForBitOnSkewedColumns) {
       std::vector<std::int32_t> v(static_cast<std::size_t>(n));
       for (auto& x : v) x = is_zero(rng) ? 0 : static_cast<std::int32_t>(std::min(tail(rng), 2.0e9));
       std::vector<double> sorted(v.begin(), v.end());
-      const ColumnStats reference = mean_sd(sorted);
+      const forecast::ColumnStats reference = forecast::mean_sd(sorted);
       std::sort(sorted.begin(), sorted.end());
       std::vector<double> expected(probs.size()), got(probs.size());
-      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = quantile_sorted(sorted, probs[i]);
-      const ColumnStats st = int_column_stats(v, probs, got, scratch, counts);
+      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = forecast::quantile_sorted(sorted, probs[i]);
+      const forecast::ColumnStats st = forecast::int_column_stats(v, probs, got, scratch, counts);
       EXPECT_EQ(got, expected) << "n " << n << " zeros " << zeros;
       EXPECT_EQ(st.mean, reference.mean);
       EXPECT_EQ(st.sd, reference.sd);
@@ -90,8 +90,8 @@ TEST(Quantiles, SelectionEqualsSortingOnDoublesBitForBit) {
       std::vector<double> sorted = v;
       std::sort(sorted.begin(), sorted.end());
       std::vector<double> expected(probs.size()), got(probs.size());
-      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = quantile_sorted(sorted, probs[i]);
-      quantiles_of(v, probs, got);
+      for (std::size_t i = 0; i < probs.size(); ++i) expected[i] = forecast::quantile_sorted(sorted, probs[i]);
+      forecast::quantiles_of(v, probs, got);
       EXPECT_EQ(got, expected) << "n " << n << " ties " << ties;
     }
 }
@@ -100,11 +100,11 @@ TEST(CapacityNeeded, SmallestCapacityWithExceedanceAtMostAlpha) {
   std::vector<double> peaks(100);
   for (int i = 0; i < 100; ++i) peaks[static_cast<std::size_t>(i)] = 1000 + i;  // 1000..1099
   // At alpha 5 %: at most 5 paths may exceed c: c = 1094 (1095..1099 exceed).
-  EXPECT_EQ(capacity_needed(peaks, 0.05), 1094.0);
-  EXPECT_EQ(capacity_needed(peaks, 0.10), 1089.0);
-  EXPECT_EQ(capacity_needed(peaks, 0.001), 1099.0);  // no path may exceed
+  EXPECT_EQ(forecast::capacity_needed(peaks, 0.05), 1094.0);
+  EXPECT_EQ(forecast::capacity_needed(peaks, 0.10), 1089.0);
+  EXPECT_EQ(forecast::capacity_needed(peaks, 0.001), 1099.0);  // no path may exceed
   std::vector<double> ties(100, 500.0);
-  EXPECT_EQ(capacity_needed(ties, 0.05), 500.0);
+  EXPECT_EQ(forecast::capacity_needed(ties, 0.05), 500.0);
 }
 
 }  // namespace

@@ -21,14 +21,19 @@
 #include <unistd.h>
 
 using namespace chainsim;
-using namespace chainsim::stock;
+using namespace chainsim::forecast;
+using namespace chainsim::forecast::stock;
 using std::chrono::year;
 
 namespace {
 
-Date ymd(int y, unsigned m, unsigned d) { return Date{year{y} / std::chrono::month{m} / std::chrono::day{d}}; }
+forecast::Date ymd(int y, unsigned m, unsigned d) {
+  return forecast::Date{year{y} / std::chrono::month{m} / std::chrono::day{d}};
+}
 
-Observation ob(Date d, double v, std::string series = "s") { return {d, v, std::move(series), "", ""}; }
+forecast::stock::Observation ob(Date d, double v, std::string series = "s") {
+  return {d, v, std::move(series), "", ""};
+}
 
 }  // namespace
 
@@ -80,14 +85,14 @@ TEST(StockOrigin, StocksAtOriginUseOnlyDataBeforeIt) {
                                         ob(ymd(2015, 3, 15), 22000), ob(ymd(2015, 9, 15), 30000)};
   const std::vector<Observation> ph = {ob(ymd(2014, 6, 15), 5000)};
   // 1 January 2015: the year-end value; the permit point is 6.5 months old.
-  const OriginStocks a = stocks_at_origin(occ, ph, ymd(2015, 1, 1));
+  const forecast::stock::OriginStocks a = stocks_at_origin(occ, ph, ymd(2015, 1, 1));
   EXPECT_EQ(a.occupancy.value, 20000);
   EXPECT_FALSE(a.permit_from_share);
   EXPECT_EQ(a.permit_holders, 5000);
   // 1 July 2015: the March point carried forward (not interpolated towards
   // September's 30000); the permit point is 12.5 months old, so the share
   // 5000 / 16000 (occupancy known on 2014-06-15) times 22000.
-  const OriginStocks b = stocks_at_origin(occ, ph, ymd(2015, 7, 1));
+  const forecast::stock::OriginStocks b = stocks_at_origin(occ, ph, ymd(2015, 7, 1));
   EXPECT_EQ(b.occupancy.value, 22000);
   EXPECT_TRUE(b.permit_from_share);
   EXPECT_DOUBLE_EQ(b.permit_share, 5000.0 / 16000.0);
@@ -127,8 +132,8 @@ TEST(StockOrigin, ApportionmentByTheSteadyStateRules) {
 // 383.3 registrations a week x 0.3571 x 20.48 weeks = 2803; 3811 / 52.1775 /
 // 0.05 = 1461).
 TEST(StockOrigin, SteadyStateRulesGiveTheSeedsStocks) {
-  EXPECT_EQ(steady_state_rejected(3811 / 52.1775, 0.05), 1461);
-  const DublinSteadyState d = steady_state_dublin(383.3 / 1.0866, 0.0866, 0.3571, 0.2277, 0.01, 26);
+  EXPECT_EQ(forecast::steady_state_rejected(3811 / 52.1775, 0.05), 1461);
+  const forecast::DublinSteadyState d = forecast::steady_state_dublin(383.3 / 1.0866, 0.0866, 0.3571, 0.2277, 0.01, 26);
   EXPECT_NEAR(d.expected_weeks, 20.48, 0.005);
   EXPECT_NEAR(d.transfer_hazard, 0.00989, 0.000005);
   EXPECT_NEAR(static_cast<double>(d.stock), 2803, 1);
@@ -136,12 +141,12 @@ TEST(StockOrigin, SteadyStateRulesGiveTheSeedsStocks) {
 
 namespace {
 
-DecisionPeriod quarter(int y, int q, double positive, double total) {
+forecast::stock::DecisionPeriod quarter(int y, int q, double positive, double total) {
   const Date b = ymd(y, static_cast<unsigned>(3 * q - 2), 1);
   const Date e = q == 4 ? ymd(y + 1, 1, 1) : ymd(y, static_cast<unsigned>(3 * q + 1), 1);
   return {b, e, positive, total, std::to_string(y) + "-Q" + std::to_string(q), "q"};
 }
-DecisionPeriod whole_year(int y, double positive, double total) {
+forecast::stock::DecisionPeriod whole_year(int y, double positive, double total) {
   return {ymd(y, 1, 1), ymd(y + 1, 1, 1), positive, total, std::to_string(y), "y"};
 }
 
@@ -155,7 +160,7 @@ TEST(StockOrigin, DecisionRatesFromTheLatestWindowBeforeTheOrigin) {
                                                 quarter(2019, 1, 150, 300), quarter(2019, 2, 150, 300)};
   // 1 January 2019: the year 2018 and the quarters 2018-Q1..Q4 both end on
   // the origin: the year (the seed's source).
-  const DecisionRates a = decision_rates(quarters, years, ymd(2019, 1, 1));
+  const forecast::stock::DecisionRates a = decision_rates(quarters, years, ymd(2019, 1, 1));
   EXPECT_DOUBLE_EQ(a.decisions_per_week, 1000 / 52.1775);
   EXPECT_DOUBLE_EQ(a.grants_per_week, 400 / 52.1775);
   EXPECT_DOUBLE_EQ(a.rejections_per_week, 600 / 52.1775);
@@ -163,30 +168,30 @@ TEST(StockOrigin, DecisionRatesFromTheLatestWindowBeforeTheOrigin) {
   EXPECT_NEAR(a.grant_rate_sd, 0.1, 1e-12);  // sd of 0.6, 0.5, 0.4
   EXPECT_EQ(a.sd_years, "2014..2018");
   // 1 July 2019: four quarters 2018-Q3..2019-Q2 end later than 2018.
-  const DecisionRates b = decision_rates(quarters, years, ymd(2019, 7, 1));
+  const forecast::stock::DecisionRates b = decision_rates(quarters, years, ymd(2019, 7, 1));
   EXPECT_DOUBLE_EQ(b.decisions_per_week, 1100 / 52.1775);
   EXPECT_DOUBLE_EQ(b.grant_rate, 500.0 / 1100.0);
   EXPECT_EQ(b.window.substr(0, 16), "2018-Q3..2019-Q2");
   // 1 April 2019: 2018-Q2..2019-Q1.
-  const DecisionRates c = decision_rates(quarters, years, ymd(2019, 4, 1));
+  const forecast::stock::DecisionRates c = decision_rates(quarters, years, ymd(2019, 4, 1));
   EXPECT_DOUBLE_EQ(c.decisions_per_week, 1050 / 52.1775);
   EXPECT_THROW(decision_rates(quarters, years, ymd(2016, 1, 1)), std::invalid_argument);
 }
 
 TEST(StockOrigin, HousingTaskKnownAtTheOrigin) {
   const std::map<std::string, double> tasks = {{"2016-H2", 23000}, {"2017-H1", 13000}, {"2017-H2", 10000}};
-  const HousingTask a = housing_task(tasks, ymd(2017, 1, 1), 100);
+  const forecast::stock::HousingTask a = housing_task(tasks, ymd(2017, 1, 1), 100);
   EXPECT_EQ(a.known.size(), 2u);
   EXPECT_EQ(a.later, 13000);
   EXPECT_FALSE(a.steady_state);
-  const HousingTask b = housing_task(tasks, ymd(2016, 1, 1), 100);
+  const forecast::stock::HousingTask b = housing_task(tasks, ymd(2016, 1, 1), 100);
   EXPECT_TRUE(b.known.empty());
   EXPECT_TRUE(b.steady_state);
   EXPECT_DOUBLE_EQ(b.later, 100 * 52.1775 / 2);
 }
 
 TEST(StockOrigin, ConfigurationDropsTheSeedsPolicy) {
-  const Config seed = io::load_seed().scenarios[0];
+  const forecast::Config seed = io::load_seed().scenarios[0];
   OriginSetup s;
   s.initial = {20000, 5000, 1000, 2000, 12000, {}, false};
   s.decisions.decisions_per_week = 250;
@@ -195,7 +200,7 @@ TEST(StockOrigin, ConfigurationDropsTheSeedsPolicy) {
   s.decisions.grant_rate_sd = 0.1;
   s.housing.known = {{"2017-H1", 13000}};
   s.housing.later = 13000;
-  const Config c = stock_origin_config(seed, s);
+  const forecast::Config c = stock_origin_config(seed, s);
   EXPECT_EQ(c.initial.procedure, 12000);
   EXPECT_EQ(c.initial.permit_holders, 5000);
   EXPECT_EQ(c.initial.dublin, 1000);
@@ -223,20 +228,20 @@ TEST(StockObservations, NaiveSpreadFromChangesOfTheSameLength) {
   const std::vector<Observation> s = {ob(ymd(2016, 12, 31), 1000), ob(ymd(2017, 12, 31), 2000),
                                       ob(ymd(2018, 12, 31), 1000), ob(ymd(2019, 12, 31), 2000),
                                       ob(ymd(2020, 6, 1), 10)};
-  const Date origin = ymd(2020, 1, 1);
+  const forecast::Date origin = ymd(2020, 1, 1);
   const double ln2 = std::log(2.0);
   // 12 months: the three one-year pairs, z = +-ln 2 / sqrt(365 / 365.25).
-  const NaiveSpread a = naive_log_sd(s, s, origin, 12.0);
+  const forecast::stock::NaiveSpread a = naive_log_sd(s, s, origin, 12.0);
   EXPECT_FALSE(a.year_end);
   EXPECT_EQ(a.changes, 3);
   EXPECT_NEAR(a.sd, ln2 * std::sqrt(365.25 / 365.0), 1e-12);
   // 24 months: two two-year pairs (no change) and the three-year pair
   // (36 months, counted in the last bin): z = {0, 0, ln 2 / sqrt(1095 / 365.25)}.
-  const NaiveSpread b = naive_log_sd(s, s, origin, 24.0);
+  const forecast::stock::NaiveSpread b = naive_log_sd(s, s, origin, 24.0);
   EXPECT_EQ(b.changes, 3);
   EXPECT_NEAR(b.sd, ln2 / std::sqrt(1095 / 365.25) / std::sqrt(3.0) * std::sqrt(2.0), 1e-12);
   // 3 months: no pair that short, so the year-end changes scaled by sqrt(3 / 12).
-  const NaiveSpread c = naive_log_sd(s, s, origin, 3.0);
+  const forecast::stock::NaiveSpread c = naive_log_sd(s, s, origin, 3.0);
   EXPECT_TRUE(c.year_end);
   EXPECT_EQ(c.changes, 3);
   EXPECT_NEAR(c.sd, ln2 / 2, 1e-12);
@@ -246,7 +251,7 @@ TEST(StockObservations, NaiveSpreadFromChangesOfTheSameLength) {
 
 TEST(ForecastScore, PitCoverageAndCrps) {
   std::vector<double> x = {4, 1, 3, 2};
-  const ForecastScore a = score_ensemble(x, 2.0);
+  const forecast::stock::ForecastScore a = score_ensemble(x, 2.0);
   EXPECT_DOUBLE_EQ(a.pit, (1 + 0.5) / 4);  // one below, one tie
   EXPECT_DOUBLE_EQ(a.median(), 2.5);
   EXPECT_TRUE(a.in50);  // [1.75, 3.25]
@@ -255,11 +260,11 @@ TEST(ForecastScore, PitCoverageAndCrps) {
   EXPECT_DOUBLE_EQ(a.crps, 0.375);
   // A point forecast: CRPS is the absolute error; PIT 1, 0.5 or 0.
   std::vector<double> p = {5};
-  const ForecastScore b = score_ensemble(p, 7);
+  const forecast::stock::ForecastScore b = score_ensemble(p, 7);
   EXPECT_DOUBLE_EQ(b.crps, 2.0);
   EXPECT_DOUBLE_EQ(b.pit, 1.0);
   EXPECT_FALSE(b.in80);
-  const ForecastScore c = score_ensemble(p, 5);
+  const forecast::stock::ForecastScore c = score_ensemble(p, 5);
   EXPECT_DOUBLE_EQ(c.pit, 0.5);
   EXPECT_TRUE(c.in50);
   ScoreSum sum;

@@ -9,10 +9,7 @@
 #include <cstdint>
 #include <iostream>
 
-// forecast/ may live in chainsim or chainsim::forecast; this compiles with either.
-namespace chainsim::forecast {}
 using namespace chainsim;
-using namespace chainsim::forecast;
 
 int main() {
   core::RandomStream a(20220620, 7, 3, core::Flow::Grants);
@@ -22,12 +19,12 @@ int main() {
     std::cerr << "chainsim_consumer: binomial draw " << x << " out of range or not reproducible\n";
     return 1;
   }
-  const auto regions = safety_regions().size();
+  const auto regions = forecast::safety_regions().size();
   if (regions != 25) {
     std::cerr << "chainsim_consumer: " << regions << " safety regions, expected 25\n";
     return 1;
   }
-  std::cout << "chainsim " << chainsim_version() << ": Binomial(1000, 0.25) draw " << x << ", " << regions
+  std::cout << "chainsim " << forecast::chainsim_version() << ": Binomial(1000, 0.25) draw " << x << ", " << regions
             << " safety regions\n";
   return 0;
 }

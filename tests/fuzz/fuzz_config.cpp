@@ -28,7 +28,7 @@ namespace {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  chainsim::ScenarioSet set;
+  chainsim::forecast::ScenarioSet set;
   try {
     set = chainsim::io::load_config_text(text, "fuzz");
   } catch (const chainsim::io::ConfigError&) {
@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // What print-config writes must load back to the same configuration.
   try {
-    const chainsim::ScenarioSet again = chainsim::io::load_config_text(set.resolved_toml, "fuzz-resolved");
+    const chainsim::forecast::ScenarioSet again = chainsim::io::load_config_text(set.resolved_toml, "fuzz-resolved");
     if (again.resolved_toml != set.resolved_toml) {
       finding("the resolved configuration does not load back to itself",
               "--- first ---\n" + set.resolved_toml + "\n--- reloaded ---\n" + again.resolved_toml);
@@ -47,10 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Every scenario resolves into weekly tables or is refused with a ResolveError.
-  for (const chainsim::Config& c : set.scenarios) {
+  for (const chainsim::forecast::Config& c : set.scenarios) {
     try {
-      (void)chainsim::resolve(c);
-    } catch (const chainsim::ResolveError&) {}
+      (void)chainsim::forecast::resolve(c);
+    } catch (const chainsim::forecast::ResolveError&) {}
   }
   return 0;
 }
