@@ -1163,35 +1163,37 @@ std::vector<std::string> File::read_strings(const std::string& name) const {
                             [&](hid_t mt, void* buf) { return H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf); });
 }
 
-std::string File::read_string_attribute(const std::string& object, const std::string& name) const {
+template <class Read>
+auto File::open_attribute(const std::string& object, const std::string& name, Read read) const {
   ErrorSilencer quiet;
   const std::string f = path_.string(), op = "read attribute \"" + name + "\"", o = object_path(object);
   const Ctx c{f, o, op};
   Handle obj = c.object_(open_object(object, op));
   Handle a = c.attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
   Handle ftype = c.type(H5Aget_type(a));
-  if (H5Tget_class(ftype) != H5T_STRING) throw Error(f, o, op, "not a string attribute");
   Handle space = c.space(H5Aget_space(a));
-  if (H5Sget_simple_extent_type(space) == H5S_NULL) return {};
-  const std::size_t n = npoints(c, space);
-  if (n != 1) throw Error(f, o, op, "holds " + std::to_string(n) + " strings, not one");
-  return read_string_values(c, ftype, space, n, [&](hid_t mt, void* buf) { return H5Aread(a, mt, buf); }).front();
+  return read(c, hid_t{a}, hid_t{ftype}, hid_t{space});
+}
+
+std::string File::read_string_attribute(const std::string& object, const std::string& name) const {
+  return open_attribute(object, name, [&](const Ctx& c, hid_t a, hid_t ftype, hid_t space) -> std::string {
+    if (H5Tget_class(ftype) != H5T_STRING) throw Error(c.file, c.object, c.operation, "not a string attribute");
+    if (H5Sget_simple_extent_type(space) == H5S_NULL) return {};
+    const std::size_t n = npoints(c, space);
+    if (n != 1) throw Error(c.file, c.object, c.operation, "holds " + std::to_string(n) + " strings, not one");
+    return read_string_values(c, ftype, space, n, [&](hid_t mt, void* buf) { return H5Aread(a, mt, buf); }).front();
+  });
 }
 
 template <Element T>
 std::vector<T> File::read_vector_attribute(const std::string& object, const std::string& name) const {
-  ErrorSilencer quiet;
-  const std::string f = path_.string(), op = "read attribute \"" + name + "\"", o = object_path(object);
-  const Ctx c{f, o, op};
-  Handle obj = c.object_(open_object(object, op));
-  Handle a = c.attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
-  Handle ftype = c.type(H5Aget_type(a));
-  check_readable_as<T>(c, ftype);
-  Handle space = c.space(H5Aget_space(a));
-  if (H5Sget_simple_extent_type(space) == H5S_NULL) return {};
-  std::vector<T> out(npoints(c, space));
-  if (!out.empty()) c.ok(H5Aread(a, mem_type(tag_of<T>()), out.data()));
-  return out;
+  return open_attribute(object, name, [&](const Ctx& c, hid_t a, hid_t ftype, hid_t space) -> std::vector<T> {
+    check_readable_as<T>(c, ftype);
+    if (H5Sget_simple_extent_type(space) == H5S_NULL) return {};
+    std::vector<T> out(npoints(c, space));
+    if (!out.empty()) c.ok(H5Aread(a, mem_type(tag_of<T>()), out.data()));
+    return out;
+  });
 }
 
 template <Element T>

@@ -268,6 +268,10 @@ class File {
   std::vector<std::size_t> shape_for_values(const std::string& variable, const std::vector<std::string>& dims,
                                             std::size_t values, const std::string& operation) const;
   void finish_dimension(const std::string& name, std::int64_t dataset, std::size_t size, const DimOptions& opt);
+  // Opens attribute `name` of `object` and returns read(ctx, attribute, its
+  // file type, its dataspace) (h5file.cpp).
+  template <class Read>
+  auto open_attribute(const std::string& object, const std::string& name, Read read) const;
   // Opens `object` for a new attribute `name`, after the checks every
   // attribute write makes, and writes it with write(ctx, object id) (h5file.cpp).
   template <class Write>
