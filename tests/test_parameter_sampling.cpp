@@ -11,6 +11,7 @@
 #include "core/model/path_kernel.hpp"
 #include "core/sampling/prior_points.hpp"
 #include "forecast/resolve.hpp"
+#include "forecast/statistics.hpp"
 #include "io/config_toml.hpp"
 #include "model_fixtures.hpp"
 #include "statistics_helpers.hpp"
@@ -162,11 +163,8 @@ double replication_variance(const core::ModelSpec& spec, int paths, F f) {
     for (int p = 0; p < paths; ++p) sum += f(core::draw_path_parameters(spec, seed, static_cast<std::uint64_t>(p)));
     means.push_back(sum / paths);
   }
-  double m = 0, v = 0;
-  for (double x : means) m += x;
-  m /= static_cast<double>(means.size());
-  for (double x : means) v += (x - m) * (x - m);
-  return v / static_cast<double>(means.size() - 1);
+  const double sd = forecast::mean_sd(means).sd;
+  return sd * sd;
 }
 
 TEST(ParameterSampling, SobolShrinksTheErrorOfSmoothFiguresOfTheParameters) {

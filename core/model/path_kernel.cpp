@@ -62,19 +62,6 @@ std::int32_t to_out(std::int64_t v) noexcept {
   return static_cast<std::int32_t>(std::min<std::int64_t>(v, std::numeric_limits<std::int32_t>::max()));
 }
 
-double draw_beta_prior(RandomStream& rs, const Prior& p) {
-  if (p.sd == 0.0) return p.mean;
-  const BetaShape s = beta_from_moments(p.mean, p.sd);
-  return sample_beta(rs, s.a, s.b);
-}
-
-double draw_gamma_prior(RandomStream& rs, const Prior& p) {
-  if (p.sd == 0.0) return p.mean;
-  const double shape = (p.mean / p.sd) * (p.mean / p.sd);
-  const double scale = p.sd * p.sd / p.mean;
-  return sample_gamma(rs, shape, scale);
-}
-
 // Sum over k = 1..L of w_k G[t-k], with four partial sums in a fixed order
 // (deterministic, and shorter dependency chains than one running sum).
 double lagged_grants(const double* history, const double* weights_rev, std::size_t n) noexcept {
@@ -251,8 +238,8 @@ constexpr std::size_t kLevel = 0, kTrend = 1, kInflowStart = 2, kGrantRate = 3, 
                       kRealisation = 6, kNareisPerGrant = 7, kProductivity = 8,
                       kInitialState = 9 /* 4: Dublin, procedure, rejected, permit holders */,
                       kProgrammes = 13 /* 2 per programme: delivered, delay */;
-std::size_t regions(const ModelSpec& spec) { return kProgrammes + 2 * spec.uncertain_programmes.size(); }
-std::size_t count(const ModelSpec& spec) { return regions(spec) + static_cast<std::size_t>(spec.regions); }
+std::size_t first_region(const ModelSpec& spec) { return kProgrammes + 2 * spec.uncertain_programmes.size(); }
+std::size_t count(const ModelSpec& spec) { return first_region(spec) + static_cast<std::size_t>(spec.regions); }
 }  // namespace sobol_coordinate
 
 // The draws of the per-path priors: from the prior flow's stream of path
@@ -264,28 +251,27 @@ class PriorDraws {
   PriorDraws(std::uint64_t seed, const PathOf& path_of, std::span<const double> point)
       : seed_(seed), path_of_(path_of), point_(point) {}
 
+  // A prior with sd 0 is its mean and draws nothing; otherwise Beta or Gamma
+  // with the prior's mean and sd.
   double beta(const Prior& p, Flow f, std::uint32_t sub, std::size_t coordinate) const {
-    if (point_.empty()) {
-      RandomStream rs = stream(f, sub);
-      return draw_beta_prior(rs, p);
-    }
     if (p.sd == 0.0) return p.mean;
     const BetaShape s = beta_from_moments(p.mean, p.sd);
-    return beta_quantile(s.a, s.b, point_[coordinate]);
+    if (!point_.empty()) return beta_quantile(s.a, s.b, point_[coordinate]);
+    RandomStream rs = stream(f, sub);
+    return sample_beta(rs, s.a, s.b);
   }
 
   double gamma(const Prior& p, Flow f, std::uint32_t sub, std::size_t coordinate) const {
-    if (point_.empty()) {
-      RandomStream rs = stream(f, sub);
-      return draw_gamma_prior(rs, p);
-    }
     if (p.sd == 0.0) return p.mean;
     const double shape = (p.mean / p.sd) * (p.mean / p.sd);
-    return gamma_quantile(shape, p.sd * p.sd / p.mean, point_[coordinate]);
+    const double scale = p.sd * p.sd / p.mean;
+    if (!point_.empty()) return gamma_quantile(shape, scale, point_[coordinate]);
+    RandomStream rs = stream(f, sub);
+    return sample_gamma(rs, shape, scale);
   }
 
-  // Standard normals: `count` (at most 2) of them from flow f's one stream, or
-  // from the coordinates that follow `coordinate`.
+  // Standard normals, as many as z holds: from flow f's one stream, or from
+  // the coordinates from `coordinate` on.
   void normals(Flow f, std::uint32_t sub, std::size_t coordinate, std::span<double> z) const {
     if (point_.empty()) {
       RandomStream rs = stream(f, sub);
@@ -352,7 +338,7 @@ PathParameters draw_parameters(const ModelSpec& spec, const PriorDraws<PathOf>& 
     const double tau = spec.regional_sd;
     for (int r = 0; r < spec.regions; ++r) {
       const double z = draw.normal(Flow::PriorRegionalRealisation, static_cast<std::uint32_t>(r),
-                                   c::regions(spec) + static_cast<std::size_t>(r));
+                                   c::first_region(spec) + static_cast<std::size_t>(r));
       p.regional_realisation[static_cast<std::size_t>(r)] = p.realisation * std::exp(tau * z - 0.5 * tau * tau);
     }
   }

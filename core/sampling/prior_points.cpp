@@ -86,15 +86,12 @@ void scrambled_sobol_point(std::uint64_t seed, std::uint64_t index, std::span<do
   if (dims > kMaxSobolDimensions) throw std::logic_error("scrambled_sobol_point: too many dimensions");
   thread_local RunPoints run;
   run.prepare(seed, dims);
-  std::vector<std::uint64_t> x(dims, 0);  // point 0 is the origin
-  if (index > 0) {
-    // Boost's generator starts after the origin: seed(k) puts it at point k + 1.
-    run.engine->seed(index - 1);
-    for (std::uint64_t& v : x) v = (*run.engine)();
-  }
+  // Point 0 is the origin; Boost's generator starts after it: seed(k) puts it at point k + 1.
+  if (index > 0) run.engine->seed(index - 1);
   for (std::size_t d = 0; d < dims; ++d) {
+    const std::uint64_t x = index > 0 ? (*run.engine)() : 0;
     // The top 53 bits, as the midpoint of their cell: never 0 or 1.
-    u[d] = (static_cast<double>(scrambled(run.scramble[d], x[d]) >> 11) + 0.5) * 0x1p-53;
+    u[d] = (static_cast<double>(scrambled(run.scramble[d], x) >> 11) + 0.5) * 0x1p-53;
   }
 }
 
