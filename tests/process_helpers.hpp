@@ -198,6 +198,29 @@ class ChainsimCommandTest : public ::testing::Test {
 };
 
 // ---------------------------------------------------------------------------
+// A run shared by a test suite
+
+// The fixture of a suite whose tests read one small run of chainsim: run.h5,
+// made by `chainsim run <args>` once for the suite in a folder of its own
+// (named after `prefix` and this process) and removed after it. Suite is the
+// derived fixture, so that each suite has its own folder.
+template <class Suite>
+class SuiteRun : public ::testing::Test {
+ protected:
+  static void make_run(const std::string& prefix, const std::string& args) {
+    dir_ = std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    out_ = dir_ / "run.h5";
+    const ShellResult r = shell(std::string(CHAINSIM_BINARY) + " run " + args + " --quiet --out " + out_.string());
+    ASSERT_EQ(r.rc, 0) << r.out;
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+
+  static inline std::filesystem::path dir_, out_;
+};
+
+// ---------------------------------------------------------------------------
 // Child processes started directly
 
 // The chainsim binary the tests run: CHAINSIM_UNDER_TEST when set, else this build's.
