@@ -7,7 +7,6 @@
 #include "forecast/stock_origin.hpp"
 #include "io/config_toml.hpp"
 #include "io/errors.hpp"
-#include "io/planning_table.hpp"
 
 #include <algorithm>
 #include <cmath>
