@@ -107,6 +107,14 @@ void csv_row(std::ostream& csv, const HorizonScore& s) {
 
 }  // namespace
 
+void write_backtest_files(const std::filesystem::path& dir, std::span<const NamedText> tables, const NamedText& report,
+                          std::ostream& log) {
+  std::filesystem::create_directories(dir);
+  for (const auto& [name, text] : tables) io::write_text_atomically((dir / name).string(), text);
+  io::write_text_atomically((dir / report.first).string(), report.second);
+  log << report.second;
+}
+
 std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) {
   const auto rows = io::read_data_dir(o.data_dir);
   const OutputLock lock(o.out_dir, "chainsim backtest", OutputLock::Directory::Create);  // one writer per output
@@ -304,16 +312,11 @@ std::vector<HorizonScore> backtest(const BacktestOptions& o, std::ostream& log) 
        << "- CRPS at 12 months below seasonal naive: " << fixed(e12.crps, 1) << " vs " << fixed(n12.crps, 1) << " — "
        << yes(e12.crps < n12.crps) << "\n";
   }
-  std::filesystem::create_directories(o.out_dir);
-  // Each file whole or not at all (temporary file, fsync, rename), so a kill
-  // never leaves a half-written configuration or table.
-  const std::pair<const char*, std::string> files[] = {{"backtest_scores.csv", csv.str()},
-                                                       {"backtest_detail.csv", detail.str()},
-                                                       {"backtest_quarterly_scores.csv", qcsv.str()},
-                                                       {"backtest_quarterly_detail.csv", qdetail.str()},
-                                                       {"backtest.md", md.str()}};
-  for (const auto& [name, text] : files) io::write_text_atomically((o.out_dir / name).string(), text);
-  log << md.str();
+  const NamedText tables[] = {{"backtest_scores.csv", csv.str()},
+                              {"backtest_detail.csv", detail.str()},
+                              {"backtest_quarterly_scores.csv", qcsv.str()},
+                              {"backtest_quarterly_detail.csv", qdetail.str()}};
+  write_backtest_files(o.out_dir, tables, {"backtest.md", md.str()}, log);
   if (o.stocks) {
     // The inflow rows of the stock tables: the engine at 6, 12 and 24 months.
     std::vector<InflowTableRow> rows_md;

@@ -17,7 +17,9 @@
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace chainsim::app {
@@ -54,5 +56,14 @@ struct HorizonScore {
 // horizon; with options.stocks also the stock backtest's files
 // (backtest_stock_*.csv, backtest_stock_scores.md).
 std::vector<HorizonScore> backtest(const BacktestOptions& options, std::ostream& log);
+
+// A file of the backtest's output: its name and its whole text.
+using NamedText = std::pair<const char*, std::string>;
+
+// Writes the tables and then the Markdown report into `dir` (created if need
+// be), each file whole or not at all (temporary file, fsync, rename), so that
+// a kill never leaves a half-written one; shows the report on `log`.
+void write_backtest_files(const std::filesystem::path& dir, std::span<const NamedText> tables, const NamedText& report,
+                          std::ostream& log);
 
 }  // namespace chainsim::app

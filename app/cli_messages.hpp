@@ -11,6 +11,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,18 @@ inline CLI::Validator calendar_date() {
         return {};
       },
       "YYYY-MM-DD");
+}
+
+// An output file name ending in .h5 or .nc (more than the extension alone).
+inline CLI::Validator output_file() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        const auto ext = std::filesystem::path(v).extension();
+        return (ext == ".h5" || ext == ".nc") && std::filesystem::path(v).filename() != ext
+                   ? std::string()
+                   : "expected a file name ending in .h5 or .nc, got '" + v + "'";
+      },
+      "");
 }
 
 // The date a calendar_date() validator accepted.

@@ -100,12 +100,7 @@ int run_main(int argc, char** argv) {
   run->add_option("--seed", seed, "random seed (overrides run.seed)")
       ->check(cli::whole_number(0, std::numeric_limits<std::int64_t>::max()));
   run->add_option("--out", out, "output HDF5 file ending in .h5 or .nc (overrides output.path)")
-      ->check([](const std::string& v) {
-        const auto ext = std::filesystem::path(v).extension();
-        return (ext == ".h5" || ext == ".nc") && std::filesystem::path(v).filename() != ext
-                   ? std::string()
-                   : "expected a file name ending in .h5 or .nc, got '" + v + "'";
-      });
+      ->check(cli::output_file());
   run->add_option("--threads", ov.parallelism.threads,
                   "worker threads (default: all cores); results do not depend on it")
       ->check(cli::whole_number(1, 4096));
@@ -173,12 +168,7 @@ int run_main(int argc, char** argv) {
   plan->add_option("--out", plan_out,
                    "output HDF5 file ending in .h5 or .nc; the plan's table and configuration go beside it "
                    "(default: output.path with -plan before the extension)")
-      ->check([](const std::string& v) {
-        const auto ext = std::filesystem::path(v).extension();
-        return (ext == ".h5" || ext == ".nc") && std::filesystem::path(v).filename() != ext
-                   ? std::string()
-                   : "expected a file name ending in .h5 or .nc, got '" + v + "'";
-      });
+      ->check(cli::output_file());
   plan->add_option("--threads", plan_opt.parallelism.threads,
                    "worker threads (default: all cores); results do not depend on it")
       ->check(cli::whole_number(1, 4096));
@@ -361,52 +351,56 @@ int run_main(int argc, char** argv) {
   return exit_code::kOk;
 }
 
+template <class E>
+bool is(const std::exception& e) {
+  return dynamic_cast<const E*>(&e) != nullptr;
+}
+
+// How each failure ends the command: its message's label (between "chainsim: "
+// and the exception's own text) and the exit status. The first row that
+// matches wins, as in a catch chain.
+struct FailureRule {
+  bool (*matches)(const std::exception&);
+  const char* label;
+  int status;
+};
+
+constexpr FailureRule kFailureRules[] = {
+    {is<io::ConfigError>, "configuration error: ", exit_code::kConfig},
+    {is<io::InputMissingError>, "", exit_code::kNoInput},
+    {is<app::Interrupted>, "", exit_code::kInterrupted},
+    {is<io::CheckpointError>, "", exit_code::kConfig},
+    {is<app::NoMemoryError>, "", exit_code::kUnavailable},
+    {is<app::NoSpaceError>, "", exit_code::kCannotCreate},
+    {is<app::OutputLockedError>, "", exit_code::kCannotCreate},
+    {is<app::PlanUsageError>, "", exit_code::kUsage},
+    {is<app::OutputExistsError>, "", exit_code::kCannotCreate},
+    // Only ever raised while writing (the output's directory and name were
+    // checked before the run): an I/O error, a full disk among them.
+    {is<io::h5::Error>, "cannot write output: ", exit_code::kIo},
+    // std::filesystem::filesystem_error among them.
+    {is<std::system_error>, "I/O error: ", exit_code::kIo},
+};
+
+// Prints the message of the exception that ended the command; returns its exit status.
+int report_failure(const std::exception& e) {
+  for (const FailureRule& rule : kFailureRules) {
+    if (rule.matches(e)) {
+      std::cerr << "chainsim: " << rule.label << e.what() << "\n";
+      return rule.status;
+    }
+  }
+  std::cerr << "chainsim: internal error: " << e.what() << "\n";
+  return exit_code::kInternal;
+}
+
 }  // namespace
 
 static int exit_status(int argc, char** argv) {
   try {
     return run_main(argc, argv);
-  } catch (const io::ConfigError& e) {
-    std::cerr << "chainsim: configuration error: " << e.what() << "\n";
-    return exit_code::kConfig;
-  } catch (const io::InputMissingError& e) {
-    std::cerr << "chainsim: " << e.what() << "\n";
-    return exit_code::kNoInput;
-  } catch (const app::Interrupted& e) {
-    std::cerr << "chainsim: " << e.what() << "\n";
-    return exit_code::kInterrupted;
-  } catch (const io::CheckpointError& e) {
-    std::cerr << "chainsim: " << e.what() << "\n";
-    return exit_code::kConfig;
-  } catch (const app::NoMemoryError& e) {
-    std::cerr << "chainsim: " << e.what() << "\n";
-    return exit_code::kUnavailable;
-  } catch (const app::NoSpaceError& e) {
-    std::cerr << "chainsim: " << e.what() << "\n";
-    return exit_code::kCannotCreate;
-  } catch (const app::OutputLockedError& e) {
-    std::cerr << "chainsim: " << e.what() << "\n";
-    return exit_code::kCannotCreate;
-  } catch (const app::PlanUsageError& e) {
-    std::cerr << "chainsim: " << e.what() << "\n";
-    return exit_code::kUsage;
-  } catch (const app::OutputExistsError& e) {
-    std::cerr << "chainsim: " << e.what() << "\n";
-    return exit_code::kCannotCreate;
-  } catch (const io::h5::Error& e) {
-    // Only ever raised while writing (the output's directory and name were
-    // checked before the run): an I/O error, a full disk among them.
-    std::cerr << "chainsim: cannot write output: " << e.what() << "\n";
-    return exit_code::kIo;
-  } catch (const std::filesystem::filesystem_error& e) {
-    std::cerr << "chainsim: I/O error: " << e.what() << "\n";
-    return exit_code::kIo;
-  } catch (const std::system_error& e) {
-    std::cerr << "chainsim: I/O error: " << e.what() << "\n";
-    return exit_code::kIo;
   } catch (const std::exception& e) {
-    std::cerr << "chainsim: internal error: " << e.what() << "\n";
-    return exit_code::kInternal;
+    return report_failure(e);
   }
 }
 

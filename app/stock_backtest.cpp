@@ -7,7 +7,6 @@
 #include "forecast/stock_origin.hpp"
 #include "io/config_toml.hpp"
 #include "io/errors.hpp"
-#include "io/planning_table.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -364,15 +363,11 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
   md << "\nInitial state and rates of each origin (backtest_stock_origins.csv has the sources):\n\n"
      << origins_md.str();
 
-  std::filesystem::create_directories(o.out_dir);
-  // Each file whole or not at all (temporary file, fsync, rename).
-  const std::pair<const char*, std::string> files[] = {{"backtest_stock_detail.csv", detail.str()},
-                                                       {"backtest_stock_scores.csv", csv.str()},
-                                                       {"backtest_stock_origins.csv", origins.str()},
-                                                       {"backtest_stock_components.csv", components.str()},
-                                                       {"backtest_stock_scores.md", md.str()}};
-  for (const auto& [name, text] : files) io::write_text_atomically((o.out_dir / name).string(), text);
-  log << md.str();
+  const NamedText tables[] = {{"backtest_stock_detail.csv", detail.str()},
+                              {"backtest_stock_scores.csv", csv.str()},
+                              {"backtest_stock_origins.csv", origins.str()},
+                              {"backtest_stock_components.csv", components.str()}};
+  write_backtest_files(o.out_dir, tables, {"backtest_stock_scores.md", md.str()}, log);
   return out;
 }
 

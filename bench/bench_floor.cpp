@@ -96,14 +96,9 @@ namespace {
 using namespace chainsim;
 namespace fs = std::filesystem;
 
-bool quick() {
-  const char* q = std::getenv("CHAINSIM_BENCH_QUICK");
-  return q && std::string(q) == "1";
-}
-
 std::int64_t floor_paths() {
   if (const char* e = std::getenv("CHAINSIM_FLOOR_PATHS")) return std::max(1LL, std::atoll(e));
-  return quick() ? 2 : 16;
+  return bench::quick() ? 2 : 16;
 }
 
 std::string tracer() {

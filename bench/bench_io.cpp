@@ -51,11 +51,6 @@ namespace {
 using namespace chainsim;
 namespace fs = std::filesystem;
 
-bool quick() {
-  const char* q = std::getenv("CHAINSIM_BENCH_QUICK");
-  return q && std::string(q) == "1";
-}
-
 forecast::Config seed_national(int weeks) {
   forecast::Config c = io::load_seed().scenarios.at(0);
   c.run.regions = forecast::RegionMode::National;
@@ -88,7 +83,7 @@ void BM_WriteEnsembleBlocks(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const forecast::Config cfg = seed_national(260);
   const forecast::Ensemble& base = base_ensemble();
-  const std::int64_t P = quick() ? 512 : 4096;
+  const std::int64_t P = bench::quick() ? 512 : 4096;
   const int T = 260;
   const std::vector<std::string> vars = cfg.output.ensemble;
 
@@ -181,7 +176,7 @@ const std::vector<std::int32_t>& column(core::Var v, std::int64_t P) {
     const forecast::Config c = seed_national(52);
     const core::ModelSpec spec = forecast::resolve(c);
     forecast::EnsembleOptions o;
-    o.paths = quick() ? 1000 : 10'000;
+    o.paths = bench::quick() ? 1000 : 10'000;
     o.seed = c.run.seed;
     o.parallelism.threads = 0;
     return forecast::simulate_ensemble(spec, o);
@@ -202,7 +197,7 @@ const std::vector<std::int32_t>& column(core::Var v, std::int64_t P) {
 }
 
 void BM_QuantilesOf(benchmark::State& state, core::Var v) {
-  const std::int64_t P = quick() ? state.range(0) / 10 : state.range(0);
+  const std::int64_t P = bench::quick() ? state.range(0) / 10 : state.range(0);
   const auto& col = column(v, P);
   const std::vector<double> values(col.begin(), col.end());
   const std::vector<double> probs = seed_national(52).output.quantiles;
@@ -227,7 +222,7 @@ BENCHMARK_CAPTURE(BM_QuantilesOf, first_applications, core::Var::FirstApplicatio
     ->Unit(benchmark::kMicrosecond);
 
 void BM_IntColumnStats(benchmark::State& state, core::Var v) {
-  const std::int64_t P = quick() ? state.range(0) / 10 : state.range(0);
+  const std::int64_t P = bench::quick() ? state.range(0) / 10 : state.range(0);
   const auto& col = column(v, P);
   const std::vector<double> probs = seed_national(52).output.quantiles;
   std::vector<double> out(probs.size());

@@ -10,6 +10,7 @@
 // compiler and the compile flags this file can see.
 //
 // Quick run: bench_kernel --benchmark_min_time=0.05
+#include "bench/bench_context.hpp"
 #include "bench/kernel_runs.hpp"
 #include "core/sampling/binomial_inversion.hpp"
 #include "core/model/model_spec.hpp"
@@ -90,15 +91,7 @@ std::string compile_flags() {
 [[maybe_unused]] const bool kContextRecorded = [] {
   benchmark::AddCustomContext("chainsim_git_commit", forecast::chainsim_git_commit());
   benchmark::AddCustomContext("chainsim_build_type", build_type());
-#ifdef __VERSION__
-#if defined(__clang__)
-  benchmark::AddCustomContext("chainsim_compiler", std::string("clang ") + __VERSION__);
-#elif defined(__GNUC__)
-  benchmark::AddCustomContext("chainsim_compiler", std::string("gcc ") + __VERSION__);
-#else
-  benchmark::AddCustomContext("chainsim_compiler", __VERSION__);
-#endif
-#endif
+  benchmark::AddCustomContext("chainsim_compiler", bench::compiler());
   benchmark::AddCustomContext("chainsim_flags_seen", compile_flags());
   return true;
 }();
@@ -120,13 +113,6 @@ const core::ModelSpec& seed_spec(forecast::RegionMode mode) {
 }
 
 std::uint64_t seed_of(forecast::RegionMode mode) { return seed_baseline(mode).run.seed; }
-
-// CHAINSIM_BENCH_QUICK=1 (scripts/test's smoke run): small ensembles, so the
-// whole program finishes in about a second.
-bool quick() {
-  const char* q = std::getenv("CHAINSIM_BENCH_QUICK");
-  return q && std::string(q) == "1";
-}
 
 void path_weeks(benchmark::State& state, forecast::RegionMode mode) {
   const core::ModelSpec& spec = seed_spec(mode);
@@ -226,7 +212,7 @@ BENCHMARK(BM_Block)->Unit(benchmark::kMillisecond);
 void BM_Scenario(benchmark::State& state) {
   const core::ModelSpec& spec = seed_spec(forecast::RegionMode::SafetyRegions);
   const int threads = static_cast<int>(state.range(0));
-  const std::int64_t paths = quick() ? 100 : 1000;
+  const std::int64_t paths = bench::quick() ? 100 : 1000;
   const forecast::EnsembleOptions opt = ensemble_options(paths, threads);
   for (auto _ : state) {
     forecast::Ensemble e = simulate_ensemble(spec, opt);
@@ -242,7 +228,7 @@ BENCHMARK(BM_Scenario)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTi
 void BM_Summaries(benchmark::State& state) {
   const forecast::Config cfg = seed_baseline(forecast::RegionMode::SafetyRegions);
   const core::ModelSpec& spec = seed_spec(forecast::RegionMode::SafetyRegions);
-  static const forecast::Ensemble ens = simulate_ensemble(spec, ensemble_options(quick() ? 200 : 2000, 0));
+  static const forecast::Ensemble ens = simulate_ensemble(spec, ensemble_options(bench::quick() ? 200 : 2000, 0));
   const std::vector<forecast::PeriodInfo> periods =
       forecast::run_periods(cfg.run.start, spec.weeks, cfg.output.periods);
   forecast::SummaryOptions sopt{cfg.output.quantiles, cfg.output.risk_levels,

@@ -1,6 +1,7 @@
 #include "forecast/input_groups.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace chainsim::forecast {
 namespace {
@@ -9,6 +10,18 @@ using core::Flow;
 using core::ModelSpec;
 
 bool has_spread(const core::Prior& p) { return p.sd > 0.0; }
+
+// Whether the prior at `member` has a spread.
+template <core::Prior ModelSpec::*member>
+bool prior_spread(const ModelSpec& s) {
+  return has_spread(s.*member);
+}
+
+// The group of one prior drawn from one flow, active when the prior has a spread.
+template <core::Prior ModelSpec::*member>
+InputGroup prior_group(std::string name, std::string description, Flow flow) {
+  return {std::move(name), std::move(description), InputKind::Parameter, {flow}, prior_spread<member>};
+}
 
 // The weekly flows of the first and the last id (core/random/random_stream.hpp numbers them consecutively).
 constexpr auto kFirstWeekly = static_cast<std::uint32_t>(Flow::InflowNoise);
@@ -19,31 +32,17 @@ constexpr auto kLastWeekly = static_cast<std::uint32_t>(core::kLastFlow);
 std::vector<InputGroup> all_input_groups() {
   using K = InputKind;
   std::vector<InputGroup> g = {
-      {"grant_rate",
-       "prior of the share of decisions that grant a permit",
-       K::Parameter,
-       {Flow::PriorGrantRate},
-       [](const ModelSpec& s) { return has_spread(s.grant_rate); }},
-      {"dublin_share",
-       "prior of the share of registrations that become Dublin claims",
-       K::Parameter,
-       {Flow::PriorDublinShare},
-       [](const ModelSpec& s) { return has_spread(s.dublin_share); }},
-      {"transfer_share",
-       "prior of the share of Dublin claims transferred within the deadline",
-       K::Parameter,
-       {Flow::PriorTransferShare},
-       [](const ModelSpec& s) { return has_spread(s.transfer_share); }},
-      {"realisation",
-       "prior of the share of the housing quota realised",
-       K::Parameter,
-       {Flow::PriorRealisation},
-       [](const ModelSpec& s) { return has_spread(s.realisation); }},
-      {"nareis_per_grant",
-       "prior of family members arriving per grant",
-       K::Parameter,
-       {Flow::PriorNareisPerGrant},
-       [](const ModelSpec& s) { return has_spread(s.nareis_per_grant); }},
+      prior_group<&ModelSpec::grant_rate>("grant_rate", "prior of the share of decisions that grant a permit",
+                                          Flow::PriorGrantRate),
+      prior_group<&ModelSpec::dublin_share>(
+          "dublin_share", "prior of the share of registrations that become Dublin claims", Flow::PriorDublinShare),
+      prior_group<&ModelSpec::transfer_share>("transfer_share",
+                                              "prior of the share of Dublin claims transferred within the deadline",
+                                              Flow::PriorTransferShare),
+      prior_group<&ModelSpec::realisation>("realisation", "prior of the share of the housing quota realised",
+                                           Flow::PriorRealisation),
+      prior_group<&ModelSpec::nareis_per_grant>("nareis_per_grant", "prior of family members arriving per grant",
+                                                Flow::PriorNareisPerGrant),
       {"inflow_level_trend",
        "priors of the inflow's long-run level and trend",
        K::Parameter,
@@ -54,11 +53,8 @@ std::vector<InputGroup> all_input_groups() {
        K::Parameter,
        {Flow::PriorRegionalRealisation},
        [](const ModelSpec& s) { return s.regions > 1 && s.regional_sd > 0.0; }},
-      {"inflow_start",
-       "prior of the inflow's deviation at the start",
-       K::Parameter,
-       {Flow::PriorInflowStart},
-       [](const ModelSpec& s) { return has_spread(s.start_deviation); }},
+      prior_group<&ModelSpec::start_deviation>("inflow_start", "prior of the inflow's deviation at the start",
+                                               Flow::PriorInflowStart),
       {"initial_state",
        "factors on the stocks at the start (they are estimates)",
        K::Parameter,

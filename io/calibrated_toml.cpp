@@ -19,42 +19,43 @@ std::string where(const forecast::DataRow& r) { return r.file + ":" + std::to_st
 // "#header"); a value may span lines (capacity.changes).
 using Lines = std::map<std::string, std::string>;
 
+// Moves the line written to `t` into out[key], leaving `t` empty for the next.
+void take_line(Lines& out, const std::string& key, std::ostringstream& t) {
+  out[key] = t.str();
+  t.str("");
+}
+
 void render_initial(const forecast::SeedCalibration& c, Lines& out) {
   std::ostringstream t;
   t << "dublin             = " << c.dublin0 << "  # data: first+repeat per week at the origin ("
     << fixed(c.registrations_week, 1) << ", inflow below with its starting deviation) x dublin.share "
     << fixed(c.dublin_share, 4) << " x expected weeks in Dublin " << fixed(c.dublin_weeks, 2) << " (transfer hazard "
     << fixed(c.transfer_hazard, 5) << ", abscond " << fixed(c.abscond, 2) << ", " << c.deadline_weeks << " weeks)";
-  out["initial.dublin"] = t.str();
-  t.str("");
+  take_line(out, "initial.dublin", t);
   t << "procedure          = " << c.procedure0 << "  # data: COA occupancy " << fixed(c.occupancy.value, 0)
     << " on 2022-06-01 (" << where(c.occupancy) << " coa_occupancy_point) - " << c.permit_holders
     << " permit holders - dublin - rejected";
-  out["initial.procedure"] = t.str();
-  t.str("");
+  take_line(out, "initial.procedure", t);
   t << "rejected           = " << c.rejected0 << "   # data: UNHCR FI rejections 2021 (" << fixed(c.rejected_2021, 0)
     << ", nl_decisions.csv unhcr_dec_rejected_fi) / 52.1775 / total exit hazard " << fixed(c.exit_total, 2)
     << " (steady state)";
-  out["initial.rejected"] = t.str();
-  t.str("");
+  take_line(out, "initial.rejected", t);
   t << "grants_per_week    = " << fixed(c.grants_week, 1)
     << "     # data: UNHCR FI positive 2021 (recognized + other = " << fixed(c.positive_2021, 0)
     << ", nl_decisions.csv) / 52.1775";
-  out["initial.grants_per_week"] = t.str();
-  t.str("");
+  take_line(out, "initial.grants_per_week", t);
   t << "uncertainty_sd     = " << fixed(c.initial_sd, 4) << "    # data: root mean square of log(a/b) over "
     << c.stock_pairs.size() << " pairs of values of the same stock within two months (nl_coa_occupancy.csv: ";
   for (std::size_t i = 0; i < c.stock_pairs.size(); ++i)
     t << (i ? "; " : "") << c.stock_pairs[i].what << " " << fixed(c.stock_pairs[i].a, 0) << "/"
       << fixed(c.stock_pairs[i].b, 0);
   t << "); the split of the occupancy into the stocks rests on the assumed hazards, which this does not cover";
-  out["initial.uncertainty_sd"] = t.str();
-  t.str("");
+  take_line(out, "initial.uncertainty_sd", t);
   t << "permit_holders_over_14_weeks = " << c.over14 << "  # data: " << c.permit_holders
     << " x COA 2021-12 share waiting more than 3 months (" << fixed(c.waiting_over.value, 0) << " of "
     << fixed(c.waiting_all.value, 0) << ", " << where(c.waiting_over)
     << ", the latest published share; 3 months taken as 14 weeks)";
-  out["initial.permit_holders_over_14_weeks"] = t.str();
+  take_line(out, "initial.permit_holders_over_14_weeks", t);
 }
 
 void render_inflow(const forecast::SeedCalibration& c, Lines& out) {
@@ -82,8 +83,7 @@ void render_inflow(const forecast::SeedCalibration& c, Lines& out) {
                        : "long-run level, least squares without a trend on ")
     << mfile << " eurostat_first_time_applicants 2020-10-06 " << span << "; sd: " << level_sd_txt << " (≈ "
     << fixed(std::exp(g.intercept), 0) << "/week)";
-  out["inflow.level"] = t.str();
-  t.str("");
+  take_line(out, "inflow.level", t);
   if (c.inflow.trend) {
     t << "trend_per_year = { mean = " << fixed(g.slope, 4) << ", sd = " << fixed(g.se_slope, 4)
       << " }  # data: least-squares slope, Newey-West sd (lag 12); kept: |slope/se| = "
@@ -96,21 +96,19 @@ void render_inflow(const forecast::SeedCalibration& c, Lines& out) {
       << " < 2) is not distinguished from 0: no trend (rule in docs/calibration.md)";
     out["inflow.level_trend_correlation"] = "level_trend_correlation = 0     # no trend";
   }
-  out["inflow.trend_per_year"] = t.str();
-  t.str("");
+  take_line(out, "inflow.trend_per_year", t);
   t << "start_deviation = { mean = " << fixed(g.start_deviation, 4) << ", sd = " << fixed(g.start_deviation_sd, 4)
     << " }  # data: deviation " << fixed(g.deviation, 4) << " of CBS quarterly " << bridge_txt << " ("
     << c.quarterly_file << " vintage 2022-04 x " << fixed(in.cbs_to_eurostat, 4) << " = Eurostat/CBS over "
     << in.overlap << ") from the line, x phi_m^g over the g = " << fixed(g.gap_months, 2)
     << " months to the origin; sd = sqrt(phi_m^2g sigma_m^2/3 + the AR innovations over g)";
-  out["inflow.start_deviation"] = t.str();
+  take_line(out, "inflow.start_deviation", t);
   // The local level is fitted and reported, not used (VALIDATION.md): its
   // values are in the comment so that a user can switch it on.
   const forecast::calib::LevelWalkFit& walk = c.inflow.walk;
   int walk_min = 0, walk_max = 0;
   for (int n : walk.origins)
     if (n > 0) walk_min = walk_min ? std::min(walk_min, n) : n, walk_max = std::max(walk_max, n);
-  t.str("");
   t << "level_walk_sd  = 0             # off (C11; chosen after the backtest, VALIDATION.md). The data's local level: "
        "level_walk_sd = "
     << fixed(walk.sd_per_sqrt_year, 4) << ", level_walk_phi = " << fixed(walk.phi_week, 5) << " (monthly persistence "
@@ -119,41 +117,39 @@ void render_inflow(const forecast::SeedCalibration& c, Lines& out) {
     << " months of the squared robust scale of the method's own log errors at " << walk_min << ".." << walk_max
     << " monthly origins beyond the model's variance without it; calibration.md), with level sd = "
     << fixed(g.se_intercept, 4) << " (the line's se alone)";
-  out["inflow.level_walk_sd"] = t.str();
-  t.str("");
+  take_line(out, "inflow.level_walk_sd", t);
   t << "season         = [";
   for (int k = 0; k < 12; ++k) t << (k ? ", " : "") << fixed(g.season[static_cast<std::size_t>(k)], 3);
   t << "]  # data: least squares on log weekly rate, " << mfile << " eurostat_first_time_applicants vintage 2020-10-06 "
     << span << " (effect-coded months, geometric mean 1)";
-  out["inflow.season"] = t.str();
-  t.str("");
+  take_line(out, "inflow.season", t);
   t << "ar_phi         = " << fixed(g.phi_week, 4)
     << "        # data: monthly AR(1) of residuals phi_m = " << fixed(g.phi_month, 4)
     << ", weekly = phi_m^(12/52.1775)";
-  out["inflow.ar_phi"] = t.str();
-  t.str("");
+  take_line(out, "inflow.ar_phi", t);
   t << "ar_sigma       = " << fixed(g.sigma_week, 4) << "        # data: monthly innovation sd "
     << fixed(g.sigma_month, 4)
     << "; weekly sigma matching the stationary variance of monthly means, less Poisson variance "
     << fixed(g.poisson_var, 5);
-  out["inflow.ar_sigma"] = t.str();
+  take_line(out, "inflow.ar_sigma", t);
   std::string onsets;
-  for (int m : g.surge_months) onsets += (onsets.empty() ? "" : " ") + forecast::calib::month_label(m);
-  t.str("");
+  // Appended in two steps: `" " + label` trips a g++ 12 -Wrestrict false positive here.
+  for (int m : g.surge_months) {
+    if (!onsets.empty()) onsets += ' ';
+    onsets += forecast::calib::month_label(m);
+  }
   t << "shock_probability = " << fixed(g.surge_p_week, 5) << "   # data: (" << g.surges
     << " surge onsets + 1/2) / (weeks + 1); onsets = months with innovation > 3 robust sd: " << onsets;
-  out["inflow.shock_probability"] = t.str();
+  take_line(out, "inflow.shock_probability", t);
   out["inflow.shock_mean"] =
       "shock_mean     = " + fixed(g.surge_kappa, 4) + "        # data: mean innovation (log) in the onset months";
-  t.str("");
   t << "shock_decay    = " << fixed(g.surge_psi_week, 4) << "        # data: monthly decay in surge episodes "
     << fixed(g.surge_psi_month, 4) << " (least squares u[m+1] on u[m]), weekly = psi_m^(12/52.1775)";
-  out["inflow.shock_decay"] = t.str();
-  t.str("");
+  take_line(out, "inflow.shock_decay", t);
   t << "repeat_share   = " << fixed(c.repeat_share, 4)
     << "        # data: IND monthly repeat / first, own_month_release, " << c.repeat_months << " months with both ("
     << mfile << "): " << fixed(c.repeat, 0) << " / " << fixed(c.first, 0);
-  out["inflow.repeat_share"] = t.str();
+  take_line(out, "inflow.repeat_share", t);
 }
 
 void render_dublin_decisions_rejected_nareis(const forecast::SeedCalibration& c, Lines& out) {
@@ -168,26 +164,22 @@ void render_dublin_decisions_rejected_nareis(const forecast::SeedCalibration& c,
     << where(c.dublin_requests) << ") / UNHCR new FI applications 2014..2020 + half of 2021 ("
     << fixed(c.applications_1421, 0) << "); sd = range/4 of this, 2014/2016 (" << fixed(c.dublin_share_1416, 4)
     << ") and 2016/2020 take-back+take-charge (" << fixed(c.dublin_share_1620, 4) << ")";
-  out["dublin.share"] = t.str();
-  t.str("");
+  take_line(out, "dublin.share", t);
   t << "transfer_share = { mean = " << fixed(c.transfer_share, 4) << ", sd = " << fixed(c.transfer_share_sd, 4)
     << " }  # data: transfers / requests 2014-01/2021-06 (" << fixed(c.dublin_transfers.value, 0) << " / "
     << fixed(c.dublin_requests.value, 0) << ", nl_dublin.csv); sd = half the difference from 2014/2016 ("
     << fixed(c.transfer_share_1416, 4) << ")";
-  out["dublin.transfer_share"] = t.str();
-  t.str("");
+  take_line(out, "dublin.transfer_share", t);
   t << "capacity_per_week = " << fixed(c.closures_week, 0)
     << "  # data: UNHCR FI decisions 2021 (recognized + other + rejected = "
     << fixed(c.positive_2021 + c.rejected_2021, 0) << ", nl_decisions.csv) / 52.1775 = " << fixed(c.decisions_week, 1)
     << " decisions a week, / (1 - withdrawn_share): cases closed a week, of which withdrawn_share without a decision";
-  out["decisions.capacity_per_week"] = t.str();
-  t.str("");
+  take_line(out, "decisions.capacity_per_week", t);
   t << "grant_rate     = { mean = " << fixed(c.grant_rate, 4) << ", sd = " << fixed(c.grant_sd, 4)
     << " }  # data: UNHCR FI (recognized + other) / (recognized + other + rejected) 2021; sd: grant_drift_sd over the "
     << fixed(c.gap_years, 2)
     << " years from mid-2021 to the origin, g(1-g) x sd x sqrt(years) (the spread between years is the drift's)";
-  out["decisions.grant_rate"] = t.str();
-  t.str("");
+  take_line(out, "decisions.grant_rate", t);
   t << "response       = { enabled = true, target_weeks = " << fixed(c.target_closures, 1)
     << ", adjust_weeks = " << fixed(dr.adjust_weeks, 0) << ", max_per_week = " << fixed(c.max_closures_week, 0)
     << " }  # data: partial adjustment fitted one quarter ahead on nl_decisions.csv "
@@ -199,37 +191,32 @@ void render_dublin_decisions_rejected_nareis(const forecast::SeedCalibration& c,
     << forecast::quarter_label(dd.first_quarter_month + 3 * static_cast<int>(c.peak_quarter)) << " "
     << fixed(dd.totals[c.peak_quarter], 0) << " decisions = " << fixed(c.max_decisions_week, 1)
     << "/week, / (1 - withdrawn_share)";
-  out["decisions.response"] = t.str();
-  t.str("");
+  take_line(out, "decisions.response", t);
   t << "capacity_sd    = " << fixed(dr.log_sd_annual, 4)
     << "        # data: sd of the yearly means of that fit's log residuals (quarterly sd " << fixed(dr.log_sd, 4)
     << ", lag-1 autocorrelation " << fixed(dr.log_ac1, 2) << ": the persistent part)";
-  out["decisions.capacity_sd"] = t.str();
-  t.str("");
+  take_line(out, "decisions.capacity_sd", t);
   t << "withdrawn_share = " << fixed(c.withdrawn, 4)
     << "       # data: UNHCR FI otherwise closed / (decisions + otherwise closed) 2017..2021 ("
     << fixed(c.withdrawn_closed, 0) << " / " << fixed(c.withdrawn_all, 0) << ", nl_decisions.csv unhcr_dec_closed_fi)";
-  out["decisions.withdrawn_share"] = t.str();
-  t.str("");
+  take_line(out, "decisions.withdrawn_share", t);
   t << "grant_drift_sd = " << fixed(c.drift_sd, 4) << "        # data: UNHCR FI grant rate " << c.drift_from << ".."
     << c.drift_to << ", sqrt(mean (logit change over " << c.drift_years << " years)^2 / " << c.drift_years
     << "); over 1 year: " << fixed(c.drift_sd_1y, 4) << " (swings that revert within the horizon)";
-  out["decisions.grant_drift_sd"] = t.str();
-  t.str("");
+  take_line(out, "decisions.grant_drift_sd", t);
   t << "return_weekly  = " << fixed(c.return_weekly, 4) << "  # split of an assumed total weekly exit hazard "
     << fixed(c.exit_total, 2) << " (not in data) by DT&V 2021: (forced " << fixed(c.forced.value, 0)
     << " + independent " << fixed(c.independent.value, 0) << ") / all incl. without supervision "
     << fixed(c.unsupervised.value, 0) << " (nl_returns.csv) = " << fixed(c.verified, 4);
-  out["rejected.return_weekly"] = t.str();
+  take_line(out, "rejected.return_weekly", t);
   out["rejected.leave_weekly"] =
       "leave_weekly   = " + fixed(c.leave_weekly, 4) + "  # the rest of the same split (without supervision)";
   std::string years;
   for (const auto& y : c.nareis_years) years += (years.empty() ? "" : ",") + y;
-  t.str("");
   t << "per_grant      = { mean = " << fixed(c.nareis_mean, 4) << ", sd = " << fixed(c.nareis_sd, 4)
     << " }  # data: IND family-reunification arrivals in year y / UNHCR FI positive in y-1, y = " << years
     << " (asylum_applications_annual.csv, nl_decisions.csv); mean and sd over years";
-  out["nareis.per_grant"] = t.str();
+  take_line(out, "nareis.per_grant", t);
 }
 
 void render_housing_capacity(const forecast::SeedCalibration& c, Lines& out) {
@@ -239,15 +226,13 @@ void render_housing_capacity(const forecast::SeedCalibration& c, Lines& out) {
     << fixed(c.backlog_out.value, 0)
     << ", over task + backlog (nl_taakstelling.csv; the task read as excluding the backlog); sd not in data (one "
        "half-year)";
-  out["housing.realisation"] = t.str();
-  t.str("");
+  take_line(out, "housing.realisation", t);
   t << "carry_over     = true                          # data: nl_taakstelling.csv achterstand_at_start 2016-H2 "
     << fixed(c.backlog_in.value, 0) << " and 2017-H1 " << fixed(c.backlog_out.value, 0)
     << ": unmet quota is added to the next task";
-  out["housing.carry_over"] = t.str();
+  take_line(out, "housing.carry_over", t);
   std::string tasks;
   for (const auto& task : c.tasks) tasks += (tasks.empty() ? "" : ", ") + task.period + " " + fixed(task.value, 0);
-  t.str("");
   t << "quota_rule     = { enabled = true, share = " << fixed(c.quota_share, 3)
     << ", lookback_weeks = 52 }  # data: tasks " << tasks << " (nl_taakstelling.csv), sum " << fixed(c.sum_tasks, 0)
     << " / new permit holders of the year before each, per half-year, sum " << fixed(c.sum_expected, 0)
@@ -256,8 +241,7 @@ void render_housing_capacity(const forecast::SeedCalibration& c, Lines& out) {
     << ") / 2); lookback: the year they are counted over. Not checked against: realised 2022-Q1 "
     << fixed(c.realised_q1.value, 0) << ", shortfall 2018-H2 " << fixed(c.shortfall_18.value, 0)
     << " (no task for those periods in data/)";
-  out["housing.quota_rule"] = t.str();
-  t.str("");
+  take_line(out, "housing.quota_rule", t);
   t << "changes = [                                    # data: COA's capacity need decided May 2022 ("
     << where(c.need_jul) << "): " << fixed(c.need_jul.value, 0) << " by 2022-07-01, " << fixed(c.need_dec.value, 0)
     << " by 2022-12-31, rising 1,000 a month (the rows' note); as steps on top of the regular " << c.regular << "\n";
@@ -266,7 +250,7 @@ void render_housing_capacity(const forecast::SeedCalibration& c, Lines& out) {
     t << "  { at = " << c.step_dates[i] << ", delta = " << fixed(c.monthly_step, 0) << " },"
       << (i + 1 == c.step_dates.size() ? "  # end of each month, the last on 2022-12-31\n" : "\n");
   t << "]";
-  out["capacity.changes"] = t.str();
+  take_line(out, "capacity.changes", t);
 }
 
 // The table a line opens ("[inflow]  # ..." -> "inflow", "[[housing.programme]]"

@@ -5,6 +5,7 @@
 #include "io/output_file.hpp"
 
 #include <cmath>
+#include <functional>
 
 namespace chainsim::io {
 namespace {
@@ -21,12 +22,13 @@ h5::VarOptions euro(const std::string& long_name, double rate, const std::string
   return o;
 }
 
-// One value per row of `rows`, as the variable's element type.
+// One value per row of `rows`, as the variable's element type; `get` is a
+// function of the row or a pointer to one of its members.
 template <class T, class Row, class Get>
 std::vector<T> column(const std::vector<Row>& rows, const Get& get) {
   std::vector<T> v;
   v.reserve(rows.size());
-  for (const Row& r : rows) v.push_back(static_cast<T>(get(r)));
+  for (const Row& r : rows) v.push_back(static_cast<T>(std::invoke(get, r)));
   return v;
 }
 
@@ -35,7 +37,8 @@ std::vector<T> column(const std::vector<Row>& rows, const Get& get) {
 void write_plan_section(OutputFile& out, const forecast::Plan& plan, const forecast::Config& base) {
   h5::File& f = out.h5_file();
   const forecast::Date start = base.run.start;
-  const std::vector<forecast::CapacityPeriodPlan>& cap = plan.capacity;
+  using Period = forecast::CapacityPeriodPlan;
+  const std::vector<Period>& cap = plan.capacity;
   const double n = static_cast<double>(plan.paths);
 
   // --- how the plan was searched ---
@@ -53,94 +56,71 @@ void write_plan_section(OutputFile& out, const forecast::Plan& plan, const forec
 
   // --- capacity, per period ---
   if (!cap.empty()) {
-    const auto labels = column<std::string>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.period.label; });
-    const auto status = column<std::string>(
-        cap, [](const forecast::CapacityPeriodPlan& p) { return std::string(plan_status_name(p.status)); });
+    const auto labels = column<std::string>(cap, [](const Period& p) { return p.period.label; });
+    const auto status =
+        column<std::string>(cap, [](const Period& p) { return std::string(plan_status_name(p.status)); });
     f.define_dimension("plan_period", std::span<const std::string>(labels),
                        {{{"long_name", "period of the capacity plan: quarter or half-year of the week's Monday"}}, {}});
     const std::vector<std::string> d = {"plan_period"};
     const std::string days = "days since " + forecast::iso_date(start);
-    f.write_variable<std::int32_t>(
-        "plan_period_first_week", d,
-        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.period.first_week; }),
-        described("index of the period's first simulated week"));
-    f.write_variable<std::int32_t>(
-        "plan_period_end_week", d,
-        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.period.end_week; }),
-        described("index one past the period's last simulated week"));
-    f.write_variable<std::int8_t>(
-        "plan_orderable", d,
-        column<std::int8_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.orderable ? 1 : 0; }),
-        {.string_attrs = {{"long_name",
-                           "1 if places ordered at the start can be in effect "
-                           "in some week of the period (lead time)"},
-                          {"flag_values", "0 1"},
-                          {"flag_meanings", "too_late orderable"}}});
-    f.write_variable<std::int32_t>(
-        "plan_order_week", d,
-        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.order_week; }),
-        described("week in which the period's places are ordered (effective week minus "
-                  "the lead time)"));
-    f.write_variable<std::int32_t>(
-        "plan_effective_week", d,
-        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.effective_week; }),
-        described("first week in which the period's added places are in effect"));
-    f.write_variable<std::int64_t>(
-        "plan_places_added", d,
-        column<std::int64_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.added; }),
-        described("regular places the plan adds for the period, from its effective week "
-                  "on (places)"));
-    f.write_variable<std::int64_t>(
-        "plan_places_added_total", d,
-        column<std::int64_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.total_added; }),
-        described("regular places the plan has added up to and including the period "
-                  "(places)"));
-    f.write_variable<double>("plan_shortfall_probability_reference", d,
-                             column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.p_reference; }),
+    f.write_variable<std::int32_t>("plan_period_first_week", d,
+                                   column<std::int32_t>(cap, [](const Period& p) { return p.period.first_week; }),
+                                   described("index of the period's first simulated week"));
+    f.write_variable<std::int32_t>("plan_period_end_week", d,
+                                   column<std::int32_t>(cap, [](const Period& p) { return p.period.end_week; }),
+                                   described("index one past the period's last simulated week"));
+    f.write_variable<std::int8_t>("plan_orderable", d,
+                                  column<std::int8_t>(cap, [](const Period& p) { return p.orderable ? 1 : 0; }),
+                                  {.string_attrs = {{"long_name",
+                                                     "1 if places ordered at the start can be in effect "
+                                                     "in some week of the period (lead time)"},
+                                                    {"flag_values", "0 1"},
+                                                    {"flag_meanings", "too_late orderable"}}});
+    f.write_variable<std::int32_t>("plan_order_week", d, column<std::int32_t>(cap, &Period::order_week),
+                                   described("week in which the period's places are ordered (effective week minus "
+                                             "the lead time)"));
+    f.write_variable<std::int32_t>("plan_effective_week", d, column<std::int32_t>(cap, &Period::effective_week),
+                                   described("first week in which the period's added places are in effect"));
+    f.write_variable<std::int64_t>("plan_places_added", d, column<std::int64_t>(cap, &Period::added),
+                                   described("regular places the plan adds for the period, from its effective week "
+                                             "on (places)"));
+    f.write_variable<std::int64_t>("plan_places_added_total", d, column<std::int64_t>(cap, &Period::total_added),
+                                   described("regular places the plan has added up to and including the period "
+                                             "(places)"));
+    f.write_variable<double>("plan_shortfall_probability_reference", d, column<double>(cap, &Period::p_reference),
                              described("probability of a shortfall in some week of the period without added places "
                                        "(the plan's quota kept)"));
-    f.write_variable<double>("plan_shortfall_probability", d,
-                             column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.p_planned; }),
+    f.write_variable<double>("plan_shortfall_probability", d, column<double>(cap, &Period::p_planned),
                              described("probability of a shortfall in some week of the period with the plan"));
     f.write_variable<double>(
         "plan_shortfall_probability_se", d,
-        column<double>(
-            cap, [n](const forecast::CapacityPeriodPlan& p) { return std::sqrt(p.p_planned * (1 - p.p_planned) / n); }),
+        column<double>(cap, [n](const Period& p) { return std::sqrt(p.p_planned * (1 - p.p_planned) / n); }),
         described("Monte Carlo standard error of plan_shortfall_probability"));
+    f.write_variable<double>("plan_shortfall_probability_before_delivery", d,
+                             column<double>(cap, &Period::p_before_delivery),
+                             described("probability of a shortfall in the period's weeks before its effective week "
+                                       "(beyond the reach of an order placed at the start)"));
+    f.write_variable<double>("plan_shortfall_person_weeks_reference", d,
+                             column<double>(cap, &Period::shortfall_person_weeks_reference),
+                             described("expected shortfall person-weeks in the period without added places "
+                                       "(person-weeks)",
+                                       "week"));
     f.write_variable<double>(
-        "plan_shortfall_probability_before_delivery", d,
-        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.p_before_delivery; }),
-        described("probability of a shortfall in the period's weeks before its effective week "
-                  "(beyond the reach of an order placed at the start)"));
-    f.write_variable<double>(
-        "plan_shortfall_person_weeks_reference", d,
-        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.shortfall_person_weeks_reference; }),
-        described("expected shortfall person-weeks in the period without added places "
-                  "(person-weeks)",
-                  "week"));
-    f.write_variable<double>(
-        "plan_shortfall_person_weeks", d,
-        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.shortfall_person_weeks_planned; }),
+        "plan_shortfall_person_weeks", d, column<double>(cap, &Period::shortfall_person_weeks_planned),
         described("expected shortfall person-weeks in the period with the plan (person-weeks)", "week"));
-    f.write_variable<double>(
-        "plan_cost_added_places", d,
-        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.cost_added_places; }),
-        euro("cost of the added places in effect in the period, at the regular rate", base.costs.regular_place_week,
-             "regular_place_week"));
-    f.write_variable<double>(
-        "plan_avoided_at_emergency_rate", d,
-        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.avoided_at_emergency_rate; }),
-        euro("shortfall person-weeks the plan avoids in the period, at the emergency rate", base.costs.cno_place_week,
-             "cno_place_week"));
-    f.write_variable<double>(
-        "plan_avoided_at_shortfall_rate", d,
-        column<double>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.avoided_at_shortfall_rate; }),
-        euro("shortfall person-weeks the plan avoids in the period, at the shortfall rate",
-             base.costs.shortfall_person_week, "shortfall_person_week"));
-    f.write_variable<std::int32_t>(
-        "plan_evaluations", d,
-        column<std::int32_t>(cap, [](const forecast::CapacityPeriodPlan& p) { return p.evaluations; }),
-        described("re-simulations of the period's weeks the search made"));
+    f.write_variable<double>("plan_cost_added_places", d, column<double>(cap, &Period::cost_added_places),
+                             euro("cost of the added places in effect in the period, at the regular rate",
+                                  base.costs.regular_place_week, "regular_place_week"));
+    f.write_variable<double>("plan_avoided_at_emergency_rate", d,
+                             column<double>(cap, &Period::avoided_at_emergency_rate),
+                             euro("shortfall person-weeks the plan avoids in the period, at the emergency rate",
+                                  base.costs.cno_place_week, "cno_place_week"));
+    f.write_variable<double>("plan_avoided_at_shortfall_rate", d,
+                             column<double>(cap, &Period::avoided_at_shortfall_rate),
+                             euro("shortfall person-weeks the plan avoids in the period, at the shortfall rate",
+                                  base.costs.shortfall_person_week, "shortfall_person_week"));
+    f.write_variable<std::int32_t>("plan_evaluations", d, column<std::int32_t>(cap, &Period::evaluations),
+                                   described("re-simulations of the period's weeks the search made"));
     f.write_string_variable("plan_status", d, std::span<const std::string>(status),
                             {.string_attrs = {{"long_name", "whether the period meets the risk: met, or why not"}}});
   }

@@ -26,6 +26,18 @@
 #include <thread>
 #include <vector>
 
+// What tests/CMakeLists.txt passes to every test; checked here, once, so that a
+// test built without them stops with the reason instead of an undeclared name.
+#ifndef CHAINSIM_BINARY
+#error "CHAINSIM_BINARY must name the chainsim executable"
+#endif
+#ifndef CHAINSIM_PYTHON
+#error "CHAINSIM_PYTHON must name a Python with numpy, h5py, xarray and matplotlib"
+#endif
+#ifndef CHAINSIM_TEST_DATA_DIR
+#error "CHAINSIM_TEST_DATA_DIR must name <repo>/tests/data"
+#endif
+
 extern char** environ;
 
 namespace chainsim::testing {
@@ -158,6 +170,55 @@ inline CommandResult run_command(const std::string& command, const std::filesyst
   r.err = read_bytes(err);
   return r;
 }
+
+// ---------------------------------------------------------------------------
+// The fixture of the end-to-end tests
+
+// A fresh temporary folder per test, removed afterwards; commands run in its
+// work/ unless told otherwise, and their stdout/stderr go to files in io/
+// beside it, so that work/ holds only what chainsim made.
+class ChainsimCommandTest : public ::testing::Test {
+ protected:
+  explicit ChainsimCommandTest(const std::string& prefix) : tmp_(prefix) {
+    std::filesystem::create_directories(dir_);
+    std::filesystem::create_directories(io_);
+  }
+
+  // Runs `chainsim <args>` (args already shell-quoted where needed) in cwd.
+  CommandResult chainsim(const std::string& args, const std::filesystem::path& cwd = {}) const {
+    return shell(quote(std::string(CHAINSIM_BINARY)) + " " + args, cwd);
+  }
+
+  CommandResult shell(const std::string& command, const std::filesystem::path& cwd = {}) const {
+    return run_command(command, cwd.empty() ? dir_ : cwd, io_);
+  }
+
+  TempDir tmp_;
+  const std::filesystem::path root_ = tmp_.path(), dir_ = root_ / "work", io_ = root_ / "io";
+};
+
+// ---------------------------------------------------------------------------
+// A run shared by a test suite
+
+// The fixture of a suite whose tests read one small run of chainsim: run.h5,
+// made by `chainsim run <args>` once for the suite in a folder of its own
+// (named after `prefix` and this process) and removed after it. Suite is the
+// derived fixture, so that each suite has its own folder.
+template <class Suite>
+class SuiteRun : public ::testing::Test {
+ protected:
+  static void make_run(const std::string& prefix, const std::string& args) {
+    dir_ = std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    out_ = dir_ / "run.h5";
+    const ShellResult r = shell(std::string(CHAINSIM_BINARY) + " run " + args + " --quiet --out " + out_.string());
+    ASSERT_EQ(r.rc, 0) << r.out;
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+
+  static inline std::filesystem::path dir_, out_;
+};
 
 // ---------------------------------------------------------------------------
 // Child processes started directly

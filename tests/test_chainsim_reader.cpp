@@ -8,8 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -22,17 +20,9 @@ using Result = chainsim::testing::ShellResult;
 
 fs::path scripts_dir() { return fs::path(CHAINSIM_TEST_DATA_DIR).parent_path().parent_path() / "scripts"; }
 
-class ChainsimReader : public ::testing::Test {
+class ChainsimReader : public chainsim::testing::SuiteRun<ChainsimReader> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("chainsim-reader-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    out_ = dir_ / "run.h5";
-    const Result r = shell(std::string(CHAINSIM_BINARY) + " run --paths 64 --weeks 40 --quiet --out " + out_.string());
-    ASSERT_EQ(r.rc, 0) << r.out;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static void SetUpTestSuite() { make_run("chainsim-reader", "--paths 64 --weeks 40"); }
 
   // Runs `body` with `run` opened by the reader (and numpy, xarray, pandas imported).
   static Result python(const std::string& name, const std::string& body) {
@@ -45,9 +35,7 @@ class ChainsimReader : public ::testing::Test {
     return shell(std::string(CHAINSIM_PYTHON) + " " + script.string() + " " + scripts_dir().string() + " " +
                  out_.string());
   }
-  static fs::path dir_, out_;
 };
-fs::path ChainsimReader::dir_, ChainsimReader::out_;
 
 TEST_F(ChainsimReader, StatisticsAsADimensionEqualTheFlatVariables) {
   const Result r = python("statistics", R"PY(

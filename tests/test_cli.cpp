@@ -17,13 +17,6 @@
 #include <string>
 #include <vector>
 
-#ifndef CHAINSIM_BINARY
-#error "CHAINSIM_BINARY must name the chainsim executable"
-#endif
-#ifndef CHAINSIM_PYTHON
-#error "CHAINSIM_PYTHON must name a Python with numpy, h5py and xarray"
-#endif
-
 namespace {
 
 namespace fs = std::filesystem;
@@ -34,27 +27,9 @@ const std::string kSmall = "--paths 64 --weeks 30";
 using namespace chainsim::testing;  // tests/process_helpers.hpp
 using Result = CommandResult;
 
-// A fresh temporary directory per test, removed afterwards; commands run in it
-// unless told otherwise, and their stdout/stderr go to files in a sibling
-// directory so that the test directory holds only what chainsim made.
-class CliTest : public ::testing::Test {
+class CliTest : public ChainsimCommandTest {
  protected:
-  void SetUp() override {
-    fs::create_directories(dir_);
-    fs::create_directories(io_);
-  }
-
-  // Runs `chainsim <args>` (args already shell-quoted where needed) in cwd.
-  Result chainsim(const std::string& args, const fs::path& cwd = {}) const {
-    return shell(quote(std::string(CHAINSIM_BINARY)) + " " + args, cwd);
-  }
-
-  Result shell(const std::string& command, const fs::path& cwd = {}) const {
-    return chainsim::testing::run_command(command, cwd.empty() ? dir_ : cwd, io_);
-  }
-
-  chainsim::testing::TempDir tmp_{"chainsim-cli"};
-  const fs::path root_ = tmp_.path(), dir_ = root_ / "work", io_ = root_ / "io";
+  CliTest() : ChainsimCommandTest("chainsim-cli") {}
 };
 
 // ---------------------------------------------------------------------------

@@ -24,13 +24,6 @@
 #include <string>
 #include <vector>
 
-#ifndef CHAINSIM_BINARY
-#error "CHAINSIM_BINARY must name the chainsim executable"
-#endif
-#ifndef CHAINSIM_TEST_DATA_DIR
-#error "CHAINSIM_TEST_DATA_DIR must name tests/data"
-#endif
-
 namespace {
 
 namespace fs = std::filesystem;

@@ -3,93 +3,25 @@
 // each scenario changes and what a file probably did not mean, `calibrate`
 // refusing to overwrite without --force, and the CSV and Markdown tables read
 // back by pandas and Python's csv module for a scenario with a hostile name.
+#include "process_helpers.hpp"
+
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
-
-#ifndef CHAINSIM_BINARY
-#error "CHAINSIM_BINARY must name the chainsim executable"
-#endif
-#ifndef CHAINSIM_PYTHON
-#error "CHAINSIM_PYTHON must name a Python with numpy, h5py and xarray"
-#endif
-#ifndef CHAINSIM_TEST_DATA_DIR
-#error "CHAINSIM_TEST_DATA_DIR must name tests/data"
-#endif
 
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string quote(const std::string& s) {  // for /bin/sh
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
-std::string quote(const fs::path& p) { return quote(p.string()); }
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
-
-struct Result {
-  int rc = -1;
-  std::string out, err;
-};
-
-std::string describe(const Result& r) {
-  return "exit status " + std::to_string(r.rc) + "\n--- stdout ---\n" + r.out + "\n--- stderr ---\n" + r.err;
-}
+using namespace chainsim::testing;  // tests/process_helpers.hpp
+using Result = CommandResult;
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-class NewcomerTest : public ::testing::Test {
+class NewcomerTest : public ChainsimCommandTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    root_ = fs::temp_directory_path() /
-            (std::string("chainsim-newcomer-") + info->name() + "-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
-    dir_ = root_ / "work";
-    io_ = root_ / "io";
-    fs::create_directories(dir_);
-    fs::create_directories(io_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  Result shell(const std::string& command) const {
-    const fs::path out = io_ / "stdout", err = io_ / "stderr";
-    const std::string full =
-        "cd " + quote(dir_) + " && " + command + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-    const int status = std::system(full.c_str());
-    Result r;
-    r.rc = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
-  }
-  Result chainsim(const std::string& args) const { return shell(quote(std::string(CHAINSIM_BINARY)) + " " + args); }
-
-  fs::path root_, dir_, io_;
+  NewcomerTest() : ChainsimCommandTest("chainsim-newcomer") {}
 };
 
 // ---- command-line errors ----------------------------------------------------
@@ -135,12 +67,12 @@ TEST_F(NewcomerTest, UnknownNamesGetADidYouMean) {
 // ---- validate: what each scenario changes, and what is probably not meant ----
 
 TEST_F(NewcomerTest, ValidateShowsWhatEachScenarioChanges) {
-  write_file(dir_ / "mine.toml",
-             "[run]\nname = \"mine\"\n[output]\npath = \"mine.h5\"\n"
-             "[[scenario]]\nname = \"fourth ship\"\n[[scenario.capacity.tnv_add]]\nname = \"cruise ship 4\"\n"
-             "places = 1000\nfrom = 2022-10-03\nweeks = 26\n"
-             "[[scenario]]\nname = \"late ship\"\n[[scenario.capacity.tnv_add]]\nname = \"cruise ship 9\"\n"
-             "places = 1000\nfrom = 2031-01-06\nweeks = 26\n");
+  write_bytes(dir_ / "mine.toml",
+              "[run]\nname = \"mine\"\n[output]\npath = \"mine.h5\"\n"
+              "[[scenario]]\nname = \"fourth ship\"\n[[scenario.capacity.tnv_add]]\nname = \"cruise ship 4\"\n"
+              "places = 1000\nfrom = 2022-10-03\nweeks = 26\n"
+              "[[scenario]]\nname = \"late ship\"\n[[scenario.capacity.tnv_add]]\nname = \"cruise ship 9\"\n"
+              "places = 1000\nfrom = 2031-01-06\nweeks = 26\n");
   const Result r = chainsim("validate mine.toml");
   ASSERT_EQ(r.rc, 0) << describe(r);
   EXPECT_TRUE(has(r.out, "mine.toml: valid (3 scenario(s))\n")) << describe(r);
@@ -157,7 +89,7 @@ TEST_F(NewcomerTest, ValidateShowsWhatEachScenarioChanges) {
 }
 
 TEST_F(NewcomerTest, ValidateAndRunSayWhenAFileKeepsTheSeedsNameOrDropsItsScenarios) {
-  write_file(dir_ / "paths.toml", "[run]\npaths = 500\n[output]\npath = \"missing-folder/x.h5\"\n");
+  write_bytes(dir_ / "paths.toml", "[run]\npaths = 500\n[output]\npath = \"missing-folder/x.h5\"\n");
   const Result v = chainsim("validate paths.toml");
   ASSERT_EQ(v.rc, 0) << describe(v);
   EXPECT_TRUE(has(v.out, "warning: run.name is the seed's \"seed-2022-06\"")) << describe(v);
@@ -176,15 +108,15 @@ TEST_F(NewcomerTest, ValidateAndRunSayWhenAFileKeepsTheSeedsNameOrDropsItsScenar
 TEST_F(NewcomerTest, CalibrateRefusesToOverwriteWithoutForce) {
   const fs::path data_dir = fs::path(CHAINSIM_TEST_DATA_DIR).parent_path().parent_path() / "data";
   const std::string data = quote(data_dir);
-  write_file(dir_ / "calibrated.toml", "# mine\n");
+  write_bytes(dir_ / "calibrated.toml", "# mine\n");
   const Result r = chainsim("calibrate " + data + " --out calibrated.toml");
   EXPECT_EQ(r.rc, 73) << describe(r);
   EXPECT_TRUE(has(r.err, "calibrated.toml exists; use --force to replace it")) << describe(r);
-  EXPECT_EQ(read_file(dir_ / "calibrated.toml"), "# mine\n");
+  EXPECT_EQ(read_bytes(dir_ / "calibrated.toml"), "# mine\n");
   const Result f = chainsim("calibrate " + data + " --out calibrated.toml --force");
   ASSERT_EQ(f.rc, 0) << describe(f);
   // The header names the data directory it was given.
-  EXPECT_TRUE(has(read_file(dir_ / "calibrated.toml"),
+  EXPECT_TRUE(has(read_bytes(dir_ / "calibrated.toml"),
                   "calibrated by `chainsim calibrate` on " + data_dir.generic_string() + " "))
       << describe(f);
 }
@@ -193,7 +125,7 @@ TEST_F(NewcomerTest, CalibrateRefusesToOverwriteWithoutForce) {
 
 TEST_F(NewcomerTest, ForecastScriptNamesOutputsAfterTheRun) {
   const fs::path repo = fs::path(CHAINSIM_TEST_DATA_DIR).parent_path().parent_path();
-  write_file(dir_ / "mine.toml", "[run]\nname = \"my scenario/2\"\n[output]\npath = \"mine.h5\"\n");
+  write_bytes(dir_ / "mine.toml", "[run]\nname = \"my scenario/2\"\n[output]\npath = \"mine.h5\"\n");
   const std::string env = "CHAINSIM=" + quote(std::string(CHAINSIM_BINARY)) + " OUT_DIR=" + quote(dir_ / "out") + " ";
   const std::string script = "bash " + quote(repo / "scripts" / "forecast") + " ";
   const Result r = shell(env + script + "mine.toml --paths 16 --weeks 10 --quiet");
@@ -212,13 +144,13 @@ TEST_F(NewcomerTest, ForecastScriptNamesOutputsAfterTheRun) {
 
 TEST_F(NewcomerTest, TablesReadBackWithPandasAndCsvForAHostileName) {
   // Commas, quotes, a '|', a line break and non-ASCII letters (TOML escapes).
-  write_file(dir_ / "hostile.toml",
-             "[run]\nname = \"hostile\"\n[output]\npath = \"hostile.h5\"\n"
-             "[[scenario]]\nname = \"more inflow, +30% | \\\"high\\\"\\nsecond line, Zoë's\"\n"
-             "[scenario.levers]\ninflow = [{ from = 2022-07-04, value = 1.3 }]\n");
+  write_bytes(dir_ / "hostile.toml",
+              "[run]\nname = \"hostile\"\n[output]\npath = \"hostile.h5\"\n"
+              "[[scenario]]\nname = \"more inflow, +30% | \\\"high\\\"\\nsecond line, Zoë's\"\n"
+              "[scenario.levers]\ninflow = [{ from = 2022-07-04, value = 1.3 }]\n");
   const Result r = chainsim("run hostile.toml --paths 16 --weeks 30 --quiet");
   ASSERT_EQ(r.rc, 0) << describe(r);
-  write_file(dir_ / "check.py", R"PY(
+  write_bytes(dir_ / "check.py", R"PY(
 import csv, re, sys
 import pandas as pd
 name = 'more inflow, +30% | "high"\nsecond line, Zoë\'s'

@@ -7,8 +7,6 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,20 +20,10 @@ using chainsim::testing::read_bytes;
 using chainsim::testing::shell;
 using Result = chainsim::testing::ShellResult;
 
-class OutputFormat : public ::testing::Test {
+class OutputFormat : public chainsim::testing::SuiteRun<OutputFormat> {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("chainsim-format-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    out_ = dir_ / "run.h5";
-    const Result r = shell(std::string(CHAINSIM_BINARY) + " run --paths 64 --weeks 30 --quiet --out " + out_.string());
-    ASSERT_EQ(r.rc, 0) << r.out;
-  }
-  static void TearDownTestSuite() { fs::remove_all(dir_); }
-  static fs::path dir_, out_;
+  static void SetUpTestSuite() { make_run("chainsim-format", "--paths 64 --weeks 30"); }
 };
-fs::path OutputFormat::dir_, OutputFormat::out_;
 
 TEST_F(OutputFormat, NcdumpListsNamedDimensionsAndVariables) {
   if (shell("command -v ncdump").rc != 0) GTEST_SKIP() << "ncdump (netcdf-bin) is not installed";

@@ -19,16 +19,6 @@
 #include <string>
 #include <vector>
 
-#ifndef CHAINSIM_BINARY
-#error "CHAINSIM_BINARY must name the chainsim executable"
-#endif
-#ifndef CHAINSIM_PYTHON
-#error "CHAINSIM_PYTHON must name a Python with numpy, h5py and matplotlib"
-#endif
-#ifndef CHAINSIM_TEST_DATA_DIR
-#error "CHAINSIM_TEST_DATA_DIR must name <repo>/tests/data"
-#endif
-
 namespace {
 
 namespace fs = std::filesystem;
