@@ -31,6 +31,7 @@
 #include <chrono>
 #include <csignal>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -64,8 +65,9 @@ void apply_overrides(forecast::ScenarioSet& set, const RunOverrides& o) {
 void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std::ostream& out, Log& rank_log) {
   const auto run_start = clock::now();
   // Under MPI (docs/cluster.md) rank 0 takes the lock, checks, writes the
-  // per-path series, the output and the manifest, and logs; the other ranks
-  // simulate their paths and take part in each window's gather, silently.
+  // per-path series, the checkpoints, the output and the manifest, and logs;
+  // the other ranks simulate their paths and take part in each window's
+  // gather and each checkpoint, silently.
 #ifdef CHAINSIM_WITH_MPI
   const int ranks = forecast::mpi::world_size(), rank = forecast::mpi::world_rank();
 #else
@@ -74,9 +76,6 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
   const bool writer = rank == 0;
   Log silent(LogLevel::Quiet, false);
   Log& log = writer ? rank_log : silent;
-  if (ranks > 1 && o.resume)
-    throw PlanUsageError("--resume: a run over " + std::to_string(ranks) +
-                         " MPI ranks keeps no checkpoint to resume (docs/cluster.md); run it again with --force");
   RunManifest manifest;
   manifest.command_line = o.command_line;
   manifest.start_utc = utc_now();
@@ -193,10 +192,16 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
 #endif
   if (prepare_error) std::rethrow_exception(prepare_error);
   if (!prepared) return;  // the writer failed and reports it; this rank has nothing to do
+#ifdef CHAINSIM_WITH_MPI
+  // The checkpoint rank 0 read (checked: its identity and checksums) is every
+  // rank's: each restores the progress and its own paths from it.
+  if (ranks > 1) saved = forecast::mpi::broadcast_bytes(std::move(saved));
+#endif
   // A resumed run relies on the window files the checkpoint counts as done:
   // all of them are read and their checksums verified now, so a damaged one
   // stops the run before it simulates on (65), not at the end.
   auto verify_windows = [&](std::size_t scenario, int up_to_week) {
+    if (!writer) return;  // the window files are the writer's
     for (int first = 0; first < up_to_week && !layout.ensemble.empty(); first += window)
       store.open_window(scenario, first, io::window_file_bytes(plan, std::min(window, base.run.weeks - first)))
           .verify();
@@ -232,11 +237,24 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
     }
   };
   auto last_checkpoint = clock::now();
+  // Inside a scenario every rank calls it (its paths are part of the state);
+  // between scenarios the writer alone saves.
   auto checkpoint = [&](const forecast::EnsembleRunner* runner, const forecast::ScenarioSummarizer* summarizer,
                         const std::string& what) {
     progress.history.push_back(utc_now() + " " + what);
+    std::function<void(core::ByteWriter&)> other_ranks_paths;
+#ifdef CHAINSIM_WITH_MPI
+    if (ranks > 1 && runner) {
+      if (!writer) {
+        forecast::mpi::send_part_to_root([&](core::ByteWriter& w) { runner->save_paths(w); });
+        return;
+      }
+      other_ranks_paths = [](core::ByteWriter& w) { forecast::mpi::receive_parts(w); };
+    }
+#endif
+    if (!writer) return;
     on_write_error("saving the checkpoint", [&] {
-      store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer); });
+      store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer, other_ranks_paths); });
     });
     last_checkpoint = clock::now();
     log.debug("checkpoint saved: " + what);
@@ -247,7 +265,7 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
     manifest.exit_status = 75;
     manifest.end_utc = utc_now();
     manifest.checkpoint_history = progress.history;
-    write_manifest((store.directory() / "run.json").string(), manifest);
+    if (writer) write_manifest((store.directory() / "run.json").string(), manifest);
     const int sig = stop_signal();
     const std::string name = sig == SIGTERM  ? "SIGTERM"
                              : sig == SIGINT ? "SIGINT"
@@ -263,15 +281,13 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
 #endif
     return stop_requested();
   };
-  // A run over several ranks keeps no checkpoint of its runners' states (each
-  // rank's are its range's): a stop ends it, to be started again.
-  auto stop_unresumable = [&](const std::string& where) {
-    throw Interrupted("stopped by a signal " + where + "; a run over " + std::to_string(ranks) +
-                      " MPI ranks keeps no checkpoint: run the same command again, from the start (docs/cluster.md)");
-  };
+  // Whether a checkpoint is due: the writer's clock decides for every rank.
   auto checkpoint_due = [&] {
-    if (ranks > 1) return false;
-    return std::chrono::duration<double>(clock::now() - last_checkpoint).count() >= o.checkpoint_seconds;
+    const bool due = std::chrono::duration<double>(clock::now() - last_checkpoint).count() >= o.checkpoint_seconds;
+#ifdef CHAINSIM_WITH_MPI
+    if (ranks > 1) return forecast::mpi::broadcast(due ? 1 : 0) != 0;
+#endif
+    return due;
   };
 
   // Stages 2 and 3 per scenario: simulate this part's paths (here all of
@@ -319,7 +335,6 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
       }
       const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
       if (stop_agreed()) {
-        if (ranks > 1) stop_unresumable("at " + where);
         checkpoint(&runner, &summarizer, "interrupted at " + where);
         log.progress_done();
         stop_after_checkpoint("at " + where);
@@ -336,7 +351,6 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
              std::to_string(static_cast<double>(P) * base.run.weeks / simulate_seconds) + " path-weeks/s)");
     progress.scenario = s + 1;
     if (s + 1 < plan.specs.size() && stop_agreed()) {
-      if (ranks > 1) stop_unresumable("at the end of scenario " + plan.names[s]);
       // A stop that arrives during a scenario's last window is honoured here,
       // and recorded like one inside a scenario (manifest and history).
       checkpoint(nullptr, nullptr, "interrupted after scenario " + std::to_string(s));
@@ -363,7 +377,9 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
   // simulating.
   bool assembled = false;
   on_write_error("writing the output", [&] {
-    // Over several ranks a stop cannot be resumed: the writing then finishes.
+    // Over several ranks the others wait in MPI_Finalize while rank 0 writes;
+    // a stop is not honoured here (the writing finishes), so that no rank is
+    // ended by MPI_Abort while the output is being written.
     assembled = io::assemble_output(layout, plan, progress, store, o.parallelism,
                                     ranks > 1 ? +[]() noexcept { return false; } : stop_requested, o.add_to_output);
   });

@@ -142,16 +142,34 @@ void EnsembleRunner::next_window(int weeks, Ensemble& window, const std::functio
 }
 
 void EnsembleRunner::save(core::ByteWriter& out) const {
+  if (range_ != whole_range(options_.paths))
+    throw std::logic_error("EnsembleRunner::save: a runner of a range saves its header and paths");
+  save_header(out);
+  save_paths(out);
+}
+
+void EnsembleRunner::save_header(core::ByteWriter& out) const {
   out.put(next_week_);
-  out.put<std::int64_t>(static_cast<std::int64_t>(states_.size()));
+  out.put<std::int64_t>(options_.paths);
+}
+
+void EnsembleRunner::save_paths(core::ByteWriter& out) const {
   for (const auto& s : states_) s.save(out);
 }
 
 void EnsembleRunner::restore(core::ByteReader& in) {
   next_week_ = in.get<int>();
-  if (in.get<std::int64_t>() != static_cast<std::int64_t>(states_.size()))
-    throw std::runtime_error("inconsistent state: number of paths");
-  for (auto& s : states_) s.restore(in);
+  if (in.get<std::int64_t>() != options_.paths) throw std::runtime_error("inconsistent state: number of paths");
+  // The paths before and after the range are read past, each into a state
+  // laid out as this run's (its vectors sized by the spec when a path is set
+  // up, which the path's own values then overwrite).
+  core::PathState other(spec_);
+  if (states_.empty()) core::init_path(spec_, options_.seed, 0, other);
+  else other = states_.front();
+  for (std::int64_t p = 0; p < options_.paths; ++p) {
+    if (p >= range_.first && p < range_.last) states_[static_cast<std::size_t>(p - range_.first)].restore(in);
+    else other.restore(in);
+  }
 }
 
 Ensemble simulate_ensemble(const core::ModelSpec& spec, const EnsembleOptions& options) {

@@ -101,8 +101,16 @@ class EnsembleRunner {
   // The same into `window` (same regions and range), reusing its memory.
   void next_window(int weeks, Ensemble& window, const std::function<void(std::int64_t)>& on_progress = {});
 
-  // Every path's state (checkpoints); restore expects the same spec and range.
+  // Checkpoints. The saved form is the whole run's: a header (the next week
+  // and the run's number of paths), then every path's state in path order.
+  // save() writes it for a runner of all the paths; a runner of a range writes
+  // the header and its own paths, and the other ranges' paths follow from
+  // their runners (MPI: each rank's, in rank order). restore() reads the whole
+  // run's form into a runner of any range (same spec), keeping its own paths,
+  // so a run can be resumed over another split of its paths.
   void save(core::ByteWriter& out) const;
+  void save_header(core::ByteWriter& out) const;
+  void save_paths(core::ByteWriter& out) const;
   void restore(core::ByteReader& in);
 
  private:

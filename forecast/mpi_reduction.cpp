@@ -98,6 +98,52 @@ std::vector<std::string> host_names() {
   return hosts;
 }
 
+namespace {
+
+constexpr int kPartTag = 7101;
+constexpr std::size_t kMaxMessage = std::size_t{1} << 30;  // MPI counts are int
+
+}  // namespace
+
+void send_part_to_root(const std::function<void(core::ByteWriter&)>& produce) {
+  core::ByteWriter out([](std::span<const char> piece) {
+    for (std::size_t at = 0; at < piece.size(); at += kMaxMessage)
+      MPI_Send(piece.data() + at, static_cast<int>(std::min(kMaxMessage, piece.size() - at)), MPI_CHAR, 0, kPartTag,
+               MPI_COMM_WORLD);
+  });
+  produce(out);
+  out.flush();
+  // An empty message ends the part (the writer never sends an empty piece).
+  MPI_Send(nullptr, 0, MPI_CHAR, 0, kPartTag, MPI_COMM_WORLD);
+}
+
+void receive_parts(core::ByteWriter& into) {
+  std::vector<char> piece;
+  for (int k = 1; k < world_size(); ++k) {
+    // Messages from one rank with one tag arrive in the order sent.
+    for (;;) {
+      MPI_Status status;
+      MPI_Probe(k, kPartTag, MPI_COMM_WORLD, &status);
+      int n = 0;
+      MPI_Get_count(&status, MPI_CHAR, &n);
+      piece.resize(static_cast<std::size_t>(n));
+      MPI_Recv(piece.data(), n, MPI_CHAR, k, kPartTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      if (n == 0) break;
+      into.put_bytes(piece);
+    }
+  }
+}
+
+std::vector<char> broadcast_bytes(std::vector<char> bytes) {
+  std::uint64_t n = bytes.size();
+  MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  bytes.resize(n);
+  for (std::uint64_t at = 0; at < n; at += kMaxMessage)
+    MPI_Bcast(bytes.data() + at, static_cast<int>(std::min<std::uint64_t>(kMaxMessage, n - at)), MPI_CHAR, 0,
+              MPI_COMM_WORLD);
+  return bytes;
+}
+
 }  // namespace mpi
 
 }  // namespace chainsim::forecast

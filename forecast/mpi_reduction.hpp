@@ -11,11 +11,13 @@
 // copied to their paths' offsets. Three collectives per window instead of one
 // per (variable, week[, region]) column block, at the price of a staging
 // buffer as large as the whole window.
+#include "core/model/byte_buffer.hpp"
 #include "forecast/reduction.hpp"
 
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +64,18 @@ bool any(bool mine);
 int broadcast(int value);
 // Every rank's host name, rank order (on every rank).
 std::vector<std::string> host_names();
+
+// Checkpoints over several ranks (docs/cluster.md). The saved form is the
+// serial run's (forecast::EnsembleRunner::save_header): rank 0 writes its own
+// part and then every other rank's, in rank order, as they arrive; a resumed
+// run's checkpoint, read by rank 0, goes to every rank. Parts travel in pieces
+// of at most 1 GiB, so no part is ever whole in rank 0's memory.
+// On a rank other than 0: what `produce` writes is sent to rank 0.
+void send_part_to_root(const std::function<void(core::ByteWriter&)>& produce);
+// On rank 0: the parts of ranks 1..R-1, in rank order, into `into`.
+void receive_parts(core::ByteWriter& into);
+// Rank 0's `bytes` on every rank.
+std::vector<char> broadcast_bytes(std::vector<char> bytes);
 }  // namespace mpi
 
 }  // namespace chainsim::forecast

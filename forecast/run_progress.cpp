@@ -5,7 +5,7 @@
 namespace chainsim::forecast {
 
 void save_progress(core::ByteWriter& w, const RunProgress& pr, const EnsembleRunner* runner,
-                   const ScenarioSummarizer* summarizer) {
+                   const ScenarioSummarizer* summarizer, const std::function<void(core::ByteWriter&)>& other_paths) {
   w.put<std::uint64_t>(pr.scenario);
   w.put<std::uint64_t>(pr.done.size());
   for (const auto& s : pr.done) save(w, s);
@@ -17,7 +17,9 @@ void save_progress(core::ByteWriter& w, const RunProgress& pr, const EnsembleRun
   for (const auto& h : pr.history) w.put_string(h);
   w.put<bool>(runner != nullptr);
   if (runner) {
-    runner->save(w);
+    runner->save_header(w);
+    runner->save_paths(w);
+    if (other_paths) other_paths(w);
     summarizer->save(w);
   }
 }

@@ -8,6 +8,7 @@
 #include "forecast/summaries.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,13 @@ struct RunProgress {
 };
 
 // The progress, and inside a scenario the runner's path states and the
-// summariser's partial results (both null between scenarios).
+// summariser's partial results (both null between scenarios). A runner of a
+// part of the paths (MPI: rank 0's, the first) saves its own paths, and
+// `other_paths` then writes those of the others, in path order, so the saved
+// form is the same for any split.
 void save_progress(core::ByteWriter& w, const RunProgress& progress, const EnsembleRunner* runner,
-                   const ScenarioSummarizer* summarizer);
+                   const ScenarioSummarizer* summarizer,
+                   const std::function<void(core::ByteWriter&)>& other_paths = {});
 // Restores the progress; returns whether a runner's and summariser's state
 // follow in the reader (to be restored into a runner and summariser of
 // scenario progress.scenario).

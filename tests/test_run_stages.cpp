@@ -76,6 +76,60 @@ TEST(PathRange, RangesOfARunSimulateTheSamePathsAsTheWholeRun) {
   EXPECT_THROW(forecast::EnsembleRunner(spec, o, forecast::PathRange{80, 91}), std::invalid_argument);
 }
 
+TEST(PathRange, ACheckpointSavedByThePartsResumesOverAnySplit) {
+  // A checkpoint in the whole run's form, written by the parts of one split
+  // (each its header-less paths, in order, after the first part's header: what
+  // rank 0 writes under MPI) is byte for byte the whole runner's, and restores
+  // into the parts of another split, which then go on as the whole run does.
+  const core::ModelSpec spec = forecast::resolve(short_seed(24, 101));
+  forecast::EnsembleOptions o;
+  o.paths = 101;
+  o.seed = 11;
+  o.parallelism = {forecast::Backend::OpenMP, 2};
+  forecast::EnsembleRunner whole(spec, o);
+  whole.next_window(10);
+  core::ByteWriter whole_bytes;
+  whole.save(whole_bytes);
+
+  std::vector<forecast::EnsembleRunner> two;
+  two.reserve(2);
+  for (int k = 0; k < 2; ++k) two.emplace_back(spec, o, forecast::split_paths(101, 2, k));
+  core::ByteWriter parts_bytes;
+  for (auto& part : two) part.next_window(10);
+  two[0].save_header(parts_bytes);
+  for (const auto& part : two) part.save_paths(parts_bytes);
+  ASSERT_EQ(parts_bytes.bytes(), whole_bytes.bytes());
+  // Only a runner of all the paths saves the whole form by itself.
+  core::ByteWriter refused;
+  EXPECT_THROW(two[1].save(refused), std::logic_error);
+
+  const forecast::Ensemble rest = whole.next_window(14);
+  for (int parts : {1, 3}) {
+    for (int k = 0; k < parts; ++k) {
+      const forecast::PathRange range = forecast::split_paths(101, parts, k);
+      forecast::EnsembleRunner resumed(spec, o, range);
+      core::ByteReader in(parts_bytes.bytes());
+      resumed.restore(in);
+      EXPECT_EQ(resumed.next_week(), 10);
+      const forecast::Ensemble w = resumed.next_window(14);
+      for (int t = 10; t < 24; ++t)
+        for (std::size_t v = 0; v < core::kNumVars; ++v) {
+          if (static_cast<core::Var>(v) == core::Var::CostEur) continue;  // a double column
+          const auto a = rest.column(static_cast<core::Var>(v), t)
+                             .subspan(static_cast<std::size_t>(range.first), static_cast<std::size_t>(range.size()));
+          ASSERT_TRUE(std::ranges::equal(a, w.column(static_cast<core::Var>(v), t)))
+              << core::kVarInfo[v].name << " week " << t << ", part " << k << " of " << parts;
+        }
+    }
+  }
+  // A checkpoint of another number of paths is refused.
+  forecast::EnsembleOptions other = o;
+  other.paths = 100;
+  forecast::EnsembleRunner wrong(spec, other);
+  core::ByteReader in(whole_bytes.bytes());
+  EXPECT_THROW(wrong.restore(in), std::runtime_error);
+}
+
 TEST(SerialReduction, IsTheWindowItselfAndRefusesAPart) {
   const core::ModelSpec spec = forecast::resolve(short_seed(10, 40));
   forecast::EnsembleOptions o;

@@ -41,6 +41,8 @@ class ByteWriter {
     put<std::uint64_t>(s.size());
     append(s.data(), s.size());
   }
+  // Bytes another writer produced (e.g. another MPI rank's part of a checkpoint).
+  void put_bytes(std::span<const char> bytes) { append(bytes.data(), bytes.size()); }
   // Passes the bytes held so far to the sink (nothing without one).
   void flush() {
     if (!sink_ || bytes_.empty()) return;
