@@ -120,7 +120,8 @@ int run_main(int argc, char** argv) {
                   "seconds between checkpoints (default 300; 0: after every window of weeks)")
       ->check(cli::number(0.0, 1e9));
   run->add_option("--window-weeks", window,
-                  "weeks simulated per window (default: as many as fit in 1 GiB); results do not depend on it")
+                  "weeks simulated per window (default: at most 13, as many as fit in 1 GiB); results do not "
+                  "depend on it")
       ->check(cli::whole_number(1, 1560));
   run->add_flag("--force", ov.force, "replace existing output files (they are replaced only when the run succeeds)");
   // `--precision` (app/precision_run.hpp): the paths are chosen, not given.

@@ -179,7 +179,8 @@ Ensemble simulate_ensemble(const core::ModelSpec& spec, const EnsembleOptions& o
 
 int window_weeks(int weeks, int regions, std::int64_t paths, std::size_t budget_bytes) noexcept {
   const std::size_t per_week = std::max<std::size_t>(1, Ensemble::bytes_per_week(regions, paths));
-  const auto fit = static_cast<int>(std::min<std::size_t>(budget_bytes / per_week, static_cast<std::size_t>(weeks)));
+  const auto fit = static_cast<int>(std::min<std::size_t>(
+      {budget_bytes / per_week, static_cast<std::size_t>(weeks), static_cast<std::size_t>(kMaxWindowWeeks)}));
   return std::max(1, fit);
 }
 

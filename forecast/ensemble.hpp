@@ -125,6 +125,12 @@ class EnsembleRunner {
 Ensemble simulate_ensemble(const core::ModelSpec& spec, const EnsembleOptions& options);
 
 // Weeks per window so that a window holds at most `budget_bytes` (at least 1 week).
+// Never more than kMaxWindowWeeks: at equal memory, longer windows were
+// measured slower (BENCHMARKS.md, "History": the seed with 25 regions at
+// 10,000 x 520, 2 threads: 66.8 s with the 1 GiB window of ~150 weeks, 60.8 s
+// at 52, 54.3 s at 26, 53.7 s at 13; national 100,000 x 520: 70.5 s at 57
+// weeks, 63.8 s at 13). Results do not depend on the window.
+inline constexpr int kMaxWindowWeeks = 13;
 int window_weeks(int weeks, int regions, std::int64_t paths, std::size_t budget_bytes) noexcept;
 
 }  // namespace chainsim::forecast
