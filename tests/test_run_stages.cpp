@@ -48,6 +48,22 @@ TEST(PathRange, SplitCoversEveryPathOnce) {
     }
 }
 
+// Whether `part`, a window of the paths of `range`, holds in every count
+// column of its weeks the values of those paths in `whole`.
+::testing::AssertionResult same_paths(const forecast::Ensemble& whole, const forecast::Ensemble& part,
+                                      forecast::PathRange range) {
+  for (int t = part.first_week(); t < part.end_week(); ++t)
+    for (std::size_t v = 0; v < core::kNumVars; ++v) {
+      if (static_cast<core::Var>(v) == core::Var::CostEur) continue;  // a double column
+      const auto a = whole.column(static_cast<core::Var>(v), t)
+                         .subspan(static_cast<std::size_t>(range.first), static_cast<std::size_t>(range.size()));
+      if (!std::ranges::equal(a, part.column(static_cast<core::Var>(v), t)))
+        return ::testing::AssertionFailure()
+               << core::kVarInfo[v].name << " week " << t << " paths [" << range.first << ", " << range.last << ")";
+    }
+  return ::testing::AssertionSuccess();
+}
+
 TEST(PathRange, RangesOfARunSimulateTheSamePathsAsTheWholeRun) {
   // Randomness is keyed by the global path index: path 37 is the same path
   // whether its range starts at 0, at 30 (not a multiple of the kernel's
@@ -64,14 +80,7 @@ TEST(PathRange, RangesOfARunSimulateTheSamePathsAsTheWholeRun) {
     forecast::EnsembleRunner part(spec, o, range);
     const forecast::Ensemble w = part.next_window(30);
     ASSERT_EQ(w.path_range(), range);
-    for (int t = 0; t < 30; ++t)
-      for (std::size_t v = 0; v < core::kNumVars; ++v) {
-        if (static_cast<core::Var>(v) == core::Var::CostEur) continue;
-        const auto a = all.column(static_cast<core::Var>(v), t)
-                           .subspan(static_cast<std::size_t>(range.first), static_cast<std::size_t>(range.size()));
-        ASSERT_TRUE(std::ranges::equal(a, w.column(static_cast<core::Var>(v), t)))
-            << core::kVarInfo[v].name << " week " << t << " paths [" << range.first << ", " << range.last << ")";
-      }
+    ASSERT_TRUE(same_paths(all, w, range));
   }
   EXPECT_THROW(forecast::EnsembleRunner(spec, o, forecast::PathRange{80, 91}), std::invalid_argument);
 }
@@ -112,14 +121,7 @@ TEST(PathRange, ACheckpointSavedByThePartsResumesOverAnySplit) {
       resumed.restore(in);
       EXPECT_EQ(resumed.next_week(), 10);
       const forecast::Ensemble w = resumed.next_window(14);
-      for (int t = 10; t < 24; ++t)
-        for (std::size_t v = 0; v < core::kNumVars; ++v) {
-          if (static_cast<core::Var>(v) == core::Var::CostEur) continue;  // a double column
-          const auto a = rest.column(static_cast<core::Var>(v), t)
-                             .subspan(static_cast<std::size_t>(range.first), static_cast<std::size_t>(range.size()));
-          ASSERT_TRUE(std::ranges::equal(a, w.column(static_cast<core::Var>(v), t)))
-              << core::kVarInfo[v].name << " week " << t << ", part " << k << " of " << parts;
-        }
+      ASSERT_TRUE(same_paths(rest, w, range)) << "part " << k << " of " << parts;
     }
   }
   // A checkpoint of another number of paths is refused.
