@@ -58,101 +58,88 @@ void blocks_scalar(const PhiloxLaneCounters& c, std::size_t first, std::uint32_t
   }
 }
 
-// The vector operations of a round, for 8 lanes (AVX2) and 16 (AVX-512F). Not
-// always_inline: blocks_lanes is compiled for no particular target, and gcc
-// refuses to force a target's code into it; the flattened entry points below
-// (compiled for the target) inline all of it.
-struct Avx2Lanes {
-  using V = __m256i;
-  static constexpr std::size_t kWidth = 8;
-  __attribute__((target("avx2"))) static V load(const std::uint32_t* p) noexcept {
-    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  }
-  __attribute__((target("avx2"))) static void store(std::uint32_t* p, V x) noexcept {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), x);
-  }
-  __attribute__((target("avx2"))) static V broadcast(std::uint32_t x) noexcept {
-    return _mm256_set1_epi32(static_cast<int>(x));
-  }
-  __attribute__((target("avx2"))) static V xor3(V a, V b, V c) noexcept {
-    return _mm256_xor_si256(_mm256_xor_si256(a, b), c);
-  }
-  // hi and lo halves of the 32 x 32 -> 64-bit product of each lane of x with m.
-  __attribute__((target("avx2"))) static void mulhilo(V x, V m, V& hi, V& lo) noexcept {
-    const V even = _mm256_mul_epu32(x, m);
-    const V odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
-    lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-    hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
-  }
-};
+// hi and lo halves of the 32 x 32 -> 64-bit product of each lane of x with m.
+__attribute__((target("avx2"), always_inline)) inline void mulhilo(__m256i x, __m256i m, __m256i& hi,
+                                                                   __m256i& lo) noexcept {
+  const __m256i even = _mm256_mul_epu32(x, m);
+  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
+  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+}
 
-struct Avx512Lanes {
-  using V = __m512i;
-  static constexpr std::size_t kWidth = 16;
-  __attribute__((target("avx512f"))) static V load(const std::uint32_t* p) noexcept { return _mm512_loadu_si512(p); }
-  __attribute__((target("avx512f"))) static void store(std::uint32_t* p, V x) noexcept { _mm512_storeu_si512(p, x); }
-  __attribute__((target("avx512f"))) static V broadcast(std::uint32_t x) noexcept {
-    return _mm512_set1_epi32(static_cast<int>(x));
-  }
-  __attribute__((target("avx512f"))) static V xor3(V a, V b, V c) noexcept {
-    return _mm512_xor_si512(_mm512_xor_si512(a, b), c);
-  }
-  __attribute__((target("avx512f"))) static void mulhilo(V x, V m, V& hi, V& lo) noexcept {
-    constexpr __mmask16 kOdd = 0xAAAA;
-    const V even = _mm512_mul_epu32(x, m);
-    const V odd = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), m);
-    lo = _mm512_mask_blend_epi32(kOdd, even, _mm512_slli_epi64(odd, 32));
-    hi = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(even, 32), odd);
-  }
-};
+__attribute__((target("avx512f"), always_inline)) inline void mulhilo(__m512i x, __m512i m, __m512i& hi,
+                                                                      __m512i& lo) noexcept {
+  constexpr __mmask16 kOdd = 0xAAAA;
+  const __m512i even = _mm512_mul_epu32(x, m);
+  const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), m);
+  lo = _mm512_mask_blend_epi32(kOdd, even, _mm512_slli_epi64(odd, 32));
+  hi = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(even, 32), odd);
+}
 
-// Whole vectors of lanes, from lane 0 on; returns the first lane left over.
-template <class L>
-std::size_t blocks_lanes(const PhiloxLaneCounters& c, std::uint32_t* out, std::size_t stride) noexcept {
-  using V = typename L::V;
+__attribute__((target("avx2"))) void blocks_avx2(const PhiloxLaneCounters& c, std::uint32_t* out,
+                                                 std::size_t stride) noexcept {
   const RoundKeys keys = round_keys(c.seed);
-  const V m0 = L::broadcast(kM0);
-  const V m1 = L::broadcast(kM1);
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0));
+  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kM1));
   std::size_t i = 0;
-  for (; i + L::kWidth <= c.n; i += L::kWidth) {
-    V x0 = L::load(c.word0 + i);
-    V x1 = L::load(c.word1 + i);
-    V x2 = L::broadcast(c.word2);
-    V x3 = L::broadcast(c.word3);
+  for (; i + 8 <= c.n; i += 8) {
+    __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.word0 + i));
+    __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.word1 + i));
+    __m256i x2 = _mm256_set1_epi32(static_cast<int>(c.word2));
+    __m256i x3 = _mm256_set1_epi32(static_cast<int>(c.word3));
     for (int r = 0; r < kRounds; ++r) {
-      V hi0, lo0, hi1, lo1;
-      L::mulhilo(x0, m0, hi0, lo0);
-      L::mulhilo(x2, m1, hi1, lo1);
-      x0 = L::xor3(hi1, x1, L::broadcast(keys.k0[r]));
+      __m256i hi0, lo0, hi1, lo1;
+      mulhilo(x0, m0, hi0, lo0);
+      mulhilo(x2, m1, hi1, lo1);
+      const __m256i k0 = _mm256_set1_epi32(static_cast<int>(keys.k0[r]));
+      const __m256i k1 = _mm256_set1_epi32(static_cast<int>(keys.k1[r]));
+      x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), k0);
       x1 = lo1;
-      x2 = L::xor3(hi0, x3, L::broadcast(keys.k1[r]));
+      x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), k1);
       x3 = lo0;
     }
-    L::store(out + i, x0);
-    L::store(out + stride + i, x1);
-    L::store(out + 2 * stride + i, x2);
-    L::store(out + 3 * stride + i, x3);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), x0);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + stride + i), x1);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2 * stride + i), x2);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * stride + i), x3);
   }
-  return i;
+  // gcc does not clear the upper halves of the vector registers on leaving a
+  // function compiled for another target; left dirty, they slow every SSE
+  // instruction of the (SSE2-compiled) samplers that follow (measured: the
+  // kernel 1.7x slower).
+  _mm256_zeroupper();
+  blocks_scalar(c, i, out, stride);
 }
 
-// The whole vectors for one target; the lanes left over are blocks_scalar's.
-// gcc does not clear the upper halves of the vector registers on leaving a
-// function compiled for another target; left dirty, they slow every SSE
-// instruction of the (SSE2-compiled) samplers that follow (measured: the
-// kernel 1.7x slower).
-__attribute__((target("avx2"), flatten)) std::size_t vectors_avx2(const PhiloxLaneCounters& c, std::uint32_t* out,
-                                                                  std::size_t stride) noexcept {
-  const std::size_t i = blocks_lanes<Avx2Lanes>(c, out, stride);
-  _mm256_zeroupper();
-  return i;
-}
-
-__attribute__((target("avx512f"), flatten)) std::size_t vectors_avx512(const PhiloxLaneCounters& c, std::uint32_t* out,
-                                                                       std::size_t stride) noexcept {
-  const std::size_t i = blocks_lanes<Avx512Lanes>(c, out, stride);
-  _mm256_zeroupper();
-  return i;
+__attribute__((target("avx512f"))) void blocks_avx512(const PhiloxLaneCounters& c, std::uint32_t* out,
+                                                      std::size_t stride) noexcept {
+  const RoundKeys keys = round_keys(c.seed);
+  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kM0));
+  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kM1));
+  std::size_t i = 0;
+  for (; i + 16 <= c.n; i += 16) {
+    __m512i x0 = _mm512_loadu_si512(c.word0 + i);
+    __m512i x1 = _mm512_loadu_si512(c.word1 + i);
+    __m512i x2 = _mm512_set1_epi32(static_cast<int>(c.word2));
+    __m512i x3 = _mm512_set1_epi32(static_cast<int>(c.word3));
+    for (int r = 0; r < kRounds; ++r) {
+      __m512i hi0, lo0, hi1, lo1;
+      mulhilo(x0, m0, hi0, lo0);
+      mulhilo(x2, m1, hi1, lo1);
+      const __m512i k0 = _mm512_set1_epi32(static_cast<int>(keys.k0[r]));
+      const __m512i k1 = _mm512_set1_epi32(static_cast<int>(keys.k1[r]));
+      x0 = _mm512_xor_si512(_mm512_xor_si512(hi1, x1), k0);
+      x1 = lo1;
+      x2 = _mm512_xor_si512(_mm512_xor_si512(hi0, x3), k1);
+      x3 = lo0;
+    }
+    _mm512_storeu_si512(out + i, x0);
+    _mm512_storeu_si512(out + stride + i, x1);
+    _mm512_storeu_si512(out + 2 * stride + i, x2);
+    _mm512_storeu_si512(out + 3 * stride + i, x3);
+  }
+  _mm256_zeroupper();  // (see blocks_avx2)
+  blocks_scalar(c, i, out, stride);
 }
 
 PhiloxIsa detect_isa() noexcept {
@@ -185,13 +172,12 @@ const char* philox_isa_name(PhiloxIsa isa) noexcept {
 }
 
 void philox_blocks(PhiloxIsa isa, const PhiloxLaneCounters& counters, std::uint32_t* out, std::size_t stride) noexcept {
-  std::size_t first = 0;
   switch (isa) {
-    case PhiloxIsa::Avx512: first = vectors_avx512(counters, out, stride); break;
-    case PhiloxIsa::Avx2: first = vectors_avx2(counters, out, stride); break;
+    case PhiloxIsa::Avx512: blocks_avx512(counters, out, stride); return;
+    case PhiloxIsa::Avx2: blocks_avx2(counters, out, stride); return;
     case PhiloxIsa::Scalar: break;
   }
-  blocks_scalar(counters, first, out, stride);
+  blocks_scalar(counters, 0, out, stride);
 }
 
 void philox_blocks(const PhiloxLaneCounters& counters, std::uint32_t* out, std::size_t stride) noexcept {
