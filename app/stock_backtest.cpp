@@ -177,7 +177,8 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
   std::map<Key, forecast::stock::ScoreSum> acc;
   std::ostringstream detail, origins, components, origins_md;
   origins_md << "| origin | occupancy (source) | permit holders | Dublin | rejected | procedure | decisions/week | "
-                "grant rate (window) | task/half-year later |\n|---|---|---|---|---|---|---|---|---|\n";
+                "grant rate (window) | task/half-year later | initial log sd (stocks / permit holders) |\n"
+                "|---|---|---|---|---|---|---|---|---|---|\n";
   components << "origin,months,week_monday,occupancy,procedure,dublin,rejected,permit_holders,registered_since,"
                 "decisions_since,grants_since,nareis_into_reception_since,housed_since\n";
   detail
@@ -186,7 +187,8 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
   origins
       << "origin,start,weeks,occupancy,occupancy_date,occupancy_series,permit_holders,permit_rule,dublin,rejected,"
          "procedure,procedure_floored,first_applications_week,decisions_week,grants_week,rejections_week,grant_rate,"
-         "grant_rate_sd,decisions_window,grant_rate_sd_years,taakstelling_later,taakstelling_rule\n";
+         "grant_rate_sd,decisions_window,grant_rate_sd_years,taakstelling_later,taakstelling_rule,occupancy_age_months,"
+         "permit_age_months,initial_uncertainty_sd,permit_holders_sd\n";
   const int H = o.stock_horizon_months;
   int done = 0;
   for (int y = o.stock_first_year; y <= o.stock_last_year; ++y) {
@@ -229,6 +231,10 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
       const double new_permit_week =
           setup.decisions.grants_per_week * (1.0 + calibrated.nareis.per_grant.mean * calibrated.nareis.into_reception);
       setup.housing = forecast::stock::housing_task(tasks, origin, new_permit_week);
+      setup.spread = needing(kOccupancyFile, "coa_occupancy_* / coa_permit_holders_in_reception", label, [&] {
+        return forecast::stock::initial_spread(st, occupancy, permits, year_end, origin,
+                                               calibrated.initial.uncertainty_sd);
+      });
       const forecast::Config c = forecast::stock::stock_origin_config(calibrated, setup);
 
       const std::string permit_rule = st.permit_from_share
@@ -238,6 +244,7 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
                                                 " " + st.share_occupancy.period + "); no point within 12 months"
                                           : "point " + st.permit_point.period + " (" + st.permit_point.where + ")";
       const auto& in0 = setup.initial;
+      const double permit_sd = std::hypot(setup.spread.uncertainty_sd, setup.spread.permit_holders_extra_sd);
       const auto& dr = setup.decisions;
       origins << label << "," << forecast::iso_date(start) << "," << weeks << "," << in0.occupancy << ","
               << forecast::iso_date(st.occupancy.date) << "," << st.occupancy.series << "," << in0.permit_holders
@@ -246,7 +253,9 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
               << fixed(dr.decisions_per_week, 1) << "," << fixed(dr.grants_per_week, 1) << ","
               << fixed(dr.rejections_per_week, 1) << "," << fixed(dr.grant_rate, 4) << "," << fixed(dr.grant_rate_sd, 4)
               << ",\"" << dr.window << "\"," << dr.sd_years << "," << fixed(setup.housing.later, 0) << ",\""
-              << setup.housing.rule << "\"\n";
+              << setup.housing.rule << "\"," << fixed(setup.spread.occupancy_age_months, 1) << ","
+              << fixed(setup.spread.permit_age_months, 1) << "," << fixed(setup.spread.uncertainty_sd, 4) << ","
+              << fixed(permit_sd, 4) << "\n";
       origins_md << "| " << label << " | " << in0.occupancy << " (" << st.occupancy.series << " " << st.occupancy.period
                  << ") | " << in0.permit_holders
                  << (st.permit_from_share ? " (share " + fixed(st.permit_share, 3) + ")"
@@ -254,13 +263,15 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
                  << " | " << in0.dublin << " | " << in0.rejected << " | " << in0.procedure
                  << (in0.procedure_floored ? " (floored)" : "") << " | " << fixed(dr.decisions_per_week, 0) << " | "
                  << fixed(dr.grant_rate, 3) << " (" << dr.window.substr(0, dr.window.find(' ')) << ") | "
-                 << fixed(setup.housing.later, 0) << (setup.housing.steady_state ? " (steady state)" : "") << " |\n";
+                 << fixed(setup.housing.later, 0) << (setup.housing.steady_state ? " (steady state)" : "") << " | "
+                 << fixed(setup.spread.uncertainty_sd, 3) << " / " << fixed(permit_sd, 3) << " |\n";
       log << "stock origin " << label << ": occupancy " << in0.occupancy << " (" << st.occupancy.series << " "
           << st.occupancy.period << "), permit holders " << in0.permit_holders << " (" << permit_rule << "), dublin "
           << in0.dublin << ", rejected " << in0.rejected << ", procedure " << in0.procedure
           << (in0.procedure_floored ? " (residual negative, set to 0)" : "") << "; decisions/week "
           << fixed(dr.decisions_per_week, 1) << ", grant rate " << fixed(dr.grant_rate, 3) << " (" << dr.window
-          << "); housing task later " << fixed(setup.housing.later, 0) << "\n";
+          << "); housing task later " << fixed(setup.housing.later, 0) << "; initial log sd "
+          << fixed(setup.spread.uncertainty_sd, 3) << ", permit holders " << fixed(permit_sd, 3) << "\n";
 
       // Observations to score: after the origin, within H months.
       bool any = false;

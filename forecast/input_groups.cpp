@@ -59,7 +59,7 @@ std::vector<InputGroup> all_input_groups() {
        "factors on the stocks at the start (they are estimates)",
        K::Parameter,
        {Flow::PriorInitialState},
-       [](const ModelSpec& s) { return s.initial_uncertainty_sd > 0.0; }},
+       [](const ModelSpec& s) { return s.initial_uncertainty_sd > 0.0 || s.initial_permit_holders_extra_sd > 0.0; }},
       {"decision_productivity",
        "prior of the decision capacity's productivity factor",
        K::Parameter,

@@ -37,6 +37,20 @@ OriginStocks stocks_at_origin(const std::vector<Observation>& occupancy, const s
   return s;
 }
 
+InitialSpread initial_spread(const OriginStocks& stocks, const std::vector<Observation>& occupancy,
+                             const std::vector<Observation>& permits, const std::vector<Observation>& year_end,
+                             Date origin, double base_sd) {
+  InitialSpread s;
+  s.occupancy_age_months = std::max(0.0, months_between(stocks.occupancy.date, origin));
+  s.permit_age_months = std::max(0.0, months_between(stocks.permit_point.date, origin));
+  if (s.occupancy_age_months > 0.0)
+    s.occupancy_sd = naive_log_sd(occupancy, year_end, origin, s.occupancy_age_months).sd;
+  if (s.permit_age_months > 0.0) s.permit_sd = naive_log_sd(permits, year_end, origin, s.permit_age_months).sd;
+  s.uncertainty_sd = std::hypot(base_sd, s.occupancy_sd);
+  s.permit_holders_extra_sd = std::sqrt(std::max(0.0, s.permit_sd * s.permit_sd - s.occupancy_sd * s.occupancy_sd));
+  return s;
+}
+
 InitialState apportion_initial_state(std::int64_t occupancy, std::int64_t permit_holders, const ChainRates& r) {
   InitialState s;
   s.occupancy = occupancy;
@@ -135,6 +149,8 @@ Config stock_origin_config(Config c, const OriginSetup& s) {
   c.initial.procedure = s.initial.procedure;
   c.initial.rejected = s.initial.rejected;
   c.initial.permit_holders = s.initial.permit_holders;
+  c.initial.uncertainty_sd = s.spread.uncertainty_sd;
+  c.initial.permit_holders_extra_sd = s.spread.permit_holders_extra_sd;
   c.initial.grants_per_week = s.decisions.grants_per_week;
   c.decisions.capacity_per_week = {s.decisions.decisions_per_week, {}};
   c.decisions.grant_rate = {s.decisions.grant_rate, s.decisions.grant_rate_sd};

@@ -39,6 +39,26 @@ inline constexpr double kPermitPointMaxAgeMonths = 12.0;
 OriginStocks stocks_at_origin(const std::vector<Observation>& occupancy, const std::vector<Observation>& permits,
                               Date origin);
 
+// How uncertain the stocks an origin starts from are (docs/model.md C5): the
+// base sd (sources disagreeing on the same stock, the seed's
+// initial.uncertainty_sd) and, for a point older than the origin, the naive
+// random walk's spread over its age (naive_log_sd of its own series, the
+// baseline's rule): how far such a stock moves in that time.
+//  uncertainty_sd = hypot(base, s_occupancy), s_occupancy over the age of
+//    the occupancy observation (0 when dated at the origin);
+//  permit_holders_extra_sd = sqrt(max(0, s_permit^2 - s_occupancy^2)), s_permit
+//    over the age of the permit-holder point (also when the count comes from
+//    its share: the share is as old as the point), so that the permit
+//    holders' sd is hypot(base, max(s_occupancy, s_permit)).
+struct InitialSpread {
+  double occupancy_age_months = 0.0, permit_age_months = 0.0;
+  double occupancy_sd = 0.0, permit_sd = 0.0;  // the naive spreads over those ages
+  double uncertainty_sd = 0.0, permit_holders_extra_sd = 0.0;
+};
+InitialSpread initial_spread(const OriginStocks& stocks, const std::vector<Observation>& occupancy,
+                             const std::vector<Observation>& permits, const std::vector<Observation>& year_end,
+                             Date origin, double base_sd);
+
 // Flows and hazards at the origin that the steady-state rules need.
 struct ChainRates {
   double first_applications_per_week = 0.0;  // exp(alpha) x season of the origin's month
@@ -113,13 +133,14 @@ inline constexpr std::int64_t kNonBindingCapacity = 1'000'000;
 
 struct OriginSetup {
   InitialState initial;
+  InitialSpread spread;
   DecisionRates decisions;
   HousingTask housing;
 };
 
 // `calibrated` is the seed configuration with the origin's inflow fit and run
 // window already set (app::inflow_config, as the inflow backtest builds it), so
-// every other key keeps the seed's value. Sets the initial stocks, decision
+// every other key keeps the seed's value. Sets the initial stocks and their uncertainty, decision
 // capacity and grant rate, grants a week (the family-reunification history),
 // the housing task; removes the seed's 2022 policy: capacity changes, CNO, TNV,
 // housing programmes, adaptive capacity and every lever.

@@ -449,5 +449,44 @@ TEST(InitialState, UncertainStocksAreUnbiased) {
   EXPECT_LT(std::abs((sum / n - A0) / (sd / std::sqrt(n))), kZ);
 }
 
+// permit_holders_extra_sd widens the permit holders' factor alone: its log sd
+// is hypot(uncertainty_sd, extra), the other stocks draw exactly as without it
+// (same stream, same sd), and extra = 0 gives the permit holders as before.
+// The sample sd of n normal log factors has sd about s / sqrt(2n).
+TEST(InitialState, PermitHoldersExtraSpreadWidensOnlyThePermitHolders) {
+  forecast::Config c = national_first_model(1);
+  c.initial.uncertainty_sd = 0.1;
+  const core::ModelSpec base = forecast::resolve(c);
+  c.initial.permit_holders_extra_sd = 0.2;
+  const core::ModelSpec wide = forecast::resolve(c);
+  const double P0 = static_cast<double>(base.initial_permit_holders.front());
+  ASSERT_GT(P0, 1000.0);
+  const int n = 4000;
+  double s1 = 0.0, s2 = 0.0;
+  core::PathState a(base), b(wide);
+  for (int p = 0; p < n; ++p) {
+    core::init_path(base, c.run.seed, static_cast<std::uint64_t>(p), a);
+    core::init_path(wide, c.run.seed, static_cast<std::uint64_t>(p), b);
+    const auto sa = a.stocks(), sb = b.stocks();
+    ASSERT_EQ(sa.dublin, sb.dublin);
+    ASSERT_EQ(sa.procedure, sb.procedure);
+    ASSERT_EQ(sa.rejected, sb.rejected);
+    const double x = std::log(static_cast<double>(sb.permit_holders.front()) / P0);
+    s1 += x;
+    s2 += x * x;
+  }
+  const double expected = std::hypot(0.1, 0.2);
+  const double mean = s1 / n, sd = std::sqrt((s2 - n * mean * mean) / (n - 1));
+  EXPECT_LT(std::abs(mean + 0.5 * expected * expected) / (expected / std::sqrt(n)), kZ);
+  EXPECT_LT(std::abs(sd - expected) / (expected / std::sqrt(2.0 * n)), kZ);
+  // Only the extra sd present: Dublin, procedure and rejected as given.
+  c.initial.uncertainty_sd = 0.0;
+  const core::ModelSpec only = forecast::resolve(c);
+  core::init_path(only, c.run.seed, 7, b);
+  EXPECT_EQ(b.stocks().procedure, only.initial_procedure);
+  EXPECT_EQ(b.stocks().rejected, only.initial_rejected);
+  EXPECT_NE(b.stocks().permit_holders.front(), only.initial_permit_holders.front());
+}
+
 }  // namespace
 }  // namespace chainsim

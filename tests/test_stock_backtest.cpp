@@ -200,12 +200,16 @@ TEST(StockOrigin, ConfigurationDropsTheSeedsPolicy) {
   s.decisions.grant_rate_sd = 0.1;
   s.housing.known = {{"2017-H1", 13000}};
   s.housing.later = 13000;
+  s.spread.uncertainty_sd = 0.05;
+  s.spread.permit_holders_extra_sd = 0.3;
   const forecast::Config c = stock_origin_config(seed, s);
   EXPECT_EQ(c.initial.procedure, 12000);
   EXPECT_EQ(c.initial.permit_holders, 5000);
   EXPECT_EQ(c.initial.dublin, 1000);
   EXPECT_EQ(c.initial.rejected, 2000);
   EXPECT_EQ(c.initial.grants_per_week, 100);
+  EXPECT_EQ(c.initial.uncertainty_sd, 0.05);
+  EXPECT_EQ(c.initial.permit_holders_extra_sd, 0.3);
   EXPECT_EQ(c.decisions.capacity_per_week.base, 250);
   EXPECT_TRUE(c.decisions.capacity_per_week.periods.empty());
   EXPECT_EQ(c.decisions.grant_rate.mean, 0.4);
@@ -220,6 +224,42 @@ TEST(StockOrigin, ConfigurationDropsTheSeedsPolicy) {
   // Everything else is the seed's.
   EXPECT_EQ(c.dublin.share.mean, seed.dublin.share.mean);
   EXPECT_EQ(c.housing.realisation.mean, seed.housing.realisation.mean);
+}
+
+// Year ends 2016..2019 alternate 1000, 2000 (each yearly change +-ln 2), so
+// the naive spread over a lead of about a year is ln 2 sqrt(365.25 / 365)
+// sqrt(lead / 12): the permit point 2018-12-31 is that old at 2020-01-01.
+// The occupancy of 2019-12-31 is a day old; one dated at the origin adds no
+// spread; one of 2018-01-01 (24 months) more than a permit point a day old.
+TEST(StockOrigin, InitialSpreadGrowsWithTheAgeOfThePoints) {
+  const std::vector<Observation> s = {ob(ymd(2016, 12, 31), 1000), ob(ymd(2017, 12, 31), 2000),
+                                      ob(ymd(2018, 12, 31), 1000), ob(ymd(2019, 12, 31), 2000)};
+  const forecast::Date origin = ymd(2020, 1, 1);
+  const double ln2 = std::log(2.0), base = 0.03;
+  OriginStocks st;
+  st.occupancy = s[3];
+  st.permit_point = s[2];
+  const double one_day = 1.0 / (365.25 / 12.0);
+  const InitialSpread a = initial_spread(st, s, s, s, origin, base);
+  EXPECT_NEAR(a.occupancy_age_months, one_day, 1e-12);
+  const double year_scale = ln2 * std::sqrt(365.25 / 365.0);
+  EXPECT_NEAR(a.occupancy_sd, naive_log_sd(s, s, origin, one_day).sd, 1e-15);
+  EXPECT_NEAR(a.permit_sd, year_scale * std::sqrt(a.permit_age_months / 12.0), 1e-12);
+  EXPECT_NEAR(a.uncertainty_sd, std::hypot(base, a.occupancy_sd), 1e-15);
+  EXPECT_NEAR(std::hypot(a.uncertainty_sd, a.permit_holders_extra_sd),
+              std::hypot(base, std::max(a.occupancy_sd, a.permit_sd)), 1e-12);
+  // An occupancy dated at the origin adds nothing; an older one more than a
+  // younger permit point: the permit holders get no extra then.
+  st.occupancy = ob(origin, 1500);
+  const InitialSpread b = initial_spread(st, s, s, s, origin, base);
+  EXPECT_EQ(b.occupancy_sd, 0.0);
+  EXPECT_EQ(b.uncertainty_sd, base);
+  EXPECT_NEAR(b.permit_holders_extra_sd, a.permit_sd, 1e-12);
+  st.occupancy = ob(ymd(2018, 1, 1), 1500);
+  st.permit_point = s[3];
+  const InitialSpread c = initial_spread(st, s, s, s, origin, base);
+  EXPECT_GT(c.occupancy_sd, c.permit_sd);
+  EXPECT_EQ(c.permit_holders_extra_sd, 0.0);
 }
 
 // Year ends 2016..2019 alternate 1000, 2000: each consecutive change is

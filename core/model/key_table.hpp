@@ -76,6 +76,10 @@
     "sd of the mean-one log-normal factor on each initial stock (Dublin, procedure, rejected, permit holders), " \
     "drawn per path: the stocks at the origin are estimates (model.md C5); 0: the stocks as given", \
     initial_uncertainty_sd) \
+  X(NUMBER, initial, permit_holders_extra_sd, permit_holders_extra_sd, double, 0.0, (0.0, 2.0), optional, "log sd", \
+    "extra sd of the permit holders' factor, added to `uncertainty_sd` in quadrature: a permit-holder count " \
+    "older than the origin (model.md C5); 0: the permit holders as uncertain as the other stocks", \
+    initial_permit_holders_extra_sd) \
   X(CUSTOM, initial, permit_holders_over_14_weeks, permit_holders_over_14_weeks, OptionalCount, {}, \
     ("integer", "0..`permit_holders`"), optional, "persons", \
     "those of the initial permit holders who have waited more than 14 weeks; present switches on the waiting " \

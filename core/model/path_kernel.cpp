@@ -415,11 +415,13 @@ void init_path(const ModelSpec& spec, std::uint64_t seed, std::uint64_t path, Pa
       for (std::int64_t k = 0; k < rest % (kWaitSlots - 1); ++k) ++slots[kWaitSlots - 1 - k];
     }
   }
-  if (spec.initial_uncertainty_sd > 0.0) {
+  if (spec.initial_uncertainty_sd > 0.0 || spec.initial_permit_holders_extra_sd > 0.0) {
     // The stocks at the origin are estimates: each is scaled by its own
-    // mean-one log-normal factor and rounded to whole persons.
-    const double sd = spec.initial_uncertainty_sd;
+    // mean-one log-normal factor and rounded to whole persons. The permit
+    // holders' count may be older than the others (C5), hence its own sd.
+    const double permit_sd = std::hypot(spec.initial_uncertainty_sd, spec.initial_permit_holders_extra_sd);
     const auto factor = [&](std::uint32_t which) {
+      const double sd = which == 3 ? permit_sd : spec.initial_uncertainty_sd;
       const double z = draw.normal(Flow::PriorInitialState, which, sobol_coordinate::kInitialState + which);
       return std::exp(sd * z - 0.5 * sd * sd);
     };
