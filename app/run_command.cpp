@@ -364,7 +364,8 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
   if (ranks > 1) {
     auto* m = static_cast<forecast::MpiReduction*>(&reduction);
     log.info("MPI: " + std::to_string(ranks) + " ranks; gathering the windows took " +
-             std::to_string(m->gather_seconds()) + " s on rank 0");
+             std::to_string(m->gather_seconds()) + " s on rank 0 (" + std::to_string(m->received_bytes()) +
+             " bytes received)");
   }
 #endif
   // The other ranks are done: the writer alone assembles and writes.

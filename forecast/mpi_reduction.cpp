@@ -33,6 +33,7 @@ void MpiReduction::gather(std::span<T> local, std::span<T> whole, std::size_t bl
     throw std::logic_error("MpiReduction: window sizes do not match the split of the paths");
   staging.resize(static_cast<std::size_t>(offset));
   MPI_Allgatherv(local.data(), counts[rank_], type, staging.data(), counts.data(), displs.data(), type, comm_);
+  received_bytes_ += static_cast<double>(offset - counts[rank_]) * static_cast<double>(sizeof(T));
   // Rank k's block b goes to whole[b * P + first_k ..].
   for (int k = 0; k < size_; ++k) {
     const PathRange r = split_paths(paths_, size_, k);

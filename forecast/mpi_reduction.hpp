@@ -38,6 +38,9 @@ class MpiReduction final : public Reduction {
   int size() const noexcept { return size_; }
   // Seconds spent in all_paths so far (the gather and the reordering).
   double gather_seconds() const noexcept { return gather_seconds_; }
+  // Bytes this rank received from the others so far (the scaling model's
+  // traffic, scripts/scaling-model).
+  double received_bytes() const noexcept { return received_bytes_; }
 
  private:
   template <typename T>
@@ -51,6 +54,7 @@ class MpiReduction final : public Reduction {
   std::vector<std::int32_t> staging_ints_;
   std::vector<double> staging_doubles_;
   double gather_seconds_ = 0.0;
+  double received_bytes_ = 0.0;
 };
 
 // What the run needs of MPI beside the reduction: collectives over

@@ -6,6 +6,9 @@
 // rank's paths (75), which --resume over any number of ranks, or serially,
 // finishes to the serial run's bytes.
 // Built and run only in the MPI build (label mpi; scripts/test runs it).
+#include "core/model/variables.hpp"
+#include "forecast/ensemble.hpp"
+#include "forecast/path_range.hpp"
 #include "process_helpers.hpp"
 
 #include <gtest/gtest.h>
@@ -95,6 +98,28 @@ INSTANTIATE_TEST_SUITE_P(RanksByThreads, MpiRanksThreads,
                            return std::to_string(info.param.first) + "ranks" + std::to_string(info.param.second) +
                                   "threads";
                          });
+
+// The traffic the scaling model counts (scripts/scaling-model): rank 0
+// receives rank 1's paths of every window of every scenario, each path-week
+// as kNumVars counts, a cost and kStoredRegionalVars counts per region.
+TEST_F(MpiRun, RankZeroCountsTheBytesItReceives) {
+  const fs::path dir = root_->path() / "traffic";
+  fs::create_directories(dir);
+  std::vector<std::string> args = kRun;
+  std::erase(args, std::string("--quiet"));
+  std::string err;
+  ASSERT_EQ(run_in(dir, mpirun(2, with(args, {"--threads", "1"})), &err, via_mpirun()), 0) << err;
+  const std::string key = " bytes received)";
+  const auto end = err.find(key);
+  ASSERT_NE(end, std::string::npos) << err;
+  const auto begin = err.rfind('(', end) + 1;
+  const double received = std::stod(err.substr(begin, end - begin));
+  const std::int64_t rank1_paths = chainsim::forecast::split_paths(203, 2, 1).size();
+  const int scenarios = 3, weeks = 40, regions = 25;  // the embedded seed, kRun
+  const std::size_t per_path_week = chainsim::core::kNumVars * sizeof(std::int32_t) + sizeof(double) +
+                                    chainsim::forecast::kStoredRegionalVars * regions * sizeof(std::int32_t);
+  EXPECT_EQ(received, static_cast<double>(scenarios * weeks * rank1_paths * per_path_week)) << err;
+}
 
 // The children of a process (Open MPI starts the ranks of one host as
 // children of mpirun).
