@@ -244,7 +244,7 @@ std::vector<StockScore> stock_backtest(const BacktestOptions& o, const std::vect
                                                 " " + st.share_occupancy.period + "); no point within 12 months"
                                           : "point " + st.permit_point.period + " (" + st.permit_point.where + ")";
       const auto& in0 = setup.initial;
-      const double permit_sd = std::hypot(setup.spread.uncertainty_sd, setup.spread.permit_holders_extra_sd);
+      const double permit_sd = setup.spread.permit_holders_sd();
       const auto& dr = setup.decisions;
       origins << label << "," << forecast::iso_date(start) << "," << weeks << "," << in0.occupancy << ","
               << forecast::iso_date(st.occupancy.date) << "," << st.occupancy.series << "," << in0.permit_holders

@@ -8,6 +8,7 @@
 #include "forecast/initial_state.hpp"
 #include "forecast/stock_observations.hpp"
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <vector>
@@ -54,6 +55,8 @@ struct InitialSpread {
   double occupancy_age_months = 0.0, permit_age_months = 0.0;
   double occupancy_sd = 0.0, permit_sd = 0.0;  // the naive spreads over those ages
   double uncertainty_sd = 0.0, permit_holders_extra_sd = 0.0;
+  // The permit holders' factor's sd as the kernel forms it (model.md C5).
+  double permit_holders_sd() const noexcept { return std::hypot(uncertainty_sd, permit_holders_extra_sd); }
 };
 InitialSpread initial_spread(const OriginStocks& stocks, const std::vector<Observation>& occupancy,
                              const std::vector<Observation>& permits, const std::vector<Observation>& year_end,
