@@ -58,89 +58,17 @@ void blocks_scalar(const PhiloxLaneCounters& c, std::size_t first, std::uint32_t
   }
 }
 
-// hi and lo halves of the 32 x 32 -> 64-bit product of each lane of x with m.
-__attribute__((target("avx2"), always_inline)) inline void mulhilo(__m256i x, __m256i m, __m256i& hi,
-                                                                   __m256i& lo) noexcept {
-  const __m256i even = _mm256_mul_epu32(x, m);
-  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m);
-  lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-  hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
-}
+// The vector blocks, blocks_256 (AVX2, 8 lanes) and blocks_512 (AVX-512, 16
+// lanes): one text, compiled for each target.
+#define PHILOX_BITS 256
+#define PHILOX_TARGET "avx2"
+#define PHILOX_BLEND_ODD(a, b) _mm256_blend_epi32(a, b, 0xAA)
+#include "core/random/philox_lanes_simd.inc"
 
-__attribute__((target("avx512f"), always_inline)) inline void mulhilo(__m512i x, __m512i m, __m512i& hi,
-                                                                      __m512i& lo) noexcept {
-  constexpr __mmask16 kOdd = 0xAAAA;
-  const __m512i even = _mm512_mul_epu32(x, m);
-  const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), m);
-  lo = _mm512_mask_blend_epi32(kOdd, even, _mm512_slli_epi64(odd, 32));
-  hi = _mm512_mask_blend_epi32(kOdd, _mm512_srli_epi64(even, 32), odd);
-}
-
-__attribute__((target("avx2"))) void blocks_avx2(const PhiloxLaneCounters& c, std::uint32_t* out,
-                                                 std::size_t stride) noexcept {
-  const RoundKeys keys = round_keys(c.seed);
-  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0));
-  const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kM1));
-  std::size_t i = 0;
-  for (; i + 8 <= c.n; i += 8) {
-    __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.word0 + i));
-    __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.word1 + i));
-    __m256i x2 = _mm256_set1_epi32(static_cast<int>(c.word2));
-    __m256i x3 = _mm256_set1_epi32(static_cast<int>(c.word3));
-    for (int r = 0; r < kRounds; ++r) {
-      __m256i hi0, lo0, hi1, lo1;
-      mulhilo(x0, m0, hi0, lo0);
-      mulhilo(x2, m1, hi1, lo1);
-      const __m256i k0 = _mm256_set1_epi32(static_cast<int>(keys.k0[r]));
-      const __m256i k1 = _mm256_set1_epi32(static_cast<int>(keys.k1[r]));
-      x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), k0);
-      x1 = lo1;
-      x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), k1);
-      x3 = lo0;
-    }
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), x0);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + stride + i), x1);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2 * stride + i), x2);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * stride + i), x3);
-  }
-  // gcc does not clear the upper halves of the vector registers on leaving a
-  // function compiled for another target; left dirty, they slow every SSE
-  // instruction of the (SSE2-compiled) samplers that follow (measured: the
-  // kernel 1.7x slower).
-  _mm256_zeroupper();
-  blocks_scalar(c, i, out, stride);
-}
-
-__attribute__((target("avx512f"))) void blocks_avx512(const PhiloxLaneCounters& c, std::uint32_t* out,
-                                                      std::size_t stride) noexcept {
-  const RoundKeys keys = round_keys(c.seed);
-  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kM0));
-  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kM1));
-  std::size_t i = 0;
-  for (; i + 16 <= c.n; i += 16) {
-    __m512i x0 = _mm512_loadu_si512(c.word0 + i);
-    __m512i x1 = _mm512_loadu_si512(c.word1 + i);
-    __m512i x2 = _mm512_set1_epi32(static_cast<int>(c.word2));
-    __m512i x3 = _mm512_set1_epi32(static_cast<int>(c.word3));
-    for (int r = 0; r < kRounds; ++r) {
-      __m512i hi0, lo0, hi1, lo1;
-      mulhilo(x0, m0, hi0, lo0);
-      mulhilo(x2, m1, hi1, lo1);
-      const __m512i k0 = _mm512_set1_epi32(static_cast<int>(keys.k0[r]));
-      const __m512i k1 = _mm512_set1_epi32(static_cast<int>(keys.k1[r]));
-      x0 = _mm512_xor_si512(_mm512_xor_si512(hi1, x1), k0);
-      x1 = lo1;
-      x2 = _mm512_xor_si512(_mm512_xor_si512(hi0, x3), k1);
-      x3 = lo0;
-    }
-    _mm512_storeu_si512(out + i, x0);
-    _mm512_storeu_si512(out + stride + i, x1);
-    _mm512_storeu_si512(out + 2 * stride + i, x2);
-    _mm512_storeu_si512(out + 3 * stride + i, x3);
-  }
-  _mm256_zeroupper();  // (see blocks_avx2)
-  blocks_scalar(c, i, out, stride);
-}
+#define PHILOX_BITS 512
+#define PHILOX_TARGET "avx512f"
+#define PHILOX_BLEND_ODD(a, b) _mm512_mask_blend_epi32(0xAAAA, a, b)
+#include "core/random/philox_lanes_simd.inc"
 
 PhiloxIsa detect_isa() noexcept {
   __builtin_cpu_init();
@@ -173,8 +101,8 @@ const char* philox_isa_name(PhiloxIsa isa) noexcept {
 
 void philox_blocks(PhiloxIsa isa, const PhiloxLaneCounters& counters, std::uint32_t* out, std::size_t stride) noexcept {
   switch (isa) {
-    case PhiloxIsa::Avx512: blocks_avx512(counters, out, stride); return;
-    case PhiloxIsa::Avx2: blocks_avx2(counters, out, stride); return;
+    case PhiloxIsa::Avx512: blocks_512(counters, out, stride); return;
+    case PhiloxIsa::Avx2: blocks_256(counters, out, stride); return;
     case PhiloxIsa::Scalar: break;
   }
   blocks_scalar(counters, 0, out, stride);
