@@ -65,11 +65,14 @@ struct Aggregate {
 };
 
 struct InflowFitOptions {
+  // A month whose AR residual exceeds surge_threshold robust sds starts a surge
+  // episode; it and the episode_months after it leave the fit.
   double surge_threshold = 3.0;
   int episode_months = 6;
-  int hac_lag = 12;
-  int local_months = 3;
-  int level_horizon_months = 12;
+  int hac_lag = 12;  // Newey-West lag of the level's and trend's se
+  // Months averaged for the recent deviation, and the horizon (months) over
+  // which the level's error is averaged.
+  int local_months = 3, level_horizon_months = 12;
   // Fewest inner origins for the empirical level error (step 8); 0 switches
   // step 8 off.
   int min_error_origins = 12;

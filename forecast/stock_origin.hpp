@@ -66,9 +66,8 @@ InitialSpread initial_spread(const OriginStocks& stocks, const std::vector<Obser
 struct ChainRates {
   double first_applications_per_week = 0.0;  // exp(alpha) x season of the origin's month
   double repeat_share = 0.0;
-  double dublin_share = 0.0;
-  double transfer_share = 0.0;
-  double abscond_weekly = 0.0;
+  // Dublin: share of registrations, share transferred, weekly absconding, deadline.
+  double dublin_share = 0.0, transfer_share = 0.0, abscond_weekly = 0.0;
   int deadline_weeks = 0;
   double rejections_per_week = 0.0;
   double exit_hazard = 0.0;  // total weekly exit hazard of the rejected
