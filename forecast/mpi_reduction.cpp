@@ -62,6 +62,14 @@ const Ensemble& MpiReduction::all_paths(const Ensemble& local) {
   return *whole_;
 }
 
+void MpiReduction::merge_disjoint(std::span<double> values) {
+  static_assert(sizeof(double) == sizeof(std::uint64_t));
+  const auto t0 = std::chrono::steady_clock::now();
+  if (values.size() > INT_MAX) throw std::length_error("MpiReduction: more than 2^31 statistics in one window");
+  MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_UINT64_T, MPI_BOR, comm_);
+  gather_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 namespace mpi {
 
 int world_rank() {

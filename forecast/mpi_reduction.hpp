@@ -10,7 +10,8 @@
 // array as it is, into a staging buffer; then each rank's column blocks are
 // copied to their paths' offsets. Three collectives per window instead of one
 // per (variable, week[, region]) column block, at the price of a staging
-// buffer as large as the whole window.
+// buffer as large as the whole window. Each rank then computes 1/R of the
+// window's weekly statistics and merge_disjoint gives every rank all of them.
 #include "core/model/byte_buffer.hpp"
 #include "forecast/reduction.hpp"
 
@@ -33,13 +34,20 @@ class MpiReduction final : public Reduction {
   PathRange local_paths() const noexcept override { return split_paths(paths_, size_, rank_); }
   bool writes_output() const noexcept override { return rank_ == 0; }
   const Ensemble& all_paths(const Ensemble& local) override;
+  int part() const noexcept override { return rank_; }
+  int parts() const noexcept override { return size_; }
+  // One MPI_Allreduce with bitwise or over the values' 64-bit patterns: a
+  // value and all-zero bits give the value's bits, whatever its sign.
+  void merge_disjoint(std::span<double> values) override;
 
   int rank() const noexcept { return rank_; }
   int size() const noexcept { return size_; }
-  // Seconds spent in all_paths so far (the gather and the reordering).
+  // Seconds spent in all_paths and merge_disjoint so far (the gather, the
+  // reordering and the merge of the statistics).
   double gather_seconds() const noexcept { return gather_seconds_; }
-  // Bytes this rank received from the others so far (the scaling model's
-  // traffic, scripts/scaling-model).
+  // Bytes this rank received from the others in all_paths so far (the scaling
+  // model's traffic, scripts/scaling-model; the merged statistics, 1/P of it
+  // per path-week, are not counted).
   double received_bytes() const noexcept { return received_bytes_; }
 
  private:

@@ -17,10 +17,15 @@
 // Ensemble::counts_data, cost_data and regional_data, each part's paths then
 // copied to their range's offset), so that every part holds the same summaries and part
 // 0 writes the output. docs/ARCHITECTURE.md, "A new reduction back end".
+//
+// The weekly statistics of a window need not be computed by every part: with
+// parts() > 1 each part computes its share of the cells (ScenarioSummarizer's
+// WeeklyShare) and merge_disjoint gives every part all of them, bit for bit.
 #include "forecast/ensemble.hpp"
 #include "forecast/path_range.hpp"
 
 #include <cstdint>
+#include <span>
 
 namespace chainsim::forecast {
 
@@ -39,6 +44,14 @@ class Reduction {
   // local.first_week() .. end_week() - 1), paths in global order [0, P). Every
   // part calls it with the same weeks. The result lives until the next call.
   virtual const Ensemble& all_paths(const Ensemble& local) = 0;
+
+  // This part's index and the number of parts that share the weekly statistics.
+  virtual int part() const noexcept { return 0; }
+  virtual int parts() const noexcept { return 1; }
+  // Every part calls it with a span of the same length, in which each value
+  // was written by exactly one part and holds all-zero bits in the others;
+  // afterwards every part's span holds every value (the bits of its writer).
+  virtual void merge_disjoint(std::span<double> values);
 };
 
 // One part that simulates every path: the window is already all paths.

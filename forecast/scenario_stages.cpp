@@ -15,6 +15,9 @@ double simulate_scenario(EnsembleRunner& runner, ScenarioSummarizer& summarizer,
   // return, before the scenario's summaries are finished, which need memory too.
   Ensemble window(runner.next_week(), 0, summarizer.regions(), runner.path_range());
   const int horizon = summarizer.weeks();
+  // The parts share the weekly statistics of each window (reduction.hpp).
+  WeeklyShare share{reduction.part(), reduction.parts(), {}};
+  if (share.parts > 1) share.merge = [&](std::span<double> cells) { reduction.merge_disjoint(cells); };
   while (!runner.done()) {
     const auto t0 = clock::now();
     const int first = runner.next_week();
@@ -24,7 +27,7 @@ double simulate_scenario(EnsembleRunner& runner, ScenarioSummarizer& summarizer,
     runner.next_window(window_weeks, window, progress);
     seconds += std::chrono::duration<double>(clock::now() - t0).count();
     const Ensemble& all = reduction.all_paths(window);
-    summarizer.add(all);
+    summarizer.add(all, share);
     if (callbacks.after_window) callbacks.after_window(window, all);
   }
   return seconds;

@@ -146,16 +146,50 @@ ScenarioSummarizer::ScenarioSummarizer(std::string name, int weeks, int regions,
   for (auto& s : summary_.regional) allocate(s, static_cast<std::size_t>(weeks_) * static_cast<std::size_t>(regions_));
 }
 
-void ScenarioSummarizer::add(const Ensemble& w) {
+template <typename F>
+void ScenarioSummarizer::for_each_window_cells(int first, int weeks, F&& f) {
+  const std::size_t Q = options_.quantiles.size();
+  auto visit = [&](WeeklyStats& s, std::size_t from, std::size_t cells) {
+    f(std::span<double>(s.mean).subspan(from, cells));
+    f(std::span<double>(s.sd).subspan(from, cells));
+    f(std::span<double>(s.quantiles).subspan(from * Q, cells * Q));
+  };
+  const auto t0 = static_cast<std::size_t>(first), W = static_cast<std::size_t>(weeks);
+  const auto R = static_cast<std::size_t>(regions_);
+  for (auto& s : summary_.national) visit(s, t0, W);
+  for (auto& s : summary_.regional) visit(s, t0 * R, W * R);
+}
+
+// The window's cells packed into one array, merged across the parts in one
+// call, and put back.
+void ScenarioSummarizer::merge_window(int first, int weeks, const WeeklyShare& share) {
+  std::vector<double> packed;
+  for_each_window_cells(first, weeks, [&](std::span<double> v) { packed.insert(packed.end(), v.begin(), v.end()); });
+  share.merge(packed);
+  std::size_t at = 0;
+  for_each_window_cells(first, weeks, [&](std::span<double> v) {
+    std::copy_n(packed.begin() + static_cast<std::ptrdiff_t>(at), v.size(), v.begin());
+    at += v.size();
+  });
+}
+
+void ScenarioSummarizer::add(const Ensemble& w, const WeeklyShare& share) {
+  if (share.parts < 1 || share.part < 0 || share.part >= share.parts || (share.parts > 1 && !share.merge))
+    throw std::invalid_argument("ScenarioSummarizer::add: a share needs 0 <= part < parts and, for parts > 1, a merge");
   const int W = w.weeks();
   const int R = regions_;
   const auto P = static_cast<std::size_t>(paths_);
   const std::span<const double> probs(options_.quantiles);
 
-  // Weekly statistics: one work item per (variable, week); each writes its own cells.
+  // Weekly statistics: one work item per (variable, week); each writes its own
+  // cells. This part's items are every parts-th, from its index on: adjacent
+  // items cost alike, so the parts' shares do too.
   const std::int64_t national_items = static_cast<std::int64_t>(core::kNumVars) * W;
   const std::int64_t regional_items = static_cast<std::int64_t>(kStoredRegionalVars) * W;
-  parallel_for(national_items + regional_items, options_.parallelism, [&](std::int64_t item) {
+  const std::int64_t items = national_items + regional_items;
+  const std::int64_t mine = (items - share.part + share.parts - 1) / share.parts;
+  parallel_for(mine, options_.parallelism, [&](std::int64_t i) {
+    const std::int64_t item = share.part + i * share.parts;
     std::vector<double> scratch;
     std::vector<std::int32_t> int_scratch;
     std::vector<std::uint32_t> counts;
@@ -187,6 +221,7 @@ void ScenarioSummarizer::add(const Ensemble& w) {
                   static_cast<std::size_t>(t) * static_cast<std::size_t>(R) + static_cast<std::size_t>(r));
     }
   });
+  if (share.parts > 1) merge_window(w.first_week(), W, share);
 
   // Period metrics, per path: one work item per period overlapping the window.
   parallel_for(static_cast<std::int64_t>(periods_.size()), options_.parallelism, [&](std::int64_t i) {

@@ -15,6 +15,8 @@
 #include "forecast/ensemble.hpp"
 
 #include <array>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -131,14 +133,26 @@ struct SummaryOptions {
 // The run's periods of the requested kinds, in kind order then time order.
 std::vector<PeriodInfo> run_periods(Date start, int weeks, const std::vector<PeriodKind>& kinds);
 
+// The parts of a run that share a window's weekly statistics (reduction.hpp):
+// part `part` of `parts` computes the work items (variable, week) whose index
+// is `part` modulo `parts`, then `merge` (called with the window's cells
+// packed, this part's own written and the others' all-zero bits) must leave
+// every cell as its part computed it. The default is one part: every cell, no merge.
+struct WeeklyShare {
+  int part = 0;
+  int parts = 1;
+  std::function<void(std::span<double>)> merge;
+};
+
 // Summarises one scenario from its windows, in week order.
 class ScenarioSummarizer {
  public:
   ScenarioSummarizer(std::string name, int weeks, int regions, std::int64_t paths, std::vector<PeriodInfo> periods,
                      SummaryOptions options);
 
-  // Weekly statistics of the window's weeks; period metrics accumulated per path.
-  void add(const Ensemble& window);
+  // Weekly statistics of the window's weeks (this part's share of them, then
+  // merged); period metrics accumulated per path.
+  void add(const Ensemble& window, const WeeklyShare& share = {});
 
   // Period statistics; call once after the last window.
   ScenarioSummary finish();
@@ -154,6 +168,12 @@ class ScenarioSummarizer {
   void restore(core::ByteReader& in);
 
  private:
+  // Calls f(span) for each array of weekly statistics' cells of weeks
+  // [first, first + weeks): mean, sd and quantiles of every variable.
+  template <typename F>
+  void for_each_window_cells(int first, int weeks, F&& f);
+  void merge_window(int first, int weeks, const WeeklyShare& share);
+
   ScenarioSummary summary_;
   int weeks_;
   int regions_;
