@@ -325,13 +325,16 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
       };
     // After each window: its per-path series into the checkpoint, then a
     // checkpoint when a stop was asked for (and the stop) or one is due.
+    double window_file_seconds = 0.0;
     callbacks.after_window = [&](const forecast::Ensemble&, const forecast::Ensemble& window_results) {
       if (writer) {
+        const auto w0 = clock::now();
         window_variables(window_results, layout.ensemble, o.parallelism, window_bytes);
         on_write_error("saving a window of per-path series", [&] {
           store.save_window(s, window_results.first_week(), window_bytes, static_cast<std::size_t>(P),
                             io::OutputFile::kPathChunk);
         });
+        window_file_seconds += std::chrono::duration<double>(clock::now() - w0).count();
       }
       const std::string where = "scenario " + std::to_string(s) + " week " + std::to_string(runner.next_week());
       if (stop_agreed()) {
@@ -344,7 +347,7 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
     const double simulate_seconds = forecast::simulate_scenario(runner, summarizer, window, reduction, callbacks);
     forecast::reduce_scenario(summarizer, progress, plan.names[s], o.parallelism);
     const double total = std::chrono::duration<double>(clock::now() - t0).count();
-    manifest.scenarios.push_back({plan.names[s], simulate_seconds, total});
+    manifest.scenarios.push_back({plan.names[s], simulate_seconds, total, window_file_seconds});
     log.progress_done();
     log.info("scenario " + plan.names[s] + ": " + std::to_string(P) + " paths x " + std::to_string(base.run.weeks) +
              " weeks simulated in " + std::to_string(simulate_seconds) + " s (" +

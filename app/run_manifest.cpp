@@ -86,7 +86,7 @@ std::string to_json(const RunManifest& m) {
     const auto& s = m.scenarios[i];
     j += std::string(i ? "," : "") + "\n    {\"name\": " + quoted(s.name) +
          ", \"simulate_seconds\": " + number(s.simulate_seconds) + ", \"total_seconds\": " + number(s.total_seconds) +
-         "}";
+         ", \"window_file_seconds\": " + number(s.window_file_seconds) + "}";
   }
   j += m.scenarios.empty() ? "],\n" : "\n  ],\n";
   if (m.precision_target > 0) {

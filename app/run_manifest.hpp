@@ -12,6 +12,8 @@ struct ScenarioTiming {
   std::string name;
   double simulate_seconds = 0.0;
   double total_seconds = 0.0;
+  // Spent by the writer on the per-path window files (transposes and writes).
+  double window_file_seconds = 0.0;
 };
 
 struct RunManifest {
