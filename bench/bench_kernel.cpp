@@ -5,6 +5,7 @@
 //   BM_Scenario     simulate_ensemble, 1000 paths x 260 weeks, 1 and 2 threads
 //                   (wall-clock time); items = path-weeks;
 //   BM_Summaries    summarize() of a 2000-path x 260-week ensemble (built once);
+//   BM_Comparison   compare_to_baseline() of two such ensembles' period metrics;
 //   BM_InversionBinomial  sample_binomial_inversion draws per second.
 // The context block at the top of the output records commit, build type,
 // compiler and the compile flags this file can see.
@@ -243,6 +244,34 @@ void BM_Summaries(benchmark::State& state) {
   state.counters["periods"] = static_cast<double>(periods.size());
 }
 BENCHMARK(BM_Summaries)->Unit(benchmark::kMillisecond);
+
+// The paired comparison of a scenario with the baseline (reduce_scenario's
+// second half): two 2000-path ensembles of other seeds, their period metrics
+// built once; one thread.
+void BM_Comparison(benchmark::State& state) {
+  const forecast::Config cfg = seed_baseline(forecast::RegionMode::SafetyRegions);
+  const core::ModelSpec& spec = seed_spec(forecast::RegionMode::SafetyRegions);
+  const std::vector<forecast::PeriodInfo> periods =
+      forecast::run_periods(cfg.run.start, spec.weeks, cfg.output.periods);
+  const forecast::Parallelism one{forecast::Backend::OpenMP, 1};
+  const forecast::SummaryOptions sopt{cfg.output.quantiles, cfg.output.risk_levels, one};
+  auto metrics = [&](std::uint64_t seed) {
+    forecast::EnsembleOptions opt = ensemble_options(bench::quick() ? 200 : 2000, 0);
+    opt.seed = seed;
+    const forecast::Ensemble e = simulate_ensemble(spec, opt);
+    forecast::ScenarioSummarizer s("x", spec.weeks, e.regions(), e.paths(), periods, sopt);
+    s.add(e);
+    s.finish();
+    return s.path_metrics();
+  };
+  static const forecast::PeriodPathMetrics baseline = metrics(1), scenario = metrics(2);
+  for (auto _ : state) {
+    forecast::ScenarioComparison c = forecast::compare_to_baseline("scenario", scenario, baseline, one);
+    benchmark::DoNotOptimize(&c);
+  }
+  state.counters["periods"] = static_cast<double>(periods.size());
+}
+BENCHMARK(BM_Comparison)->Unit(benchmark::kMillisecond);
 
 // ---------------------------------------------------------------------------
 // The inversion binomial sampler, draws per second.

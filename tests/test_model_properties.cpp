@@ -6,6 +6,7 @@
 #include "core/model/path_kernel.hpp"
 #include "forecast/ensemble.hpp"
 #include "forecast/resolve.hpp"
+#include "forecast/statistics.hpp"
 #include "forecast/summaries.hpp"
 #include "io/config_toml.hpp"
 #include "model_fixtures.hpp"
@@ -757,6 +758,35 @@ TEST(CommonRandomNumbers, PairedDifferencesAreNarrowerThanUnpaired) {
     if (m == forecast::PeriodMetric::OccupancyEnd) {
       EXPECT_LT(paired.mean[i][k], 0.0);
     }
+  }
+}
+
+TEST(CommonRandomNumbers, ComparisonIsTheSortedDifferencesOfThePairedPaths) {
+  // Hand-made metrics of 2 periods and 7 paths: for each pairing shift (0,
+  // 3, and -2, i.e. 5) the comparison is, bit for bit, the mean of the
+  // differences s[p] - b[(p + shift) mod P] in path order and the 5 % and 95 %
+  // quantiles of their full sort.
+  constexpr std::int64_t P = 7;
+  forecast::PeriodPathMetrics scenario(2, P), baseline(2, P);
+  for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m)
+    for (std::size_t k = 0; k < 2; ++k)
+      for (std::int64_t p = 0; p < P; ++p) {
+        scenario.row(static_cast<forecast::PeriodMetric>(m), k)[p] = std::sin(1.0 + m + 7.0 * k + 3.1 * p) * 100;
+        baseline.row(static_cast<forecast::PeriodMetric>(m), k)[p] = std::cos(2.0 + m + 5.0 * k + 1.7 * p) * 100;
+      }
+  for (std::int64_t shift : {0, 3, -2}) {
+    const auto c = forecast::compare_to_baseline("x", scenario, baseline, {forecast::Backend::OpenMP, 1}, shift);
+    for (std::size_t m = 0; m < forecast::kNumPeriodMetrics; ++m)
+      for (std::size_t k = 0; k < 2; ++k) {
+        std::vector<double> diff;
+        for (std::int64_t p = 0; p < P; ++p)
+          diff.push_back(scenario.row(static_cast<forecast::PeriodMetric>(m), k)[p] -
+                         baseline.row(static_cast<forecast::PeriodMetric>(m), k)[((p + shift) % P + P) % P]);
+        EXPECT_EQ(c.mean[m][k], forecast::mean_sd(diff).mean) << "shift " << shift << " metric " << m;
+        std::sort(diff.begin(), diff.end());
+        EXPECT_EQ(c.low[m][k], forecast::quantile_sorted(diff, 0.05)) << "shift " << shift << " metric " << m;
+        EXPECT_EQ(c.high[m][k], forecast::quantile_sorted(diff, 0.95)) << "shift " << shift << " metric " << m;
+      }
   }
 }
 
