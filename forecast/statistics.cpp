@@ -5,6 +5,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 namespace chainsim::forecast {
 
@@ -182,42 +183,49 @@ void quantiles_of(std::vector<double>& scratch, std::span<const double> probs, s
     for (std::size_t i = 0; i < probs.size(); ++i) out[i] = std::nan("");
     return;
   }
-  // Only the order statistics the quantiles need, by selection in ascending
-  // rank (as int_column_stats does): the same values as after a full sort.
+  // Only the order statistics the quantiles need (as int_column_stats does).
   std::vector<std::size_t> ranks;
   ranks.reserve(2 * probs.size());
-  for (double q : probs) {
-    const QuantileRanks r = ranks_of(n, q);
-    ranks.push_back(r.lo);
-    if (!r.single) ranks.push_back(r.lo + 1);
-  }
+  for (double q : probs) add_quantile_ranks(n, q, ranks);
+  select_ranks(scratch, std::move(ranks));
+  for (std::size_t i = 0; i < probs.size(); ++i) out[i] = quantile_sorted(scratch, probs[i]);
+}
+
+void add_quantile_ranks(std::size_t n, double q, std::vector<std::size_t>& ranks) {
+  if (n == 0) return;
+  const QuantileRanks r = ranks_of(n, q);
+  ranks.push_back(r.lo);
+  if (!r.single) ranks.push_back(r.lo + 1);
+}
+
+void select_ranks(std::vector<double>& values, std::vector<std::size_t> ranks) {
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
   // After nth_element at k everything right of k is >= x[k], so the next
   // (larger) rank is selected right of k, which leaves x[k] in place.
-  auto first = scratch.begin();
+  auto first = values.begin();
   for (std::size_t rank : ranks) {
-    const auto kth = scratch.begin() + static_cast<std::ptrdiff_t>(rank);
-    std::nth_element(first, kth, scratch.end());
+    if (rank >= values.size()) break;
+    const auto kth = values.begin() + static_cast<std::ptrdiff_t>(rank);
+    std::nth_element(first, kth, values.end());
     first = kth + 1;
-  }
-  // Each selected rank now holds its order statistic.
-  for (std::size_t i = 0; i < probs.size(); ++i) {
-    const QuantileRanks r = ranks_of(n, probs[i]);
-    out[i] = r.single ? scratch[r.lo] : interpolate(scratch[r.lo], scratch[r.lo + 1], r.gamma);
   }
 }
 
-double capacity_needed(std::span<const double> sorted, double alpha) noexcept {
-  const std::size_t n = sorted.size();
-  if (n == 0) return std::nan("");
+std::size_t capacity_needed_rank(std::size_t n, double alpha) noexcept {
+  if (n == 0) return 0;
   // m = the largest number of paths allowed above c: m / n <= alpha.
   const double nd = static_cast<double>(n);
   auto m = static_cast<std::size_t>(std::floor(alpha * nd));
   while (m + 1 < n && static_cast<double>(m + 1) / nd <= alpha) ++m;
   while (m > 0 && static_cast<double>(m) / nd > alpha) --m;
   if (m >= n) m = n - 1;
-  return sorted[n - 1 - m];
+  return n - 1 - m;
+}
+
+double capacity_needed(std::span<const double> sorted, double alpha) noexcept {
+  if (sorted.empty()) return std::nan("");
+  return sorted[capacity_needed_rank(sorted.size(), alpha)];
 }
 
 }  // namespace chainsim::forecast

@@ -35,4 +35,15 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
 // Smallest c with (number of values > c) / n <= alpha, for ascending values.
 double capacity_needed(std::span<const double> sorted, double alpha) noexcept;
 
+// The 0-based ranks of the order statistics that quantile_sorted(·, q) reads
+// (one or two), appended to `ranks`; and the one capacity_needed(·, alpha) returns.
+void add_quantile_ranks(std::size_t n, double q, std::vector<std::size_t>& ranks);
+std::size_t capacity_needed_rank(std::size_t n, double alpha) noexcept;
+
+// Reorders `values` so that each of the 0-based `ranks` holds the value a full
+// ascending sort puts there (the others in no particular order): functions of
+// sorted values that read only those ranks then return what they return after
+// a full sort. Selection in ascending rank, O(n) per rank instead of a sort.
+void select_ranks(std::vector<double>& values, std::vector<std::size_t> ranks);
+
 }  // namespace chainsim::forecast

@@ -294,6 +294,25 @@ ScenarioSummary ScenarioSummarizer::finish() {
   ps.shortfall_probability_mcse.assign(NP, 0.0);
   ps.capacity_needed_mc_low.assign(NP * A, 0.0);
   ps.capacity_needed_mc_high.assign(NP * A, 0.0);
+  // The order statistics the figures below read (0-based ranks): the summary
+  // quantiles and their Monte Carlo intervals, and for the peak occupancy also
+  // the configured quantiles, the capacity needed and its intervals. Only
+  // these are selected (select_ranks); the figures are those of a full sort.
+  std::vector<std::size_t> ranks, peak_ranks;
+  auto add_interval = [&](double q, std::vector<std::size_t>& to) {
+    const OrderStatisticRanks r = quantile_interval_ranks(P, q);
+    if (r.low > 0) to.insert(to.end(), {r.low - 1, r.high - 1});
+  };
+  for (double q : kSummaryQuantiles) {
+    add_quantile_ranks(P, q, ranks);
+    add_interval(q, ranks);
+  }
+  peak_ranks = ranks;
+  for (double q : options_.quantiles) add_quantile_ranks(P, q, peak_ranks);
+  for (double alpha : options_.risk_levels) {
+    if (P > 0) peak_ranks.push_back(capacity_needed_rank(P, alpha));
+    add_interval(1.0 - alpha, peak_ranks);
+  }
   parallel_for(static_cast<std::int64_t>(NP), options_.parallelism, [&](std::int64_t i) {
     const auto k = static_cast<std::size_t>(i);
     std::vector<double> scratch;
@@ -303,16 +322,17 @@ ScenarioSummary ScenarioSummarizer::finish() {
       const ColumnStats st = mean_sd(scratch);
       ps.metric_mean[m][k] = st.mean;
       ps.metric_mean_mcse[m][k] = mean_standard_error(st.sd, P);
-      quantiles_of(scratch, kSummaryQuantiles, std::span<double>(ps.metric_quantiles[m]).subspan(k * QS, QS));
-      // The quantiles' Monte Carlo intervals are order statistics: sorted values.
-      std::sort(scratch.begin(), scratch.end());
+      select_ranks(scratch, static_cast<PeriodMetric>(m) == PeriodMetric::PeakOccupancy ? peak_ranks : ranks);
+      for (std::size_t q = 0; q < QS; ++q)
+        ps.metric_quantiles[m][k * QS + q] = quantile_sorted(scratch, kSummaryQuantiles[q]);
+      // The quantiles' Monte Carlo intervals are order statistics.
       for (std::size_t q = 0; q < QS; ++q) {
         const QuantileInterval iv = quantile_interval(scratch, kSummaryQuantiles[q]);
         ps.metric_quantile_mc_low[m][k * QS + q] = iv.low;
         ps.metric_quantile_mc_high[m][k * QS + q] = iv.high;
       }
       if (static_cast<PeriodMetric>(m) == PeriodMetric::PeakOccupancy) {
-        // The configured quantiles and the capacity needed, from the sorted values.
+        // The configured quantiles and the capacity needed, from the selected values.
         ps.peak_occupancy_mean[k] = ps.metric_mean[m][k];
         for (std::size_t q = 0; q < Q; ++q)
           ps.peak_occupancy_quantiles[k * Q + q] = quantile_sorted(scratch, options_.quantiles[q]);

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -105,6 +105,33 @@ TEST(CapacityNeeded, SmallestCapacityWithExceedanceAtMostAlpha) {
   EXPECT_EQ(forecast::capacity_needed(peaks, 0.001), 1099.0);  // no path may exceed
   std::vector<double> ties(100, 500.0);
   EXPECT_EQ(forecast::capacity_needed(ties, 0.05), 500.0);
+}
+
+TEST(SelectRanks, TheSelectedRanksHoldTheSortedValues) {
+  // Values with and without ties, ranks in any order, repeated and out of
+  // range: each rank in range holds what a full sort puts there, so the
+  // quantiles and capacity read from it are the sorted values' bit for bit.
+  std::mt19937_64 rng(7);
+  for (std::size_t n : {1, 2, 5, 101, 2000})
+    for (int ties : {0, 1}) {
+      std::vector<double> values(n);
+      std::normal_distribution<double> z(0.0, 1.0);
+      for (double& v : values) v = ties ? std::round(3.0 * z(rng)) : z(rng);
+      std::vector<double> sorted = values;
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<std::size_t> ranks{n - 1, 0, n / 2, n / 2, n + 3};
+      for (double q : {0.05, 0.5, 0.95}) forecast::add_quantile_ranks(n, q, ranks);
+      for (double alpha : {0.01, 0.05, 0.2}) ranks.push_back(forecast::capacity_needed_rank(n, alpha));
+      forecast::select_ranks(values, ranks);
+      for (std::size_t r : ranks)
+        if (r < n) EXPECT_EQ(values[r], sorted[r]) << "n " << n << " rank " << r;
+      for (double q : {0.05, 0.5, 0.95})
+        EXPECT_EQ(forecast::quantile_sorted(values, q), forecast::quantile_sorted(sorted, q)) << "n " << n;
+      for (double alpha : {0.01, 0.05, 0.2})
+        EXPECT_EQ(forecast::capacity_needed(values, alpha), forecast::capacity_needed(sorted, alpha)) << "n " << n;
+      std::sort(values.begin(), values.end());
+      EXPECT_EQ(values, sorted);  // a reordering: no value lost or changed
+    }
 }
 
 }  // namespace
