@@ -127,7 +127,7 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
                                "\nwindow_weeks = " + std::to_string(window) + "\n";
   io::CheckpointStore store(output, identity);
   forecast::RunProgress progress;
-  std::vector<char> saved;
+  std::vector<char> saved, saved_baseline;
   io::RunEstimate e;
   auto prepare = [&] {
     // A name the run could not complete is refused before anything is looked
@@ -150,6 +150,7 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
     if (store.has_state()) {
       if (o.resume) {
         saved = store.load_state();
+        if (store.has_baseline()) saved_baseline = store.load_baseline();
       } else if (o.force) {
         log.info("discarding the checkpoint of an unfinished run in " + store.directory().string());
         store.remove();
@@ -195,7 +196,10 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
 #ifdef CHAINSIM_WITH_MPI
   // The checkpoint rank 0 read (checked: its identity and checksums) is every
   // rank's: each restores the progress and its own paths from it.
-  if (ranks > 1) saved = forecast::mpi::broadcast_bytes(std::move(saved));
+  if (ranks > 1) {
+    saved = forecast::mpi::broadcast_bytes(std::move(saved));
+    saved_baseline = forecast::mpi::broadcast_bytes(std::move(saved_baseline));
+  }
 #endif
   // A resumed run relies on the window files the checkpoint counts as done:
   // all of them are read and their checksums verified now, so a damaged one
@@ -208,8 +212,21 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
   };
   core::ByteReader reader(saved);
   bool mid_scenario = false;
+  // Whether baseline.bin holds the baseline of this run (written once, at the
+  // first state saved after the baseline is done).
+  bool baseline_saved = false;
   if (!saved.empty()) {
     mid_scenario = forecast::restore_progress(reader, progress);
+    if (!progress.done.empty()) {
+      // A state after the baseline is saved only once baseline.bin is.
+      if (saved_baseline.empty())
+        throw io::CheckpointError("checkpoint " + store.directory().string() +
+                                  " lacks baseline.bin, which its state needs; start over with --force");
+      core::ByteReader baseline_reader(saved_baseline);
+      forecast::restore_baseline(baseline_reader, progress);
+      baseline_saved = true;
+    }
+    std::vector<char>().swap(saved_baseline);
     for (std::size_t s = 0; s < std::min(progress.scenario, plan.specs.size()); ++s) verify_windows(s, base.run.weeks);
     const bool all_simulated = progress.scenario >= plan.specs.size();
     progress.history.push_back(utc_now() + (all_simulated ? std::string(" resumed to write the output")
@@ -254,6 +271,10 @@ void run_scenarios(const forecast::ScenarioSet& set, const RunOverrides& o, std:
 #endif
     if (!writer) return;
     on_write_error("saving the checkpoint", [&] {
+      if (!progress.done.empty() && !baseline_saved) {
+        store.save_baseline([&](core::ByteWriter& w) { forecast::save_baseline(w, progress); });
+        baseline_saved = true;
+      }
       store.save_state([&](core::ByteWriter& w) { save_progress(w, progress, runner, summarizer, other_ranks_paths); });
     });
     last_checkpoint = clock::now();

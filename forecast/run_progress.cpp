@@ -11,8 +11,6 @@ void save_progress(core::ByteWriter& w, const RunProgress& pr, const EnsembleRun
   for (const auto& s : pr.done) save(w, s);
   w.put<std::uint64_t>(pr.comparisons.size());
   for (const auto& c : pr.comparisons) save(w, c);
-  w.put<bool>(!pr.done.empty());
-  if (!pr.done.empty()) pr.baseline.save(w);
   w.put<std::uint64_t>(pr.history.size());
   for (const auto& h : pr.history) w.put_string(h);
   w.put<bool>(runner != nullptr);
@@ -24,13 +22,16 @@ void save_progress(core::ByteWriter& w, const RunProgress& pr, const EnsembleRun
   }
 }
 
+void save_baseline(core::ByteWriter& w, const RunProgress& pr) { pr.baseline.save(w); }
+
+void restore_baseline(core::ByteReader& r, RunProgress& pr) { pr.baseline.restore(r); }
+
 bool restore_progress(core::ByteReader& r, RunProgress& pr) {
   pr.scenario = r.get<std::uint64_t>();
   pr.done.resize(r.get<std::uint64_t>());
   for (auto& s : pr.done) s = restore_summary(r);
   pr.comparisons.resize(r.get<std::uint64_t>());
   for (auto& c : pr.comparisons) c = restore_comparison(r);
-  if (r.get<bool>()) pr.baseline.restore(r);
   pr.history.resize(r.get<std::uint64_t>());
   for (auto& h : pr.history) h = r.get_string();
   return r.get<bool>();

@@ -22,7 +22,7 @@ struct RunProgress {
   std::vector<std::string> history;             // checkpoint history for the manifest
 };
 
-// The progress, and inside a scenario the runner's path states and the
+// The progress but the baseline's per-path metrics, and inside a scenario the runner's path states and the
 // summariser's partial results (both null between scenarios). A runner of a
 // part of the paths (MPI: rank 0's, the first) saves its own paths, and
 // `other_paths` then writes those of the others, in path order, so the saved
@@ -34,5 +34,10 @@ void save_progress(core::ByteWriter& w, const RunProgress& progress, const Ensem
 // follow in the reader (to be restored into a runner and summariser of
 // scenario progress.scenario).
 bool restore_progress(core::ByteReader& r, RunProgress& progress);
+// The baseline's per-path metrics, saved apart: they are fixed once the
+// baseline is done, so a checkpoint writes them once, not with every state.
+// A restored progress with a scenario done needs them restored too.
+void save_baseline(core::ByteWriter& w, const RunProgress& progress);
+void restore_baseline(core::ByteReader& r, RunProgress& progress);
 
 }  // namespace chainsim::forecast

@@ -15,18 +15,9 @@
 namespace chainsim::io {
 namespace {
 
-constexpr char kMagic[] = "chainsim-checkpoint-1\n";
-
-// FNV-1a 64: detects a damaged or truncated state file (not an attacker).
-// Continues from h, so a payload can be summed piece by piece.
-constexpr std::uint64_t kChecksumStart = 1469598103934665603ULL;
-std::uint64_t checksum(std::uint64_t h, const char* p, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    h ^= static_cast<unsigned char>(p[i]);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+constexpr char kMagic[] = "chainsim-checkpoint-2\n";
+constexpr char kStateFile[] = "state.bin";
+constexpr char kBaselineFile[] = "baseline.bin";
 
 void fsync_directory(const std::filesystem::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
@@ -61,8 +52,11 @@ std::vector<char> read_all(const std::filesystem::path& p) {
   return bytes;
 }
 
-std::uint32_t crc_of(const char* p, std::size_t n) {
-  return static_cast<std::uint32_t>(::crc32_z(0, reinterpret_cast<const Bytef*>(p), n));
+// CRC-32 (zlib) of every checkpoint file's bytes: detects a damaged or
+// truncated file (not an attacker). Continues from `crc`, so a payload can be
+// summed piece by piece.
+std::uint32_t crc_of(const char* p, std::size_t n, std::uint32_t crc = 0) {
+  return static_cast<std::uint32_t>(::crc32_z(crc, reinterpret_cast<const Bytef*>(p), n));
 }
 
 constexpr char kWindowMagic[8] = {'c', 'h', 's', 'm', 'w', 'i', 'n', '1'};
@@ -152,17 +146,31 @@ void AtomicFile::commit_unsynced() { close_and_rename(); }
 CheckpointStore::CheckpointStore(std::filesystem::path output, std::string identity)
     : dir_(output.string() + ".ckpt"), identity_(std::move(identity)) {}
 
-bool CheckpointStore::has_state() const { return std::filesystem::exists(dir_ / "state.bin"); }
+bool CheckpointStore::has_state() const { return std::filesystem::exists(dir_ / kStateFile); }
+
+bool CheckpointStore::has_baseline() const { return std::filesystem::exists(dir_ / kBaselineFile); }
 
 void CheckpointStore::create_directory() { std::filesystem::create_directories(dir_); }
 
 void CheckpointStore::save_state(const std::function<void(core::ByteWriter&)>& write_payload) {
+  // The windows the state counts as done must be on disk before it is.
+  sync_windows();
+  save_part(kStateFile, write_payload);
+}
+
+void CheckpointStore::save_baseline(const std::function<void(core::ByteWriter&)>& write_payload) {
+  save_part(kBaselineFile, write_payload);
+}
+
+std::vector<char> CheckpointStore::load_state() const { return load_part(kStateFile); }
+
+std::vector<char> CheckpointStore::load_baseline() const { return load_part(kBaselineFile); }
+
+void CheckpointStore::save_part(const char* name, const std::function<void(core::ByteWriter&)>& write_payload) {
   // Streamed: header, a placeholder for the payload's size and checksum, the
   // payload as the writer hands it on, then the two numbers in their place.
   // Nothing of the payload is held in memory beyond the writer's piece.
-  // The windows the state counts as done must be on disk before it is.
-  sync_windows();
-  AtomicFile f(dir_ / "state.bin");
+  AtomicFile f(dir_ / name);
   auto put64 = [&](std::uint64_t v) { f.write(std::span<const char>(reinterpret_cast<const char*>(&v), 8)); };
   f.write(std::span<const char>(kMagic, sizeof kMagic - 1));
   put64(identity_.size());
@@ -170,9 +178,10 @@ void CheckpointStore::save_state(const std::function<void(core::ByteWriter&)>& w
   const std::uint64_t numbers_at = f.size();
   put64(0);
   put64(0);
-  std::uint64_t size = 0, sum = kChecksumStart;
+  std::uint64_t size = 0;
+  std::uint32_t sum = 0;
   core::ByteWriter w([&](std::span<const char> piece) {
-    sum = checksum(sum, piece.data(), piece.size());
+    sum = crc_of(piece.data(), piece.size(), sum);
     size += piece.size();
     f.write(piece);
   });
@@ -183,9 +192,9 @@ void CheckpointStore::save_state(const std::function<void(core::ByteWriter&)>& w
   f.commit();
 }
 
-std::vector<char> CheckpointStore::load_state() const {
-  const std::string state = (dir_ / "state.bin").string();
-  std::vector<char> file = read_all(dir_ / "state.bin");
+std::vector<char> CheckpointStore::load_part(const char* name) const {
+  const std::string state = (dir_ / name).string();
+  std::vector<char> file = read_all(dir_ / name);
   const std::size_t magic = sizeof kMagic - 1;
   auto get64 = [&](std::size_t at) {
     std::uint64_t v = 0;
@@ -214,7 +223,7 @@ std::vector<char> CheckpointStore::load_state() const {
   const std::uint64_t sum = get64(at + 8);
   at += 16;
   if (size != file.size() - at) throw CheckpointError("checkpoint file " + state + " is damaged or truncated");
-  if (checksum(kChecksumStart, file.data() + at, size) != sum)
+  if (crc_of(file.data() + at, static_cast<std::size_t>(size)) != sum)
     throw CheckpointError("checkpoint file " + state + " is damaged: it does not match its checksum");
   // The payload in place (moved to the front, no second gigabyte-sized copy).
   file.erase(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(at));

@@ -3,6 +3,11 @@
 //   state.bin             where the run stands (scenario, week, every path's
 //                         state, the summaries so far), written atomically
 //                         with a checksum and the run's identity;
+//   baseline.bin          the baseline scenario's per-path period metrics,
+//                         which the later scenarios are compared with: fixed
+//                         once the baseline is done, so written once (at the
+//                         first state saved after it) and not with every state;
+//                         the same form as state.bin;
 //   s<S>-w<first>.bin     the per-path series of one window of weeks of one
 //                         scenario, written atomically as the window finishes,
 //                         with a checksum per block (below).
@@ -92,6 +97,11 @@ class CheckpointStore {
   // The saved payload; throws CheckpointError when it belongs to another run,
   // is damaged, or is not a readable regular file.
   std::vector<char> load_state() const;
+  // The baseline's part (baseline.bin), saved and loaded like the state; it
+  // may be older than the state, never newer than the first state that needs it.
+  bool has_baseline() const;
+  void save_baseline(const std::function<void(core::ByteWriter&)>& write_payload);
+  std::vector<char> load_baseline() const;
 
   // One window's per-path series: the variables' bytes one after the other,
   // each `paths` rows (one per path), checksummed in blocks of `block_paths`
@@ -111,6 +121,9 @@ class CheckpointStore {
  private:
   std::filesystem::path window_path(std::size_t scenario, int first_week) const;
   void sync_windows();
+  // A file of the form of state.bin: magic, identity, payload size and CRC-32, payload.
+  void save_part(const char* name, const std::function<void(core::ByteWriter&)>& write_payload);
+  std::vector<char> load_part(const char* name) const;
   std::filesystem::path dir_;
   std::string identity_;
   std::vector<std::filesystem::path> unsynced_windows_;

@@ -11,6 +11,7 @@
 #include "process_helpers.hpp"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -75,15 +76,17 @@ TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
   put_mix(kept);
   EXPECT_EQ(store.load_state(), kept.bytes());
 
-  // Same file layout as before streaming: magic, identity size, identity,
-  // payload size, checksum, payload.
+  // The file layout: magic, identity size, identity, payload size, the
+  // payload's CRC-32 (zlib's, as the window files), payload.
   const std::string file = testing::read_bytes(store.directory() / "state.bin");
-  const std::string magic = "chainsim-checkpoint-1\n";
+  const std::string magic = "chainsim-checkpoint-2\n";
   ASSERT_GT(file.size(), magic.size() + 8 + 11 + 16);
   EXPECT_EQ(std::string(file.data(), magic.size()), magic);
-  std::uint64_t payload_size = 0;
+  std::uint64_t payload_size = 0, payload_crc = 0;
   std::memcpy(&payload_size, file.data() + magic.size() + 8 + 11, 8);
+  std::memcpy(&payload_crc, file.data() + magic.size() + 8 + 11 + 8, 8);
   EXPECT_EQ(payload_size, kept.bytes().size());
+  EXPECT_EQ(payload_crc, ::crc32_z(0, reinterpret_cast<const Bytef*>(kept.bytes().data()), kept.bytes().size()));
   EXPECT_EQ(file.size(), magic.size() + 8 + 11 + 16 + kept.bytes().size());
 
   EXPECT_THROW(io::CheckpointStore(out, "identity B\n").load_state(), io::CheckpointError);
@@ -95,6 +98,39 @@ TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
     f.write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
   }
   EXPECT_THROW(store.load_state(), io::CheckpointError);
+}
+
+// The baseline's part is a file of its own, beside the state, checked the
+// same way: saving the state does not touch it, and damage to it is refused
+// with its name.
+TEST(CheckpointStore, BaselinePartIsSavedApartFromTheStateAndChecked) {
+  const testing::TempDir dir("chainsim-ckpt-");
+  io::CheckpointStore store(dir.path() / "run.h5", "identity A\n");
+  store.create_directory();
+  EXPECT_FALSE(store.has_baseline());
+  store.save_baseline([](core::ByteWriter& w) { w.put<std::uint64_t>(42); });
+  store.save_state([](core::ByteWriter& w) { put_mix(w); });
+  EXPECT_TRUE(store.has_baseline());
+  core::ByteWriter expected;
+  expected.put<std::uint64_t>(42);
+  EXPECT_EQ(store.load_baseline(), expected.bytes());
+  store.save_state([](core::ByteWriter& w) { w.put<std::uint64_t>(7); });
+  EXPECT_EQ(store.load_baseline(), expected.bytes());
+
+  const std::filesystem::path baseline = store.directory() / "baseline.bin";
+  std::string damaged = testing::read_bytes(baseline);
+  damaged[damaged.size() - 3] ^= 0x01;
+  {
+    std::ofstream f(baseline, std::ios::binary | std::ios::trunc);
+    f.write(damaged.data(), static_cast<std::streamsize>(damaged.size()));
+  }
+  try {
+    store.load_baseline();
+    ADD_FAILURE() << "a damaged baseline.bin was read";
+  } catch (const io::CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("baseline.bin"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(store.load_state());
 }
 
 // Window files are read back by the output's workers, each reading its own

@@ -157,15 +157,16 @@ const std::vector<std::string> kStoppable = {
     "run",       "--paths", "1500",    "--weeks", "156", "--window-weeks", "6", "--checkpoint-interval", "0",
     "--threads", "1",       "--quiet", "--out",   "x.h5"};
 
-// Starts kStoppable over 2 ranks in `dir`, and once rank 0 has saved a
-// checkpoint sends SIGTERM to the last rank only (Slurm signals every task;
+// Starts kStoppable over 2 ranks in `dir`, and once rank 0 has saved the
+// checkpoint file `saved_file` (state.bin: the first checkpoint, in the
+// baseline; baseline.bin: the first after it) sends SIGTERM to the last rank only (Slurm signals every task;
 // one rank is the harder case: the others learn of it at the next window).
 // Returns mpirun's exit status.
-int stop_two_ranks(const fs::path& dir) {
+int stop_two_ranks(const fs::path& dir, const std::string& saved_file) {
   fs::create_directories(dir);
   const pid_t mpirun_pid = spawn(dir, mpirun(2, kStoppable), dir / "stderr.txt", via_mpirun());
   const bool saved =
-      wait_until([&] { return fs::exists(dir / "x.h5.ckpt" / "state.bin"); }, std::chrono::milliseconds(120000));
+      wait_until([&] { return fs::exists(dir / "x.h5.ckpt" / saved_file); }, std::chrono::milliseconds(120000));
   const auto ranks = children(mpirun_pid);
   if (saved && ranks.size() == 2) ::kill(ranks.back(), SIGTERM);
   return wait_exit(mpirun_pid, std::chrono::seconds(300));
@@ -180,9 +181,13 @@ TEST_F(MpiRun, SigtermCheckpointsAndResumeOverAnyNumberOfRanksGivesTheSerialByte
   ASSERT_GE(names.size(), 3u);
   // Resumed over 3 ranks, over 2, and by one process without mpirun: the
   // checkpoint holds every path in the serial run's form, whatever the split.
+  // The 2-rank resume starts after the baseline: rank 0 reads its part
+  // (baseline.bin) and every rank gets it.
   for (const int resume_ranks : {3, 2, 0}) {
     const fs::path dir = root_->path() / ("stopped-then-" + std::to_string(resume_ranks));
-    ASSERT_EQ(stop_two_ranks(dir), 75) << read_bytes(dir / "stderr.txt");
+    const std::string saved_file = resume_ranks == 2 ? "baseline.bin" : "state.bin";
+    ASSERT_EQ(stop_two_ranks(dir, saved_file), 75) << read_bytes(dir / "stderr.txt");
+    ASSERT_TRUE(fs::exists(dir / "x.h5.ckpt" / saved_file));
     EXPECT_NE(read_bytes(dir / "stderr.txt").find("--resume"), std::string::npos) << read_bytes(dir / "stderr.txt");
     EXPECT_FALSE(fs::exists(dir / "x.h5"));
     ASSERT_TRUE(fs::exists(dir / "x.h5.ckpt" / "state.bin"));
