@@ -15,7 +15,9 @@
 //   BM_QuantilesOf          forecast quantiles_of (sort + type-7) of one column of
 //                           P doubles at the seed's 7 quantile levels; items = values.
 //   BM_IntColumnStats       int_column_stats (mean, sd and quantiles of a column of
-//                           person counts, as the summaries use); items = values.
+//                           person counts, as the summaries use); items = values;
+//                           a stock (occupancy), a flow of hundreds (first
+//                           applications) and one of tens (Dublin transfers).
 // Data are the seed scenario's own (national), so compression and the spread of a
 // column are realistic: per-path series are 256 simulated paths repeated over the
 // chunks of 256 paths (each chunk is compressed on its own, so the ratio is that of
@@ -241,6 +243,12 @@ BENCHMARK_CAPTURE(BM_IntColumnStats, occupancy, core::Var::Occupancy)
     ->Arg(100'000)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_IntColumnStats, first_applications, core::Var::FirstApplications)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Unit(benchmark::kMicrosecond);
+// A weekly flow of a few tens of persons: few distinct values, each many times
+// (as most flows, and the regions' housed, are).
+BENCHMARK_CAPTURE(BM_IntColumnStats, dublin_transfers, core::Var::DublinTransfers)
     ->Arg(10'000)
     ->Arg(100'000)
     ->Unit(benchmark::kMicrosecond);
