@@ -20,8 +20,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
 #include <span>
 #include <utility>
 #include <vector>
@@ -147,16 +150,64 @@ void expect_digests(forecast::RegionMode mode, const std::uint64_t (&counts)[3],
   core::limit_simd(core::PhiloxIsa::Avx512);
 }
 
+constexpr std::uint64_t kRegionalCounts[] = {16257592007955557107ULL, 10385726732300815455ULL, 16179647241466836158ULL};
+constexpr std::uint64_t kRegionalStates[] = {3695385946865807139ULL, 4129962083660151133ULL, 7801736054551625312ULL};
+constexpr std::uint64_t kNationalCounts[] = {8360330842696812440ULL, 14476027538676270767ULL, 4021448575427796820ULL};
+constexpr std::uint64_t kNationalStates[] = {6214837104037010903ULL, 10064824093797338864ULL, 1481273127660212352ULL};
+
 TEST(PinnedDraws, SeedScenariosWith25Regions) {
-  const std::uint64_t counts[] = {16257592007955557107ULL, 10385726732300815455ULL, 16179647241466836158ULL};
-  const std::uint64_t states[] = {3695385946865807139ULL, 4129962083660151133ULL, 7801736054551625312ULL};
-  expect_digests(forecast::RegionMode::SafetyRegions, counts, states);
+  expect_digests(forecast::RegionMode::SafetyRegions, kRegionalCounts, kRegionalStates);
 }
 
 TEST(PinnedDraws, SeedScenariosNational) {
-  const std::uint64_t counts[] = {8360330842696812440ULL, 14476027538676270767ULL, 4021448575427796820ULL};
-  const std::uint64_t states[] = {6214837104037010903ULL, 10064824093797338864ULL, 1481273127660212352ULL};
-  expect_digests(forecast::RegionMode::National, counts, states);
+  expect_digests(forecast::RegionMode::National, kNationalCounts, kNationalStates);
+}
+
+// The switches docs/model.md gives for rerunning a first-model forecast from
+// its file: its TOML block, added to the tables of the published file, must
+// give the pinned first model. A file cannot remove the seed's
+// initial.permit_holders_over_14_weeks (C8), whose waiting-time state the
+// final states hold, so the recorded values are compared, not the states.
+std::string switched_first_model_file() {
+  const std::filesystem::path data(CHAINSIM_TEST_DATA_DIR);
+  std::ifstream doc(data / ".." / ".." / "docs" / "model.md");
+  std::string line;
+  while (std::getline(doc, line) && line.find("To rerun a forecast of the first model") == std::string::npos) {}
+  while (std::getline(doc, line) && line != "```toml") {}
+  std::map<std::string, std::string> switches;  // "[table]" -> its lines
+  std::string table;
+  while (std::getline(doc, line) && line != "```") {
+    if (line.starts_with("[")) table = line;
+    else switches[table] += line + "\n";
+  }
+  EXPECT_GE(switches.size(), 5u) << "docs/model.md: the first model's switches were not found";
+  std::ifstream published(data / "first-model-seed.toml");
+  std::string text;
+  while (std::getline(published, line)) {
+    text += line + "\n";
+    const std::string header = line.substr(0, line.find(' '));
+    if (const auto it = switches.find(header); it != switches.end()) {
+      text += it->second;
+      switches.erase(it);
+    }
+  }
+  EXPECT_TRUE(switches.empty()) << "a table of the switches is not in first-model-seed.toml: "
+                                << switches.begin()->first;
+  return text;
+}
+
+TEST(PinnedDraws, TheFirstModelSwitchesOfTheModelDocumentGiveTheFirstModel) {
+  const forecast::ScenarioSet set =
+      io::load_config_text(switched_first_model_file(), "first-model-seed.toml + switches");
+  ASSERT_EQ(set.scenarios.size(), 3u);
+  for (const auto& [mode, counts] : {std::pair{forecast::RegionMode::National, kNationalCounts},
+                                     std::pair{forecast::RegionMode::SafetyRegions, kRegionalCounts}})
+    for (std::size_t i = 0; i < 3; ++i) {
+      forecast::Config c = set.scenarios[i];
+      c.run.weeks = 104;
+      c.run.regions = mode;
+      EXPECT_EQ(digests_in_groups(c).counts, counts[i]) << "scenario " << i << ", regions " << static_cast<int>(mode);
+    }
 }
 
 }  // namespace
