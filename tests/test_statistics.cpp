@@ -123,8 +123,11 @@ TEST(SelectRanks, TheSelectedRanksHoldTheSortedValues) {
       for (double q : {0.05, 0.5, 0.95}) forecast::add_quantile_ranks(n, q, ranks);
       for (double alpha : {0.01, 0.05, 0.2}) ranks.push_back(forecast::capacity_needed_rank(n, alpha));
       forecast::select_ranks(values, ranks);
-      for (std::size_t r : ranks)
-        if (r < n) EXPECT_EQ(values[r], sorted[r]) << "n " << n << " rank " << r;
+      for (std::size_t r : ranks) {
+        if (r < n) {
+          EXPECT_EQ(values[r], sorted[r]) << "n " << n << " rank " << r;
+        }
+      }
       for (double q : {0.05, 0.5, 0.95})
         EXPECT_EQ(forecast::quantile_sorted(values, q), forecast::quantile_sorted(sorted, q)) << "n " << n;
       for (double alpha : {0.01, 0.05, 0.2})
