@@ -22,8 +22,9 @@ struct RunProgress {
   std::vector<std::string> history;             // checkpoint history for the manifest
 };
 
-// The progress but the baseline's per-path metrics, and inside a scenario the runner's path states and the
-// summariser's partial results (both null between scenarios). A runner of a
+// The progress (all but the baseline's per-path metrics: save_baseline), and
+// inside a scenario the runner's path states and the summariser's partial
+// results (both null between scenarios). A runner of a
 // part of the paths (MPI: rank 0's, the first) saves its own paths, and
 // `other_paths` then writes those of the others, in path order, so the saved
 // form is the same for any split.

@@ -193,19 +193,19 @@ void CheckpointStore::save_part(const char* name, const std::function<void(core:
 }
 
 std::vector<char> CheckpointStore::load_part(const char* name) const {
-  const std::string state = (dir_ / name).string();
+  const std::string path = (dir_ / name).string();
   std::vector<char> file = read_all(dir_ / name);
   const std::size_t magic = sizeof kMagic - 1;
   auto get64 = [&](std::size_t at) {
     std::uint64_t v = 0;
-    if (at + 8 > file.size()) throw CheckpointError("checkpoint file " + state + " is truncated");
+    if (at + 8 > file.size()) throw CheckpointError("checkpoint file " + path + " is truncated");
     std::memcpy(&v, file.data() + at, 8);
     return v;
   };
   if (file.size() < magic + 8 || std::memcmp(file.data(), kMagic, magic) != 0)
-    throw CheckpointError("checkpoint file " + state + " is damaged or not a chainsim checkpoint of this format");
+    throw CheckpointError("checkpoint file " + path + " is damaged or not a chainsim checkpoint of this format");
   const std::uint64_t id_size = get64(magic);
-  if (id_size > file.size() - magic - 8) throw CheckpointError("checkpoint file " + state + " is damaged or truncated");
+  if (id_size > file.size() - magic - 8) throw CheckpointError("checkpoint file " + path + " is damaged or truncated");
   const std::string identity(file.data() + magic + 8, id_size);
   if (identity != identity_) {
     // Say what differs first: the program or the run.
@@ -222,9 +222,9 @@ std::vector<char> CheckpointStore::load_part(const char* name) const {
   const std::uint64_t size = get64(at);
   const std::uint64_t sum = get64(at + 8);
   at += 16;
-  if (size != file.size() - at) throw CheckpointError("checkpoint file " + state + " is damaged or truncated");
+  if (size != file.size() - at) throw CheckpointError("checkpoint file " + path + " is damaged or truncated");
   if (crc_of(file.data() + at, static_cast<std::size_t>(size)) != sum)
-    throw CheckpointError("checkpoint file " + state + " is damaged: it does not match its checksum");
+    throw CheckpointError("checkpoint file " + path + " is damaged: it does not match its checksum");
   // The payload in place (moved to the front, no second gigabyte-sized copy).
   file.erase(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(at));
   return file;

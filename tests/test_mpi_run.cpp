@@ -159,8 +159,9 @@ const std::vector<std::string> kStoppable = {
 
 // Starts kStoppable over 2 ranks in `dir`, and once rank 0 has saved the
 // checkpoint file `saved_file` (state.bin: the first checkpoint, in the
-// baseline; baseline.bin: the first after it) sends SIGTERM to the last rank only (Slurm signals every task;
-// one rank is the harder case: the others learn of it at the next window).
+// baseline; baseline.bin: the first after it) sends SIGTERM to the last rank
+// only (Slurm signals every task; one rank is the harder case: the others
+// learn of it at the next window).
 // Returns mpirun's exit status.
 int stop_two_ranks(const fs::path& dir, const std::string& saved_file) {
   fs::create_directories(dir);

@@ -24,8 +24,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <string>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -113,14 +113,20 @@ Digests digests_in_groups(const forecast::Config& c) {
   return {counts.value(), states.value()};
 }
 
-forecast::Config seed_scenario(std::size_t i, forecast::RegionMode mode) {
-  // The seed scenario as first published (tests/data/first-model-seed.toml),
-  // with every later mechanism off: the first model's bits.
-  forecast::Config c = testing::first_model(
-      io::load_config_file(std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / "first-model-seed.toml").scenarios.at(i));
+// A scenario as the digests were recorded: 104 weeks, in `mode`.
+forecast::Config pinned_run(forecast::Config c, forecast::RegionMode mode) {
   c.run.weeks = 104;
   c.run.regions = mode;
   return c;
+}
+
+forecast::Config seed_scenario(std::size_t i, forecast::RegionMode mode) {
+  // The seed scenario as first published (tests/data/first-model-seed.toml),
+  // with every later mechanism off: the first model's bits.
+  return pinned_run(
+      testing::first_model(io::load_config_file(std::filesystem::path(CHAINSIM_TEST_DATA_DIR) / "first-model-seed.toml")
+                               .scenarios.at(i)),
+      mode);
 }
 
 // Every SIMD instruction set the lanes can use on this CPU (core/random/philox_lanes.hpp)
@@ -202,12 +208,9 @@ TEST(PinnedDraws, TheFirstModelSwitchesOfTheModelDocumentGiveTheFirstModel) {
   ASSERT_EQ(set.scenarios.size(), 3u);
   for (const auto& [mode, counts] : {std::pair{forecast::RegionMode::National, kNationalCounts},
                                      std::pair{forecast::RegionMode::SafetyRegions, kRegionalCounts}})
-    for (std::size_t i = 0; i < 3; ++i) {
-      forecast::Config c = set.scenarios[i];
-      c.run.weeks = 104;
-      c.run.regions = mode;
-      EXPECT_EQ(digests_in_groups(c).counts, counts[i]) << "scenario " << i << ", regions " << static_cast<int>(mode);
-    }
+    for (std::size_t i = 0; i < 3; ++i)
+      EXPECT_EQ(digests_in_groups(pinned_run(set.scenarios[i], mode)).counts, counts[i])
+          << "scenario " << i << ", regions " << static_cast<int>(mode);
 }
 
 }  // namespace
