@@ -18,6 +18,8 @@
 //                           person counts, as the summaries use); items = values;
 //                           a stock (occupancy), a flow of hundreds (first
 //                           applications) and one of tens (Dublin transfers).
+//   BM_IntColumnsStats      int_columns_stats of four such columns in one call
+//                           (items = values of all four).
 // Data are the seed scenario's own (national), so compression and the spread of a
 // column are realistic: per-path series are 256 simulated paths repeated over the
 // chunks of 256 paths (each chunk is compressed on its own, so the ratio is that of
@@ -41,10 +43,12 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -250,6 +254,39 @@ BENCHMARK_CAPTURE(BM_IntColumnStats, first_applications, core::Var::FirstApplica
 // (as most flows, and the regions' housed, are).
 BENCHMARK_CAPTURE(BM_IntColumnStats, dublin_transfers, core::Var::DublinTransfers)
     ->Arg(10'000)
+    ->Arg(100'000)
+    ->Unit(benchmark::kMicrosecond);
+
+// Four columns in one call, as the summaries hand over a week's regions: the
+// column above and three rotations of it (the same values in other orders).
+// Items = values, so the rate compares with the one-column benchmark's.
+void BM_IntColumnsStats(benchmark::State& state, core::Var v) {
+  const std::int64_t P = bench::quick() ? state.range(0) / 10 : state.range(0);
+  const auto& col = column(v, P);
+  constexpr std::size_t kColumns = 4;
+  std::vector<std::vector<std::int32_t>> columns(kColumns, col);
+  for (std::size_t c = 1; c < kColumns; ++c)
+    std::rotate(columns[c].begin(), columns[c].begin() + static_cast<std::ptrdiff_t>(c * col.size() / kColumns),
+                columns[c].end());
+  const std::vector<std::span<const std::int32_t>> spans(columns.begin(), columns.end());
+  const std::vector<double> probs = seed_national(52).output.quantiles;
+  std::vector<double> out(kColumns * probs.size());
+  std::vector<forecast::ColumnStats> stats(kColumns);
+  std::vector<std::int32_t> scratch;
+  std::vector<std::uint32_t> counts;
+  for (auto _ : state) {
+    forecast::int_columns_stats(spans, probs, out, stats, scratch, counts);
+    benchmark::DoNotOptimize(stats.data());
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * P * static_cast<std::int64_t>(kColumns));
+  state.counters["paths"] = static_cast<double>(P);
+}
+BENCHMARK_CAPTURE(BM_IntColumnsStats, occupancy, core::Var::Occupancy)->Arg(100'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_IntColumnsStats, first_applications, core::Var::FirstApplications)
+    ->Arg(100'000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_IntColumnsStats, dublin_transfers, core::Var::DublinTransfers)
     ->Arg(100'000)
     ->Unit(benchmark::kMicrosecond);
 

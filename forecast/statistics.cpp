@@ -1,10 +1,12 @@
 #include "forecast/statistics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <utility>
 
 namespace chainsim::forecast {
@@ -44,18 +46,19 @@ double quantile_sorted(std::span<const double> sorted, double q) noexcept {
   return r.single ? sorted[r.lo] : interpolate(sorted[r.lo], sorted[r.lo + 1], r.gamma);
 }
 
-ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs, std::span<double> out,
-                             std::vector<std::int32_t>& scratch, std::vector<std::uint32_t>& counts) {
-  ColumnStats st;
+namespace {
+
+// What the quantile step needs of a column besides its values.
+struct IntRange {
+  std::int32_t lo = 0, hi = 0;
+};
+
+// Mean exactly as mean_sd computes it on the doubles, and the range. The sum
+// is taken in integers: while |sum| < 2^53 every partial sum of mean_sd's loop
+// is an integer that double holds exactly, so both give the same bits (and
+// the integer loop vectorises). Longer columns keep mean_sd's loop.
+double int_mean(std::span<const std::int32_t> values, IntRange& range) noexcept {
   const std::size_t n = values.size();
-  if (n == 0) {
-    for (double& o : out) o = std::nan("");
-    return st;
-  }
-  // Mean and sd exactly as mean_sd computes them on the doubles. The sum is
-  // taken in integers: while |sum| < 2^53 every partial sum of mean_sd's loop
-  // is an integer that double holds exactly, so both give the same bits (and
-  // the integer loop vectorises). Longer columns keep mean_sd's loop.
   std::int32_t lo_v = values[0], hi_v = values[0];
   std::int64_t isum = 0;
   for (std::int32_t v : values) {
@@ -63,19 +66,34 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
     lo_v = std::min(lo_v, v);
     hi_v = std::max(hi_v, v);
   }
-  if (n <= (std::size_t{1} << 21)) {  // n * 2^31 < 2^53
-    st.mean = static_cast<double>(isum) / static_cast<double>(n);
-  } else {
-    double sum = 0.0;
-    for (std::int32_t v : values) sum += static_cast<double>(v);
-    st.mean = sum / static_cast<double>(n);
-  }
-  if (n > 1) {
-    double ss = 0.0;
-    for (std::int32_t v : values) ss += (static_cast<double>(v) - st.mean) * (static_cast<double>(v) - st.mean);
-    st.sd = std::sqrt(ss / static_cast<double>(n - 1));
-  }
+  range = {lo_v, hi_v};
+  if (n <= (std::size_t{1} << 21))  // n * 2^31 < 2^53
+    return static_cast<double>(isum) / static_cast<double>(n);
+  double sum = 0.0;
+  for (std::int32_t v : values) sum += static_cast<double>(v);
+  return sum / static_cast<double>(n);
+}
 
+// The sums of squared deviations of K columns of length n, each in index
+// order as mean_sd's loop takes it (the same bits), side by side: one
+// column's additions form a chain in which each waits for the last (3-4
+// cycles), so K chains advance in about the time of one.
+template <std::size_t K>
+void squared_deviations(const std::int32_t* const* columns, std::size_t n, const double* means, double* sums) noexcept {
+  std::array<double, K> s{};
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < K; ++k) {
+      const double d = static_cast<double>(columns[k][i]) - means[k];
+      s[k] += d * d;
+    }
+  for (std::size_t k = 0; k < K; ++k) sums[k] = s[k];
+}
+
+// Quantiles of one column whose range is known.
+void int_quantiles(std::span<const std::int32_t> values, IntRange bounds, std::span<const double> probs,
+                   std::span<double> out, std::vector<std::int32_t>& scratch, std::vector<std::uint32_t>& counts) {
+  const std::size_t n = values.size();
+  const std::int32_t lo_v = bounds.lo, hi_v = bounds.hi;
   // The ranks needed, ascending, each with the value found for it.
   std::vector<std::pair<std::size_t, std::int32_t>> need;
   need.reserve(2 * probs.size());
@@ -175,6 +193,59 @@ ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<con
     const QuantileRanks r = ranks_of(n, probs[i]);
     out[i] = r.single ? value_at(r.lo) : interpolate(value_at(r.lo), value_at(r.lo + 1), r.gamma);
   }
+}
+
+}  // namespace
+
+void int_columns_stats(std::span<const std::span<const std::int32_t>> columns, std::span<const double> probs,
+                       std::span<double> out, std::span<ColumnStats> stats, std::vector<std::int32_t>& scratch,
+                       std::vector<std::uint32_t>& counts) {
+  if (out.size() < columns.size() * probs.size() || stats.size() < columns.size())
+    throw std::invalid_argument("int_columns_stats: out or stats shorter than the columns need");
+  const std::size_t Q = probs.size();
+  // Four chains of additions side by side fill the additions' latency; more
+  // columns at once measured slower (their values no longer stay in the L2
+  // cache for the quantiles' pass).
+  constexpr std::size_t kSideBySide = 4;
+  std::array<IntRange, kSideBySide> ranges;
+  std::array<double, kSideBySide> means{}, sums{};
+  std::array<const std::int32_t*, kSideBySide> data{};
+  for (std::size_t first = 0; first < columns.size(); first += kSideBySide) {
+    const std::size_t K = std::min(kSideBySide, columns.size() - first);
+    const std::size_t n = columns[first].size();
+    for (std::size_t k = 0; k < K; ++k) {
+      const auto c = columns[first + k];
+      if (c.size() != n) throw std::invalid_argument("int_columns_stats: columns of different lengths");
+      stats[first + k] = ColumnStats{};
+      data[k] = c.data();
+      if (n > 0) means[k] = int_mean(c, ranges[k]);
+    }
+    if (n == 0) {
+      for (std::size_t i = first * Q; i < (first + K) * Q; ++i) out[i] = std::nan("");
+      continue;
+    }
+    if (n > 1) {
+      switch (K) {
+        case 4: squared_deviations<4>(data.data(), n, means.data(), sums.data()); break;
+        case 3: squared_deviations<3>(data.data(), n, means.data(), sums.data()); break;
+        case 2: squared_deviations<2>(data.data(), n, means.data(), sums.data()); break;
+        default: squared_deviations<1>(data.data(), n, means.data(), sums.data()); break;
+      }
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+      ColumnStats& st = stats[first + k];
+      st.mean = means[k];
+      if (n > 1) st.sd = std::sqrt(sums[k] / static_cast<double>(n - 1));
+      int_quantiles(columns[first + k], ranges[k], probs, out.subspan((first + k) * Q, Q), scratch, counts);
+    }
+  }
+}
+
+ColumnStats int_column_stats(std::span<const std::int32_t> values, std::span<const double> probs, std::span<double> out,
+                             std::vector<std::int32_t>& scratch, std::vector<std::uint32_t>& counts) {
+  ColumnStats st;
+  int_columns_stats(std::span<const std::span<const std::int32_t>>(&values, 1), probs, out,
+                    std::span<ColumnStats>(&st, 1), scratch, counts);
   return st;
 }
 

@@ -193,6 +193,8 @@ void ScenarioSummarizer::add(const Ensemble& w, const WeeklyShare& share) {
     std::vector<double> scratch;
     std::vector<std::int32_t> int_scratch;
     std::vector<std::uint32_t> counts;
+    std::vector<std::span<const std::int32_t>> columns;
+    std::vector<ColumnStats> stats;
     const std::size_t Q = probs.size();
     auto int_stats = [&](std::span<const std::int32_t> column, WeeklyStats& s, std::size_t cell) {
       const ColumnStats m =
@@ -213,12 +215,23 @@ void ScenarioSummarizer::add(const Ensemble& w, const WeeklyShare& share) {
         int_stats(w.column(v, t), s, static_cast<std::size_t>(t));
       }
     } else {
+      // The week's regions in one call (their cells are adjacent), which
+      // takes their sums of squares side by side.
       const std::int64_t k = item - national_items;
       const auto v = static_cast<core::RegionalVar>(k / W);
       const int t = w.first_week() + static_cast<int>(k % W);
-      for (int r = 0; r < R; ++r)
-        int_stats(w.regional_column(v, t, r), summary_.regional[static_cast<std::size_t>(v)],
-                  static_cast<std::size_t>(t) * static_cast<std::size_t>(R) + static_cast<std::size_t>(r));
+      WeeklyStats& s = summary_.regional[static_cast<std::size_t>(v)];
+      const std::size_t cell = static_cast<std::size_t>(t) * static_cast<std::size_t>(R);
+      const auto Ru = static_cast<std::size_t>(R);
+      columns.resize(Ru);
+      stats.resize(Ru);
+      for (int r = 0; r < R; ++r) columns[static_cast<std::size_t>(r)] = w.regional_column(v, t, r);
+      int_columns_stats(columns, probs, std::span<double>(s.quantiles).subspan(cell * Q, Ru * Q), stats, int_scratch,
+                        counts);
+      for (std::size_t r = 0; r < Ru; ++r) {
+        s.mean[cell + r] = stats[r].mean;
+        s.sd[cell + r] = stats[r].sd;
+      }
     }
   });
   if (share.parts > 1) merge_window(w.first_week(), W, share);

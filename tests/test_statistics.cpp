@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <random>
+#include <span>
+#include <stdexcept>
 #include <vector>
 
 namespace chainsim {
@@ -75,6 +78,53 @@ TEST(Quantiles, IntegerBucketsEqualSortingBitForBitOnSkewedColumns) {
       EXPECT_EQ(st.mean, reference.mean);
       EXPECT_EQ(st.sd, reference.sd);
     }
+}
+
+TEST(Quantiles, SeveralColumnsAtOnceGiveEachColumnsOwnBits) {
+  // int_columns_stats takes the sums of squares of four columns side by side;
+  // every column's mean, sd and quantiles must be those of int_column_stats on
+  // it alone (which mean_sd and sorting pin above), for any number of columns
+  // (a last group of 1-3 included) and lengths 0, 1 and many.
+  std::mt19937_64 rng(5);
+  const std::vector<double> probs{0.05, 0.25, 0.5, 0.75, 0.95};
+  const std::size_t Q = probs.size();
+  std::vector<std::int32_t> scratch;
+  std::vector<std::uint32_t> counts;
+  for (std::size_t n : {0, 1, 2, 999, 20000})
+    for (std::size_t columns_count : {1, 3, 4, 5, 9, 25}) {
+      std::vector<std::vector<std::int32_t>> columns(columns_count, std::vector<std::int32_t>(n));
+      for (std::size_t c = 0; c < columns_count; ++c) {
+        // Columns of different spreads in one call: counting and buckets mixed.
+        std::uniform_int_distribution<std::int32_t> d(0, c % 2 ? 40 : 3000000);
+        for (auto& x : columns[c]) x = d(rng);
+      }
+      const std::vector<std::span<const std::int32_t>> spans(columns.begin(), columns.end());
+      std::vector<double> got(columns_count * Q);
+      std::vector<forecast::ColumnStats> stats(columns_count);
+      forecast::int_columns_stats(spans, probs, got, stats, scratch, counts);
+      for (std::size_t c = 0; c < columns_count; ++c) {
+        std::vector<double> alone(Q);
+        const forecast::ColumnStats st = forecast::int_column_stats(columns[c], probs, alone, scratch, counts);
+        const std::vector<double> together(got.begin() + static_cast<std::ptrdiff_t>(c * Q),
+                                           got.begin() + static_cast<std::ptrdiff_t>((c + 1) * Q));
+        // EXPECT_EQ on vectors holding NaN (n = 0) would fail; compare the bits.
+        for (std::size_t i = 0; i < Q; ++i)
+          EXPECT_EQ(std::bit_cast<std::uint64_t>(together[i]), std::bit_cast<std::uint64_t>(alone[i]))
+              << "n " << n << " columns " << columns_count << " column " << c << " quantile " << i;
+        EXPECT_EQ(stats[c].mean, st.mean) << "n " << n << " column " << c;
+        EXPECT_EQ(stats[c].sd, st.sd) << "n " << n << " column " << c;
+        if (n > 1) {
+          const std::vector<double> as_double(columns[c].begin(), columns[c].end());
+          EXPECT_EQ(stats[c].sd, forecast::mean_sd(as_double).sd);
+        }
+      }
+    }
+  // Columns of different lengths are refused, not read past their end.
+  const std::vector<std::int32_t> a(10, 1), b(9, 1);
+  const std::vector<std::span<const std::int32_t>> uneven{a, b};
+  std::vector<double> out(2 * Q);
+  std::vector<forecast::ColumnStats> stats(2);
+  EXPECT_THROW(forecast::int_columns_stats(uneven, probs, out, stats, scratch, counts), std::invalid_argument);
 }
 
 TEST(Quantiles, SelectionEqualsSortingOnDoublesBitForBit) {
