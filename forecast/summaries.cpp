@@ -181,10 +181,16 @@ void ScenarioSummarizer::add(const Ensemble& w, const WeeklyShare& share) {
   const auto P = static_cast<std::size_t>(paths_);
   const std::span<const double> probs(options_.quantiles);
 
-  // Weekly statistics: one work item per (variable, week); each writes its own
-  // cells. This part's items are every parts-th, from its index on: adjacent
-  // items cost alike, so the parts' shares do too.
-  const std::int64_t national_items = static_cast<std::int64_t>(core::kNumVars) * W;
+  // Weekly statistics: one work item per national variable and block of up
+  // to kWeekBlock weeks, and per regional variable and week; each writes its
+  // own cells. An item hands its columns (the block's weeks, or the week's
+  // regions: adjacent cells) to int_columns_stats in one call, which takes
+  // their sums of squares side by side. This part's items are every
+  // parts-th, from its index on: adjacent items cost alike, so the parts'
+  // shares do too.
+  constexpr int kWeekBlock = 4;
+  const int blocks = (W + kWeekBlock - 1) / kWeekBlock;
+  const std::int64_t national_items = static_cast<std::int64_t>(core::kNumVars) * blocks;
   const std::int64_t regional_items = static_cast<std::int64_t>(kStoredRegionalVars) * W;
   const std::int64_t items = national_items + regional_items;
   const std::int64_t mine = (items - share.part + share.parts - 1) / share.parts;
@@ -196,42 +202,41 @@ void ScenarioSummarizer::add(const Ensemble& w, const WeeklyShare& share) {
     std::vector<std::span<const std::int32_t>> columns;
     std::vector<ColumnStats> stats;
     const std::size_t Q = probs.size();
-    auto int_stats = [&](std::span<const std::int32_t> column, WeeklyStats& s, std::size_t cell) {
-      const ColumnStats m =
-          int_column_stats(column, probs, std::span<double>(s.quantiles).subspan(cell * Q, Q), int_scratch, counts);
-      s.mean[cell] = m.mean;
-      s.sd[cell] = m.sd;
+    // The statistics of `columns` into the cells from `cell` on.
+    auto int_stats = [&](WeeklyStats& s, std::size_t cell) {
+      stats.resize(columns.size());
+      int_columns_stats(columns, probs, std::span<double>(s.quantiles).subspan(cell * Q, columns.size() * Q), stats,
+                        int_scratch, counts);
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        s.mean[cell + c] = stats[c].mean;
+        s.sd[cell + c] = stats[c].sd;
+      }
     };
     if (item < national_items) {
-      const auto v = static_cast<Var>(item / W);
-      const int t = w.first_week() + static_cast<int>(item % W);
+      const auto v = static_cast<Var>(item / blocks);
+      const int first = w.first_week() + static_cast<int>(item % blocks) * kWeekBlock;
+      const int end = std::min(first + kWeekBlock, w.end_week());
       WeeklyStats& s = summary_.national[static_cast<std::size_t>(v)];
       if (!core::info(v).integer) {
-        // The one variable that is not a count, the cost, has a column of doubles.
-        const auto c = w.cost_column(t);
-        scratch.assign(c.begin(), c.end());
-        fill_stats(scratch, probs, s, static_cast<std::size_t>(t));
+        // The one variable that is not a count, the cost, has columns of doubles.
+        for (int t = first; t < end; ++t) {
+          const auto c = w.cost_column(t);
+          scratch.assign(c.begin(), c.end());
+          fill_stats(scratch, probs, s, static_cast<std::size_t>(t));
+        }
       } else {
-        int_stats(w.column(v, t), s, static_cast<std::size_t>(t));
+        columns.clear();
+        for (int t = first; t < end; ++t) columns.push_back(w.column(v, t));
+        int_stats(s, static_cast<std::size_t>(first));
       }
     } else {
-      // The week's regions in one call (their cells are adjacent), which
-      // takes their sums of squares side by side.
       const std::int64_t k = item - national_items;
       const auto v = static_cast<core::RegionalVar>(k / W);
       const int t = w.first_week() + static_cast<int>(k % W);
-      WeeklyStats& s = summary_.regional[static_cast<std::size_t>(v)];
-      const std::size_t cell = static_cast<std::size_t>(t) * static_cast<std::size_t>(R);
-      const auto Ru = static_cast<std::size_t>(R);
-      columns.resize(Ru);
-      stats.resize(Ru);
-      for (int r = 0; r < R; ++r) columns[static_cast<std::size_t>(r)] = w.regional_column(v, t, r);
-      int_columns_stats(columns, probs, std::span<double>(s.quantiles).subspan(cell * Q, Ru * Q), stats, int_scratch,
-                        counts);
-      for (std::size_t r = 0; r < Ru; ++r) {
-        s.mean[cell + r] = stats[r].mean;
-        s.sd[cell + r] = stats[r].sd;
-      }
+      columns.clear();
+      for (int r = 0; r < R; ++r) columns.push_back(w.regional_column(v, t, r));
+      int_stats(summary_.regional[static_cast<std::size_t>(v)],
+                static_cast<std::size_t>(t) * static_cast<std::size_t>(R));
     }
   });
   if (share.parts > 1) merge_window(w.first_week(), W, share);
