@@ -5,6 +5,7 @@
 #include "forecast/statistics.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -373,16 +374,43 @@ ScenarioSummary ScenarioSummarizer::finish() {
   return summary_;
 }
 
+// A row (one metric of one period, over the paths) that is still all zero,
+// bit for bit, is not written: early in a scenario most periods have not
+// begun, and their rows were most of a checkpoint's bytes. A flag per row
+// says which rows follow; restore() sets the others to +0.0 again.
+namespace {
+bool all_zero_bits(const double* row, std::size_t n) noexcept {
+  std::uint64_t any = 0;
+  for (std::size_t i = 0; i < n; ++i) any |= std::bit_cast<std::uint64_t>(row[i]);
+  return any == 0;
+}
+}  // namespace
+
 void PeriodPathMetrics::save(core::ByteWriter& out) const {
   out.put<std::uint64_t>(periods_);
   out.put<std::int64_t>(paths_);
-  out.put_vector(values_);
+  const std::size_t rows = kNumPeriodMetrics * periods_;
+  const auto P = static_cast<std::size_t>(paths_);
+  std::vector<std::uint8_t> written(rows);
+  for (std::size_t r = 0; r < rows; ++r) written[r] = all_zero_bits(values_.data() + r * P, P) ? 0 : 1;
+  out.put_vector(written);
+  for (std::size_t r = 0; r < rows; ++r)
+    if (written[r])
+      out.put_bytes(std::span<const char>(reinterpret_cast<const char*>(values_.data() + r * P), P * sizeof(double)));
 }
 
 void PeriodPathMetrics::restore(core::ByteReader& in) {
   periods_ = in.get<std::uint64_t>();
   paths_ = in.get<std::int64_t>();
-  in.get_vector_sized(values_, kNumPeriodMetrics * periods_ * static_cast<std::size_t>(paths_));
+  const std::size_t rows = kNumPeriodMetrics * periods_;
+  const auto P = static_cast<std::size_t>(paths_);
+  std::vector<std::uint8_t> written;
+  in.get_vector_sized(written, rows);
+  values_.assign(rows * P, 0.0);
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (written[r] > 1) throw std::runtime_error("inconsistent state: period metrics row flag");
+    if (written[r]) in.get_bytes(std::span<char>(reinterpret_cast<char*>(values_.data() + r * P), P * sizeof(double)));
+  }
 }
 
 namespace {

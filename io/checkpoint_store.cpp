@@ -15,7 +15,7 @@
 namespace chainsim::io {
 namespace {
 
-constexpr char kMagic[] = "chainsim-checkpoint-2\n";
+constexpr char kMagic[] = "chainsim-checkpoint-3\n";
 constexpr char kStateFile[] = "state.bin";
 constexpr char kBaselineFile[] = "baseline.bin";
 

@@ -79,7 +79,7 @@ TEST(CheckpointStore, StreamedStateRoundTripsAndRefusesDamageAndOtherRuns) {
   // The file layout: magic, identity size, identity, payload size, the
   // payload's CRC-32 (zlib's, as the window files), payload.
   const std::string file = testing::read_bytes(store.directory() / "state.bin");
-  const std::string magic = "chainsim-checkpoint-2\n";
+  const std::string magic = "chainsim-checkpoint-3\n";
   ASSERT_GT(file.size(), magic.size() + 8 + 11 + 16);
   EXPECT_EQ(std::string(file.data(), magic.size()), magic);
   std::uint64_t payload_size = 0, payload_crc = 0;

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <barrier>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -131,6 +132,43 @@ TEST(PathRange, ACheckpointSavedByThePartsResumesOverAnySplit) {
   forecast::EnsembleRunner wrong(spec, other);
   core::ByteReader in(whole_bytes.bytes());
   EXPECT_THROW(wrong.restore(in), std::runtime_error);
+}
+
+TEST(PeriodPathMetrics, ACheckpointLeavesOutZeroRowsAndRestoresEveryBit) {
+  // Rows of periods not begun are all +0.0 and are not written; a row holding
+  // -0.0 or a tiny value is, so the restored metrics equal the saved ones bit
+  // for bit, and the state is smaller than the full table.
+  const std::size_t periods = 5;
+  const std::int64_t P = 1000;
+  forecast::PeriodPathMetrics m(periods, P);
+  m.row(forecast::PeriodMetric::PeakOccupancy, 0)[3] = 1234.0;
+  m.row(forecast::PeriodMetric::CostEur, 4)[P - 1] = -0.0;
+  m.row(forecast::PeriodMetric::Inflow, 2)[0] = 4.9e-324;
+  std::vector<char> bytes;
+  core::ByteWriter w([&](std::span<const char> piece) { bytes.insert(bytes.end(), piece.begin(), piece.end()); });
+  m.save(w);
+  w.flush();
+  const std::size_t full = forecast::kNumPeriodMetrics * periods * static_cast<std::size_t>(P) * sizeof(double);
+  EXPECT_LT(bytes.size(), full / 10) << "three rows of " << forecast::kNumPeriodMetrics * periods << " written";
+  forecast::PeriodPathMetrics back;
+  core::ByteReader r(bytes);
+  back.restore(r);
+  EXPECT_TRUE(r.at_end());
+  ASSERT_EQ(back.periods(), periods);
+  ASSERT_EQ(back.paths(), P);
+  for (std::size_t k = 0; k < forecast::kNumPeriodMetrics; ++k)
+    for (std::size_t q = 0; q < periods; ++q) {
+      const auto metric = static_cast<forecast::PeriodMetric>(k);
+      EXPECT_EQ(std::memcmp(m.row(metric, q), back.row(metric, q), static_cast<std::size_t>(P) * sizeof(double)), 0)
+          << "metric " << k << " period " << q;
+    }
+  EXPECT_TRUE(std::signbit(back.row(forecast::PeriodMetric::CostEur, 4)[P - 1]));
+  // A damaged row flag is refused.
+  std::vector<char> damaged = bytes;
+  damaged[2 * sizeof(std::uint64_t) + sizeof(std::uint64_t)] = 7;  // the first row's flag
+  core::ByteReader rd(damaged);
+  forecast::PeriodPathMetrics bad;
+  EXPECT_THROW(bad.restore(rd), std::runtime_error);
 }
 
 TEST(SerialReduction, IsTheWindowItselfAndRefusesAPart) {

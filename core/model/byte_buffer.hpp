@@ -96,6 +96,12 @@ class ByteReader {
     get_vector(v);
     if (v.size() != expected) throw std::runtime_error("inconsistent state: vector size");
   }
+  // Reads exactly into.size() bytes (written by ByteWriter::put_bytes).
+  void get_bytes(std::span<char> into) {
+    need(into.size());
+    if (!into.empty()) std::memcpy(into.data(), p_, into.size());
+    p_ += into.size();
+  }
   std::string get_string() {
     const auto n = get<std::uint64_t>();
     need(n);
