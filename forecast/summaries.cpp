@@ -8,6 +8,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -405,7 +406,11 @@ void PeriodPathMetrics::restore(core::ByteReader& in) {
   const std::size_t rows = kNumPeriodMetrics * periods_;
   const auto P = static_cast<std::size_t>(paths_);
   std::vector<std::uint8_t> written;
-  in.get_vector_sized(written, rows);
+  in.get_vector_sized(written, rows);  // bounds `rows` by the bytes left
+  // Rows left out take no bytes, so the shape is checked before it is
+  // allocated (the caller then checks it against the run's).
+  if (paths_ < 0 || (rows > 0 && P > std::numeric_limits<std::size_t>::max() / sizeof(double) / rows))
+    throw std::runtime_error("inconsistent state: period metrics shape");
   values_.assign(rows * P, 0.0);
   for (std::size_t r = 0; r < rows; ++r) {
     if (written[r] > 1) throw std::runtime_error("inconsistent state: period metrics row flag");
