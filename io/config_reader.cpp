@@ -114,10 +114,10 @@ class Reader {
     Hook hook;
   };
   static Hook hook(std::span<const HookEntry> hooks, const KeySpec& k, bool required = true) {
-    const std::string path = k.path();
+    const std::string key_path = k.path();
     for (const HookEntry& h : hooks)
-      if (h.path == path) return h.hook;
-    if (required) throw std::logic_error("key table: no reader for " + path);
+      if (h.path == key_path) return h.hook;
+    if (required) throw std::logic_error("key table: no reader for " + key_path);
     return nullptr;
   }
 
@@ -136,11 +136,11 @@ class Reader {
     }
   }
 
-  void output_path(const Table& t, const KeySpec& k) {
-    auto& path = c_.output.path;
+  void path(const Table& t, const KeySpec& k) {
+    auto& file = c_.output.path;
     const std::string path_text = "a file name ending in .h5 (or .nc)";
-    path = read_string(t.need(k.key, path_text), t.key(k.key));
-    const auto ends = [&](std::string_view ext) { return path.size() > ext.size() && path.ends_with(ext); };
+    file = read_string(t.need(k.key, path_text), t.key(k.key));
+    const auto ends = [&](std::string_view ext) { return file.size() > ext.size() && file.ends_with(ext); };
     if (!ends(".h5") && !ends(".nc")) fail(*t.find(k.key), t.key(k.key), path_text);
   }
 
@@ -269,6 +269,15 @@ class Reader {
     const std::string key = t.key(k.key);
     const toml::array& a = read_array(t.need(k.key, need_text), key, of_what);
     const std::vector<std::string_view> allowed = key_names(keys_of(k.path()));
+    each_table(a, key, entry_text, allowed, [&](const toml::node& e, const Table& p, std::size_t) { entry(e, p); });
+  }
+
+  // Calls entry(node, table, index) for each entry of the array `a` at `key`,
+  // after checking that it is a table (else `entry_text` is what was expected)
+  // and allowing only the keys `allowed`.
+  template <class F>
+  static void each_table(const toml::array& a, const std::string& key, const std::string& entry_text,
+                         std::span<const std::string_view> allowed, F entry) {
     for (std::size_t i = 0; i < a.size(); ++i) {
       const toml::node& e = *a.get(i);
       const std::string ekey = index_key(key, i);
@@ -276,7 +285,7 @@ class Reader {
       const View ev = View::of(e);
       const Table p{&ev, ekey};
       p.allow_only(allowed);
-      entry(e, p);
+      entry(e, p, i);
     }
   }
 
@@ -375,21 +384,26 @@ class Reader {
     }
   }
 
-  static constexpr HookEntry kReaders[] = {
-      {"run.regions", &Reader::regions},
-      {"output.path", &Reader::output_path},
-      {"output.ensemble", &Reader::ensemble},
-      {"output.quantiles", &Reader::quantiles},
-      {"output.periods", &Reader::periods},
-      {"output.risk_levels", &Reader::risk_levels},
-      {"initial.permit_holders_over_14_weeks", &Reader::permit_holders_over_14_weeks},
-      {"inflow.season", &Reader::season},
-      {"inflow.shock_mean", &Reader::shock_mean},
-      {"housing.taakstelling", &Reader::taakstelling},
-      {"housing.programme", &Reader::programmes},
-      {"capacity.changes", &Reader::changes},
-      {"capacity.tnv", &Reader::tnv},
-  };
+  // The reader of each key of kind CUSTOM or TABLES is the method named after
+  // the key's member, listed here from the key table (a key of another kind
+  // adds no entry); a new such key without its method stops the build at
+  // its row of the key table.
+#define CHAINSIM_READER_HOOK(kind, table, key, member, ...) CHAINSIM_READER_HOOK_##kind(table, key, member)
+#define CHAINSIM_READER_HOOK_CUSTOM(table, key, member) {#table "." #key, &Reader::member},
+#define CHAINSIM_READER_HOOK_TABLES CHAINSIM_READER_HOOK_CUSTOM
+#define CHAINSIM_READER_HOOK_NUMBER(...)
+#define CHAINSIM_READER_HOOK_INTEGER(...)
+#define CHAINSIM_READER_HOOK_BOOL(...)
+#define CHAINSIM_READER_HOOK_PRIOR(...)
+#define CHAINSIM_READER_HOOK_DATE(...)
+#define CHAINSIM_READER_HOOK_STRING(...)
+#define CHAINSIM_READER_HOOK_SCHEDULE(...)
+#define CHAINSIM_READER_HOOK_CAPACITY(...)
+#define CHAINSIM_READER_HOOK_TABLE(...)
+#define CHAINSIM_READER_HOOKS(list) list(CHAINSIM_READER_HOOK)
+  static constexpr HookEntry kReaders[] = {CHAINSIM_CONFIG_KEY_LISTS(CHAINSIM_READER_HOOKS)};
+#undef CHAINSIM_READER_HOOKS
+#undef CHAINSIM_READER_HOOK
   static constexpr HookEntry kChecks[] = {
       {"run.start", &Reader::start_is_monday},
       {"housing.min_wait_weeks", &Reader::min_wait_needs_tracking},
@@ -452,13 +466,8 @@ class Reader {
     };
     std::vector<Span> spans;
     std::vector<const toml::node*> from_nodes;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      const toml::node& e = *a.get(i);
-      const std::string ekey = index_key(key, i);
-      if (!e.is_table()) fail(e, ekey, kPeriodText);
-      const View ev = View::of(e);
-      const Table p{&ev, ekey};
-      p.allow_only({"from", "to", "value"});
+    static constexpr std::string_view kPeriodKeys[] = {"from", "to", "value"};
+    each_table(a, key, kPeriodText, kPeriodKeys, [&](const toml::node&, const Table& p, std::size_t i) {
       forecast::Period period;
       period.from = p.date("from");
       if (const toml::node* to = p.find("to")) {
@@ -471,7 +480,7 @@ class Reader {
       spans.push_back({week(period.from), period.to ? week(*period.to) : std::numeric_limits<std::int64_t>::max(), i});
       from_nodes.push_back(p.find("from"));
       out.push_back(period);
-    }
+    });
     // Sorted by first week, periods overlap iff one starts before the latest end so far.
     std::sort(spans.begin(), spans.end(),
               [](const Span& x, const Span& y) { return x.from != y.from ? x.from < y.from : x.index < y.index; });
