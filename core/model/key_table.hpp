@@ -28,6 +28,10 @@
 // parentheses or a type alias (forecast/config.hpp's Quotas, MonthFactors).
 
 // clang-format off
+// The first key of the sub-table of a mechanism that can be switched: `enabled`
+// (the sub-table itself is optional; absent, the mechanism is off).
+#define CHAINSIM_KEY_SWITCH(X, table) X(BOOL, table, enabled, enabled, bool, false, (), required, "", "switch")
+
 #define CHAINSIM_KEYS_run(X) \
   X(STRING,  run, name,    name,    std::string,   {}, (), required, "", "name of the run, stored in the output") \
   X(DATE,    run, start,   start,   Date,          {}, (), required, "date (a Monday)", "Monday of week 0") \
@@ -152,7 +156,7 @@
     "sd of the random walk on logit(grant rate) (C4)")
 
 #define CHAINSIM_KEYS_decisions_response(X) \
-  X(BOOL, decisions.response, enabled, enabled, bool, false, (), required, "", "switch") \
+  CHAINSIM_KEY_SWITCH(X, decisions.response) \
   X(NUMBER, decisions.response, target_weeks, target_weeks, double, 26.0, (1.0, 1040.0), required, "weeks", \
     "capacity aims at clearing the backlog in this many weeks: each week `c ← c + (A'/target_weeks − c)/adjust_weeks`") \
   X(NUMBER, decisions.response, adjust_weeks, adjust_weeks, double, 13.0, (1.0, 1040.0), required, "weeks", \
@@ -212,11 +216,10 @@
   X(TABLE, housing, quota_rule, quota_rule, core::QuotaRule, {}, (Inline), optional, "", \
     "the quota of a half-year without its own `taakstelling` entry set from the expected new permit holders " \
     "instead of `default` (C6); absent: off", quota_rule) \
-  X(TABLES, housing, programme, programmes, Programmes, {}, (), required, "", \
-    "housing programmes (`[[housing.programme]]`, below)")
+  X(TABLES, housing, programme, programmes, Programmes, {}, (), required, "", "`[[housing.programme]]` tables, below")
 
 #define CHAINSIM_KEYS_housing_quota_rule(X) \
-  X(BOOL, housing.quota_rule, enabled, enabled, bool, false, (), required, "", "switch") \
+  CHAINSIM_KEY_SWITCH(X, housing.quota_rule) \
   X(NUMBER, housing.quota_rule, share, share, double, 1.0, (0.0, 10.0), required, "share", \
     "quota = `share` × the expected new permit holders of the half-year") \
   X(INTEGER, housing.quota_rule, lookback_weeks, lookback_weeks, int, 26, (1, 520), required, "weeks", \
@@ -284,7 +287,7 @@
   X(INTEGER, capacity.tnv, weeks, weeks, int, 0, (1, kMaxDuration), required, "weeks", "weeks open")
 
 #define CHAINSIM_KEYS_capacity_adaptive(X) \
-  X(BOOL, capacity.adaptive, enabled, enabled, bool, false, (), required, "", "switch") \
+  CHAINSIM_KEY_SWITCH(X, capacity.adaptive) \
   X(NUMBER, capacity.adaptive, upper, upper, double, 0.0, (kPositive), required, "share of capacity", \
     "order places after `weeks` weeks with occupancy above `upper · K`") \
   X(NUMBER, capacity.adaptive, lower, lower, double, 0.0, (kPositive), required, "share of capacity", \
