@@ -108,7 +108,8 @@ int run_main(int argc, char** argv) {
       ->check(cli::one_of({"openmp", "tbb"}));
   std::string simd = "auto";
   run->add_option("--simd", simd,
-                  "SIMD instruction set of the kernel's lanes, at most (default auto: the widest the CPU has); "
+                  "SIMD instruction set of the kernel's lanes and the weekly statistics, at most (default auto: the "
+                  "widest the CPU has); "
                   "results do not depend on it")
       ->check(cli::one_of({"auto", "avx512", "avx2", "off"}));
   run->add_flag("--quiet", ov.quiet, "print nothing but errors");

@@ -1,5 +1,7 @@
 #include "forecast/statistics.hpp"
 
+#include "core/random/philox_lanes.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -78,7 +80,9 @@ struct IntRange {
 // SSE2 has no 32-bit signed min and max and emulates them (compare and
 // blend); AVX2 has them (vpminsd, vpmaxsd) and twice the width. Both give the
 // same bits: the range and the integer sum are exact, and the long columns'
-// double sum is the same chain in the same order.
+// double sum is the same chain in the same order. The choice follows the
+// kernel's lanes (core::philox_best_isa: the CPU's widest, capped by
+// `run --simd`), so `--simd off` runs no AVX2 code here either.
 [[gnu::target("avx2")]] double int_mean_avx2(std::span<const std::int32_t> values, IntRange& range) noexcept {
   return int_mean_body(values, range);
 }
@@ -86,8 +90,8 @@ double int_mean_baseline(std::span<const std::int32_t> values, IntRange& range) 
   return int_mean_body(values, range);
 }
 double int_mean(std::span<const std::int32_t> values, IntRange& range) noexcept {
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  return avx2 ? int_mean_avx2(values, range) : int_mean_baseline(values, range);
+  return core::philox_best_isa() >= core::PhiloxIsa::Avx2 ? int_mean_avx2(values, range)
+                                                          : int_mean_baseline(values, range);
 }
 
 // The sums of squared deviations of K columns of length n, each in index

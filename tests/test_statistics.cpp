@@ -3,10 +3,14 @@
 // needed at a risk level.
 #include "forecast/statistics.hpp"
 
+#include "core/random/philox_lanes.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <bit>
+#include <climits>
+#include <cstdint>
 #include <cmath>
 #include <random>
 #include <span>
@@ -77,6 +81,40 @@ TEST(Quantiles, IntegerBucketsEqualSortingBitForBitOnSkewedColumns) {
       EXPECT_EQ(got, expected) << "n " << n << " zeros " << zeros;
       EXPECT_EQ(st.mean, reference.mean);
       EXPECT_EQ(st.sd, reference.sd);
+    }
+}
+
+TEST(Quantiles, EveryInstructionSetGivesTheSameBits) {
+  // The range-and-sum pass has an AVX2 copy, chosen as the kernel's lanes are
+  // (core::philox_best_isa, capped by limit_simd). With the cap at Scalar the
+  // baseline copy runs: both must give the same mean, sd and quantiles, bit
+  // for bit, and quantiles 0 and 1 must be the column's minimum and maximum
+  // (the range the histogram is built on). Lengths around the 8-lane width,
+  // and values at both ends of int32, check the vector loop's tail and its
+  // signed compares. On a CPU without AVX2 both runs take the baseline copy.
+  std::mt19937_64 rng(11);
+  const std::vector<double> probs{0.0, 0.1, 0.5, 0.9, 1.0};
+  std::vector<std::int32_t> scratch;
+  std::vector<std::uint32_t> counts;
+  for (std::size_t n : {1, 7, 8, 9, 15, 17, 1000, 4099})
+    for (int spread : {0, 1, 2}) {
+      std::vector<std::int32_t> v(n);
+      std::uniform_int_distribution<std::int32_t> narrow(-20, 20), wide(INT32_MIN, INT32_MAX);
+      for (auto& x : v) x = spread == 0 ? narrow(rng) : wide(rng);
+      // The extremes at the last position: the vector loop's tail must see them.
+      if (spread == 2) v.back() = (n % 2) ? INT32_MIN : INT32_MAX;
+      std::vector<double> vectorised(probs.size()), baseline(probs.size());
+      const forecast::ColumnStats a = forecast::int_column_stats(v, probs, vectorised, scratch, counts);
+      core::limit_simd(core::PhiloxIsa::Scalar);
+      const forecast::ColumnStats b = forecast::int_column_stats(v, probs, baseline, scratch, counts);
+      core::limit_simd(core::PhiloxIsa::Avx512);
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(a.mean), std::bit_cast<std::uint64_t>(b.mean)) << "n " << n;
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(a.sd), std::bit_cast<std::uint64_t>(b.sd)) << "n " << n;
+      for (std::size_t i = 0; i < probs.size(); ++i)
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(vectorised[i]), std::bit_cast<std::uint64_t>(baseline[i]))
+            << "n " << n << " spread " << spread << " quantile " << probs[i];
+      EXPECT_EQ(vectorised.front(), *std::min_element(v.begin(), v.end())) << "n " << n;
+      EXPECT_EQ(vectorised.back(), *std::max_element(v.begin(), v.end())) << "n " << n;
     }
 }
 

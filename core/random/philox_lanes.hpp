@@ -18,8 +18,9 @@ namespace chainsim::core {
 
 enum class PhiloxIsa { Scalar, Avx2, Avx512 };
 
-// The instruction set the lanes use (here and in core/sampling/poisson_lanes): the
-// widest this CPU (and OS) supports, capped by limit_simd.
+// The instruction set the lanes use (here and in core/sampling/poisson_lanes; also
+// forecast/statistics' range pass): the widest this CPU (and OS) supports,
+// capped by limit_simd.
 PhiloxIsa philox_best_isa() noexcept;
 const char* philox_isa_name(PhiloxIsa isa) noexcept;
 
